@@ -1,0 +1,116 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { AppError } from '../shared/errors.js';
+import { ensureOperator } from './auth/ensure-operator.js';
+import { createPasswordHasher } from './auth/passwords.js';
+import type { Config } from './config.js';
+import type { AppContext } from './context.js';
+import { openDatabase } from './db/client.js';
+import { seedDemo } from './demo/seed-demo.js';
+import { errorHandler, sendProblem } from './http/problem.js';
+import { registerInputGuard } from './http/input-guard.js';
+import { registerSessionHooks } from './http/request-context.js';
+import { authRoutes } from './routes/auth.js';
+import { healthRoutes } from './routes/health.js';
+import { partyARoutes } from './routes/party-a.js';
+import { verificationRoutes } from './routes/verification.js';
+import { verifierFor } from './verification/verifier.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ctx: AppContext;
+  }
+}
+
+export const apiPrefix = '/api/v1';
+
+/** Opens the database, applies migrations, creates the operator and demo data, and wires the routes. */
+export async function buildApp(config: Config): Promise<FastifyInstance> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const ctx: AppContext = {
+    db: database.db,
+    config,
+    passwords: createPasswordHasher(config.passwordHash),
+    verifier: verifierFor(config.verifierMode),
+  };
+
+  const app = Fastify({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    bodyLimit: 1024 * 1024,
+    trustProxy: config.trustProxy,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+  });
+  app.decorate('ctx', ctx);
+  app.addHook('onClose', () => database.close());
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // antd writes its CSS-in-JS into <style> elements at run time.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        frameSrc: ["'self'", 'blob:'],
+        objectSrc: ["'self'", 'blob:'],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        baseUri: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    crossOriginEmbedderPolicy: false,
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Qiyue API', version: '1.0.0', description: 'Contract self-service: verification, contracts, stamping.' },
+      servers: [{ url: '/' }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  registerSessionHooks(app, ctx.db);
+  registerInputGuard(app);
+
+  await app.register(
+    async (api) => {
+      await api.register(healthRoutes, { ctx });
+      await api.register(authRoutes, { ctx });
+      await api.register(verificationRoutes, { ctx });
+      await api.register(partyARoutes, { ctx });
+      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    },
+    { prefix: apiPrefix },
+  );
+
+  const webDir = config.webDir;
+  const hasWeb = Boolean(webDir && fs.existsSync(path.join(webDir, 'index.html')));
+  if (hasWeb) await app.register(fastifyStatic, { root: webDir!, wildcard: false, index: false });
+  app.setNotFoundHandler((request, reply) => {
+    const wantsPage = request.method === 'GET' && !request.url.startsWith('/api/');
+    // Client-side routes of the console all answer its index page.
+    if (hasWeb && wantsPage) return reply.type('text/html').sendFile('index.html');
+    return sendProblem(reply, new AppError('not_found', `No route ${request.method} ${request.url.split('?')[0]}`));
+  });
+
+  if (config.operator) await ensureOperator(ctx, config.operator);
+  if (config.demo) await seedDemo(ctx);
+  return app;
+}

@@ -1,0 +1,31 @@
+import { AppError } from '../../shared/errors.js';
+import { appendEvent } from '../audit/append-event.js';
+import type { Actor } from '../audit/events.js';
+import type { AppContext } from '../context.js';
+import { isUniqueViolation } from '../db/client.js';
+import { accounts, users } from '../db/schema/index.js';
+import { createSession } from './sessions.js';
+
+export async function registerUser(ctx: AppContext, options: { email: string; password: string; actor: Actor }) {
+  const passwordHash = await ctx.passwords.hash(options.password);
+  try {
+    return await ctx.db.transaction(async (tx) => {
+      const [account] = await tx.insert(accounts).values({}).returning();
+      const [user] = await tx
+        .insert(users)
+        .values({ email: options.email, passwordHash, role: 'customer', accountId: account!.id })
+        .returning({ id: users.id, email: users.email, role: users.role });
+      await appendEvent(tx, {
+        accountId: account!.id,
+        actor: { ...options.actor, userId: user!.id, role: 'customer' },
+        action: 'user.registered',
+        subject: { type: 'user', id: user!.id },
+      });
+      const session = await createSession(tx, user!.id);
+      return { user: user!, accountId: account!.id, session };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, 'users_email_unique')) throw new AppError('email_taken');
+    throw error;
+  }
+}

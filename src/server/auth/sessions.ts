@@ -1,0 +1,59 @@
+import { createHash, randomBytes } from 'node:crypto';
+import Tokens from '@fastify/csrf';
+import { and, eq, gt, lt, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.js';
+import { sessions, users } from '../db/schema/index.js';
+
+export const sessionCookieName = 'qiyue_session';
+export const sessionLifetimeMs = 12 * 60 * 60 * 1000;
+const csrfTokens = Tokens();
+
+export type SessionUser = {
+  sessionId: string;
+  userId: string;
+  email: string;
+  role: 'customer' | 'operator';
+  accountId: string | null;
+  csrfSecret: string;
+};
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** Creates a session; returns the cookie token (only its hash is stored) and a CSRF token bound to it. */
+export async function createSession(db: Database, userId: string): Promise<{ token: string; csrfToken: string; expiresAt: Date }> {
+  const token = randomBytes(32).toString('base64url');
+  const csrfSecret = csrfTokens.secretSync();
+  const expiresAt = new Date(Date.now() + sessionLifetimeMs);
+  await db.insert(sessions).values({ id: hashToken(token), userId, csrfSecret, expiresAt });
+  return { token, csrfToken: csrfTokens.create(csrfSecret), expiresAt };
+}
+
+export async function findSession(db: Database, token: string): Promise<SessionUser | null> {
+  const [row] = await db
+    .select({
+      sessionId: sessions.id,
+      userId: users.id,
+      email: users.email,
+      role: users.role,
+      accountId: users.accountId,
+      csrfSecret: sessions.csrfSecret,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.id, hashToken(token)), gt(sessions.expiresAt, sql`now()`)))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function deleteSession(db: Database, sessionId: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.id, sessionId));
+}
+
+export async function deleteExpiredSessions(db: Database): Promise<void> {
+  await db.delete(sessions).where(lt(sessions.expiresAt, sql`now()`));
+}
+
+export const csrfTokenFor = (session: Pick<SessionUser, 'csrfSecret'>) => csrfTokens.create(session.csrfSecret);
+
+export const isCsrfTokenValid = (session: Pick<SessionUser, 'csrfSecret'>, token: string | undefined) =>
+  typeof token === 'string' && token.length > 0 && token.length < 200 && csrfTokens.verify(session.csrfSecret, token);

@@ -1,0 +1,92 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  PUBLIC_URL: z.url().optional(),
+  QIYUE_VERIFIER: z.enum(['auto', 'manual']).default('auto'),
+  QIYUE_DEMO: bool.default(true),
+  QIYUE_OPERATOR_EMAIL: z.email().optional(),
+  QIYUE_OPERATOR_PASSWORD: z.string().min(10).max(128).optional(),
+  QIYUE_INTEGRATION_TOKEN: z.string().min(16).optional(),
+  QIYUE_KEY: z.string().min(16).optional(),
+  QIYUE_TRUST_PROXY: bool.default(false),
+  SMTP_URL: z.url().optional(),
+  SMTP_FROM: z.string().default('Qiyue <no-reply@qiyue.example>'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** postgres://… to run on a PostgreSQL server; otherwise embedded PGlite in dataDir. */
+  databaseUrl?: string;
+  /** Base URL printed on QR codes and in e-mails. */
+  publicUrl: string;
+  verifierMode: 'auto' | 'manual';
+  demo: boolean;
+  operator?: { email: string; password: string };
+  integrationToken?: string;
+  /** Encrypts private keys at rest. */
+  key: string;
+  trustProxy: boolean;
+  smtpUrl?: string;
+  smtpFrom: string;
+  logLevel: string;
+  /** argon2id cost; lowered only by tests. */
+  passwordHash: { memoryCost: number; timeCost: number; parallelism: number };
+  /** Directory of the built console; absent in API-only tests. */
+  webDir?: string;
+};
+
+// Only for the embedded demo: a real deployment must bring its own QIYUE_KEY.
+const demoKey = 'qiyue-demo-key-not-for-production';
+
+export class ConfigError extends Error {}
+
+/** Parses the environment once, listing every bad key at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (!e.QIYUE_KEY && !e.QIYUE_DEMO) problems.push('  QIYUE_KEY: required when QIYUE_DEMO=0 (it encrypts the private keys)');
+  if (Boolean(e.QIYUE_OPERATOR_EMAIL) !== Boolean(e.QIYUE_OPERATOR_PASSWORD))
+    problems.push('  QIYUE_OPERATOR_EMAIL and QIYUE_OPERATOR_PASSWORD: set both or neither');
+  if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+
+  const operator =
+    e.QIYUE_OPERATOR_EMAIL && e.QIYUE_OPERATOR_PASSWORD
+      ? { email: e.QIYUE_OPERATOR_EMAIL.toLowerCase(), password: e.QIYUE_OPERATOR_PASSWORD }
+      : e.QIYUE_DEMO
+        ? { email: 'operator@qiyue.demo', password: 'operator-demo-2026' }
+        : undefined;
+
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    verifierMode: e.QIYUE_VERIFIER,
+    demo: e.QIYUE_DEMO,
+    operator,
+    integrationToken: e.QIYUE_INTEGRATION_TOKEN ?? (e.QIYUE_DEMO ? 'qiyue-demo-integration-token' : undefined),
+    key: e.QIYUE_KEY ?? demoKey,
+    trustProxy: e.QIYUE_TRUST_PROXY,
+    smtpUrl: e.SMTP_URL,
+    smtpFrom: e.SMTP_FROM,
+    logLevel: e.LOG_LEVEL,
+    passwordHash: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
+    webDir: path.resolve('dist/web'),
+  };
+}

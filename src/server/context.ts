@@ -1,0 +1,12 @@
+import type { PasswordHasher } from './auth/passwords.js';
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import type { Verifier } from './verification/verifier.js';
+
+/** What operations need from the running application, passed explicitly. */
+export type AppContext = {
+  db: Database;
+  config: Config;
+  passwords: PasswordHasher;
+  verifier: Verifier;
+};

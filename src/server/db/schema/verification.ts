@@ -1,0 +1,49 @@
+import { sql } from 'drizzle-orm';
+import { check, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { accounts, users } from './accounts.js';
+
+export const verifications = pgTable(
+  'verifications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    subjectType: text('subject_type', { enum: ['personal', 'enterprise'] }).notNull(),
+    name: text('name').notNull(),
+    idNumber: text('id_number'),
+    creditCode: text('credit_code'),
+    legalRepresentative: text('legal_representative'),
+    status: text('status', { enum: ['pending', 'verified', 'rejected'] }).notNull(),
+    rejectReason: text('reject_reason'),
+    decidedBy: uuid('decided_by').references(() => users.id),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // At most one verification waiting or in force per account, whatever the concurrency.
+    uniqueIndex('verifications_one_open_per_account')
+      .on(t.accountId)
+      .where(sql`${t.status} in ('pending', 'verified')`),
+    index('verifications_status_idx').on(t.status, t.createdAt),
+    check(
+      'verifications_identity',
+      sql`(${t.subjectType} = 'personal' and ${t.idNumber} is not null and ${t.creditCode} is null)
+       or (${t.subjectType} = 'enterprise' and ${t.creditCode} is not null and ${t.legalRepresentative} is not null and ${t.idNumber} is null)`,
+    ),
+    check('verifications_reject_reason', sql`(${t.status} = 'rejected') = (${t.rejectReason} is not null)`),
+  ],
+);
+
+export const partyAProfiles = pgTable('party_a_profiles', {
+  accountId: uuid('account_id')
+    .primaryKey()
+    .references(() => accounts.id),
+  address: text('address'),
+  contactName: text('contact_name'),
+  contactPhone: text('contact_phone'),
+  contactEmail: text('contact_email'),
+  bankName: text('bank_name'),
+  bankAccount: text('bank_account'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,0 +1,59 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { AppError, type ErrorCode, errorStatus, errorTitle, type Problem } from '../../shared/errors.js';
+
+export function problemBody(error: AppError): Problem {
+  return {
+    type: `urn:qiyue:problem:${error.code}`,
+    title: errorTitle[error.code],
+    status: error.status,
+    code: error.code,
+    ...(error.message !== errorTitle[error.code] ? { detail: error.message } : {}),
+    ...(error.errors ? { errors: error.errors } : {}),
+  };
+}
+
+const fastifyCodes: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_EMPTY_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_TYPE: 'unsupported_media_type',
+};
+
+/** Turns any thrown error into problem+json; the details of a 500 stay in the log. */
+export function toAppError(error: FastifyError | Error): AppError {
+  if (error instanceof AppError) return error;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    return new AppError('validation_failed', undefined, {
+      errors: error.validation.map((v) => ({
+        path: v.instancePath.replace(/^\//, '').replaceAll('/', '.') || String(v.params?.issue ? '' : ''),
+        message: v.message ?? 'invalid',
+      })),
+    });
+  }
+  const fe = error as FastifyError;
+  const mapped = fe.code ? fastifyCodes[fe.code] : undefined;
+  if (mapped) return new AppError(mapped);
+  if (error instanceof SyntaxError || (fe.statusCode === 400 && /JSON|prototype|constructor/i.test(fe.message))) {
+    return new AppError('invalid_json', 'The body is not valid JSON, or has a forbidden key');
+  }
+  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500 && !isResponseSerializationError(error)) {
+    const byStatus = (Object.keys(errorStatus) as ErrorCode[]).find((c) => errorStatus[c] === fe.statusCode);
+    return new AppError(byStatus ?? 'validation_failed');
+  }
+  return new AppError('internal_error');
+}
+
+export function sendProblem(reply: FastifyReply, error: AppError) {
+  if (error.headers) reply.headers(error.headers);
+  return reply.code(error.status).type('application/problem+json').send(problemBody(error));
+}
+
+export function errorHandler(this: unknown, error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const appError = toAppError(error);
+  if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
+  return sendProblem(reply, appError);
+}

@@ -1,0 +1,98 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  adminVerification,
+  adminVerificationList,
+  rejectBody,
+  verification,
+  verificationBody,
+  verificationResponse,
+} from '../../shared/schemas/verification.js';
+import type { AppContext } from '../context.js';
+import { accountOf, actorOf } from '../http/request-context.js';
+import { decideVerification } from '../verification/decide-verification.js';
+import { getLatestVerification } from '../verification/get-verification.js';
+import { listVerifications } from '../verification/list-verifications.js';
+import { presentVerification } from '../verification/present.js';
+import { submitVerification } from '../verification/submit-verification.js';
+
+const idParams = z.object({ id: z.uuid() });
+const verificationEnvelope = z.object({ verification });
+
+export const verificationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.post(
+    '/verification',
+    {
+      config: { access: 'customer' },
+      schema: { tags: ['verification'], body: verificationBody, response: { 201: verificationEnvelope } },
+    },
+    async (request, reply) => {
+      const row = await submitVerification(ctx, { accountId: accountOf(request), body: request.body, actor: actorOf(request) });
+      return reply.code(201).send({ verification: presentVerification(row, { isOwner: true }) });
+    },
+  );
+
+  app.get(
+    '/verification',
+    { config: { access: 'customer' }, schema: { tags: ['verification'], response: { 200: verificationResponse } } },
+    async (request) => {
+      const row = await getLatestVerification(ctx.db, accountOf(request));
+      return { verification: row ? presentVerification(row, { isOwner: true }) : null };
+    },
+  );
+
+  app.get(
+    '/admin/verifications',
+    {
+      config: { access: 'operator' },
+      schema: {
+        tags: ['admin'],
+        querystring: z.object({ status: z.enum(['pending', 'verified', 'rejected']).default('pending') }),
+        response: { 200: adminVerificationList },
+      },
+    },
+    async (request) => {
+      const rows = await listVerifications(ctx.db, { status: request.query.status });
+      return {
+        items: rows.map((r) => ({
+          ...presentVerification(r.verification, { isOwner: false }),
+          accountId: r.verification.accountId,
+          email: r.email,
+        })),
+      };
+    },
+  );
+
+  app.post(
+    '/admin/verifications/:id/approve',
+    {
+      config: { access: 'operator' },
+      schema: { tags: ['admin'], params: idParams, response: { 200: z.object({ verification: adminVerification.omit({ email: true }) }) } },
+    },
+    async (request) => {
+      const row = await decideVerification(ctx, { verificationId: request.params.id, decision: { approve: true }, actor: actorOf(request) });
+      return { verification: { ...presentVerification(row, { isOwner: false }), accountId: row.accountId } };
+    },
+  );
+
+  app.post(
+    '/admin/verifications/:id/reject',
+    {
+      config: { access: 'operator' },
+      schema: {
+        tags: ['admin'],
+        params: idParams,
+        body: rejectBody,
+        response: { 200: z.object({ verification: adminVerification.omit({ email: true }) }) },
+      },
+    },
+    async (request) => {
+      const row = await decideVerification(ctx, {
+        verificationId: request.params.id,
+        decision: { approve: false, reason: request.body.reason },
+        actor: actorOf(request),
+      });
+      return { verification: { ...presentVerification(row, { isOwner: false }), accountId: row.accountId } };
+    },
+  );
+};

@@ -1,0 +1,42 @@
+import { and, eq } from 'drizzle-orm';
+import { AppError } from '../../shared/errors.js';
+import { appendEvent } from '../audit/append-event.js';
+import type { Actor } from '../audit/events.js';
+import type { AppContext } from '../context.js';
+import { verifications } from '../db/schema/index.js';
+
+export type VerificationDecision = { approve: true } | { approve: false; reason: string };
+
+/** An operator approves or rejects a verification waiting for review. */
+export async function decideVerification(
+  ctx: AppContext,
+  options: { verificationId: string; decision: VerificationDecision; actor: Actor },
+) {
+  const [existing] = await ctx.db.select().from(verifications).where(eq(verifications.id, options.verificationId));
+  if (!existing) throw new AppError('not_found');
+  if (existing.status !== 'pending') throw new AppError('invalid_state', `The verification is ${existing.status}`);
+
+  const { decision } = options;
+  return ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(verifications)
+      .set({
+        status: decision.approve ? 'verified' : 'rejected',
+        rejectReason: decision.approve ? null : decision.reason,
+        decidedBy: options.actor.userId,
+        decidedAt: new Date(),
+      })
+      // The state guard makes a concurrent second decision a no-op instead of an overwrite.
+      .where(and(eq(verifications.id, existing.id), eq(verifications.status, 'pending')))
+      .returning();
+    if (!row) throw new AppError('invalid_state', 'The verification was decided meanwhile');
+    await appendEvent(tx, {
+      accountId: row.accountId,
+      actor: options.actor,
+      action: decision.approve ? 'verification.approved' : 'verification.rejected',
+      subject: { type: 'verification', id: row.id },
+      data: decision.approve ? {} : { reason: decision.reason },
+    });
+    return row;
+  });
+}

@@ -1,0 +1,107 @@
+// Every error the API answers has one of these codes; clients (and the console's message
+// catalogue) key on the code, never on the English title.
+export const errorStatus = {
+  validation_failed: 400,
+  invalid_json: 400,
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  invalid_token: 401,
+  csrf_invalid: 403,
+  forbidden: 403,
+  verification_required: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  email_taken: 409,
+  already_verified: 409,
+  verification_pending: 409,
+  framework_exists: 409,
+  framework_not_effective: 409,
+  item_already_covered: 409,
+  contract_in_open_request: 409,
+  return_address_locked: 409,
+  invalid_state: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  invalid_id_number: 422,
+  invalid_credit_code: 422,
+  party_a_mismatch: 422,
+  party_a_incomplete: 422,
+  idempotency_key_reused: 422,
+  item_not_selectable: 422,
+  too_many_items: 422,
+  invalid_tracking_number: 422,
+  acceptance_required: 422,
+  too_many_requests: 429,
+  internal_error: 500,
+  service_unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+export const errorTitle: Record<ErrorCode, string> = {
+  validation_failed: 'The request is not valid',
+  invalid_json: 'The request body is not valid JSON',
+  unauthenticated: 'Sign in first',
+  invalid_credentials: 'E-mail or password is wrong',
+  invalid_token: 'The bearer token is missing or wrong',
+  csrf_invalid: 'The CSRF token is missing or wrong',
+  forbidden: 'Not allowed for this role',
+  verification_required: 'Real-name verification is required first',
+  not_found: 'Not found',
+  method_not_allowed: 'Method not allowed',
+  email_taken: 'This e-mail is already registered',
+  already_verified: 'The account is already verified',
+  verification_pending: 'A verification is already waiting for review',
+  framework_exists: 'The account already has a framework agreement in force',
+  framework_not_effective: 'The framework agreement is not in force',
+  item_already_covered: 'An item is already in an attachment in force',
+  contract_in_open_request: 'A contract is already in an open stamping request',
+  return_address_locked: 'The return address cannot be changed after submission',
+  invalid_state: 'Not allowed in the current state',
+  payload_too_large: 'The request body is too large',
+  unsupported_media_type: 'Unsupported content type',
+  invalid_id_number: 'The resident ID number is not valid',
+  invalid_credit_code: 'The unified social credit code is not valid',
+  party_a_mismatch: 'Party A identity must match the verified identity',
+  party_a_incomplete: 'Party A information is incomplete',
+  idempotency_key_reused: 'The Idempotency-Key was used with another body',
+  item_not_selectable: 'An item cannot be chosen',
+  too_many_items: 'Too many items',
+  invalid_tracking_number: 'The tracking number does not match the courier',
+  acceptance_required: 'The terms must be accepted',
+  too_many_requests: 'Too many attempts, try again later',
+  internal_error: 'Internal error',
+  service_unavailable: 'Service unavailable',
+};
+
+export type FieldError = { path: string; message: string };
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly errors?: FieldError[];
+  readonly headers?: Record<string, string>;
+
+  constructor(
+    code: ErrorCode,
+    detail?: string,
+    options: { errors?: FieldError[]; headers?: Record<string, string> } = {},
+  ) {
+    super(detail ?? errorTitle[code]);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = errorStatus[code];
+    this.errors = options.errors;
+    this.headers = options.headers;
+  }
+}
+
+/** The problem+json body the API answers; also what the console's API client parses. */
+export type Problem = {
+  type: string;
+  title: string;
+  status: number;
+  code: ErrorCode;
+  detail?: string;
+  errors?: FieldError[];
+};

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(254)
+  .pipe(z.email())
+  .transform((e) => e.toLowerCase());
+
+export const registerBody = z.strictObject({
+  email: emailSchema,
+  password: z.string().min(10).max(128),
+});
+export type RegisterBody = z.infer<typeof registerBody>;
+
+export const loginBody = z.strictObject({
+  email: emailSchema,
+  password: z.string().min(1).max(128),
+});
+
+export const role = z.enum(['customer', 'operator']);
+export type Role = z.infer<typeof role>;
+
+export const user = z.object({ id: z.string(), email: z.string(), role });
+
+export const authResponse = z.object({
+  user,
+  accountId: z.string().nullable(),
+  csrfToken: z.string(),
+});
+export type AuthResponse = z.infer<typeof authResponse>;
+
+export const verificationStatus = z.enum(['unverified', 'pending', 'verified', 'rejected']);
+export type VerificationStatus = z.infer<typeof verificationStatus>;
+
+export const meResponse = z.object({
+  user,
+  account: z.object({ id: z.string(), verificationStatus }).nullable(),
+  csrfToken: z.string(),
+});
+export type MeResponse = z.infer<typeof meResponse>;

@@ -1,0 +1,111 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../../src/server/app.js';
+import { type Config, loadConfig } from '../../src/server/config.js';
+import { createTestDatabase } from './database.js';
+
+export const operatorLogin = { email: 'desk@qiyue.test', password: 'operator-password-1' };
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    ...loadConfig({ QIYUE_DEMO: '0', QIYUE_KEY: 'test-key-0123456789abcdef' }),
+    logLevel: 'silent',
+    operator: operatorLogin,
+    webDir: undefined,
+    // Cheap hashing keeps the suite fast; production cost lives in config.ts.
+    passwordHash: { memoryCost: 1024, timeCost: 1, parallelism: 1 },
+    ...overrides,
+  };
+}
+
+export type Caller = { cookie: string; csrfToken: string; userId: string; accountId: string | null; email: string };
+
+export type TestApp = {
+  app: FastifyInstance;
+  config: Config;
+  request(
+    caller: Caller | null,
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    url: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<LightMyRequestResponse>;
+  register(email?: string, password?: string): Promise<Caller>;
+  login(email: string, password: string): Promise<Caller>;
+  /** A customer whose enterprise identity is verified and whose Party A is complete. */
+  verifiedCustomer(): Promise<Caller>;
+  operator(): Promise<Caller>;
+  close(): Promise<void>;
+};
+
+let counter = 0;
+
+/** Builds the app on a fresh database for one test file; close it in afterAll. */
+export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config = testConfig({ databaseUrl: database.databaseUrl, dataDir: database.dataDir, ...overrides });
+  const app = await buildApp(config);
+
+  const request: TestApp['request'] = (caller, method, url, body, headers = {}) =>
+    app.inject({
+      method,
+      url,
+      headers: {
+        ...(caller ? { cookie: caller.cookie, 'x-csrf-token': caller.csrfToken } : {}),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { payload: body as object }),
+    });
+
+  const callerFrom = (res: LightMyRequestResponse): Caller => {
+    if (res.statusCode >= 300) throw new Error(`auth failed: ${res.statusCode} ${res.body}`);
+    const cookie = res.cookies.find((c) => c.name === 'qiyue_session');
+    const body = res.json();
+    return {
+      cookie: `qiyue_session=${cookie!.value}`,
+      csrfToken: body.csrfToken,
+      userId: body.user.id,
+      accountId: body.accountId,
+      email: body.user.email,
+    };
+  };
+
+  const t: TestApp = {
+    app,
+    config,
+    request,
+    async register(email = `user${++counter}-${Date.now()}@example.com`, password = 'correct-horse-battery') {
+      return callerFrom(await request(null, 'POST', '/api/v1/auth/register', { email, password }));
+    },
+    async login(email, password) {
+      return callerFrom(await request(null, 'POST', '/api/v1/auth/login', { email, password }));
+    },
+    async verifiedCustomer() {
+      const c = await t.register();
+      const v = await request(c, 'POST', '/api/v1/verification', {
+        subjectType: 'enterprise',
+        name: '福州示例云计算有限公司',
+        creditCode: '91350100M000100Y43',
+        legalRepresentative: '林晓明',
+      });
+      if (v.statusCode !== 201) throw new Error(`verification failed: ${v.body}`);
+      if (v.json().verification.status !== 'verified') {
+        const op = await t.operator();
+        await request(op, 'POST', `/api/v1/admin/verifications/${v.json().verification.id}/approve`);
+      }
+      const p = await request(c, 'PUT', '/api/v1/party-a', {
+        address: '福建省福州市鼓楼区示例路 88 号',
+        contactName: '陈静',
+        contactPhone: '13800138000',
+        contactEmail: 'finance@example.com',
+      });
+      if (p.statusCode !== 200) throw new Error(`party A failed: ${p.body}`);
+      return c;
+    },
+    operator: () => t.login(operatorLogin.email, operatorLogin.password),
+    async close() {
+      await app.close();
+      await database.drop();
+    },
+  };
+  return t;
+}

@@ -1,0 +1,31 @@
+import { defineConfig } from 'vitest/config';
+
+const integration = (name: string, db: 'pglite' | 'postgres') => ({
+  test: {
+    name,
+    include: ['test/integration/**/*.test.ts'],
+    env: { QIYUE_TEST_DB: db },
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});
+
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 60_000 } },
+      integration('integration-pglite', 'pglite'),
+      // The same suite on a real PostgreSQL server when one is configured (CI sets DATABASE_URL).
+      ...(process.env.DATABASE_URL ? [integration('integration-postgres', 'postgres')] : []),
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
