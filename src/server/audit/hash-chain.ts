@@ -20,7 +20,21 @@ export type ChainedFields = {
 
 /** SHA-256 over the RFC 8785 canonical JSON of the event and its predecessor's hash. */
 export function eventHash(e: ChainedFields): string {
-  const canonical = canonicalize({ ...e, at: e.at.toISOString() });
+  // Named fields only: a stored row also carries its id and its own hash.
+  const canonical = canonicalize({
+    chainKey: e.chainKey,
+    seq: e.seq,
+    actorUserId: e.actorUserId,
+    actorRole: e.actorRole,
+    action: e.action,
+    subjectType: e.subjectType,
+    subjectId: e.subjectId,
+    at: e.at.toISOString(),
+    ip: e.ip,
+    userAgent: e.userAgent,
+    data: e.data,
+    prevHash: e.prevHash,
+  });
   return createHash('sha256').update(canonical ?? '').digest('hex');
 }
 
