@@ -13,14 +13,17 @@ import { createPasswordHasher } from './auth/passwords.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { openDatabase } from './db/client.js';
+import { ensurePlatformPki } from './pki/stored-platform-pki.js';
 import { seedDemo } from './demo/seed-demo.js';
 import { errorHandler, sendProblem } from './http/problem.js';
 import { registerInputGuard } from './http/input-guard.js';
 import { registerSessionHooks } from './http/request-context.js';
 import { authRoutes } from './routes/auth.js';
+import { contractRoutes } from './routes/contracts.js';
 import { healthRoutes } from './routes/health.js';
 import { partyARoutes } from './routes/party-a.js';
 import { verificationRoutes } from './routes/verification.js';
+import { verifyRoutes } from './routes/verify.js';
 import { verifierFor } from './verification/verifier.js';
 
 declare module 'fastify' {
@@ -39,6 +42,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     config,
     passwords: createPasswordHasher(config.passwordHash),
     verifier: verifierFor(config.verifierMode),
+    pki: await ensurePlatformPki(database.db, { key: config.key, partyB: config.partyB }),
   };
 
   const app = Fastify({
@@ -95,6 +99,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
       await api.register(authRoutes, { ctx });
       await api.register(verificationRoutes, { ctx });
       await api.register(partyARoutes, { ctx });
+      await api.register(contractRoutes, { ctx });
+      await api.register(verifyRoutes, { ctx });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: apiPrefix },

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -18,6 +19,7 @@ const envSchema = z.object({
   QIYUE_TRUST_PROXY: bool.default(false),
   SMTP_URL: z.url().optional(),
   SMTP_FROM: z.string().default('Qiyue <no-reply@qiyue.example>'),
+  QIYUE_CONFIG_FILE: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -43,6 +45,60 @@ export type Config = {
   passwordHash: { memoryCost: number; timeCost: number; parallelism: number };
   /** Directory of the built console; absent in API-only tests. */
   webDir?: string;
+  partyB: PartyB;
+  stampingDestination: StampingDestination;
+};
+
+export type PartyB = {
+  name: string;
+  creditCode: string;
+  legalRepresentative: string;
+  address: string;
+  contactName: string;
+  contactPhone: string;
+  contactEmail: string;
+  bankName: string;
+  bankAccount: string;
+};
+
+export type StampingDestination = { recipient: string; phone: string; address: string; postalCode: string };
+
+const partyBSchema = z.object({
+  name: z.string().min(1),
+  creditCode: z.string().length(18),
+  legalRepresentative: z.string().min(1),
+  address: z.string().min(1),
+  contactName: z.string().min(1),
+  contactPhone: z.string().min(5),
+  contactEmail: z.email(),
+  bankName: z.string().min(1),
+  bankAccount: z.string().min(1),
+});
+const destinationSchema = z.object({
+  recipient: z.string().min(1),
+  phone: z.string().min(5),
+  address: z.string().min(1),
+  postalCode: z.string().regex(/^\d{6}$/),
+});
+const fileSchema = z.object({ partyB: partyBSchema.optional(), stampingDestination: destinationSchema.optional() });
+
+// Demo defaults: a fictitious provider. A deployment sets its own in QIYUE_CONFIG_FILE.
+const demoPartyB: PartyB = {
+  name: '示例云计算科技有限公司',
+  creditCode: '91110108MA0000000A',
+  legalRepresentative: '王立',
+  address: '北京市海淀区中关村示例大街 1 号',
+  contactName: '合同服务台',
+  contactPhone: '010-60000000',
+  contactEmail: 'contracts@cloud.example',
+  bankName: '招商银行北京中关村支行',
+  bankAccount: '110900000010001',
+};
+const demoDestination: StampingDestination = {
+  recipient: '示例云 合同服务台（线下盖章）',
+  phone: '010-60000000',
+  address: '北京市海淀区中关村示例大街 1 号 示例云大厦 B 座 5 层',
+  postalCode: '100080',
 };
 
 // Only for the embedded demo: a real deployment must bring its own QIYUE_KEY.
@@ -62,6 +118,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!e.QIYUE_KEY && !e.QIYUE_DEMO) problems.push('  QIYUE_KEY: required when QIYUE_DEMO=0 (it encrypts the private keys)');
   if (Boolean(e.QIYUE_OPERATOR_EMAIL) !== Boolean(e.QIYUE_OPERATOR_PASSWORD))
     problems.push('  QIYUE_OPERATOR_EMAIL and QIYUE_OPERATOR_PASSWORD: set both or neither');
+  let file: z.infer<typeof fileSchema> = {};
+  if (e.QIYUE_CONFIG_FILE) {
+    try {
+      const parsedFile = fileSchema.safeParse(JSON.parse(fs.readFileSync(e.QIYUE_CONFIG_FILE, 'utf8')));
+      if (parsedFile.success) file = parsedFile.data;
+      else problems.push(...parsedFile.error.issues.map((i) => `  QIYUE_CONFIG_FILE ${i.path.join('.')}: ${i.message}`));
+    } catch (error) {
+      problems.push(`  QIYUE_CONFIG_FILE: cannot read ${e.QIYUE_CONFIG_FILE} (${(error as Error).message})`);
+    }
+  }
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
 
   const operator =
@@ -88,5 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     passwordHash: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
     webDir: path.resolve('dist/web'),
+    partyB: file.partyB ?? demoPartyB,
+    stampingDestination: file.stampingDestination ?? demoDestination,
   };
 }

@@ -1,6 +1,7 @@
 import type { PasswordHasher } from './auth/passwords.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
+import type { PlatformPki } from './pki/platform-pki.js';
 import type { Verifier } from './verification/verifier.js';
 
 /** What operations need from the running application, passed explicitly. */
@@ -9,4 +10,5 @@ export type AppContext = {
   config: Config;
   passwords: PasswordHasher;
   verifier: Verifier;
+  pki: PlatformPki;
 };

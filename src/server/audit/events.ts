@@ -7,7 +7,11 @@ export type AuditAction =
   | 'verification.submitted'
   | 'verification.approved'
   | 'verification.rejected'
-  | 'party_a.updated';
+  | 'party_a.updated'
+  | 'contract.generated'
+  | 'contract.voided'
+  | 'contract.terminated'
+  | 'contract.expired';
 
 export type Actor = {
   userId: string | null;

@@ -5,7 +5,7 @@ import { humanText } from './text.js';
 
 export const partyAUpdateBody = z.strictObject({
   address: humanText({ max: 200 }),
-  contactName: humanText({ max: 50 }),
+  contactName: humanText({ max: 50, kind: 'name' }),
   contactPhone: z
     .string()
     .trim()
@@ -19,7 +19,7 @@ export const partyAUpdateBody = z.strictObject({
     .regex(/^[0-9 -]{0,40}$/, { message: 'digits only' })
     .optional(),
   // Identity fields come from the verification; a request may repeat them, but only unchanged.
-  name: humanText({ max: 100 }).optional(),
+  name: humanText({ max: 100, kind: 'name' }).optional(),
   creditCode: z.string().trim().max(18).toUpperCase().optional(),
   idNumber: z.string().trim().max(18).toUpperCase().optional(),
 });

@@ -8,15 +8,15 @@ export type SubjectType = z.infer<typeof subjectType>;
 // not here, so that a well-formed request with a wrong check character gets its own code.
 export const personalVerificationBody = z.strictObject({
   subjectType: z.literal('personal'),
-  name: humanText({ max: 50 }),
+  name: humanText({ max: 50, kind: 'name' }),
   idNumber: z.string().trim().max(18).toUpperCase(),
 });
 
 export const enterpriseVerificationBody = z.strictObject({
   subjectType: z.literal('enterprise'),
-  name: humanText({ max: 100 }),
+  name: humanText({ max: 100, kind: 'name' }),
   creditCode: z.string().trim().max(18).toUpperCase(),
-  legalRepresentative: humanText({ max: 50 }),
+  legalRepresentative: humanText({ max: 50, kind: 'name' }),
 });
 
 export const verificationBody = z.discriminatedUnion('subjectType', [personalVerificationBody, enterpriseVerificationBody]);

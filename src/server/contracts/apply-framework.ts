@@ -1,0 +1,121 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { AppError } from '../../shared/errors.js';
+import type { ApplyFrameworkBody } from '../../shared/schemas/contract.js';
+import { appendEvent } from '../audit/append-event.js';
+import type { Actor } from '../audit/events.js';
+import type { AppContext } from '../context.js';
+import { isUniqueViolation, queryRows } from '../db/client.js';
+import { contractDocuments, contracts } from '../db/schema/index.js';
+import { getPartyA } from '../party-a/get-party-a.js';
+import { renderFrameworkAgreementDocument } from '../pdf/render-framework-agreement.js';
+import { frameworkTemplateVersion } from './templates/framework-agreement-v1.js';
+import { addYears, beijingDate, frameworkNumber } from './contract-dates.js';
+import { expireContracts } from './expire-contracts.js';
+import { partyBSnapshot, printablePartyA } from './party-snapshots.js';
+import { signContractDocument } from './sign-contract-document.js';
+
+export const verifyUrlFor = (publicUrl: string, number: string) => `${publicUrl}/verify?number=${encodeURIComponent(number)}`;
+
+/** Loads Party A and checks the preconditions every framework application shares. */
+async function readyPartyA(ctx: AppContext, accountId: string) {
+  const { identity, partyA } = await getPartyA(ctx.db, accountId);
+  if (!partyA.isComplete) throw new AppError('party_a_incomplete');
+  const { isComplete: _, ...snapshot } = partyA;
+  return { identity, partyA: snapshot };
+}
+
+/** The unsigned draft the wizard previews: the full text, watermarked, without number or seals. */
+export async function previewFramework(ctx: AppContext, options: { accountId: string; terms: Pick<ApplyFrameworkBody, 'termYears' | 'copies'> }) {
+  const { partyA } = await readyPartyA(ctx, options.accountId);
+  const now = new Date();
+  const number = `FA${beijingDate(now).year}——————`;
+  const { pdf } = await renderFrameworkAgreementDocument({
+    number,
+    templateVersion: frameworkTemplateVersion,
+    partyA: printablePartyA(partyA),
+    partyB: ctx.config.partyB,
+    copies: options.terms.copies,
+    termYears: options.terms.termYears,
+    effectiveAt: now,
+    expiresAt: addYears(now, options.terms.termYears),
+    verifyUrl: `${ctx.config.publicUrl}/verify`,
+    draft: true,
+  });
+  return pdf;
+}
+
+/** Generates, signs and stores the account's framework agreement, effective at once. */
+export async function applyFramework(ctx: AppContext, options: { accountId: string; body: ApplyFrameworkBody; actor: Actor }) {
+  const { accountId, body } = options;
+  if (!body.accept) throw new AppError('acceptance_required');
+  const { identity, partyA } = await readyPartyA(ctx, accountId);
+
+  try {
+    return await ctx.db.transaction(async (tx) => {
+      // Applications of one account queue here; the partial unique index backs this up.
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`framework:${accountId}`}))`);
+      await expireContracts(tx, { accountId });
+      const [existing] = await tx
+        .select({ number: contracts.number })
+        .from(contracts)
+        .where(and(eq(contracts.accountId, accountId), eq(contracts.kind, 'framework'), eq(contracts.status, 'effective')));
+      if (existing) throw new AppError('framework_exists', `Framework agreement ${existing.number} is in force`);
+
+      const [next] = await queryRows<{ seq: number }>(tx, sql`select nextval('framework_number_seq')::int as seq`);
+      const effectiveAt = new Date();
+      const expiresAt = addYears(effectiveAt, body.termYears);
+      const number = frameworkNumber(beijingDate(effectiveAt).year, next!.seq);
+      const partyB = partyBSnapshot(ctx.config.partyB);
+
+      const rendered = await renderFrameworkAgreementDocument({
+        number,
+        templateVersion: frameworkTemplateVersion,
+        partyA: printablePartyA(partyA),
+        partyB: ctx.config.partyB,
+        copies: body.copies,
+        termYears: body.termYears,
+        effectiveAt,
+        expiresAt,
+        verifyUrl: verifyUrlFor(ctx.config.publicUrl, number),
+        draft: false,
+      });
+      const signed = await signContractDocument(ctx.pki, {
+        unsigned: rendered.pdf,
+        identity,
+        partyBName: partyB.name,
+        widgets: rendered.signatureRects,
+      });
+
+      const [row] = await tx
+        .insert(contracts)
+        .values({
+          accountId,
+          number,
+          kind: 'framework',
+          status: 'effective',
+          copies: body.copies,
+          termYears: body.termYears,
+          effectiveAt,
+          expiresAt,
+          partyA,
+          partyB,
+          templateVersion: frameworkTemplateVersion,
+          sha256: signed.sha256,
+          signatures: signed.signatures,
+        })
+        .returning();
+      await tx.insert(contractDocuments).values({ contractId: row!.id, sha256: signed.sha256, bytes: signed.bytes });
+      await appendEvent(tx, {
+        accountId,
+        actor: options.actor,
+        action: 'contract.generated',
+        subject: { type: 'contract', id: row!.id },
+        data: { number, kind: 'framework', sha256: signed.sha256, copies: body.copies, termYears: body.termYears },
+      });
+      return row!;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, 'contracts_one_effective_framework')) throw new AppError('framework_exists');
+    throw error;
+  }
+}

@@ -1,0 +1,49 @@
+import { createHash, X509Certificate } from 'node:crypto';
+import type { verifications } from '../db/schema/index.js';
+import { signContractPdf } from '../pdf/sign.js';
+import { issueEventCertificate, type PlatformPki } from '../pki/platform-pki.js';
+import type { SignatureRecord } from './types.js';
+
+type Identity = typeof verifications.$inferSelect;
+
+function record(role: SignatureRecord['role'], signer: string, certPem: string, at: Date): SignatureRecord {
+  const cert = new X509Certificate(certPem);
+  return {
+    role,
+    signer,
+    signedAt: at.toISOString(),
+    certificateSubject: cert.subject.replaceAll('\n', ', '),
+    certificateSerial: cert.serialNumber,
+    certificateIssuer: cert.issuer.replaceAll('\n', ', '),
+  };
+}
+
+/**
+ * Party A signs with an event certificate issued now to the verified identity, then Party B
+ * with the organisation certificate; returns the final bytes, their SHA-256 and who signed.
+ */
+export async function signContractDocument(pki: PlatformPki, options: {
+    unsigned: Buffer;
+    identity: Identity;
+    partyBName: string;
+    widgets?: { partyA: [number, number, number, number]; partyB: [number, number, number, number] };
+  },) {
+  const { identity } = options;
+  const signedAt = new Date();
+  const partyA = issueEventCertificate(
+    pki,
+    identity.subjectType === 'enterprise'
+      ? { subjectType: 'enterprise', name: identity.name, creditCode: identity.creditCode! }
+      : { subjectType: 'personal', name: identity.name, idNumberHash: createHash('sha256').update(identity.idNumber!).digest('hex') },
+    signedAt,
+  );
+  const bytes = await signContractPdf(options.unsigned, { partyA, pki, signingTime: signedAt, widgets: options.widgets });
+  return {
+    bytes,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    signatures: [
+      record('party_a', identity.name, partyA.certPem, signedAt),
+      record('party_b', options.partyBName, pki.partyB.certPem, signedAt),
+    ],
+  };
+}

@@ -1,0 +1,113 @@
+import { sql } from 'drizzle-orm';
+import {
+  check,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgSequence,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
+import type { PartySnapshot, SignatureRecord } from '../../contracts/types.js';
+import { accounts, users } from './accounts.js';
+
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (v) => Buffer.from(v),
+});
+
+/** Framework agreement numbers FA{year}{seq}; gaps are allowed, duplicates never. */
+export const frameworkNumberSeq = pgSequence('framework_number_seq', { startWith: 1 });
+
+export const contracts = pgTable(
+  'contracts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    number: text('number').notNull(),
+    kind: text('kind', { enum: ['framework', 'icp_attachment', 'order_attachment'] }).notNull(),
+    frameworkId: uuid('framework_id').references((): AnyPgColumn => contracts.id),
+    attachmentSeq: integer('attachment_seq'),
+    // 'expired' is written by the sweep and when a new framework is applied for; readers also
+    // derive it from expires_at so that a contract past its term never shows as effective.
+    status: text('status', { enum: ['effective', 'expired', 'voided', 'terminated'] }).notNull(),
+    copies: integer('copies').notNull(),
+    termYears: integer('term_years'),
+    effectiveAt: timestamp('effective_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    partyA: jsonb('party_a').$type<PartySnapshot>().notNull(),
+    partyB: jsonb('party_b').$type<PartySnapshot>().notNull(),
+    templateVersion: text('template_version').notNull(),
+    sha256: text('sha256').notNull(),
+    signatures: jsonb('signatures').$type<SignatureRecord[]>().notNull(),
+    statusReason: text('status_reason'),
+    statusChangedAt: timestamp('status_changed_at', { withTimezone: true }),
+    statusChangedBy: uuid('status_changed_by').references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('contracts_number_unique').on(t.number),
+    // One framework agreement in force per account, whatever the concurrency.
+    uniqueIndex('contracts_one_effective_framework')
+      .on(t.accountId)
+      .where(sql`${t.kind} = 'framework' and ${t.status} = 'effective'`),
+    uniqueIndex('contracts_attachment_seq_unique').on(t.frameworkId, t.attachmentSeq),
+    index('contracts_account_created_idx').on(t.accountId, t.createdAt, t.id),
+    index('contracts_created_idx').on(t.createdAt, t.id),
+    index('contracts_framework_idx').on(t.frameworkId),
+    check(
+      'contracts_kind_shape',
+      sql`(${t.kind} = 'framework' and ${t.frameworkId} is null and ${t.attachmentSeq} is null and ${t.termYears} in (1, 2, 3))
+       or (${t.kind} <> 'framework' and ${t.frameworkId} is not null and ${t.attachmentSeq} between 1 and 99 and ${t.termYears} is null)`,
+    ),
+    check('contracts_copies', sql`${t.copies} in (2, 3)`),
+    check('contracts_term', sql`${t.expiresAt} > ${t.effectiveAt}`),
+    check('contracts_sha256', sql`${t.sha256} ~ '^[0-9a-f]{64}$'`),
+    check('contracts_status_reason', sql`${t.status} not in ('voided', 'terminated') or ${t.statusReason} is not null`),
+  ],
+);
+
+/** The signed bytes, stored once in the same transaction as the contract row. */
+export const contractDocuments = pgTable(
+  'contract_documents',
+  {
+    contractId: uuid('contract_id')
+      .primaryKey()
+      .references(() => contracts.id),
+    sha256: text('sha256').notNull(),
+    bytes: bytea('bytes').notNull(),
+  },
+  (t) => [uniqueIndex('contract_documents_sha256_unique').on(t.sha256)],
+);
+
+/** The platform PKI (certificates, encrypted keys), shared by every instance. */
+export const pkiMaterial = pgTable('pki_material', {
+  id: text('id').primaryKey(),
+  data: jsonb('data').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Answers to POSTs that carried an Idempotency-Key, replayed for the same key and body. */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    route: text('route').notNull(),
+    requestHash: text('request_hash').notNull(),
+    statusCode: integer('status_code'),
+    response: jsonb('response'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key] })],
+);

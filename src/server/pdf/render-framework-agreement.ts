@@ -1,0 +1,159 @@
+import {
+  frameworkClauses,
+  frameworkPreamble,
+  frameworkTemplateVersion,
+  frameworkTitle,
+  signatureBlockHeading,
+} from '../contracts/templates/framework-agreement-v1.js';
+import type { ContractFonts } from './font.js';
+import {
+  createContractDocument,
+  fieldTable,
+  formatChineseDate,
+  heading,
+  paragraph,
+  type Rect,
+  signatureBlock,
+  title,
+} from './layout.js';
+
+export type PartyASnapshot = {
+  subjectType: 'personal' | 'enterprise';
+  name: string;
+  /** Credit code for an enterprise; the masked ID number for a person. */
+  idCode: string;
+  legalRepresentative?: string | null;
+  address: string;
+  contactName: string;
+  contactPhone: string;
+  contactEmail: string;
+  bankName?: string | null;
+  bankAccount?: string | null;
+};
+
+export type PartyBDetails = {
+  name: string;
+  creditCode: string;
+  address: string;
+  legalRepresentative: string;
+  contactPhone: string;
+  contactEmail: string;
+  bankName: string;
+  bankAccount: string;
+};
+
+export type FrameworkAgreementInput = {
+  number: string;
+  templateVersion: string;
+  partyA: PartyASnapshot;
+  partyB: PartyBDetails;
+  copies: 2 | 3;
+  termYears: 1 | 2 | 3;
+  effectiveAt: Date;
+  /** Exclusive end of the term: the last day in force is the day before, China time. */
+  expiresAt: Date;
+  verifyUrl: string;
+  draft: boolean;
+};
+
+export type RenderedContract = {
+  pdf: Buffer;
+  /** Where the seals are on the last page (PDF user space), for signature widgets. */
+  signatureRects: { partyA: Rect; partyB: Rect };
+};
+
+export function partyAFields(a: PartyASnapshot) {
+  const enterprise = a.subjectType === 'enterprise';
+  return [
+    { label: enterprise ? '名称' : '姓名', value: a.name },
+    { label: enterprise ? '统一社会信用代码' : '身份证号码', value: a.idCode },
+    ...(enterprise ? [{ label: '法定代表人', value: a.legalRepresentative }] : []),
+    { label: enterprise ? '住所' : '地址', value: a.address },
+    { label: '联系人', value: a.contactName },
+    { label: '联系电话', value: a.contactPhone },
+    { label: '电子邮箱', value: a.contactEmail },
+    { label: '开户银行', value: a.bankName },
+    { label: '银行账号', value: a.bankAccount },
+  ];
+}
+
+export function partyBFields(b: PartyBDetails) {
+  return [
+    { label: '名称', value: b.name },
+    { label: '统一社会信用代码', value: b.creditCode },
+    { label: '法定代表人', value: b.legalRepresentative },
+    { label: '住所', value: b.address },
+    { label: '联系电话', value: b.contactPhone },
+    { label: '电子邮箱', value: b.contactEmail },
+    { label: '开户银行', value: b.bankName },
+    { label: '银行账号', value: b.bankAccount },
+  ];
+}
+
+export async function renderFrameworkAgreementDocument(
+  input: FrameworkAgreementInput,
+  options: { fonts?: ContractFonts } = {},
+): Promise<RenderedContract> {
+  if (input.templateVersion !== frameworkTemplateVersion) {
+    throw new Error(`unknown framework template version ${input.templateVersion}`);
+  }
+  const { doc, fonts, finish } = createContractDocument({
+    title: frameworkTitle,
+    number: input.number,
+    verifyUrl: input.verifyUrl,
+    draft: input.draft,
+    fonts: options.fonts,
+  });
+  const lastDay = new Date(input.expiresAt.getTime() - 1);
+  const templateInput = {
+    partyAName: input.partyA.name,
+    partyBName: input.partyB.name,
+    copies: input.copies,
+    termYears: input.termYears,
+    effectiveDate: formatChineseDate(input.effectiveAt),
+    expiryDate: formatChineseDate(lastDay),
+  };
+
+  title(doc, frameworkTitle, input.number);
+  fieldTable(doc, '甲方', partyAFields(input.partyA));
+  fieldTable(doc, '乙方', partyBFields(input.partyB));
+  for (const text of frameworkPreamble) paragraph(doc, text, { indent: true });
+  for (const clause of frameworkClauses(templateInput)) {
+    heading(doc, clause.heading);
+    for (const text of clause.paragraphs) paragraph(doc, text);
+  }
+  doc.moveDown(0.6);
+  paragraph(doc, signatureBlockHeading, { indent: true });
+
+  const date = input.draft ? '    年    月    日' : formatChineseDate(input.effectiveAt);
+  const signatureRects = signatureBlock(
+    doc,
+    fonts,
+    [
+      {
+        role: '甲方',
+        name: input.partyA.name,
+        personal: input.partyA.subjectType === 'personal',
+        representative: input.partyA.legalRepresentative,
+        date,
+      },
+      {
+        role: '乙方',
+        name: input.partyB.name,
+        personal: false,
+        representative: input.partyB.legalRepresentative,
+        date,
+      },
+    ],
+    !input.draft,
+  );
+  return { pdf: await finish(), signatureRects };
+}
+
+/** Renders the framework agreement; a draft carries a watermark and no seals. */
+export async function renderFrameworkAgreement(
+  input: FrameworkAgreementInput,
+  options: { fonts?: ContractFonts } = {},
+): Promise<Buffer> {
+  return (await renderFrameworkAgreementDocument(input, options)).pdf;
+}

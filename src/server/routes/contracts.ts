@@ -1,0 +1,115 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  applyFrameworkBody,
+  auditResponse,
+  contractEnvelope,
+  contractList,
+  contractListQuery,
+  frameworkTerms,
+  reasonBody,
+} from '../../shared/schemas/contract.js';
+import { applyFramework, previewFramework } from '../contracts/apply-framework.js';
+import { contractAudit } from '../contracts/contract-audit.js';
+import { endContract } from '../contracts/end-contract.js';
+import { listContracts } from '../contracts/list-contracts.js';
+import { loadContract } from '../contracts/load-contract.js';
+import { presentContract } from '../contracts/present-contract.js';
+import { readDocument } from '../contracts/read-document.js';
+import type { AppContext } from '../context.js';
+import { idempotent } from '../http/idempotency.js';
+import { accountOf, actorOf, sessionOf } from '../http/request-context.js';
+
+const idParams = z.object({ id: z.uuid() });
+
+/** RFC 6266: an ASCII fallback and the UTF-8 name. */
+export function pdfDisposition(fileName: string, disposition: 'attachment' | 'inline' = 'attachment') {
+  const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `${disposition}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}
+
+export const contractRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.post(
+    '/contracts/framework/preview',
+    { config: { access: 'customer' }, schema: { tags: ['contracts'], body: frameworkTerms } },
+    async (request, reply) => {
+      const pdf = await previewFramework(ctx, { accountId: accountOf(request), terms: request.body });
+      return reply.type('application/pdf').header('content-disposition', pdfDisposition('框架协议-草稿.pdf', 'inline')).send(pdf);
+    },
+  );
+
+  app.post(
+    '/contracts/framework',
+    { config: { access: 'customer' }, schema: { tags: ['contracts'], body: applyFrameworkBody, response: { 201: contractEnvelope } } },
+    async (request, reply) =>
+      idempotent(ctx.db, request, reply, async () => {
+        const row = await applyFramework(ctx, { accountId: accountOf(request), body: request.body, actor: actorOf(request) });
+        return { status: 201, body: { contract: presentContract(row) } };
+      }),
+  );
+
+  app.get(
+    '/contracts',
+    { config: { access: 'user' }, schema: { tags: ['contracts'], querystring: contractListQuery, response: { 200: contractList } } },
+    async (request) => {
+      const { rows, nextCursor } = await listContracts(ctx.db, { viewer: sessionOf(request), query: request.query });
+      return { items: rows.map((r) => presentContract(r)), nextCursor };
+    },
+  );
+
+  app.get(
+    '/contracts/:id',
+    { config: { access: 'user' }, schema: { tags: ['contracts'], params: idParams, response: { 200: contractEnvelope } } },
+    async (request) => ({ contract: presentContract(await loadContract(ctx.db, request.params.id, sessionOf(request))) }),
+  );
+
+  app.get(
+    '/contracts/:id/pdf',
+    { config: { access: 'user' }, schema: { tags: ['contracts'], params: idParams } },
+    async (request, reply) => {
+      const row = await loadContract(ctx.db, request.params.id, sessionOf(request));
+      const bytes = await readDocument(ctx.db, row.id);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', pdfDisposition(`${row.number}.pdf`))
+        .header('cache-control', 'private, no-store')
+        .send(bytes);
+    },
+  );
+
+  app.get(
+    '/contracts/:id/audit',
+    { config: { access: 'user' }, schema: { tags: ['contracts'], params: idParams, response: { 200: auditResponse } } },
+    async (request) => contractAudit(ctx.db, { contractId: request.params.id, viewer: sessionOf(request) }),
+  );
+
+  app.post(
+    '/contracts/:id/void',
+    { config: { access: 'customer' }, schema: { tags: ['contracts'], params: idParams, body: reasonBody, response: { 200: contractEnvelope } } },
+    async (request) => {
+      const row = await endContract(ctx, {
+        contractId: request.params.id,
+        to: 'voided',
+        reason: request.body.reason,
+        actor: actorOf(request),
+        viewer: { role: 'customer', accountId: accountOf(request) },
+      });
+      return { contract: presentContract(row) };
+    },
+  );
+
+  app.post(
+    '/admin/contracts/:id/terminate',
+    { config: { access: 'operator' }, schema: { tags: ['admin'], params: idParams, body: reasonBody, response: { 200: contractEnvelope } } },
+    async (request) => {
+      const row = await endContract(ctx, {
+        contractId: request.params.id,
+        to: 'terminated',
+        reason: request.body.reason,
+        actor: actorOf(request),
+        viewer: { role: 'operator', accountId: null },
+      });
+      return { contract: presentContract(row) };
+    },
+  );
+};

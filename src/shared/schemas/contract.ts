@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { subjectType } from './verification.js';
+import { humanText } from './text.js';
+
+export const contractKind = z.enum(['framework', 'icp_attachment', 'order_attachment']);
+export type ContractKind = z.infer<typeof contractKind>;
+export const contractStatus = z.enum(['effective', 'expired', 'voided', 'terminated']);
+export type ContractStatus = z.infer<typeof contractStatus>;
+
+export const partySnapshot = z.object({
+  subjectType,
+  name: z.string(),
+  idCode: z.string(),
+  legalRepresentative: z.string().nullable(),
+  address: z.string().nullable(),
+  contactName: z.string().nullable(),
+  contactPhone: z.string().nullable(),
+  contactEmail: z.string().nullable(),
+  bankName: z.string().nullable(),
+  bankAccount: z.string().nullable(),
+});
+
+export const signatureRecord = z.object({
+  role: z.enum(['party_a', 'party_b']),
+  signer: z.string(),
+  signedAt: z.string(),
+  certificateSubject: z.string(),
+  certificateSerial: z.string(),
+  certificateIssuer: z.string(),
+});
+
+export const contractItem = z.object({
+  id: z.string(),
+  label: z.string(),
+  amountFen: z.number().int().optional(),
+});
+
+export const contract = z.object({
+  id: z.string(),
+  number: z.string(),
+  kind: contractKind,
+  status: contractStatus,
+  frameworkId: z.string().optional(),
+  copies: z.number().int(),
+  termYears: z.number().int().optional(),
+  effectiveAt: z.string(),
+  expiresAt: z.string(),
+  partyA: partySnapshot,
+  partyB: partySnapshot,
+  templateVersion: z.string(),
+  sha256: z.string(),
+  signatures: z.array(signatureRecord),
+  statusReason: z.string().optional(),
+  statusChangedAt: z.string().optional(),
+  items: z.array(z.unknown()).optional(),
+  stampingStatus: z.string().optional(),
+  createdAt: z.string(),
+});
+export type Contract = z.infer<typeof contract>;
+
+export const contractEnvelope = z.object({ contract });
+
+export const frameworkTerms = z.strictObject({
+  termYears: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+  copies: z.union([z.literal(2), z.literal(3)]),
+});
+
+export const applyFrameworkBody = frameworkTerms.extend({
+  // The route answers acceptance_required for false, so it is not a schema error.
+  accept: z.boolean(),
+});
+export type ApplyFrameworkBody = z.infer<typeof applyFrameworkBody>;
+
+export const contractListQuery = z.object({
+  kind: contractKind.optional(),
+  status: contractStatus.optional(),
+  q: z.string().trim().max(100).optional(),
+  frameworkId: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+export type ContractListQuery = z.infer<typeof contractListQuery>;
+
+export const contractList = z.object({ items: z.array(contract), nextCursor: z.string().nullable() });
+
+export const reasonBody = z.strictObject({ reason: humanText({ min: 2, max: 500 }) });
+
+export const auditEvent = z.object({
+  seq: z.number().int(),
+  action: z.string(),
+  actor: z.object({ role: z.string(), userId: z.string().nullable() }),
+  at: z.string(),
+  data: z.record(z.string(), z.unknown()),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+export const auditResponse = z.object({ events: z.array(auditEvent), chainValid: z.boolean() });
+
+export const verifyResponse = z.object({
+  authentic: z.boolean(),
+  known: z.boolean(),
+  contract: z.object({ number: z.string(), kind: contractKind, status: contractStatus }).nullable(),
+  signatures: z.array(
+    z.object({
+      role: z.string(),
+      signer: z.string(),
+      signedAt: z.string().nullable(),
+      valid: z.boolean(),
+      coversWholeDocument: z.boolean(),
+    }),
+  ),
+  problems: z.array(z.string()),
+});
+export type VerifyResponse = z.infer<typeof verifyResponse>;

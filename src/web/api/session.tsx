@@ -1,0 +1,90 @@
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import type { MeResponse } from '../../shared/schemas/auth';
+import * as auth from './auth';
+import { ApiError, setCsrfToken, setUnauthenticatedHandler } from './client';
+
+export type Session = { state: 'loading' } | { state: 'anonymous' } | { state: 'signed-in'; me: MeResponse };
+
+type SessionContextValue = {
+  session: Session;
+  /** Re-reads `GET /me` (verification status, CSRF token); call after a change of state. */
+  refresh: () => Promise<MeResponse | null>;
+  login: (email: string, password: string) => Promise<MeResponse>;
+  register: (email: string, password: string) => Promise<MeResponse>;
+  logout: () => Promise<void>;
+};
+
+const SessionContext = createContext<SessionContextValue | null>(null);
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [session, setSession] = useState<Session>({ state: 'loading' });
+
+  const refresh = useCallback(async () => {
+    try {
+      const me = await auth.fetchMe();
+      setCsrfToken(me.csrfToken);
+      setSession({ state: 'signed-in', me });
+      return me;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) {
+        setCsrfToken(null);
+        setSession({ state: 'anonymous' });
+        return null;
+      }
+      throw error;
+    }
+  }, []);
+
+  useEffect(() => {
+    setUnauthenticatedHandler(() => {
+      setCsrfToken(null);
+      setSession({ state: 'anonymous' });
+    });
+    refresh().catch(() => setSession({ state: 'anonymous' }));
+    return () => setUnauthenticatedHandler(null);
+  }, [refresh]);
+
+  const signIn = useCallback(
+    async (call: typeof auth.login, email: string, password: string) => {
+      const answer = await call(email, password);
+      setCsrfToken(answer.csrfToken);
+      const me = await refresh();
+      if (!me) throw new ApiError({ type: 'about:blank', title: 'Unauthenticated', status: 401, code: 'unauthenticated' });
+      return me;
+    },
+    [refresh],
+  );
+
+  const value = useMemo<SessionContextValue>(
+    () => ({
+      session,
+      refresh,
+      login: (email, password) => signIn(auth.login, email, password),
+      register: (email, password) => signIn(auth.register, email, password),
+      logout: async () => {
+        try {
+          await auth.logout();
+        } finally {
+          setCsrfToken(null);
+          setSession({ state: 'anonymous' });
+        }
+      },
+    }),
+    [session, refresh, signIn],
+  );
+
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): SessionContextValue {
+  const value = useContext(SessionContext);
+  if (!value) throw new Error('useSession outside SessionProvider');
+  return value;
+}
+
+/** The signed-in user's answer of `GET /me`; only for pages behind RequireAuth. */
+export function useMe(): MeResponse {
+  const { session } = useSession();
+  if (session.state !== 'signed-in') throw new Error('useMe without a session');
+  return session.me;
+}

@@ -1,0 +1,168 @@
+import {
+  AuditOutlined,
+  DownOutlined,
+  FileProtectOutlined,
+  LogoutOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+import { App, Button, Dropdown, Flex, Layout, Menu, type MenuProps, Typography } from 'antd';
+import { Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { useMe, useSession } from '../api/session';
+import { useT } from '../i18n';
+import { LanguageSwitch } from './language-switch';
+import { VerificationStatusTag } from './status-tag';
+import { useErrorText } from './use-error-text';
+
+const headerHeight = 50;
+
+function Logo() {
+  const t = useT();
+  return (
+    <Flex align="center" gap={10}>
+      <svg width="24" height="24" viewBox="0 0 24 24" aria-hidden="true">
+        <rect width="24" height="24" rx="5" fill="#1668dc" />
+        <path d="M7 6h10v2H7zM7 10h10v2H7zM7 14h6v2H7z" fill="#fff" />
+        <circle cx="17" cy="17" r="3" fill="none" stroke="#fff" strokeWidth="1.6" />
+      </svg>
+      <span style={{ color: '#fff', fontSize: 16, fontWeight: 600, letterSpacing: 0.5 }}>{t('app.name')}</span>
+      <span style={{ color: 'rgba(255,255,255,0.35)' }}>|</span>
+      <span style={{ color: 'rgba(255,255,255,0.85)', fontSize: 14 }}>{t('nav.billing')}</span>
+    </Flex>
+  );
+}
+
+function AccountMenu() {
+  const t = useT();
+  const me = useMe();
+  const { logout } = useSession();
+  const navigate = useNavigate();
+  const { message } = App.useApp();
+  const errorText = useErrorText();
+  const items: MenuProps['items'] = [
+    {
+      key: 'info',
+      disabled: true,
+      label: (
+        <div style={{ minWidth: 180 }}>
+          <Typography.Text strong>{me.user.email}</Typography.Text>
+          <br />
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {t(me.user.role === 'operator' ? 'header.role.operator' : 'header.role.customer')}
+          </Typography.Text>
+        </div>
+      ),
+    },
+    { type: 'divider' },
+    { key: 'logout', icon: <LogoutOutlined />, label: t('header.logout') },
+  ];
+  const onClick: MenuProps['onClick'] = async ({ key }) => {
+    if (key !== 'logout') return;
+    try {
+      await logout();
+      message.success(t('header.loggedOut'));
+    } catch (error) {
+      message.error(errorText(error));
+    }
+    navigate('/login', { replace: true });
+  };
+  return (
+    <Dropdown trigger={['click']} menu={{ items, onClick }}>
+      <Button type="text" icon={<UserOutlined />} style={{ color: 'rgba(255,255,255,0.85)' }} data-testid="account-menu">
+        {me.user.email}
+        <DownOutlined style={{ fontSize: 10 }} />
+      </Button>
+    </Dropdown>
+  );
+}
+
+function SideMenu() {
+  const t = useT();
+  const me = useMe();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const items: MenuProps['items'] = [];
+  if (me.account) {
+    items.push({
+      type: 'group',
+      key: 'billing',
+      label: t('nav.billing'),
+      children: [
+        {
+          key: 'contract-management',
+          icon: <FileProtectOutlined />,
+          label: t('nav.contractManagement'),
+          // Room for 线下盖章 and 合同常见问题, which come with the next features.
+          children: [
+            { key: '/contracts', label: t('nav.contracts') },
+            { key: '/verification', label: t('nav.verification') },
+            { key: '/party-a', label: t('nav.partyA') },
+          ],
+        },
+      ],
+    });
+  }
+  if (me.user.role === 'operator') {
+    items.push({
+      type: 'group',
+      key: 'operations',
+      label: t('nav.operations'),
+      children: [{ key: '/admin/verifications', icon: <AuditOutlined />, label: t('nav.verificationReview') }],
+    });
+  }
+  const selected = `/${location.pathname.split('/').filter(Boolean).slice(0, location.pathname.startsWith('/admin/') ? 2 : 1).join('/')}`;
+  return (
+    <Menu
+      mode="inline"
+      items={items}
+      selectedKeys={[selected]}
+      defaultOpenKeys={['contract-management']}
+      onClick={({ key }) => navigate(key)}
+      style={{ borderInlineEnd: 'none', paddingTop: 8 }}
+    />
+  );
+}
+
+export function ConsoleLayout() {
+  const me = useMe();
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Header
+        style={{
+          position: 'sticky',
+          top: 0,
+          zIndex: 10,
+          height: headerHeight,
+          lineHeight: `${headerHeight}px`,
+          paddingInline: 16,
+          background: '#1f2329',
+          display: 'flex',
+          alignItems: 'center',
+          justifyContent: 'space-between',
+        }}
+      >
+        <Logo />
+        <Flex align="center" gap={8}>
+          {me.account && <VerificationStatusTag status={me.account.verificationStatus} />}
+          <LanguageSwitch dark />
+          <AccountMenu />
+        </Flex>
+      </Layout.Header>
+      <Layout>
+        <Layout.Sider
+          width={208}
+          theme="light"
+          breakpoint="lg"
+          collapsedWidth={0}
+          style={{ borderInlineEnd: '1px solid #e8e8e8', position: 'sticky', top: headerHeight, height: `calc(100vh - ${headerHeight}px)`, overflow: 'auto' }}
+        >
+          <SideMenu />
+        </Layout.Sider>
+        <Layout.Content style={{ padding: '16px 24px 32px', background: '#f5f6f7', minWidth: 0 }}>
+          <div style={{ maxWidth: 1280 }}>
+            <Outlet />
+          </div>
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}

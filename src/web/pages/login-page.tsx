@@ -1,0 +1,56 @@
+import { LockOutlined, MailOutlined } from '@ant-design/icons';
+import { Alert, Button, Form, Input, Typography } from 'antd';
+import { useState } from 'react';
+import { Link } from 'react-router-dom';
+import { loginBody } from '../../shared/schemas/auth';
+import { useSession } from '../api/session';
+import { AuthCard } from '../components/auth-card';
+import { requiredRule, zodRule } from '../components/form-rules';
+import { useErrorText } from '../components/use-error-text';
+import { useT } from '../i18n';
+
+type LoginValues = { email: string; password: string };
+
+export function LoginPage() {
+  const t = useT();
+  const errorText = useErrorText();
+  const { login } = useSession();
+  const [error, setError] = useState<string | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+
+  const onFinish = async (values: LoginValues) => {
+    setSubmitting(true);
+    setError(null);
+    try {
+      // Once signed in, the route guard takes the user where they wanted to go.
+      await login(values.email.trim(), values.password);
+    } catch (err) {
+      setError(errorText(err));
+      setSubmitting(false);
+    }
+  };
+
+  return (
+    <AuthCard
+      title={t('auth.login.title')}
+      footer={
+        <Typography.Text type="secondary">
+          {t('auth.login.noAccount')} <Link to="/register">{t('auth.login.toRegister')}</Link>
+        </Typography.Text>
+      }
+    >
+      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="form-error" />}
+      <Form<LoginValues> layout="vertical" requiredMark={false} onFinish={onFinish} disabled={submitting}>
+        <Form.Item name="email" label={t('auth.email')} rules={[requiredRule(t), zodRule(loginBody.shape.email, t)]} validateTrigger="onBlur">
+          <Input prefix={<MailOutlined />} placeholder={t('auth.email.placeholder')} autoComplete="username" size="large" />
+        </Form.Item>
+        <Form.Item name="password" label={t('auth.password')} rules={[requiredRule(t)]}>
+          <Input.Password prefix={<LockOutlined />} placeholder={t('auth.password.placeholder')} autoComplete="current-password" size="large" />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" block size="large" loading={submitting}>
+          {t('auth.login.submit')}
+        </Button>
+      </Form>
+    </AuthCard>
+  );
+}

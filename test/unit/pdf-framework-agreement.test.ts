@@ -1,0 +1,208 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readTlv } from '../../src/server/pki/der.js';
+import { renderFrameworkAgreement } from '../../src/server/pdf/render-framework-agreement.js';
+import { verifyPdfSignatures } from '../../src/server/pdf/verify.js';
+import { frameworkInput } from '../fixtures/contract-fixtures.js';
+import { makeSignedContract, type SignedFixture } from '../fixtures/signed-contract.js';
+
+let dir: string;
+let fx: SignedFixture;
+let signedPath: string;
+let rootPath: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'qiyue-pdf-'));
+  fx = await makeSignedContract();
+  signedPath = join(dir, 'signed.pdf');
+  rootPath = join(dir, 'root.pem');
+  writeFileSync(signedPath, fx.signed);
+  writeFileSync(rootPath, fx.pki.root.certPem);
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** pdftotext's spacing between CJK and Latin runs varies; compare without whitespace. */
+const squash = (s: string) => s.replace(/\s+/g, '');
+
+function pdfText(path: string, ...args: string[]): string {
+  return squash(execFileSync('pdftotext', [...args, path, '-'], { encoding: 'utf8' }));
+}
+
+const run = (cmd: string, args: string[]) =>
+  spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+
+/** The ByteRange and DER CMS of each signature, in file order. */
+function signatures(pdf: Buffer) {
+  const text = pdf.toString('latin1');
+  return [...text.matchAll(/\/ByteRange \[(\d+) (\d+) (\d+) (\d+)\s*\]/g)].map((m) => {
+    const [a, b, c, d] = m.slice(1, 5).map(Number) as [number, number, number, number];
+    const hex = pdf.toString('latin1', a + b + 1, c - 1);
+    const raw = Buffer.from(hex, 'hex');
+    return {
+      range: [a, b, c, d],
+      content: Buffer.concat([pdf.subarray(a, a + b), pdf.subarray(c, c + d)]),
+      cms: raw.subarray(0, readTlv(raw).end),
+    };
+  });
+}
+
+describe('framework agreement PDF', () => {
+  it('has extractable Chinese text: clauses, number and both parties', () => {
+    const text = pdfText(signedPath);
+    for (const s of [
+      '云服务框架协议',
+      'FA2026000123',
+      '杭州星河数据科技有限公司',
+      '示例云计算有限公司',
+      '第一条 合同双方',
+      '服务内容',
+      '费用与支付',
+      '发票',
+      '保密',
+      '个人信息保护',
+      '违约责任与责任限制',
+      '期限与终止',
+      '附件',
+      '争议解决',
+      '一式贰份',
+      '甲方（盖章）',
+      '乙方（盖章）',
+      'zhang.xiao@xinghe-data.example.cn',
+      '2026年5月1日',
+      '2027年4月30日',
+      '第1页/共',
+    ]) {
+      expect(text).toContain(squash(s));
+    }
+    // The seals are outlines, so their lettering does not duplicate the names in the text.
+    expect(text.split('杭州星河数据科技有限公司').length - 1).toBeLessThanOrEqual(4);
+  });
+
+  it('embeds a subset CJK font and has a header and footer on every page', () => {
+    const fonts = execFileSync('pdffonts', [signedPath], { encoding: 'utf8' });
+    expect(fonts).toMatch(/CID TrueType\s+Identity-H\s+yes yes yes/);
+    const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [signedPath], { encoding: 'utf8' }))![1]);
+    expect(pages).toBeGreaterThanOrEqual(3);
+    for (let p = 1; p <= pages; p++) {
+      const t = pdfText(signedPath, '-f', String(p), '-l', String(p));
+      expect(t).toContain(`第${p}页/共${pages}页`);
+      expect(t).toContain('合同编号：FA2026000123');
+    }
+  });
+
+  it('says 一式叁份 for three copies and prints the term', async () => {
+    const pdf = await renderFrameworkAgreement(frameworkInput({ copies: 3, termYears: 3, draft: true }));
+    const path = join(dir, 'three.pdf');
+    writeFileSync(path, pdf);
+    const text = pdfText(path);
+    expect(text).toContain('一式叁份');
+    expect(text).toContain('叁年');
+  });
+
+  it('is accepted by pdfsig: two valid signatures, the last covering the whole document', () => {
+    const out = run('pdfsig', [signedPath]);
+    const text = out.stdout + out.stderr;
+    expect(text).toContain('Signature #1');
+    expect(text).toContain('Signature #2');
+    expect(text).not.toContain('Signature #3');
+    expect(text.match(/Signature Validation: Signature is Valid\./g)).toHaveLength(2);
+    const second = text.slice(text.indexOf('Signature #2'));
+    expect(second).toContain('Total document signed');
+    expect(text).toContain('Signer Certificate Common Name: 杭州星河数据科技有限公司');
+    expect(second).toContain('Signer Certificate Common Name: 示例云计算有限公司');
+  });
+
+  it('is accepted by openssl cms -verify for each signature, chained to the root', () => {
+    const sigs = signatures(fx.signed);
+    expect(sigs).toHaveLength(2);
+    expect(sigs[1]!.range[2]! + sigs[1]!.range[3]!).toBe(fx.signed.length);
+    sigs.forEach((s, i) => {
+      const sig = join(dir, `sig${i}.der`);
+      const content = join(dir, `content${i}.bin`);
+      writeFileSync(sig, s.cms);
+      writeFileSync(content, s.content);
+      const out = run('openssl', [
+        'cms', '-verify', '-binary', '-inform', 'DER', '-in', sig, '-content', content,
+        '-CAfile', rootPath, '-purpose', 'any', '-out', '/dev/null',
+      ]);
+      expect(out.stderr).toContain('Verification successful');
+      expect(out.status).toBe(0);
+      // The signed attributes CAdES asks for.
+      const dump = run('openssl', ['cms', '-cmsout', '-print', '-inform', 'DER', '-in', sig]).stdout;
+      for (const attr of ['contentType', 'messageDigest', 'signingTime', 'id-smime-aa-signingCertificateV2']) {
+        expect(dump).toContain(attr);
+      }
+    });
+  });
+
+  it('passes our own verifier', () => {
+    const result = verifyPdfSignatures(fx.signed, { rootCertPem: fx.pki.root.certPem });
+    expect(result.problems).toEqual([]);
+    expect(result.authentic).toBe(true);
+    expect(result.signatures.map((s) => [s.role, s.signer, s.valid, s.coversWholeDocument])).toEqual([
+      ['party_a', '杭州星河数据科技有限公司', true, false],
+      ['party_b', '示例云计算有限公司', true, true],
+    ]);
+  });
+
+  it('shows red seals and a QR code on the signature page', () => {
+    const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [signedPath], { encoding: 'utf8' }))![1]);
+    const ppm = execFileSync('pdftoppm', ['-r', '50', '-f', String(pages), '-l', String(pages), signedPath]);
+    const { red, dark } = countPixels(ppm);
+    expect(red).toBeGreaterThan(300);
+    expect(dark).toBeGreaterThan(300);
+  });
+
+  it('marks a draft with a watermark on every page and draws no seal', async () => {
+    const pdf = await renderFrameworkAgreement(frameworkInput({ draft: true }));
+    const path = join(dir, 'draft.pdf');
+    writeFileSync(path, pdf);
+    const text = pdfText(path, '-raw');
+    const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [path], { encoding: 'utf8' }))![1]);
+    expect(text.split('草稿·仅供预览').length - 1).toBe(pages);
+    expect(pdf.includes('/ByteRange')).toBe(false);
+    const ppm = execFileSync('pdftoppm', ['-r', '50', '-f', String(pages), '-l', String(pages), path]);
+    // The watermark is a pale pink, never the saturated seal red.
+    expect(countPixels(ppm).red).toBe(0);
+  });
+
+  it('renders a personal Party A with its ID label and the person’s seal', async () => {
+    const pdf = await renderFrameworkAgreement(
+      frameworkInput({
+        partyA: {
+          ...frameworkInput().partyA,
+          subjectType: 'personal',
+          name: '欧阳娜娜',
+          idCode: '1101**********002X',
+          legalRepresentative: null,
+        },
+      }),
+    );
+    const path = join(dir, 'personal.pdf');
+    writeFileSync(path, pdf);
+    const text = pdfText(path);
+    expect(text).toContain('身份证号码');
+    expect(text).toContain('1101**********002X');
+    expect(text).toContain('甲方（签名）');
+  });
+});
+
+/** Counts saturated red and dark pixels of a binary PPM (P6) image. */
+function countPixels(ppm: Buffer): { red: number; dark: number } {
+  const header = /^P6\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(ppm.toString('latin1', 0, 64));
+  if (!header) throw new Error('not a PPM');
+  const start = header[0].length;
+  let red = 0;
+  let dark = 0;
+  for (let i = start; i + 2 < ppm.length; i += 3) {
+    const [r, g, b] = [ppm[i]!, ppm[i + 1]!, ppm[i + 2]!];
+    if (r > 170 && g < 110 && b < 110) red++;
+    if (r < 60 && g < 60 && b < 60) dark++;
+  }
+  return { red, dark };
+}
+
