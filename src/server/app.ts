@@ -18,7 +18,9 @@ import { seedDemo } from './demo/seed-demo.js';
 import { errorHandler, sendProblem } from './http/problem.js';
 import { registerInputGuard } from './http/input-guard.js';
 import { registerSessionHooks } from './http/request-context.js';
+import { attachmentRoutes } from './routes/attachments.js';
 import { authRoutes } from './routes/auth.js';
+import { integrationRoutes } from './routes/integration.js';
 import { contractRoutes } from './routes/contracts.js';
 import { healthRoutes } from './routes/health.js';
 import { partyARoutes } from './routes/party-a.js';
@@ -101,6 +103,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
       await api.register(partyARoutes, { ctx });
       await api.register(contractRoutes, { ctx });
       await api.register(verifyRoutes, { ctx });
+      await api.register(attachmentRoutes, { ctx });
+      await api.register(integrationRoutes, { ctx });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: apiPrefix },

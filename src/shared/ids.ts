@@ -90,3 +90,8 @@ export function isValidContactPhone(phone: string): boolean {
   const p = phone.replace(/\s+/g, '');
   return mobilePhonePattern.test(p) || landlinePattern.test(p);
 }
+
+// 省级简称 + ICP备 + serial + 号, and an optional site suffix: 京ICP备12345678号-1.
+export const icpFilingNumberPattern = /^[京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川贵云藏陕甘青宁新]ICP备\d{4,10}号(-\d{1,3})?$/;
+
+export const isValidIcpFilingNumber = (s: string) => icpFilingNumberPattern.test(s);

@@ -5,15 +5,20 @@ import type { ReactNode } from 'react';
 import { createBrowserRouter, Navigate, RouterProvider, useLocation } from 'react-router-dom';
 import { SessionProvider, useSession } from './api/session';
 import { ConsoleLayout } from './components/console-layout';
+import { PublicLayout } from './components/public-layout';
 import { FullPageSpin, homePath, RequireAuth, RequireOperator } from './components/require-auth';
 import { useLocale } from './i18n';
+import { AdminContractsPage } from './pages/admin-contracts-page';
 import { AdminVerificationsPage } from './pages/admin-verifications-page';
+import { ApplyContractPage } from './pages/apply-contract-page';
+import { ContractDetailPage } from './pages/contract-detail-page';
 import { ContractsPage } from './pages/contracts-page';
 import { LoginPage } from './pages/login-page';
 import { NotFoundPage } from './pages/not-found-page';
 import { PartyAPage } from './pages/party-a-page';
 import { RegisterPage } from './pages/register-page';
 import { VerificationPage } from './pages/verification-page';
+import { VerifyPage } from './pages/verify-page';
 
 /**
  * Login and registration are for visitors: once signed in (also by the form on the page itself)
@@ -37,6 +42,13 @@ function RequireAccount({ children }: { children: ReactNode }) {
   return children;
 }
 
+/** Public pages (验真) sit in the console for a signed-in user, in a plain frame for anyone else. */
+function AnyoneLayout() {
+  const { session } = useSession();
+  if (session.state === 'loading') return <FullPageSpin />;
+  return session.state === 'signed-in' ? <ConsoleLayout /> : <PublicLayout />;
+}
+
 function Home() {
   const { session } = useSession();
   if (session.state !== 'signed-in') return <FullPageSpin />;
@@ -46,15 +58,20 @@ function Home() {
 const router = createBrowserRouter([
   { path: '/login', element: <GuestOnly><LoginPage /></GuestOnly> },
   { path: '/register', element: <GuestOnly><RegisterPage /></GuestOnly> },
+  { path: '/verify', element: <AnyoneLayout />, children: [{ index: true, element: <VerifyPage /> }] },
   {
     path: '/',
     element: <RequireAuth><ConsoleLayout /></RequireAuth>,
     children: [
       { index: true, element: <Home /> },
       { path: 'contracts', element: <RequireAccount><ContractsPage /></RequireAccount> },
+      { path: 'contracts/apply', element: <RequireAccount><ApplyContractPage /></RequireAccount> },
+      { path: 'contracts/:id', element: <RequireAccount><ContractDetailPage /></RequireAccount> },
       { path: 'verification', element: <RequireAccount><VerificationPage /></RequireAccount> },
       { path: 'party-a', element: <RequireAccount><PartyAPage /></RequireAccount> },
       { path: 'admin/verifications', element: <RequireOperator><AdminVerificationsPage /></RequireOperator> },
+      { path: 'admin/contracts', element: <RequireOperator><AdminContractsPage /></RequireOperator> },
+      { path: 'admin/contracts/:id', element: <RequireOperator><ContractDetailPage /></RequireOperator> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

@@ -4,12 +4,14 @@ import { type Config, loadConfig } from '../../src/server/config.js';
 import { createTestDatabase } from './database.js';
 
 export const operatorLogin = { email: 'desk@qiyue.test', password: 'operator-password-1' };
+export const integrationToken = 'test-integration-token-0123';
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
     ...loadConfig({ QIYUE_DEMO: '0', QIYUE_KEY: 'test-key-0123456789abcdef' }),
     logLevel: 'silent',
     operator: operatorLogin,
+    integrationToken: integrationToken,
     webDir: undefined,
     // Cheap hashing keeps the suite fast; production cost lives in config.ts.
     passwordHash: { memoryCost: 1024, timeCost: 1, parallelism: 1 },
@@ -34,6 +36,8 @@ export type TestApp = {
   /** A customer whose enterprise identity is verified and whose Party A is complete. */
   verifiedCustomer(): Promise<Caller>;
   operator(): Promise<Caller>;
+  /** PUT an order or filing as the billing / ICP system would. */
+  push(path: string, body: unknown, token?: string): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 };
 
@@ -102,6 +106,8 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
       return c;
     },
     operator: () => t.login(operatorLogin.email, operatorLogin.password),
+    push: (path, body, token = integrationToken) =>
+      app.inject({ method: 'PUT', url: `/api/v1/integration/accounts/${path}`, headers: { authorization: `Bearer ${token}` }, payload: body as object }),
     async close() {
       await app.close();
       await database.drop();

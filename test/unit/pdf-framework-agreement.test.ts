@@ -2,8 +2,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as asn1js from 'asn1js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readTlv } from '../../src/server/pki/der.js';
 import { renderFrameworkAgreement } from '../../src/server/pdf/render-framework-agreement.js';
 import { verifyPdfSignatures } from '../../src/server/pdf/verify.js';
 import { frameworkInput } from '../fixtures/contract-fixtures.js';
@@ -45,7 +45,8 @@ function signatures(pdf: Buffer) {
     return {
       range: [a, b, c, d],
       content: Buffer.concat([pdf.subarray(a, a + b), pdf.subarray(c, c + d)]),
-      cms: raw.subarray(0, readTlv(raw).end),
+      // The DER CMS without the zero padding of /Contents.
+      cms: raw.subarray(0, asn1js.fromBER(raw).offset),
     };
   });
 }

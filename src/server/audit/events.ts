@@ -11,7 +11,11 @@ export type AuditAction =
   | 'contract.generated'
   | 'contract.voided'
   | 'contract.terminated'
-  | 'contract.expired';
+  | 'contract.expired'
+  | 'integration.order_created'
+  | 'integration.order_updated'
+  | 'integration.icp_filing_created'
+  | 'integration.icp_filing_updated';
 
 export type Actor = {
   userId: string | null;

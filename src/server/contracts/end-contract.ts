@@ -1,10 +1,10 @@
-import { and, eq, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { AppError } from '../../shared/errors.js';
 import { appendEvent } from '../audit/append-event.js';
 import type { Actor } from '../audit/events.js';
 import type { AppContext } from '../context.js';
 import type { Database } from '../db/client.js';
-import { contracts } from '../db/schema/index.js';
+import { attachmentItems, contracts } from '../db/schema/index.js';
 import { loadContract } from './load-contract.js';
 import { currentStatus } from './present-contract.js';
 
@@ -47,6 +47,11 @@ export async function endContract(
     // Another request ended it meanwhile: the guard above made this one a no-op.
     if (!main) throw new AppError('invalid_state', 'The contract was ended meanwhile');
     await options.rule?.assertMayEnd?.(tx, ended.map((c) => c.id));
+    // The orders and filings of an ended attachment may be chosen again.
+    await tx
+      .update(attachmentItems)
+      .set({ inForce: false })
+      .where(inArray(attachmentItems.contractId, ended.map((c) => c.id)));
     for (const c of ended) {
       await appendEvent(tx, {
         accountId: c.accountId,

@@ -2,7 +2,8 @@ import { eq } from 'drizzle-orm';
 import { appendEvent } from '../audit/append-event.js';
 import { systemActor } from '../audit/events.js';
 import type { AppContext } from '../context.js';
-import { accounts, partyAProfiles, users, verifications } from '../db/schema/index.js';
+import { accounts, icpFilings, orders, partyAProfiles, users, verifications } from '../db/schema/index.js';
+import { demoFilings, demoOrders } from './demo-items.js';
 
 export const demoLogins = {
   verifiedCustomer: { email: 'demo@qiyue.demo', password: 'demo-password-2026' },
@@ -15,7 +16,10 @@ export const demoEnterprise = {
   legalRepresentative: '林晓明',
 } as const;
 
-/** First start of the embedded demo: a verified enterprise customer and an unverified one. */
+/**
+ * First start of the embedded demo: a verified enterprise customer with orders and ICP
+ * filings, and an unverified customer.
+ */
 export async function seedDemo(ctx: AppContext): Promise<void> {
   const [seeded] = await ctx.db.select({ id: users.id }).from(users).where(eq(users.email, demoLogins.verifiedCustomer.email));
   if (seeded) return;
@@ -50,6 +54,9 @@ export async function seedDemo(ctx: AppContext): Promise<void> {
       subject: { type: 'verification', id: verification!.id },
       data: { subjectType: 'enterprise', verifier: 'demo-seed', status: 'verified' },
     });
+
+    await tx.insert(orders).values(demoOrders().map((o) => ({ ...o, accountId })));
+    await tx.insert(icpFilings).values(demoFilings(demoEnterprise.name).map((f) => ({ ...f, accountId })));
 
     const [newAccount] = await tx.insert(accounts).values({}).returning();
     await tx.insert(users).values({

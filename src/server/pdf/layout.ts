@@ -275,3 +275,382 @@ export function formatChineseDate(d: Date): string {
   const parts = Object.fromEntries(dateFormat.formatToParts(d).map((p) => [p.type, p.value]));
   return `${parts.year}年${parts.month}月${parts.day}日`;
 }
+
+// ---------------------------------------------------------------------------------------
+// Tables
+
+export type TableAlign = 'left' | 'center' | 'right';
+
+export type TableColumn = {
+  header: string;
+  /** A weight: the widths are scaled so the columns fill the content width. */
+  width: number;
+  align?: TableAlign;
+  /**
+   * Indent (points) of the continuation lines of a wrapped line, so that each line of a
+   * multi-line cell (e.g. one domain per line) still starts visibly at the cell's edge.
+   */
+  hangingIndent?: number;
+};
+
+/** A cell's text; `\n` starts a new line. `span` merges it with the cells to its right. */
+export type TableCell = string | { text: string; span?: number; align?: TableAlign };
+
+export type TableOptions = {
+  columns: TableColumn[];
+  rows: TableCell[][];
+  /** Bold rows after the body (e.g. a total), kept on the page of the last body row. */
+  footerRows?: TableCell[][];
+  /** A bold caption above the table, kept on the page of its header and first row. */
+  caption?: string;
+  fontSize?: number;
+  /** Shade every other body row (default true). */
+  zebra?: boolean;
+  /**
+   * Points that must stay free under the table on its last page, for what follows it (e.g.
+   * the signature block): when they would not, the last rows move to a new page with the
+   * header, so that what follows never sits on a page without table rows.
+   */
+  keepWithNext?: number;
+};
+
+export type TableLayout = {
+  /** Pages (0-based, in the buffered range) the table is drawn on, first to last. */
+  pages: number[];
+  /** How many body rows each of those pages holds (a row split over pages counts once, where it starts). */
+  rowsPerPage: number[];
+};
+
+const tableStyle = {
+  padX: 4,
+  padY: 3.5,
+  /** Line pitch as a multiple of the font size. */
+  leading: 1.32,
+  rule: '#b9b9b9',
+  frame: '#6f6f6f',
+  headerFill: '#e9edf2',
+  zebraFill: '#f6f7f9',
+  footerFill: '#eef0f3',
+} as const;
+
+type PreparedCell = { x: number; width: number; align: TableAlign; lines: WrappedLine[] };
+type PreparedRow = {
+  cells: PreparedCell[];
+  height: number;
+  bold: boolean;
+  /** The body row it shows (for zebra striping), -1 for the header and footer. */
+  index: number;
+  /** False for the continuation of a row too tall for one page. */
+  first: boolean;
+};
+
+/** Characters after which a line may break inside Latin text (domains, codes, paths). */
+const latinBreakAfter = new Set([' ', '-', '.', '/', '_', ',', ';', ':', '，', '、', '；']);
+
+/** Ideographs, kana, hangul and CJK punctuation: a line may break before or after each. */
+function isCjk(cp: number): boolean {
+  return (
+    (cp >= 0x2e80 && cp <= 0x9fff) ||
+    (cp >= 0xac00 && cp <= 0xd7af) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xffef) ||
+    cp >= 0x20000
+  );
+}
+
+export type WrappedLine = { text: string; indent: number };
+
+/** `-1` in 京ICP备12345678号-1 or a negative number stays together. */
+const isDigit = (cp: number) => cp >= 0x30 && cp <= 0x39;
+
+/** Closing punctuation (禁则) and a hyphen must not start a line. */
+const noLineStart = new Set([...'，。、；：！？）》」』】〕’”,.;:!?)]}%·-']);
+
+/**
+ * Greedy line breaking with per-character widths (measured once per character, per font
+ * and size), which is far cheaper than pdfkit's LineWrapper for hundreds of cells. Breaks
+ * between CJK characters and after a space or - . / _ in Latin text, never before closing
+ * punctuation; a run with no break opportunity (an order number) is split where it
+ * overflows. `\n` starts a new line; the lines a long line wraps onto are `hangingIndent`
+ * narrower and carry that indent.
+ */
+export function wrapText(
+  text: string,
+  width: number,
+  measure: (ch: string) => number,
+  hangingIndent = 0,
+): WrappedLine[] {
+  const out: WrappedLine[] = [];
+  const widthOf = (s: string) => {
+    let w = 0;
+    for (const c of s) w += measure(c);
+    return w;
+  };
+  for (const paragraph of text.split('\n')) {
+    let line = '';
+    let lineWidth = 0;
+    /** Index in `line` of the last break opportunity; 0 when there is none. */
+    let lastBreak = 0;
+    let prev = '';
+    let indent = 0;
+    for (const ch of paragraph) {
+      const w = measure(ch);
+      const cp = ch.codePointAt(0)!;
+      const prevCp = prev ? prev.codePointAt(0)! : 0;
+      if (
+        line !== '' &&
+        !noLineStart.has(ch) &&
+        (isCjk(cp) || isCjk(prevCp) || (latinBreakAfter.has(prev) && !(prev === '-' && isDigit(cp))))
+      ) {
+        lastBreak = line.length;
+      }
+      // A loop: after breaking at an earlier opportunity the carried text plus this
+      // character may still overflow.
+      while (line !== '' && ch !== ' ' && lineWidth + w > width - indent) {
+        let at = lastBreak;
+        if (at === 0) {
+          // No opportunity: split here, or before the last character so that closing
+          // punctuation does not start the next line.
+          at = noLineStart.has(ch) && line.length > prev.length ? line.length - prev.length : line.length;
+        }
+        out.push({ text: line.slice(0, at).trimEnd(), indent });
+        line = line.slice(at).trimStart();
+        lineWidth = widthOf(line);
+        lastBreak = 0;
+        indent = Math.min(hangingIndent, width / 2);
+      }
+      line += ch;
+      lineWidth += w;
+      prev = ch;
+    }
+    out.push({ text: line.trimEnd(), indent });
+  }
+  return out;
+}
+
+/**
+ * Draws a ruled table that fills the content width, starting at `doc.y`: the header row
+ * (bold, shaded) is repeated at the top of every page the table runs onto; a row is as high
+ * as its longest wrapped cell and moves to the next page whole (only a row taller than a
+ * page is split); body rows may be zebra striped. Leaves `doc.y` under the table.
+ */
+export function table(doc: PDFKit.PDFDocument, o: TableOptions): TableLayout {
+  const size = o.fontSize ?? 9;
+  const zebra = o.zebra ?? true;
+  const { padX, padY } = tableStyle;
+  const lineHeight = size * tableStyle.leading;
+  const totalWeight = o.columns.reduce((s, c) => s + c.width, 0);
+  const xs: number[] = [];
+  const widths: number[] = [];
+  let x = page.left;
+  for (const c of o.columns) {
+    const w = (c.width / totalWeight) * contentWidth;
+    xs.push(x);
+    widths.push(w);
+    x += w;
+  }
+
+  const widthCache = new Map<string, number>();
+  const measurer = (font: 'regular' | 'bold') => (ch: string) => {
+    const key = font + ch;
+    let w = widthCache.get(key);
+    if (w === undefined) {
+      doc.font(font).fontSize(size);
+      w = doc.widthOfString(ch);
+      widthCache.set(key, w);
+    }
+    return w;
+  };
+  const measure = { regular: measurer('regular'), bold: measurer('bold') };
+
+  const prepare = (cells: TableCell[], bold: boolean, index: number, header = false): PreparedRow => {
+    const out: PreparedCell[] = [];
+    let col = 0;
+    for (const cell of cells) {
+      if (col >= o.columns.length) throw new Error('a table row has more cells than columns');
+      const c = typeof cell === 'string' ? { text: cell } : cell;
+      const span = Math.max(1, Math.min(('span' in c && c.span) || 1, o.columns.length - col));
+      let width = 0;
+      for (let k = col; k < col + span; k++) width += widths[k]!;
+      const align = header ? 'center' : ('align' in c && c.align) || o.columns[col]!.align || 'left';
+      const lines = wrapText(
+        c.text,
+        width - 2 * padX,
+        bold ? measure.bold : measure.regular,
+        span === 1 ? o.columns[col]!.hangingIndent : 0,
+      );
+      out.push({ x: xs[col]!, width, align, lines });
+      col += span;
+    }
+    const maxLines = Math.max(1, ...out.map((c) => c.lines.length));
+    return { cells: out, height: maxLines * lineHeight + 2 * padY, bold, index, first: true };
+  };
+
+  const bottom = page.height - page.bottom;
+  const header = prepare(
+    o.columns.map((c) => c.header),
+    true,
+    -1,
+    true,
+  );
+  // A row taller than a page's body is cut into page-sized pieces, line by line.
+  const maxLines = Math.max(1, Math.floor((bottom - page.top - header.height - 2 * padY) / lineHeight));
+  const body: PreparedRow[] = [];
+  o.rows.forEach((cells, i) => {
+    const row = prepare(cells, false, i);
+    const lines = Math.max(...row.cells.map((c) => c.lines.length));
+    if (lines <= maxLines) {
+      body.push(row);
+      return;
+    }
+    for (let from = 0; from < lines; from += maxLines) {
+      const part = row.cells.map((c) => ({ ...c, lines: c.lines.slice(from, from + maxLines) }));
+      const n = Math.max(1, ...part.map((c) => c.lines.length));
+      body.push({ ...row, cells: part, height: n * lineHeight + 2 * padY, first: from === 0 });
+    }
+  });
+  const footer = (o.footerRows ?? []).map((r) => prepare(r, true, -1));
+  const footerHeight = footer.reduce((s, r) => s + r.height, 0);
+
+  let captionHeight = 0;
+  if (o.caption) {
+    doc.font('bold').fontSize(fontSize.heading);
+    captionHeight = doc.heightOfString(o.caption, { width: contentWidth }) + 5;
+  }
+
+  /**
+   * Pagination as arithmetic first: whether the table starts on a new page, before which
+   * body rows a page breaks, and where the table ends on its last page.
+   */
+  const paginate = (forced: number | null) => {
+    const breaks = new Set<number>();
+    let y = doc.y;
+    const firstNeed =
+      captionHeight + header.height + (body[0]?.height ?? 0) + (body.length <= 1 ? footerHeight : 0);
+    const startNewPage = forced === 0 || (y > page.top + 1 && y + firstNeed > bottom);
+    if (startNewPage) y = page.top;
+    y += captionHeight + header.height;
+    body.forEach((row, i) => {
+      const need = row.height + (i === body.length - 1 ? footerHeight : 0);
+      if (i > 0 && (i === forced || y + need > bottom)) {
+        breaks.add(i);
+        y = page.top + header.height;
+      }
+      y += row.height;
+    });
+    return { breaks, startNewPage, endY: y + footerHeight };
+  };
+
+  let plan = paginate(null);
+  if (o.keepWithNext && plan.endY + o.keepWithNext > bottom && body.length > 0) {
+    // Carry the last rows over so that what follows shares a page with them.
+    let carry = Math.min(body.length, 3);
+    // Never cut between the pieces of a split row.
+    while (carry < body.length && !body[body.length - carry]!.first) carry++;
+    const retry = paginate(body.length - carry);
+    if (retry.endY + o.keepWithNext <= bottom) plan = retry;
+  }
+
+  // The table is drawn on the newest page: pages are only ever appended meanwhile.
+  const currentPage = () => {
+    const r = doc.bufferedPageRange();
+    return r.start + r.count - 1;
+  };
+
+  const drawRow = (row: PreparedRow, y: number, fill: string | null) => {
+    if (fill) doc.rect(page.left, y, contentWidth, row.height).fill(fill);
+    doc.font(row.bold ? 'bold' : 'regular').fontSize(size).fillColor('#000000');
+    for (const cell of row.cells) {
+      const blockHeight = cell.lines.length * lineHeight;
+      // Centre the block vertically; a CJK glyph's ink is centred ~0.78 em below the y
+      // pdfkit draws a line at.
+      let ly = y + (row.height - blockHeight) / 2 + lineHeight / 2 - size * 0.78;
+      for (const line of cell.lines) {
+        if (line.text) {
+          let lx = cell.x + padX + line.indent;
+          if (cell.align !== 'left') {
+            const room = cell.width - 2 * padX - line.indent - doc.widthOfString(line.text);
+            lx += cell.align === 'right' ? room : room / 2;
+          }
+          doc.text(line.text, lx, ly, { lineBreak: false });
+        }
+        ly += lineHeight;
+      }
+    }
+  };
+
+  /** The rules of one page's part of the table: frame, row rules, column rules. */
+  const drawGrid = (y0: number, rows: PreparedRow[]) => {
+    const y1 = rows.reduce((y, r) => y + r.height, y0);
+    doc.save();
+    doc.lineWidth(0.4).strokeColor(tableStyle.rule);
+    let y = y0 + header.height;
+    for (const row of rows.slice(1)) {
+      if (y > y0 + header.height) doc.moveTo(page.left, y).lineTo(page.left + contentWidth, y);
+      y += row.height;
+    }
+    // Column rules, interrupted where a cell spans several columns.
+    for (let k = 1; k < o.columns.length; k++) {
+      const cx = xs[k]!;
+      let segStart = y0;
+      let ry = y0;
+      for (const row of rows) {
+        if (row.cells.some((c) => c.x < cx - 0.01 && c.x + c.width > cx + 0.01)) {
+          if (ry > segStart) doc.moveTo(cx, segStart).lineTo(cx, ry);
+          segStart = ry + row.height;
+        }
+        ry += row.height;
+      }
+      if (y1 > segStart) doc.moveTo(cx, segStart).lineTo(cx, y1);
+    }
+    doc.stroke();
+    doc.lineWidth(0.8).strokeColor(tableStyle.frame);
+    doc.rect(page.left, y0, contentWidth, y1 - y0).stroke();
+    doc.moveTo(page.left, y0 + header.height).lineTo(page.left + contentWidth, y0 + header.height);
+    doc.stroke();
+    doc.restore();
+  };
+
+  const pages: number[] = [];
+  const rowsPerPage: number[] = [];
+  if (plan.startNewPage) doc.addPage();
+  let y = doc.y;
+  if (o.caption) {
+    doc.font('bold').fontSize(fontSize.heading).fillColor('#000000');
+    doc.text(o.caption, page.left, y, { width: contentWidth });
+    y += captionHeight;
+  }
+  let sliceTop = y;
+  let slice: PreparedRow[] = [];
+  const startSlice = () => {
+    pages.push(currentPage());
+    rowsPerPage.push(0);
+    sliceTop = y;
+    slice = [header];
+    drawRow(header, y, tableStyle.headerFill);
+    y += header.height;
+  };
+  startSlice();
+  body.forEach((row, i) => {
+    if (plan.breaks.has(i)) {
+      drawGrid(sliceTop, slice);
+      doc.addPage();
+      y = doc.y;
+      startSlice();
+    }
+    drawRow(row, y, zebra && row.index % 2 === 1 ? tableStyle.zebraFill : null);
+    slice.push(row);
+    if (row.first) rowsPerPage[rowsPerPage.length - 1]! += 1;
+    y += row.height;
+  });
+  for (const row of footer) {
+    drawRow(row, y, tableStyle.footerFill);
+    slice.push(row);
+    y += row.height;
+  }
+  drawGrid(sliceTop, slice);
+  doc.x = page.left;
+  doc.y = y;
+  return { pages, rowsPerPage };
+}

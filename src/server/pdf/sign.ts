@@ -1,8 +1,14 @@
-import { createHash, type KeyObject, sign, X509Certificate } from 'node:crypto';
+import { createHash, type KeyObject, sign, type X509Certificate } from 'node:crypto';
 import { SignPdf } from '@signpdf/signpdf';
 import { Signer } from '@signpdf/utils';
-import * as der from '../pki/der.js';
-import { certificateFields, chainPems, type PlatformPki } from '../pki/platform-pki.js';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import {
+  certificateFromPem,
+  chainPems,
+  type PlatformPki,
+  parsedCertificate,
+} from '../pki/platform-pki.js';
 import { addSignaturePlaceholder, type SignatureFieldOptions } from './pdf-structure.js';
 
 export const cmsOids = {
@@ -17,23 +23,54 @@ export const cmsOids = {
   sha256WithRsa: '1.2.840.113549.1.1.11',
 } as const;
 
-function pemToDer(pem: string): Buffer {
-  return new X509Certificate(pem).raw;
+/** RFC 5652 11.3: signingTime is UTCTime for 1950–2049, GeneralizedTime otherwise. */
+function signingTimeValue(d: Date): asn1js.UTCTime | asn1js.GeneralizedTime {
+  const valueDate = new Date(Math.floor(d.getTime() / 1000) * 1000);
+  const year = valueDate.getUTCFullYear();
+  return year >= 1950 && year < 2050
+    ? new asn1js.UTCTime({ valueDate })
+    : new asn1js.GeneralizedTime({ valueDate });
 }
 
-function attribute(type: string, value: der.Der): der.Der {
-  return der.sequence(der.oid(type), der.setOf(value));
+/**
+ * SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2, ... } (RFC 5035), which
+ * pkijs has no class for. ESSCertIDv2's hashAlgorithm is omitted: SHA-256 is its DEFAULT.
+ */
+function signingCertificateV2(certDer: Buffer, cert: pkijs.Certificate): asn1js.Sequence {
+  const issuerSerial = new pkijs.IssuerSerial({
+    issuer: new pkijs.GeneralNames({
+      names: [new pkijs.GeneralName({ type: 4, value: cert.issuer })], // directoryName
+    }),
+    serialNumber: cert.serialNumber,
+  });
+  const essCertIdV2 = new asn1js.Sequence({
+    value: [
+      new asn1js.OctetString({ valueHex: createHash('sha256').update(certDer).digest() }),
+      issuerSerial.toSchema(),
+    ],
+  });
+  return new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [essCertIdV2] })] });
+}
+
+/** DER orders a SET OF by the elements' encodings (X.690 11.6); pkijs keeps the given order. */
+function derOrder<T extends { toSchema(): asn1js.BaseBlock }>(items: T[]): T[] {
+  return items
+    .map((item) => ({ item, der: Buffer.from(item.toSchema().toBER()) }))
+    .sort((a, b) => Buffer.compare(a.der, b.der))
+    .map((x) => x.item);
 }
 
 /**
  * Produces a detached CMS SignedData (RFC 5652) with the signed attributes CAdES-BES asks
- * for: contentType, messageDigest, signingTime and signing-certificate-v2 (RFC 5035). The
- * private-key operation is node:crypto (P12Signer re-parses a PKCS#12 in pure JS per call,
- * ~30 ms, and can only be used once).
+ * for: contentType, messageDigest, signingTime and signing-certificate-v2 (RFC 5035). pkijs
+ * builds every structure; the private-key operation is node:crypto's, synchronous and on the
+ * KeyObject the PKI holds (P12Signer re-parses a PKCS#12 in pure JS per call, ~30 ms, and can
+ * only be used once).
  */
 export class CmsSigner extends Signer {
   private readonly cert: X509Certificate;
-  private readonly chain: Buffer[];
+  private readonly parsed: pkijs.Certificate;
+  private readonly certificates: pkijs.Certificate[];
   /** Test hook: digest the given bytes instead of the real ones. */
   digestOverride: Buffer | null = null;
 
@@ -43,9 +80,12 @@ export class CmsSigner extends Signer {
     chain: string[] = [],
   ) {
     super();
-    this.cert = new X509Certificate(certPem);
-    this.chain = chain.map(pemToDer);
+    this.cert = certificateFromPem(certPem);
     if (!this.cert.checkPrivateKey(key)) throw new Error('the key does not match the certificate');
+    this.parsed = parsedCertificate(this.cert);
+    // The CertificateSet is a SET OF, written in DER order.
+    const certs = [this.cert, ...chain.map(certificateFromPem)];
+    this.certificates = certs.sort((a, b) => Buffer.compare(a.raw, b.raw)).map(parsedCertificate);
   }
 
   get subject(): string {
@@ -57,49 +97,60 @@ export class CmsSigner extends Signer {
   }
 
   signSync(content: Buffer, signingTime: Date): Buffer {
-    const { serial, issuer } = certificateFields(this.cert);
-    const certDer = this.cert.raw;
-    const sha256 = der.sequence(der.oid(cmsOids.sha256));
+    const cert = this.parsed;
+    const sha256 = () => new pkijs.AlgorithmIdentifier({ algorithmId: cmsOids.sha256 });
     const digest = createHash('sha256')
       .update(this.digestOverride ?? content)
       .digest();
-    const essCertIdV2 = der.sequence(
-      // hashAlgorithm is omitted: SHA-256 is its DEFAULT.
-      der.octetString(createHash('sha256').update(certDer).digest()),
-      der.sequence(der.sequence(der.explicit(4, issuer)), serial),
-    );
-    const attributes = [
-      attribute(cmsOids.contentType, der.oid(cmsOids.data)),
-      attribute(cmsOids.signingTime, der.time(signingTime)),
-      attribute(cmsOids.messageDigest, der.octetString(digest)),
-      attribute(cmsOids.signingCertificateV2, der.sequence(der.sequence(essCertIdV2))),
-    ];
-    // The signature covers the attributes as an explicit SET OF (RFC 5652 5.4) ...
-    const signedAttrs = der.setOf(...attributes);
-    const keyType = this.key.asymmetricKeyType;
+    const attributes = derOrder([
+      new pkijs.Attribute({
+        type: cmsOids.contentType,
+        values: [new asn1js.ObjectIdentifier({ value: cmsOids.data })],
+      }),
+      new pkijs.Attribute({ type: cmsOids.signingTime, values: [signingTimeValue(signingTime)] }),
+      new pkijs.Attribute({
+        type: cmsOids.messageDigest,
+        values: [new asn1js.OctetString({ valueHex: digest })],
+      }),
+      new pkijs.Attribute({
+        type: cmsOids.signingCertificateV2,
+        values: [signingCertificateV2(this.cert.raw, cert)],
+      }),
+    ]);
+    // The signature covers the attributes as an explicit SET OF (RFC 5652 5.4); the
+    // SignerInfo carries the same content as [0] IMPLICIT.
+    const signedAttrsDer = new asn1js.Set({
+      value: attributes.map((a) => a.toSchema()),
+    }).toBER();
     const signatureAlgorithm =
-      keyType === 'ec'
-        ? der.sequence(der.oid(cmsOids.ecdsaWithSha256))
-        : der.sequence(der.oid(cmsOids.sha256WithRsa), der.nullValue());
-    const signature = sign('sha256', signedAttrs, this.key);
-    const signerInfo = der.sequence(
-      der.integer(1),
-      der.sequence(issuer, serial),
-      sha256,
-      // ... and is carried as [0] IMPLICIT.
-      Buffer.concat([Buffer.from([0xa0]), signedAttrs.subarray(1)]),
+      this.key.asymmetricKeyType === 'ec'
+        ? new pkijs.AlgorithmIdentifier({ algorithmId: cmsOids.ecdsaWithSha256 })
+        : new pkijs.AlgorithmIdentifier({
+            algorithmId: cmsOids.sha256WithRsa,
+            algorithmParams: new asn1js.Null(),
+          });
+    const signature = sign('sha256', new Uint8Array(signedAttrsDer), this.key);
+    const signerInfo = new pkijs.SignerInfo({
+      version: 1,
+      sid: new pkijs.IssuerAndSerialNumber({ issuer: cert.issuer, serialNumber: cert.serialNumber }),
+      digestAlgorithm: sha256(),
+      signedAttrs: new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes }),
       signatureAlgorithm,
-      der.octetString(signature),
-    );
-    const certificates = [certDer, ...this.chain];
-    const signedData = der.sequence(
-      der.integer(1),
-      der.setOf(sha256),
-      der.sequence(der.oid(cmsOids.data)),
-      der.tlv(0xa0, Buffer.concat([...certificates].sort(Buffer.compare))),
-      der.setOf(signerInfo),
-    );
-    return der.sequence(der.oid(cmsOids.signedData), der.explicit(0, signedData));
+      signature: new asn1js.OctetString({ valueHex: signature }),
+    });
+    const signedData = new pkijs.SignedData({
+      version: 1,
+      digestAlgorithms: [sha256()],
+      // Detached: no eContent.
+      encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: cmsOids.data }),
+      certificates: this.certificates,
+      signerInfos: [signerInfo],
+    });
+    const contentInfo = new pkijs.ContentInfo({
+      contentType: cmsOids.signedData,
+      content: signedData.toSchema(),
+    });
+    return Buffer.from(contentInfo.toSchema().toBER());
   }
 }
 

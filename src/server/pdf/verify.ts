@@ -1,7 +1,6 @@
 import { createHash, verify as cryptoVerify, X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { oid as encodeOid, readTlv } from '../pki/der.js';
 import { policyOids } from '../pki/platform-pki.js';
 import { cmsOids } from './sign.js';
 
@@ -116,11 +115,20 @@ function extensionValue(cert: pkijs.Certificate, oid: string): asn1js.AsnType | 
   return parsed.offset === -1 ? null : parsed.result;
 }
 
-/** Whether the certificate asserts the policy. Compared as DER: asn1js cannot print UUID arcs. */
+const policyDer = new Map<string, Buffer>();
+
+/**
+ * Whether the certificate asserts the policy. Compared as DER: asn1js encodes UUID arcs
+ * (2.25.<128-bit>) correctly but prints them in hex.
+ */
 function hasPolicy(cert: pkijs.Certificate, policy: string): boolean {
   const value = extensionValue(cert, '2.5.29.32');
   if (!(value instanceof asn1js.Sequence)) return false;
-  const wanted = encodeOid(policy);
+  let wanted = policyDer.get(policy);
+  if (!wanted) {
+    wanted = Buffer.from(new asn1js.ObjectIdentifier({ value: policy }).toBER());
+    policyDer.set(policy, wanted);
+  }
   return value.valueBlock.value.some((info) => {
     const id = info instanceof asn1js.Sequence ? info.valueBlock.value[0] : undefined;
     return id instanceof asn1js.ObjectIdentifier && Buffer.from(id.toBER()).equals(wanted);
@@ -219,19 +227,14 @@ function checkSignature(
   }
 
   const raw = decodeHex(contents[1]!);
-  let cmsDer: Buffer;
-  try {
-    if (!raw) throw new Error('bad hex');
-    cmsDer = raw.subarray(0, readTlv(raw).end);
-  } catch {
-    problems.add('malformed_signature');
-    return done(rangeEnd);
-  }
-
   let signedData: pkijs.SignedData;
   let signerInfo: pkijs.SignerInfo;
   try {
-    const info = pkijs.ContentInfo.fromBER(new Uint8Array(cmsDer));
+    if (!raw) throw new Error('bad hex');
+    // The CMS is followed by the zero padding of /Contents: asn1js reads the first element.
+    const cms = asn1js.fromBER(raw);
+    if (cms.offset === -1) throw new Error('malformed CMS');
+    const info = new pkijs.ContentInfo({ schema: cms.result });
     if (info.contentType !== cmsOids.signedData) throw new Error('not SignedData');
     signedData = new pkijs.SignedData({ schema: info.content });
     if (signedData.signerInfos.length !== 1) throw new Error('expected one signer');

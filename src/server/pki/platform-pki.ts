@@ -8,7 +8,8 @@ import {
   sign,
   X509Certificate,
 } from 'node:crypto';
-import * as der from './der.js';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
 
 /**
  * The platform PKI: a root CA, an issuing CA below it, Party B's organisation certificate
@@ -17,7 +18,8 @@ import * as der from './der.js';
  *
  * ECDSA P-256 throughout: an event key is generated per contract, and an RSA-2048 key pair
  * takes ~50–100 ms to generate against ~0.1 ms for P-256. pdfsig (NSS) and OpenSSL both
- * verify ECDSA CMS signatures. der.ts writes the ASN.1; node:crypto does every key operation.
+ * verify ECDSA CMS signatures. pkijs/asn1js write and read the ASN.1; node:crypto does every
+ * key operation (key generation, signing, PKCS#8 encryption of the stored keys).
  */
 
 /** Certificate policy OIDs (UUID arc, RFC 4122 / X.667) telling which party a cert signs for. */
@@ -82,52 +84,107 @@ export class PkiPassphraseError extends Error {
 
 type NameAttribute = { type: keyof typeof oids; value: string };
 
-function buildName(attributes: NameAttribute[]): der.Der {
-  // One attribute per RDN, in the order given (C, O, serialNumber, CN).
-  return der.sequence(
-    ...attributes.map((a) =>
-      der.setOf(
-        der.sequence(
-          der.oid(oids[a.type]),
-          // Country and serialNumber are PrintableString by X.520; names may be Chinese.
-          a.type === 'countryName' || a.type === 'serialNumber'
-            ? der.printableString(a.value)
-            : der.utf8String(a.value),
-        ),
-      ),
-    ),
-  );
+const printableString = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
+
+/**
+ * One attribute per RDN, in the order given (C, O, serialNumber, CN). pkijs writes the
+ * attributes of a Name it builds as one multi-valued RDN, so the RDN SETs are assembled with
+ * asn1js and handed to pkijs as the Name's encoding, which it then emits verbatim.
+ */
+function buildName(attributes: NameAttribute[]): pkijs.RelativeDistinguishedNames {
+  const typesAndValues = attributes.map((a) => {
+    let value: asn1js.PrintableString | asn1js.Utf8String;
+    // Country and serialNumber are PrintableString by X.520; names may be Chinese.
+    if (a.type === 'countryName' || a.type === 'serialNumber') {
+      if (!printableString.test(a.value)) throw new Error(`not a PrintableString: ${a.value}`);
+      value = new asn1js.PrintableString({ value: a.value });
+    } else {
+      value = new asn1js.Utf8String({ value: a.value });
+    }
+    return new pkijs.AttributeTypeAndValue({ type: oids[a.type], value });
+  });
+  const rdns = typesAndValues.map((atv) => new asn1js.Set({ value: [atv.toSchema()] }));
+  return new pkijs.RelativeDistinguishedNames({
+    typesAndValues,
+    valueBeforeDecode: new asn1js.Sequence({ value: rdns }).toBER(),
+  });
 }
 
-function serialNumber(): Buffer {
+function serialNumber(): asn1js.Integer {
   const bytes = randomBytes(16);
   // Positive INTEGER without a leading zero byte.
   bytes[0] = (bytes[0]! & 0x7f) | 0x40;
-  return bytes;
+  return new asn1js.Integer({ valueHex: bytes });
 }
 
-function extension(extnID: string, critical: boolean, value: der.Der): der.Der {
-  return der.sequence(
-    der.oid(extnID),
-    ...(critical ? [der.boolean(true)] : []),
-    der.octetString(value),
-  );
+function extension(extnID: string, critical: boolean, value: asn1js.BaseBlock): pkijs.Extension {
+  return new pkijs.Extension({ extnID, critical, extnValue: value.toBER() });
 }
 
-/** The EC point (subjectPublicKey BIT STRING value) of a key. */
-function publicPoint(key: KeyObject): Buffer {
-  const jwk = createPublicKey(key).export({ format: 'jwk' });
-  if (jwk.crv !== 'P-256' || !jwk.x || !jwk.y) throw new Error('expected a P-256 key');
-  return Buffer.concat([
-    Buffer.from([0x04]),
-    Buffer.from(jwk.x, 'base64url'),
-    Buffer.from(jwk.y, 'base64url'),
-  ]);
+/** RFC 5280 4.1.2.5: UTCTime for 1950–2049, GeneralizedTime otherwise; whole seconds. */
+function time(d: Date): pkijs.Time {
+  const value = new Date(Math.floor(d.getTime() / 1000) * 1000);
+  const year = value.getUTCFullYear();
+  return new pkijs.Time({ type: year >= 1950 && year < 2050 ? 0 : 1, value });
 }
 
 /** RFC 5280 4.2.1.2 method 1: SHA-1 of the subjectPublicKey BIT STRING value. */
-function keyIdentifier(key: KeyObject): Buffer {
-  return createHash('sha1').update(publicPoint(key)).digest();
+function keyIdentifier(spki: pkijs.PublicKeyInfo): Buffer {
+  return createHash('sha1').update(spki.subjectPublicKey.valueBlock.valueHexView).digest();
+}
+
+/** The issuer's subjectKeyIdentifier, for the authorityKeyIdentifier of what it issues. */
+function subjectKeyIdentifier(cert: pkijs.Certificate): Uint8Array {
+  const ski = cert.extensions?.find((e) => e.extnID === oids.subjectKeyIdentifier)?.parsedValue;
+  return ski instanceof asn1js.OctetString
+    ? ski.valueBlock.valueHexView
+    : keyIdentifier(cert.subjectPublicKeyInfo);
+}
+
+/**
+ * A pkijs Certificate that builds its schema once. pkijs's toSchema() re-parses the TBS
+ * bytes on every call, and asn1js/pkijs object churn makes that ~0.5–1 ms a certificate;
+ * the CA certificates go into every signature. Treat instances as read-only.
+ */
+export class PkiCertificate extends pkijs.Certificate {
+  private schemaCache: asn1js.Sequence | undefined;
+
+  override toSchema(encodeFlag = false): asn1js.Sequence {
+    if (encodeFlag) return super.toSchema(true);
+    this.schemaCache ??= super.toSchema(false);
+    return this.schemaCache;
+  }
+}
+
+/**
+ * Certificates by PEM: the CA certificates every signature embeds, and event certificates
+ * between their issue and their signature. Small and least-recently-used.
+ */
+const byPem = new Map<string, X509Certificate>();
+const byPemLimit = 64;
+
+function remember(pem: string, cert: X509Certificate): X509Certificate {
+  byPem.delete(pem);
+  byPem.set(pem, cert);
+  if (byPem.size > byPemLimit) byPem.delete(byPem.keys().next().value!);
+  return cert;
+}
+
+/** The X509Certificate of a PEM, cached, so that its pkijs form is parsed only once. */
+export function certificateFromPem(pem: string): X509Certificate {
+  return remember(pem, byPem.get(pem) ?? new X509Certificate(pem));
+}
+
+const byX509 = new WeakMap<X509Certificate, PkiCertificate>();
+
+/** The certificate as pkijs reads it, parsed once per X509Certificate object. */
+export function parsedCertificate(cert: X509Certificate): PkiCertificate {
+  let out = byX509.get(cert);
+  if (!out) {
+    out = PkiCertificate.fromBER(cert.raw) as PkiCertificate;
+    byX509.set(cert, out);
+  }
+  return out;
 }
 
 type IssueParams = {
@@ -140,91 +197,84 @@ type IssueParams = {
   policy?: string;
 };
 
-const ecdsaWithSha256 = der.sequence(der.oid(oids.ecdsaWithSha256));
+const ecdsaWithSha256 = () => new pkijs.AlgorithmIdentifier({ algorithmId: oids.ecdsaWithSha256 });
 
 function issue(p: IssueParams): string {
+  const spki = new pkijs.PublicKeyInfo({
+    json: createPublicKey(p.subjectKey).export({ format: 'jwk' }),
+  });
+  const issuer = p.issuer ? parsedCertificate(p.issuer.cert) : null;
+  const subject = buildName(p.subject);
+  const basicConstraints = p.ca
+    ? new pkijs.BasicConstraints({
+        cA: true,
+        ...(p.ca.pathLength === undefined ? {} : { pathLenConstraint: p.ca.pathLength }),
+      })
+    : new pkijs.BasicConstraints({});
   const extensions = [
-    extension(
-      oids.basicConstraints,
-      true,
-      p.ca
-        ? der.sequence(
-            der.boolean(true),
-            ...(p.ca.pathLength === undefined ? [] : [der.integer(p.ca.pathLength)]),
-          )
-        : der.sequence(),
-    ),
+    extension(oids.basicConstraints, true, basicConstraints.toSchema()),
     extension(
       oids.keyUsage,
       true,
       p.ca
-        ? der.bitString(Buffer.from([0x06]), 1) // keyCertSign (5), cRLSign (6)
-        : der.bitString(Buffer.from([0xc0]), 6), // digitalSignature (0), nonRepudiation (1)
+        ? new asn1js.BitString({ valueHex: Uint8Array.of(0x06), unusedBits: 1 }) // keyCertSign (5), cRLSign (6)
+        : new asn1js.BitString({ valueHex: Uint8Array.of(0xc0), unusedBits: 6 }), // digitalSignature (0), nonRepudiation (1)
     ),
-    extension(oids.subjectKeyIdentifier, false, der.octetString(keyIdentifier(p.subjectKey))),
+    extension(
+      oids.subjectKeyIdentifier,
+      false,
+      new asn1js.OctetString({ valueHex: keyIdentifier(spki) }),
+    ),
   ];
-  if (p.issuer) {
-    extensions.push(
-      extension(
-        oids.authorityKeyIdentifier,
-        false,
-        der.sequence(der.tlv(0x80, keyIdentifier(p.issuer.key))),
-      ),
-    );
+  if (issuer) {
+    const aki = new pkijs.AuthorityKeyIdentifier({
+      keyIdentifier: new asn1js.OctetString({ valueHex: subjectKeyIdentifier(issuer) }),
+    });
+    extensions.push(extension(oids.authorityKeyIdentifier, false, aki.toSchema()));
   }
   if (p.policy) {
-    extensions.push(
-      extension(oids.certificatePolicies, false, der.sequence(der.sequence(der.oid(p.policy)))),
-    );
+    const policies = new pkijs.CertificatePolicies({
+      certificatePolicies: [new pkijs.PolicyInformation({ policyIdentifier: p.policy })],
+    });
+    extensions.push(extension(oids.certificatePolicies, false, policies.toSchema()));
   }
-  const subject = buildName(p.subject);
-  const tbs = der.sequence(
-    der.explicit(0, der.integer(2)),
-    der.integer(serialNumber()),
-    ecdsaWithSha256,
-    // The issuer's subject bytes verbatim, so name matching never depends on re-encoding.
-    p.issuer ? subjectDer(p.issuer.cert) : subject,
-    der.sequence(der.time(p.notBefore), der.time(p.notAfter)),
+  const cert = new PkiCertificate({
+    version: 2,
+    serialNumber: serialNumber(),
+    signature: ecdsaWithSha256(),
+    // The issuer's subject as parsed from its certificate: pkijs re-emits those bytes
+    // verbatim, so name matching never depends on re-encoding.
+    issuer: issuer ? issuer.subject : subject,
+    notBefore: time(p.notBefore),
+    notAfter: time(p.notAfter),
     subject,
-    createPublicKey(p.subjectKey).export({ type: 'spki', format: 'der' }),
-    der.explicit(3, der.sequence(...extensions)),
-  );
-  const signature = sign('sha256', tbs, p.issuer ? p.issuer.key : p.subjectKey);
-  const cert = der.sequence(tbs, ecdsaWithSha256, der.bitString(signature));
-  return `-----BEGIN CERTIFICATE-----\n${cert
-    .toString('base64')
-    .replace(/(.{64})/g, '$1\n')
-    .replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
+    subjectPublicKeyInfo: spki,
+    extensions,
+    signatureAlgorithm: ecdsaWithSha256(),
+  });
+  // The private-key operation is node:crypto's: ECDSA (DER Ecdsa-Sig-Value) over the DER
+  // TBSCertificate as pkijs encodes it; toSchema() then embeds exactly these TBS bytes.
+  cert.tbsView = new Uint8Array(cert.encodeTBS().toBER());
+  const signature = sign('sha256', cert.tbsView, p.issuer ? p.issuer.key : p.subjectKey);
+  cert.signatureValue = new asn1js.BitString({ valueHex: signature });
+  const x509 = new X509Certificate(Buffer.from(cert.toSchema().toBER()));
+  const pem = x509.toString();
+  // The certificate is about to sign: keep what pkijs built rather than parse it again.
+  remember(pem, x509);
+  byX509.set(x509, cert);
+  return pem;
 }
 
 export type CertificateFields = { serial: Buffer; issuer: Buffer; subject: Buffer };
 
-const fieldCache = new WeakMap<X509Certificate, CertificateFields>();
-
 /** The DER of a certificate's serialNumber INTEGER, issuer and subject Names, verbatim. */
 export function certificateFields(cert: X509Certificate): CertificateFields {
-  let out = fieldCache.get(cert);
-  if (!out) {
-    const raw = cert.raw;
-    const tbs = der.readTlv(raw, der.readTlv(raw).start);
-    const fields: Buffer[] = [];
-    let at = tbs.start;
-    while (at < tbs.end && fields.length < 6) {
-      const f = der.readTlv(raw, at);
-      fields.push(Buffer.from(raw.subarray(at, f.end)));
-      at = f.end;
-    }
-    // version [0] is optional (absent in v1 certificates).
-    const [serial, , issuer, , subject] = fields[0]?.[0] === 0xa0 ? fields.slice(1) : fields;
-    if (!serial || !issuer || !subject) throw new Error('malformed certificate');
-    out = { serial, issuer, subject };
-    fieldCache.set(cert, out);
-  }
-  return out;
-}
-
-function subjectDer(cert: X509Certificate): Buffer {
-  return certificateFields(cert).subject;
+  const parsed = parsedCertificate(cert);
+  return {
+    serial: Buffer.from(parsed.serialNumber.toBER()),
+    issuer: Buffer.from(parsed.issuer.toSchema().toBER()),
+    subject: Buffer.from(parsed.subject.toSchema().toBER()),
+  };
 }
 
 function generateKey(): KeyObject {
@@ -232,7 +282,7 @@ function generateKey(): KeyObject {
 }
 
 function certified(certPem: string, key: KeyObject): CertifiedKey {
-  return { certPem, cert: new X509Certificate(certPem), key };
+  return { certPem, cert: certificateFromPem(certPem), key };
 }
 
 function encrypt(ck: CertifiedKey, passphrase: string): StoredCertifiedKey {

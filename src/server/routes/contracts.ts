@@ -10,6 +10,7 @@ import {
   reasonBody,
 } from '../../shared/schemas/contract.js';
 import { applyFramework, previewFramework } from '../contracts/apply-framework.js';
+import { readAttachmentItems } from '../contracts/attachment-items.js';
 import { contractAudit } from '../contracts/contract-audit.js';
 import { endContract } from '../contracts/end-contract.js';
 import { listContracts } from '../contracts/list-contracts.js';
@@ -60,7 +61,11 @@ export const contractRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
   app.get(
     '/contracts/:id',
     { config: { access: 'user' }, schema: { tags: ['contracts'], params: idParams, response: { 200: contractEnvelope } } },
-    async (request) => ({ contract: presentContract(await loadContract(ctx.db, request.params.id, sessionOf(request))) }),
+    async (request) => {
+      const row = await loadContract(ctx.db, request.params.id, sessionOf(request));
+      const items = row.kind === 'framework' ? undefined : await readAttachmentItems(ctx.db, row.id);
+      return { contract: presentContract(row, items ? { items } : {}) };
+    },
   );
 
   app.get(

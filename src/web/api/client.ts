@@ -46,7 +46,14 @@ export function setUnauthenticatedHandler(handler: (() => void) | null): void {
   onUnauthenticated = handler;
 }
 
-type RequestOptions = { body?: unknown; signal?: AbortSignal };
+type RequestOptions = {
+  body?: unknown;
+  /** Bytes sent as they are (a PDF to verify), with their own content type. */
+  raw?: { data: ArrayBuffer | Blob; contentType: string };
+  headers?: Record<string, string>;
+  accept?: string;
+  signal?: AbortSignal;
+};
 
 async function readProblem(res: Response): Promise<ClientProblem> {
   const fallback: ClientProblem = {
@@ -76,14 +83,15 @@ function parseRetryAfter(res: Response): number | undefined {
 }
 
 async function send(method: Method, path: string, options: RequestOptions): Promise<Response> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  const headers: Record<string, string> = { Accept: options.accept ?? 'application/json', ...options.headers };
+  if (options.raw) headers['Content-Type'] = options.raw.contentType;
+  else if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   try {
     return await fetch(basePath + path, {
       method,
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.raw ? options.raw.data : options.body === undefined ? undefined : JSON.stringify(options.body),
       credentials: 'same-origin',
       signal: options.signal,
     });
@@ -93,7 +101,8 @@ async function send(method: Method, path: string, options: RequestOptions): Prom
   }
 }
 
-export async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
+/** Sends the request; a rotated CSRF token is fetched again and the request retried once. */
+async function sendChecked(method: Method, path: string, options: RequestOptions): Promise<Response> {
   let res = await send(method, path, options);
   if (res.status === 403 && method !== 'GET') {
     const problem = await readProblem(res.clone());
@@ -111,13 +120,29 @@ export async function request<T>(method: Method, path: string, options: RequestO
     if (problem.code === 'unauthenticated') onUnauthenticated?.();
     throw new ApiError(problem, parseRetryAfter(res));
   }
+  return res;
+}
+
+export async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
+  const res = await sendChecked(method, path, options);
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
 }
 
+/** A binary answer (a draft PDF), with the same CSRF handling and problem+json errors. */
+export async function requestBlob(method: Method, path: string, options: RequestOptions = {}): Promise<Blob> {
+  const res = await sendChecked(method, path, { ...options, accept: options.accept ?? 'application/pdf, application/problem+json' });
+  return res.blob();
+}
+
+/** The URL of an API resource for a plain link (GET downloads ride on the session cookie). */
+export const apiUrl = (path: string) => basePath + path;
+
 export const api = {
   get: <T>(path: string, signal?: AbortSignal) => request<T>('GET', path, { signal }),
-  post: <T>(path: string, body?: unknown) => request<T>('POST', path, { body }),
+  post: <T>(path: string, body?: unknown, headers?: Record<string, string>) => request<T>('POST', path, { body, headers }),
+  postBlob: (path: string, body: unknown, signal?: AbortSignal) => requestBlob('POST', path, { body, signal }),
+  postRaw: <T>(path: string, data: ArrayBuffer | Blob, contentType: string) => request<T>('POST', path, { raw: { data, contentType } }),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
   delete: <T>(path: string) => request<T>('DELETE', path),

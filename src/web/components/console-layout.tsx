@@ -2,7 +2,9 @@ import {
   AuditOutlined,
   DownOutlined,
   FileProtectOutlined,
+  FileSearchOutlined,
   LogoutOutlined,
+  SafetyCertificateOutlined,
   UserOutlined,
 } from '@ant-design/icons';
 import { App, Button, Dropdown, Flex, Layout, Menu, type MenuProps, Typography } from 'antd';
@@ -96,6 +98,7 @@ function SideMenu() {
             { key: '/contracts', label: t('nav.contracts') },
             { key: '/verification', label: t('nav.verification') },
             { key: '/party-a', label: t('nav.partyA') },
+            { key: '/verify', label: t('nav.verify') },
           ],
         },
       ],
@@ -106,7 +109,12 @@ function SideMenu() {
       type: 'group',
       key: 'operations',
       label: t('nav.operations'),
-      children: [{ key: '/admin/verifications', icon: <AuditOutlined />, label: t('nav.verificationReview') }],
+      children: [
+        { key: '/admin/verifications', icon: <AuditOutlined />, label: t('nav.verificationReview') },
+        { key: '/admin/contracts', icon: <FileSearchOutlined />, label: t('nav.adminContracts') },
+        // A customer account has 验真 under 合同管理 already.
+        ...(me.account ? [] : [{ key: '/verify', icon: <SafetyCertificateOutlined />, label: t('nav.verify') }]),
+      ],
     });
   }
   const selected = `/${location.pathname.split('/').filter(Boolean).slice(0, location.pathname.startsWith('/admin/') ? 2 : 1).join('/')}`;

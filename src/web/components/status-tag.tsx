@@ -1,5 +1,6 @@
-import { Tag } from 'antd';
+import { Tag, Tooltip } from 'antd';
 import type { VerificationStatus } from '../../shared/schemas/auth';
+import type { ContractStatus } from '../../shared/schemas/contract';
 import { useT } from '../i18n';
 
 const colors: Record<VerificationStatus, string> = {
@@ -16,4 +17,22 @@ export function VerificationStatusTag({ status }: { status: VerificationStatus }
       {t(`status.${status}`)}
     </Tag>
   );
+}
+
+const contractColors: Record<ContractStatus, string> = {
+  effective: 'success',
+  expired: 'default',
+  voided: 'warning',
+  terminated: 'error',
+};
+
+/** 已生效 / 已过期 / 已作废 / 已终止, with the reason of an ended contract on hover. */
+export function ContractStatusTag({ status, reason }: { status: ContractStatus; reason?: string }) {
+  const t = useT();
+  const tag = (
+    <Tag color={contractColors[status]} data-testid="contract-status">
+      {t(`contract.status.${status}`)}
+    </Tag>
+  );
+  return reason ? <Tooltip title={t('contract.statusReason', { reason })}>{tag}</Tooltip> : tag;
 }

@@ -1,59 +1,53 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Empty, Flex, Steps, Table, type TableColumnsType, Tooltip } from 'antd';
-import { Link } from 'react-router-dom';
+import { Alert, Button, Card, Flex, Steps, Tooltip } from 'antd';
+import { Link, useNavigate } from 'react-router-dom';
+import { fetchContracts } from '../api/contracts';
 import { fetchPartyA } from '../api/party-a';
 import { useMe } from '../api/session';
+import { ContractList } from '../components/contract-list';
 import { PageHeader } from '../components/page-header';
 import { useLoad } from '../components/use-load';
 import { VerificationGate } from '../components/verification-gate';
 import { useT } from '../i18n';
 
-/** The columns the contract list will have; rows come with the contract features. */
-type ContractRow = { id: string; number: string; kind: string; status: string; effectiveAt: string; expiresAt: string };
-
-function ContractTable({ rows, loading }: { rows: ContractRow[]; loading: boolean }) {
-  const t = useT();
-  const columns: TableColumnsType<ContractRow> = [
-    { key: 'number', dataIndex: 'number', title: t('contracts.column.number') },
-    { key: 'kind', dataIndex: 'kind', title: t('contracts.column.kind') },
-    { key: 'status', dataIndex: 'status', title: t('contracts.column.status') },
-    { key: 'effectiveAt', dataIndex: 'effectiveAt', title: t('contracts.column.effectiveAt') },
-    { key: 'expiresAt', dataIndex: 'expiresAt', title: t('contracts.column.expiresAt') },
-    { key: 'actions', title: t('common.actions'), width: 160 },
-  ];
-  return (
-    <Table<ContractRow>
-      rowKey="id"
-      columns={columns}
-      dataSource={rows}
-      loading={loading}
-      pagination={false}
-      locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('contracts.empty')} /> }}
-      data-testid="contract-table"
-    />
-  );
-}
-
 export function ContractsPage() {
   const t = useT();
   const me = useMe();
+  const navigate = useNavigate();
   const status = me.account?.verificationStatus ?? 'unverified';
   const isVerified = status === 'verified';
   const partyA = useLoad((signal) => (isVerified ? fetchPartyA(signal) : Promise.resolve(null)), [isVerified]);
+  // One framework agreement in force per account: its presence closes the application.
+  const framework = useLoad(
+    (signal) => (isVerified ? fetchContracts({ kind: 'framework', status: 'effective', limit: 1 }, signal) : Promise.resolve(null)),
+    [isVerified],
+  );
   const isPartyAComplete = partyA.data?.isComplete === true;
-  const canApply = isVerified && isPartyAComplete;
-  // The application wizard arrives with the framework-agreement feature.
-  const isApplyOpen = false;
+  const effectiveFramework = framework.data?.items[0];
+  const isChecking = partyA.loading || framework.loading;
+  const canApply = isVerified && isPartyAComplete && !effectiveFramework && !isChecking;
 
+  const reason = effectiveFramework
+    ? t('contracts.frameworkExists')
+    : !isPartyAComplete
+      ? t('contracts.partyAIncomplete')
+      : undefined;
   const applyButton = (
-    <Tooltip title={canApply ? t('contracts.applyComingSoon') : t('contracts.partyAIncomplete')}>
-      <Button type="primary" icon={<PlusOutlined />} disabled={!canApply || !isApplyOpen} data-testid="apply-contract">
-        {t('contracts.apply')}
+    <Tooltip title={isChecking ? undefined : reason}>
+      <Button
+        type="primary"
+        icon={<PlusOutlined />}
+        disabled={!canApply}
+        loading={isChecking}
+        onClick={() => navigate('/contracts/apply')}
+        data-testid="apply-contract"
+      >
+        {effectiveFramework ? t('contracts.frameworkExists') : t('contracts.apply')}
       </Button>
     </Tooltip>
   );
 
-  const current = !isVerified ? 0 : !isPartyAComplete ? 1 : 2;
+  const current = !isVerified ? 0 : !isPartyAComplete ? 1 : effectiveFramework ? 3 : 2;
 
   return (
     <>
@@ -93,7 +87,7 @@ export function ContractsPage() {
             />
           )}
           <Card title={t('contracts.listTitle')}>
-            <ContractTable rows={[]} loading={false} />
+            <ContractList detailPath={(c) => `/contracts/${c.id}`} />
           </Card>
         </Flex>
       )}

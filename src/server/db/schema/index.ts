@@ -2,3 +2,4 @@ export * from './accounts.js';
 export * from './audit.js';
 export * from './verification.js';
 export * from './contracts.js';
+export * from './attachments.js';

@@ -1,0 +1,190 @@
+import { and, eq, inArray, max } from 'drizzle-orm';
+import { AppError } from '../../shared/errors.js';
+import { type CreateAttachmentBody, maxAttachmentItems } from '../../shared/schemas/attachment.js';
+import { appendEvent } from '../audit/append-event.js';
+import type { Actor } from '../audit/events.js';
+import type { AppContext } from '../context.js';
+import { type Database, isUniqueViolation } from '../db/client.js';
+import { attachmentItems, contractDocuments, contracts, icpFilings, orders } from '../db/schema/index.js';
+import { type AttachmentIcpFiling, type AttachmentOrder, renderAttachmentDocument } from '../pdf/render-attachment.js';
+import { filingReason, orderReason } from '../upstream/list-items.js';
+import { getVerifiedIdentity } from '../verification/get-verification.js';
+import { verifyUrlFor } from './apply-framework.js';
+import { attachmentNumber } from './contract-dates.js';
+import { loadContract } from './load-contract.js';
+import { printablePartyA } from './party-snapshots.js';
+import { signContractDocument } from './sign-contract-document.js';
+import { currentStatus, type ContractRow } from './present-contract.js';
+import { attachmentTemplateVersion } from './templates/attachment-v1.js';
+
+type Selection =
+  | { kind: 'order_attachment'; itemKind: 'order'; items: (AttachmentOrder & { id: string })[] }
+  | { kind: 'icp_attachment'; itemKind: 'icp_filing'; items: (AttachmentIcpFiling & { id: string })[] };
+
+/** Coverage rows in force for any of the items, with the attachment that holds each. */
+async function coveredItems(db: Database, itemKind: 'order' | 'icp_filing', ids: string[]) {
+  return db
+    .select({ itemId: attachmentItems.itemId, number: contracts.number })
+    .from(attachmentItems)
+    .innerJoin(contracts, eq(contracts.id, attachmentItems.contractId))
+    .where(and(eq(attachmentItems.itemKind, itemKind), inArray(attachmentItems.itemId, ids), eq(attachmentItems.inForce, true)));
+}
+
+function throwIfCovered(covered: { itemId: string; number: string }[]) {
+  if (covered.length)
+    throw new AppError('item_already_covered', `Already in attachment ${covered[0]!.number}`, {
+      errors: covered.map((c) => ({ path: `itemIds.${c.itemId}`, message: `already in attachment ${c.number}` })),
+    });
+}
+
+/** Loads the chosen items of the account, in the order given, refusing what can't be chosen. */
+async function loadSelection(ctx: AppContext, accountId: string, body: Pick<CreateAttachmentBody, 'kind' | 'itemIds'>): Promise<Selection> {
+  const ids = body.itemIds;
+  if (new Set(ids).size !== ids.length)
+    throw new AppError('validation_failed', 'Each item may be chosen once', { errors: [{ path: 'itemIds', message: 'duplicate ids' }] });
+  if (ids.length > maxAttachmentItems) throw new AppError('too_many_items', `At most ${maxAttachmentItems} items per attachment`);
+
+  const unselectable: { path: string; message: string }[] = [];
+  let selection: Selection;
+  if (body.kind === 'order_attachment') {
+    const rows = await ctx.db.select().from(orders).where(and(eq(orders.accountId, accountId), inArray(orders.id, ids)));
+    if (rows.length !== ids.length) throw new AppError('not_found', 'An order does not exist');
+    for (const o of rows) {
+      const reason = orderReason(o, null);
+      if (reason) unselectable.push({ path: `itemIds.${o.id}`, message: reason });
+    }
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    selection = { kind: body.kind, itemKind: 'order', items: ids.map((id) => byId.get(id)!) };
+  } else {
+    const identity = await getVerifiedIdentity(ctx.db, accountId);
+    const rows = await ctx.db.select().from(icpFilings).where(and(eq(icpFilings.accountId, accountId), inArray(icpFilings.id, ids)));
+    if (rows.length !== ids.length) throw new AppError('not_found', 'An ICP filing does not exist');
+    for (const f of rows) {
+      const reason = filingReason(f, identity?.name ?? null, null);
+      if (reason) unselectable.push({ path: `itemIds.${f.id}`, message: reason });
+    }
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    selection = { kind: body.kind, itemKind: 'icp_filing', items: ids.map((id) => byId.get(id)!) };
+  }
+  if (unselectable.length) throw new AppError('item_not_selectable', undefined, { errors: unselectable });
+  return selection;
+}
+
+async function loadEffectiveFramework(ctx: AppContext, frameworkId: string, accountId: string) {
+  const framework = await loadContract(ctx.db, frameworkId, { role: 'customer', accountId });
+  if (framework.kind !== 'framework') throw new AppError('not_found', 'Not a framework agreement');
+  if (currentStatus(framework) !== 'effective') throw new AppError('framework_not_effective');
+  return framework;
+}
+
+function renderInput(ctx: AppContext, framework: ContractRow, selection: Selection, number: string, draft: boolean, at: Date) {
+  return {
+    number,
+    kind: selection.kind,
+    templateVersion: attachmentTemplateVersion,
+    framework: { number: framework.number, effectiveAt: framework.effectiveAt, expiresAt: framework.expiresAt },
+    // The attachment names the parties as the framework agreement it belongs to does.
+    partyA: printablePartyA(framework.partyA),
+    partyB: ctx.config.partyB,
+    copies: framework.copies as 2 | 3,
+    ...(selection.itemKind === 'order' ? { orders: selection.items } : { icpFilings: selection.items }),
+    verifyUrl: draft ? `${ctx.config.publicUrl}/verify` : verifyUrlFor(ctx.config.publicUrl, number),
+    draft,
+    signedAt: at,
+  };
+}
+
+export async function previewAttachment(ctx: AppContext, options: { accountId: string; frameworkId: string; body: Pick<CreateAttachmentBody, 'kind' | 'itemIds'> }) {
+  const framework = await loadEffectiveFramework(ctx, options.frameworkId, options.accountId);
+  const selection = await loadSelection(ctx, options.accountId, options.body);
+  const rendered = await renderAttachmentDocument(renderInput(ctx, framework, selection, `${framework.number}-A——`, true, new Date()));
+  return rendered.pdf;
+}
+
+/**
+ * Generates a signed attachment under an effective framework agreement. Attachment numbers
+ * are consecutive per framework: the number is taken under the framework's row lock in the
+ * transaction that stores the attachment, so a refused or failed request uses none.
+ */
+export async function createAttachment(
+  ctx: AppContext,
+  options: { accountId: string; frameworkId: string; body: CreateAttachmentBody; actor: Actor },
+) {
+  const { accountId, body } = options;
+  if (!body.accept) throw new AppError('acceptance_required');
+  await loadEffectiveFramework(ctx, options.frameworkId, accountId);
+  const selection = await loadSelection(ctx, accountId, body);
+  const ids = selection.items.map((i) => i.id);
+  throwIfCovered(await coveredItems(ctx.db, selection.itemKind, ids));
+  const identity = await getVerifiedIdentity(ctx.db, accountId);
+  if (!identity) throw new AppError('verification_required');
+
+  try {
+    return await ctx.db.transaction(async (tx) => {
+      const [framework] = await tx.select().from(contracts).where(eq(contracts.id, options.frameworkId)).for('update');
+      if (!framework || currentStatus(framework) !== 'effective') throw new AppError('framework_not_effective');
+      // Checked again under the lock: a concurrent request may have covered an item meanwhile.
+      throwIfCovered(await coveredItems(tx, selection.itemKind, ids));
+
+      const [last] = await tx.select({ seq: max(contracts.attachmentSeq) }).from(contracts).where(eq(contracts.frameworkId, framework.id));
+      const seq = (last?.seq ?? 0) + 1;
+      const number = attachmentNumber(framework.number, seq);
+      const effectiveAt = new Date();
+      const rendered = await renderAttachmentDocument(renderInput(ctx, framework, selection, number, false, effectiveAt));
+      const signed = await signContractDocument(ctx.pki, {
+        unsigned: rendered.pdf,
+        identity,
+        partyBName: ctx.config.partyB.name,
+        widgets: rendered.signatureRects,
+      });
+
+      const [row] = await tx
+        .insert(contracts)
+        .values({
+          accountId,
+          number,
+          kind: selection.kind,
+          frameworkId: framework.id,
+          attachmentSeq: seq,
+          status: 'effective',
+          copies: framework.copies,
+          effectiveAt,
+          expiresAt: framework.expiresAt,
+          partyA: framework.partyA,
+          partyB: framework.partyB,
+          templateVersion: attachmentTemplateVersion,
+          sha256: signed.sha256,
+          signatures: signed.signatures,
+        })
+        .returning();
+      await tx.insert(contractDocuments).values({ contractId: row!.id, sha256: signed.sha256, bytes: signed.bytes });
+      await tx.insert(attachmentItems).values(
+        selection.items.map((item, position) => ({
+          contractId: row!.id,
+          itemKind: selection.itemKind,
+          itemId: item.id,
+          position,
+          snapshot: snapshotOf(item),
+        })),
+      );
+      await appendEvent(tx, {
+        accountId,
+        actor: options.actor,
+        action: 'contract.generated',
+        subject: { type: 'contract', id: row!.id },
+        data: { number, kind: selection.kind, sha256: signed.sha256, framework: framework.number, items: ids.length },
+      });
+      return row!;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, 'attachment_items_one_in_force')) throw new AppError('item_already_covered');
+    if (isUniqueViolation(error, 'contracts_attachment_seq_unique')) throw new AppError('invalid_state', 'Another attachment was generated at the same moment; try again');
+    throw error;
+  }
+}
+
+function snapshotOf(item: (AttachmentOrder | AttachmentIcpFiling) & { id: string }) {
+  const { id: _, ...rest } = item as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(rest).filter(([k]) => !['accountId', 'updatedAt', 'status'].includes(k)));
+}
+

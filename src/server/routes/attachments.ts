@@ -1,0 +1,55 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { createAttachmentBody, icpFilingList, orderList, orderListQuery } from '../../shared/schemas/attachment.js';
+import { contractEnvelope } from '../../shared/schemas/contract.js';
+import { createAttachment, previewAttachment } from '../contracts/create-attachment.js';
+import { presentContract } from '../contracts/present-contract.js';
+import type { AppContext } from '../context.js';
+import { idempotent } from '../http/idempotency.js';
+import { accountOf, actorOf } from '../http/request-context.js';
+import { listIcpFilings, listOrders } from '../upstream/list-items.js';
+import { pdfDisposition } from './contracts.js';
+
+const frameworkParams = z.object({ frameworkId: z.uuid() });
+
+export const attachmentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.get('/icp-filings', { config: { access: 'customer' }, schema: { tags: ['attachments'], response: { 200: icpFilingList } } }, async (request) => ({
+    items: await listIcpFilings(ctx.db, { accountId: accountOf(request) }),
+  }));
+
+  app.get(
+    '/orders',
+    { config: { access: 'customer' }, schema: { tags: ['attachments'], querystring: orderListQuery, response: { 200: orderList } } },
+    async (request) => listOrders(ctx.db, { accountId: accountOf(request), ...request.query }),
+  );
+
+  app.post(
+    '/contracts/:frameworkId/attachments/preview',
+    {
+      config: { access: 'customer' },
+      schema: { tags: ['attachments'], params: frameworkParams, body: createAttachmentBody.omit({ accept: true }) },
+    },
+    async (request, reply) => {
+      const pdf = await previewAttachment(ctx, { accountId: accountOf(request), frameworkId: request.params.frameworkId, body: request.body });
+      return reply.type('application/pdf').header('content-disposition', pdfDisposition('附件-草稿.pdf', 'inline')).send(pdf);
+    },
+  );
+
+  app.post(
+    '/contracts/:frameworkId/attachments',
+    {
+      config: { access: 'customer' },
+      schema: { tags: ['attachments'], params: frameworkParams, body: createAttachmentBody, response: { 201: contractEnvelope } },
+    },
+    async (request, reply) =>
+      idempotent(ctx.db, request, reply, async () => {
+        const row = await createAttachment(ctx, {
+          accountId: accountOf(request),
+          frameworkId: request.params.frameworkId,
+          body: request.body,
+          actor: actorOf(request),
+        });
+        return { status: 201, body: { contract: presentContract(row) } };
+      }),
+  );
+};

@@ -1,0 +1,101 @@
+import { and, asc, desc, eq, ilike, lt, or } from 'drizzle-orm';
+import { AppError } from '../../shared/errors.js';
+import type { IcpFiling, Order, UnselectableReason } from '../../shared/schemas/attachment.js';
+import type { Database } from '../db/client.js';
+import { attachmentItems, contracts, icpFilings, orders } from '../db/schema/index.js';
+import { getVerifiedIdentity } from '../verification/get-verification.js';
+
+type Coverage = { contractId: string | null; number: string | null };
+
+function coverageOf(c: Coverage) {
+  return c.contractId && c.number ? { coveredBy: { contractId: c.contractId, number: c.number } } : {};
+}
+
+function selectability(reason: UnselectableReason | undefined) {
+  return reason ? { selectable: false, reason } : { selectable: true };
+}
+
+const coveringJoin = (kind: 'order' | 'icp_filing', itemId: typeof orders.id | typeof icpFilings.id) =>
+  and(eq(attachmentItems.itemKind, kind), eq(attachmentItems.itemId, itemId), eq(attachmentItems.inForce, true));
+
+export function orderReason(o: { status: string }, coveredBy: string | null): UnselectableReason | undefined {
+  if (o.status === 'refunded') return 'refunded';
+  if (coveredBy) return 'already_covered';
+  return undefined;
+}
+
+export function filingReason(f: { status: string; entityName: string }, partyAName: string | null, coveredBy: string | null): UnselectableReason | undefined {
+  if (f.status === 'cancelled') return 'cancelled';
+  if (f.entityName !== partyAName) return 'entity_mismatch';
+  if (coveredBy) return 'already_covered';
+  return undefined;
+}
+
+const encodeCursor = (paidAt: Date, id: string) => Buffer.from(JSON.stringify([paidAt.toISOString(), id])).toString('base64url');
+function decodeCursor(cursor: string) {
+  try {
+    const [paidAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    if (Number.isNaN(Date.parse(paidAt)) || !/^[0-9a-f-]{36}$/.test(id)) throw new Error('bad cursor');
+    return { paidAt: new Date(paidAt), id };
+  } catch {
+    throw new AppError('validation_failed', 'The cursor is not valid', { errors: [{ path: 'cursor', message: 'not a cursor from this list' }] });
+  }
+}
+
+/** The account's orders, newest payment first, each with whether it can go into an attachment. */
+export async function listOrders(db: Database, options: { accountId: string; q?: string; limit: number; cursor?: string }) {
+  const cursor = options.cursor ? decodeCursor(options.cursor) : undefined;
+  const like = options.q ? `%${options.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%` : undefined;
+  const rows = await db
+    .select({ order: orders, contractId: contracts.id, number: contracts.number })
+    .from(orders)
+    .leftJoin(attachmentItems, coveringJoin('order', orders.id))
+    .leftJoin(contracts, eq(contracts.id, attachmentItems.contractId))
+    .where(
+      and(
+        eq(orders.accountId, options.accountId),
+        like ? or(ilike(orders.orderNo, like), ilike(orders.product, like), ilike(orders.spec, like)) : undefined,
+        cursor ? or(lt(orders.paidAt, cursor.paidAt), and(eq(orders.paidAt, cursor.paidAt), lt(orders.id, cursor.id))) : undefined,
+      ),
+    )
+    .orderBy(desc(orders.paidAt), desc(orders.id))
+    .limit(options.limit + 1);
+  const page = rows.slice(0, options.limit);
+  const last = page[page.length - 1];
+  const items: Order[] = page.map(({ order: o, contractId, number }) => ({
+    id: o.id,
+    orderNo: o.orderNo,
+    product: o.product,
+    spec: o.spec,
+    quantity: o.quantity,
+    amountFen: o.amountFen,
+    paidAt: o.paidAt.toISOString(),
+    status: o.status,
+    ...selectability(orderReason(o, contractId)),
+    ...coverageOf({ contractId, number }),
+  }));
+  return { items, nextCursor: rows.length > options.limit && last ? encodeCursor(last.order.paidAt, last.order.id) : null };
+}
+
+/** The account's ICP filings, each with whether it can go into an attachment. */
+export async function listIcpFilings(db: Database, options: { accountId: string }): Promise<IcpFiling[]> {
+  const identity = await getVerifiedIdentity(db, options.accountId);
+  const rows = await db
+    .select({ filing: icpFilings, contractId: contracts.id, number: contracts.number })
+    .from(icpFilings)
+    .leftJoin(attachmentItems, coveringJoin('icp_filing', icpFilings.id))
+    .leftJoin(contracts, eq(contracts.id, attachmentItems.contractId))
+    .where(eq(icpFilings.accountId, options.accountId))
+    .orderBy(asc(icpFilings.filingNumber));
+  return rows.map(({ filing: f, contractId, number }) => ({
+    id: f.id,
+    filingNumber: f.filingNumber,
+    siteName: f.siteName,
+    domains: f.domains,
+    entityName: f.entityName,
+    status: f.status,
+    approvedAt: f.approvedAt.toISOString(),
+    ...selectability(filingReason(f, identity?.name ?? null, contractId)),
+    ...coverageOf({ contractId, number }),
+  }));
+}

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { icpFilingNumberPattern } from '../ids.js';
+import { humanText } from './text.js';
+
+const isoTime = z.iso.datetime({ offset: true });
+
+export const orderPushBody = z.strictObject({
+  product: humanText({ max: 100 }),
+  spec: humanText({ max: 200 }),
+  quantity: z.number().int().min(1).max(1_000_000),
+  amountFen: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  paidAt: isoTime,
+  status: z.enum(['paid', 'refunded']),
+});
+export type OrderPushBody = z.infer<typeof orderPushBody>;
+
+export const domainName = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(253)
+  .regex(/^(?=.{1,253}$)([a-z0-9\u00a1-\uffff]([a-z0-9\u00a1-\uffff-]{0,61}[a-z0-9\u00a1-\uffff])?\.)+[a-z\u00a1-\uffff]{2,63}$/u, 'not a domain name');
+
+export const icpFilingPushBody = z.strictObject({
+  siteName: humanText({ max: 100 }),
+  domains: z.array(domainName).min(1).max(50),
+  entityName: humanText({ max: 100, kind: 'name' }),
+  status: z.enum(['active', 'cancelled']),
+  approvedAt: isoTime,
+});
+export type IcpFilingPushBody = z.infer<typeof icpFilingPushBody>;
+
+export const orderNoParam = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'order numbers are 1–64 letters, digits, - or _');
+export const filingNumberParam = z.string().regex(icpFilingNumberPattern, 'not an ICP filing number like 京ICP备12345678号-1');
+
+export const unselectableReason = z.enum(['refunded', 'cancelled', 'entity_mismatch', 'already_covered']);
+export type UnselectableReason = z.infer<typeof unselectableReason>;
+
+const coverage = {
+  selectable: z.boolean(),
+  reason: unselectableReason.optional(),
+  coveredBy: z.object({ contractId: z.string(), number: z.string() }).optional(),
+};
+
+export const order = z.object({
+  id: z.string(),
+  orderNo: z.string(),
+  product: z.string(),
+  spec: z.string(),
+  quantity: z.number().int(),
+  amountFen: z.number().int(),
+  paidAt: z.string(),
+  status: z.enum(['paid', 'refunded']),
+  ...coverage,
+});
+export type Order = z.infer<typeof order>;
+
+export const icpFiling = z.object({
+  id: z.string(),
+  filingNumber: z.string(),
+  siteName: z.string(),
+  domains: z.array(z.string()),
+  entityName: z.string(),
+  status: z.enum(['active', 'cancelled']),
+  approvedAt: z.string(),
+  ...coverage,
+});
+export type IcpFiling = z.infer<typeof icpFiling>;
+
+export const orderListQuery = z.object({
+  q: z.string().trim().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(200).optional(),
+});
+export const orderList = z.object({ items: z.array(order), nextCursor: z.string().nullable() });
+export const icpFilingList = z.object({ items: z.array(icpFiling) });
+
+export const maxAttachmentItems = 500;
+
+export const createAttachmentBody = z.strictObject({
+  kind: z.enum(['icp_attachment', 'order_attachment']),
+  // Length is checked by the operation so that 501 items get their own code, too_many_items.
+  itemIds: z.array(z.uuid()).min(1).max(5000),
+  accept: z.boolean(),
+});
+export type CreateAttachmentBody = z.infer<typeof createAttachmentBody>;

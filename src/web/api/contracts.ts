@@ -1,0 +1,51 @@
+import type { ApplyFrameworkBody, Contract, ContractKind, ContractStatus, VerifyResponse } from '../../shared/schemas/contract';
+import { api, apiUrl } from './client';
+
+export type ContractListFilter = { kind?: ContractKind; status?: ContractStatus; q?: string; limit?: number; cursor?: string };
+export type ContractListPage = { items: Contract[]; nextCursor: string | null };
+
+export type AuditEvent = {
+  seq: number;
+  action: string;
+  actor: { role: string; userId: string | null };
+  at: string;
+  data: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+};
+export type ContractAudit = { events: AuditEvent[]; chainValid: boolean };
+
+export type FrameworkTerms = Omit<ApplyFrameworkBody, 'accept'>;
+
+const contractPath = (id: string) => `/contracts/${encodeURIComponent(id)}`;
+
+export function fetchContracts(filter: ContractListFilter, signal?: AbortSignal) {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(filter)) {
+    if (value !== undefined && value !== '') query.set(key, String(value));
+  }
+  const search = query.toString();
+  return api.get<ContractListPage>(`/contracts${search ? `?${search}` : ''}`, signal);
+}
+
+export const fetchContract = (id: string, signal?: AbortSignal) => api.get<{ contract: Contract }>(contractPath(id), signal);
+export const fetchContractAudit = (id: string, signal?: AbortSignal) => api.get<ContractAudit>(`${contractPath(id)}/audit`, signal);
+
+/** The signed PDF, for a plain download link: the server names the file after the contract number. */
+export const contractPdfUrl = (id: string) => apiUrl(`${contractPath(id)}/pdf`);
+
+/** The unsigned draft, watermarked by the server, to show in the wizard's preview step. */
+export const previewFramework = (terms: FrameworkTerms, signal?: AbortSignal) => api.postBlob('/contracts/framework/preview', terms, signal);
+
+/** `idempotencyKey` makes a double click or a retry answer the first result instead of a second contract. */
+export const applyFramework = (terms: FrameworkTerms, idempotencyKey: string) =>
+  api.post<{ contract: Contract }>('/contracts/framework', { ...terms, accept: true } satisfies ApplyFrameworkBody, {
+    'Idempotency-Key': idempotencyKey,
+  });
+
+export const voidContract = (id: string, reason: string) => api.post<{ contract: Contract }>(`${contractPath(id)}/void`, { reason });
+export const terminateContract = (id: string, reason: string) =>
+  api.post<{ contract: Contract }>(`/admin${contractPath(id)}/terminate`, { reason });
+
+/** Public 验真: the PDF's bytes as they are. */
+export const verifyPdf = (bytes: ArrayBuffer) => api.postRaw<VerifyResponse>('/verify', bytes, 'application/pdf');

@@ -1,0 +1,43 @@
+import { Button, Flex, Layout, Typography } from 'antd';
+import { Link, Outlet } from 'react-router-dom';
+import { useT } from '../i18n';
+import { LanguageSwitch } from './language-switch';
+
+/** The frame of the pages anyone may open without signing in (验真). */
+export function PublicLayout() {
+  const t = useT();
+  return (
+    <Layout style={{ minHeight: '100vh', background: 'linear-gradient(180deg, #eef3fb 0%, #f5f6f7 40%)' }}>
+      <Flex justify="space-between" align="center" style={{ padding: '12px 24px', borderBottom: '1px solid #e8e8e8', background: '#fff' }}>
+        <Link to="/verify" style={{ color: 'inherit' }}>
+          <Flex align="center" gap={10}>
+            <svg width="28" height="28" viewBox="0 0 24 24" aria-hidden="true">
+              <rect width="24" height="24" rx="5" fill="#1668dc" />
+              <path d="M7 6h10v2H7zM7 10h10v2H7zM7 14h6v2H7z" fill="#fff" />
+              <circle cx="17" cy="17" r="3" fill="none" stroke="#fff" strokeWidth="1.6" />
+            </svg>
+            <Typography.Text strong style={{ fontSize: 18 }}>
+              {t('app.name')}
+            </Typography.Text>
+            <Typography.Text type="secondary">|</Typography.Text>
+            <Typography.Text>{t('nav.verify')}</Typography.Text>
+          </Flex>
+        </Link>
+        <Flex align="center" gap={8}>
+          <LanguageSwitch />
+          <Link to="/login">
+            <Button type="link">{t('public.login')}</Button>
+          </Link>
+        </Flex>
+      </Flex>
+      <Layout.Content style={{ padding: '24px 16px 48px' }}>
+        <div style={{ maxWidth: 1040, margin: '0 auto' }}>
+          <Outlet />
+        </div>
+      </Layout.Content>
+      <Typography.Text type="secondary" style={{ textAlign: 'center', padding: '0 16px 24px', fontSize: 12 }}>
+        {t('public.footer')}
+      </Typography.Text>
+    </Layout>
+  );
+}

@@ -1,0 +1,433 @@
+import { DownloadOutlined, ExportOutlined, FilePdfOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Checkbox, Descriptions, Flex, Form, Radio, Result, Space, Spin, Steps, Tag, Typography } from 'antd';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { Link, useNavigate } from 'react-router-dom';
+import type { Contract } from '../../shared/schemas/contract';
+import type { PartyA } from '../../shared/schemas/party-a';
+import { ApiError } from '../api/client';
+import { applyFramework, contractPdfUrl, type FrameworkTerms, fetchContracts, previewFramework } from '../api/contracts';
+import { fetchPartyA } from '../api/party-a';
+import { useMe } from '../api/session';
+import { formatDate } from '../components/format';
+import { LoadError } from '../components/load-error';
+import { PageHeader } from '../components/page-header';
+import { PartyAContactForm, PartyAIdentityCard } from '../components/party-a-form';
+import { ContractStatusTag } from '../components/status-tag';
+import { useErrorText } from '../components/use-error-text';
+import { useLoad } from '../components/use-load';
+import { VerificationGate } from '../components/verification-gate';
+import { useT } from '../i18n';
+
+/** crypto.randomUUID needs a secure context; a console served over plain HTTP on a LAN has none. */
+function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+const defaultTerms: FrameworkTerms = { copies: 2, termYears: 1 };
+
+function TermsStep({ terms, onBack, onNext }: { terms: FrameworkTerms; onBack: () => void; onNext: (terms: FrameworkTerms) => void }) {
+  const t = useT();
+  const [form] = Form.useForm<FrameworkTerms>();
+  return (
+    <Card title={t('apply.step.terms')}>
+      <Form<FrameworkTerms>
+        form={form}
+        layout="horizontal"
+        labelCol={{ flex: '140px' }}
+        wrapperCol={{ flex: '1' }}
+        initialValues={terms}
+        onFinish={onNext}
+        data-testid="terms-form"
+      >
+        <Form.Item name="copies" label={t('apply.terms.copies')} extra={t('apply.terms.copiesHint')} rules={[{ required: true, message: t('validation.required') }]}>
+          <Radio.Group
+            optionType="button"
+            buttonStyle="solid"
+            options={[
+              { value: 2, label: t('contract.copies.2') },
+              { value: 3, label: t('contract.copies.3') },
+            ]}
+          />
+        </Form.Item>
+        <Form.Item name="termYears" label={t('apply.terms.termYears')} extra={t('apply.terms.termHint')} rules={[{ required: true, message: t('validation.required') }]}>
+          <Radio.Group
+            optionType="button"
+            buttonStyle="solid"
+            options={[
+              { value: 1, label: t('contract.term.1') },
+              { value: 2, label: t('contract.term.2') },
+              { value: 3, label: t('contract.term.3') },
+            ]}
+          />
+        </Form.Item>
+        <Form.Item label=" " colon={false}>
+          <Space>
+            <Button onClick={onBack}>{t('apply.prev')}</Button>
+            <Button type="primary" htmlType="submit" data-testid="wizard-next">
+              {t('apply.next')}
+            </Button>
+          </Space>
+        </Form.Item>
+      </Form>
+    </Card>
+  );
+}
+
+/** The server's draft in the page; the object URL lives as long as this draft is shown. */
+function PreviewStep({ terms, onBack, onNext }: { terms: FrameworkTerms; onBack: () => void; onNext: () => void }) {
+  const t = useT();
+  const errorText = useErrorText();
+  const [url, setUrl] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [generation, setGeneration] = useState(0);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: generation is the retry trigger.
+  useEffect(() => {
+    const controller = new AbortController();
+    let objectUrl: string | null = null;
+    setUrl(null);
+    setError(null);
+    previewFramework(terms, controller.signal).then(
+      (blob) => {
+        if (controller.signal.aborted) return;
+        objectUrl = URL.createObjectURL(blob.type === 'application/pdf' ? blob : new Blob([blob], { type: 'application/pdf' }));
+        setUrl(objectUrl);
+      },
+      (err: unknown) => {
+        if (!controller.signal.aborted) setError(err);
+      },
+    );
+    return () => {
+      controller.abort();
+      if (objectUrl) URL.revokeObjectURL(objectUrl);
+    };
+  }, [terms, generation]);
+
+  return (
+    <Card
+      title={
+        <Space>
+          <FilePdfOutlined />
+          {t('apply.step.preview')}
+          <Tag color="orange" data-testid="draft-label">
+            {t('apply.preview.draft')}
+          </Tag>
+        </Space>
+      }
+      extra={
+        url && (
+          <Space>
+            <Typography.Link href={url} target="_blank" rel="noopener">
+              <ExportOutlined /> {t('apply.preview.open')}
+            </Typography.Link>
+            <Typography.Link href={url} download={t('apply.preview.fileName')}>
+              <DownloadOutlined /> {t('apply.preview.download')}
+            </Typography.Link>
+          </Space>
+        )
+      }
+    >
+      <Alert type="info" showIcon title={t('apply.preview.draftHint')} style={{ marginBottom: 16 }} />
+      {error ? (
+        <Result
+          status="error"
+          title={t('apply.preview.failed')}
+          subTitle={errorText(error)}
+          extra={<Button onClick={() => setGeneration((g) => g + 1)}>{t('common.retry')}</Button>}
+        />
+      ) : url ? (
+        <iframe
+          src={url}
+          title={t('apply.preview.frameTitle')}
+          data-testid="preview-frame"
+          style={{ width: '100%', height: '72vh', minHeight: 520, border: '1px solid #e8e8e8', borderRadius: 4, background: '#525659' }}
+        />
+      ) : (
+        <Flex align="center" justify="center" style={{ height: 520, background: '#fafafa', borderRadius: 4 }} data-testid="preview-loading">
+          <Spin size="large" description={t('apply.preview.loading')} />
+        </Flex>
+      )}
+      <Space style={{ marginTop: 16 }}>
+        <Button onClick={onBack}>{t('apply.prev')}</Button>
+        <Button type="primary" onClick={onNext} disabled={!url} data-testid="wizard-next">
+          {t('apply.next')}
+        </Button>
+      </Space>
+    </Card>
+  );
+}
+
+type ConfirmProps = {
+  partyA: PartyA;
+  terms: FrameworkTerms;
+  onBack: () => void;
+  onGenerated: (contract: Contract) => void;
+  onPartyAIncomplete: () => void;
+};
+
+function ConfirmStep({ partyA, terms, onBack, onGenerated, onPartyAIncomplete }: ConfirmProps) {
+  const t = useT();
+  const errorText = useErrorText();
+  const [isAccepted, setIsAccepted] = useState(false);
+  const [showAcceptError, setShowAcceptError] = useState(false);
+  const [submitting, setSubmitting] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  // One key per wizard run and body: a double click or a retry after a lost answer gets the
+  // contract made the first time. Other terms are another request, so they get another key.
+  const idempotency = useRef<{ key: string; body: string } | null>(null);
+
+  const submit = async () => {
+    if (!isAccepted) {
+      setShowAcceptError(true);
+      return;
+    }
+    const body = JSON.stringify(terms);
+    if (idempotency.current?.body !== body) idempotency.current = { key: newIdempotencyKey(), body };
+    setSubmitting(true);
+    setError(null);
+    try {
+      const { contract } = await applyFramework(terms, idempotency.current.key);
+      onGenerated(contract);
+    } catch (err) {
+      setError(err);
+      setSubmitting(false);
+    }
+  };
+
+  const code = error instanceof ApiError ? error.code : undefined;
+  const expiresAt = new Date();
+  expiresAt.setFullYear(expiresAt.getFullYear() + terms.termYears);
+
+  return (
+    <Card title={t('apply.step.confirm')}>
+      {error ? (
+        <Alert
+          type="error"
+          showIcon
+          title={errorText(error)}
+          style={{ marginBottom: 16 }}
+          data-testid="apply-error"
+          action={
+            code === 'party_a_incomplete' ? (
+              <Button size="small" onClick={onPartyAIncomplete}>
+                {t('contracts.goPartyA')}
+              </Button>
+            ) : code === 'framework_exists' ? (
+              <Link to="/contracts">
+                <Button size="small">{t('apply.success.back')}</Button>
+              </Link>
+            ) : code === 'verification_required' ? (
+              <Link to="/verification">
+                <Button size="small">{t('gate.goVerify')}</Button>
+              </Link>
+            ) : undefined
+          }
+        />
+      ) : null}
+      <Descriptions
+        bordered
+        size="middle"
+        column={{ xs: 1, md: 2 }}
+        title={t('apply.confirm.summary')}
+        data-testid="apply-summary"
+        items={[
+          { key: 'kind', label: t('contract.kind'), children: t('contract.kind.framework') },
+          { key: 'partyA', label: t('contract.partyA'), children: partyA.name },
+          { key: 'copies', label: t('contract.copies'), children: t(`contract.copies.${terms.copies}`) },
+          { key: 'term', label: t('contract.termYears'), children: t(`contract.term.${terms.termYears}`) },
+          { key: 'effective', label: t('contract.effectiveAt'), children: t('apply.confirm.effectiveOnConfirm') },
+          { key: 'expires', label: t('contract.expiresAt'), children: t('apply.confirm.expiresAbout', { date: formatDate(expiresAt.toISOString()) }) },
+        ]}
+      />
+      <Alert type="warning" showIcon title={t('apply.confirm.notice')} style={{ margin: '16px 0' }} />
+      <div style={{ marginBottom: 16 }}>
+        <Checkbox
+          checked={isAccepted}
+          onChange={(e) => {
+            setIsAccepted(e.target.checked);
+            setShowAcceptError(false);
+          }}
+          data-testid="accept-terms"
+        >
+          {t('apply.confirm.accept')}
+        </Checkbox>
+        {showAcceptError && (
+          <Typography.Text type="danger" style={{ display: 'block', marginTop: 4 }} data-testid="accept-required">
+            {t('apply.confirm.acceptRequired')}
+          </Typography.Text>
+        )}
+      </div>
+      <Space>
+        <Button onClick={onBack} disabled={submitting}>
+          {t('apply.prev')}
+        </Button>
+        <Button type="primary" onClick={submit} loading={submitting} data-testid="apply-submit">
+          {t('apply.confirm.submit')}
+        </Button>
+      </Space>
+    </Card>
+  );
+}
+
+function SuccessResult({ contract }: { contract: Contract }) {
+  const t = useT();
+  const navigate = useNavigate();
+  return (
+    <Card>
+      <Result
+        status="success"
+        title={t('apply.success.title')}
+        subTitle={
+          <Space vertical size={4}>
+            <span>
+              {t('contract.number')}：
+              <Typography.Text strong copyable style={{ fontFamily: 'monospace' }} data-testid="generated-number">
+                {contract.number}
+              </Typography.Text>{' '}
+              <ContractStatusTag status={contract.status} />
+            </span>
+            <span>{t('apply.success.subtitle', { from: formatDate(contract.effectiveAt), to: formatDate(contract.expiresAt) })}</span>
+          </Space>
+        }
+        extra={[
+          <Button type="primary" key="view" onClick={() => navigate(`/contracts/${contract.id}`)} data-testid="view-generated">
+            {t('apply.success.view')}
+          </Button>,
+          <Button key="download" icon={<DownloadOutlined />} href={contractPdfUrl(contract.id)} download>
+            {t('apply.success.download')}
+          </Button>,
+          <Link key="list" to="/contracts">
+            <Button type="link">{t('apply.success.back')}</Button>
+          </Link>,
+        ]}
+        data-testid="apply-success"
+      />
+    </Card>
+  );
+}
+
+export function ApplyContractPage() {
+  const t = useT();
+  const me = useMe();
+  const navigate = useNavigate();
+  const status = me.account?.verificationStatus ?? 'unverified';
+  const isVerified = status === 'verified';
+  const [step, setStep] = useState(0);
+  const [terms, setTerms] = useState<FrameworkTerms>(defaultTerms);
+  const [generated, setGenerated] = useState<Contract | null>(null);
+  const start = useLoad(
+    async (signal) => {
+      if (!isVerified) return null;
+      const [partyA, frameworks] = await Promise.all([
+        fetchPartyA(signal),
+        fetchContracts({ kind: 'framework', status: 'effective', limit: 1 }, signal),
+      ]);
+      return { partyA, existing: frameworks.items[0] ?? null };
+    },
+    [isVerified],
+  );
+
+  const header = (
+    <PageHeader
+      breadcrumb={[t('nav.billing'), t('nav.contractManagement'), t('apply.title')]}
+      title={t('apply.title')}
+      subtitle={t('apply.subtitle')}
+    />
+  );
+
+  let body: ReactNode;
+  if (!isVerified) body = <VerificationGate status={status} />;
+  else if (start.error) body = <LoadError error={start.error} onRetry={start.reload} />;
+  else if (!start.data) body = <Card loading />;
+  else if (generated) body = <SuccessResult contract={generated} />;
+  else if (start.data.existing) {
+    const existing = start.data.existing;
+    body = (
+      <Card>
+        <Result
+          status="info"
+          title={t('contracts.frameworkExists')}
+          subTitle={t('apply.exists.description', { number: existing.number, date: formatDate(existing.expiresAt) })}
+          extra={[
+            <Button type="primary" key="view" onClick={() => navigate(`/contracts/${existing.id}`)}>
+              {t('apply.success.view')}
+            </Button>,
+            <Link key="list" to="/contracts">
+              <Button>{t('apply.success.back')}</Button>
+            </Link>,
+          ]}
+        />
+      </Card>
+    );
+  } else {
+    const partyA = start.data.partyA;
+    const setPartyA = (next: PartyA) => start.setData({ partyA: next, existing: null });
+    body = (
+      <Flex vertical gap={16}>
+        <Card>
+          <Steps
+            current={step}
+            items={[
+              { title: t('apply.step.partyA') },
+              { title: t('apply.step.terms') },
+              { title: t('apply.step.preview') },
+              { title: t('apply.step.confirm') },
+            ]}
+            data-testid="apply-steps"
+          />
+        </Card>
+        {step === 0 && (
+          <>
+            <PartyAIdentityCard partyA={partyA} />
+            <PartyAContactForm
+              partyA={partyA}
+              submitLabel={t('apply.saveAndNext')}
+              onSaved={(saved) => {
+                setPartyA(saved);
+                if (saved.isComplete) setStep(1);
+              }}
+              onUnchanged={() => setStep(1)}
+              extraActions={
+                <Link to="/contracts">
+                  <Button>{t('common.cancel')}</Button>
+                </Link>
+              }
+            />
+          </>
+        )}
+        {step === 1 && (
+          <TermsStep
+            terms={terms}
+            onBack={() => setStep(0)}
+            onNext={(next) => {
+              setTerms({ copies: next.copies, termYears: next.termYears });
+              setStep(2);
+            }}
+          />
+        )}
+        {step === 2 && <PreviewStep terms={terms} onBack={() => setStep(1)} onNext={() => setStep(3)} />}
+        {step === 3 && (
+          <ConfirmStep
+            partyA={partyA}
+            terms={terms}
+            onBack={() => setStep(2)}
+            onGenerated={setGenerated}
+            onPartyAIncomplete={() => {
+              start.reload();
+              setStep(0);
+            }}
+          />
+        )}
+      </Flex>
+    );
+  }
+
+  return (
+    <>
+      {header}
+      {body}
+    </>
+  );
+}

@@ -1,0 +1,321 @@
+import { CheckCircleFilled, CloseCircleFilled, DownloadOutlined, SafetyCertificateOutlined, StopOutlined } from '@ant-design/icons';
+import { App, Button, Card, Col, Descriptions, type DescriptionsProps, Empty, Flex, Row, Space, Table, type TableColumnsType, Tag, Timeline, Tooltip, Typography } from 'antd';
+import { useState } from 'react';
+import { Link, useLocation, useParams } from 'react-router-dom';
+import type { Contract } from '../../shared/schemas/contract';
+import { type AuditEvent, contractPdfUrl, fetchContract, fetchContractAudit, terminateContract, voidContract } from '../api/contracts';
+import { useMe } from '../api/session';
+import { formatDate, formatDateTime } from '../components/format';
+import { LoadError } from '../components/load-error';
+import { PageHeader } from '../components/page-header';
+import { ReasonModal } from '../components/reason-modal';
+import { ContractStatusTag } from '../components/status-tag';
+import { useErrorText } from '../components/use-error-text';
+import { useLoad } from '../components/use-load';
+import { type MessageKey, type Translate, useT } from '../i18n';
+
+type Party = Contract['partyA'];
+type Signature = Contract['signatures'][number];
+
+const monospace = { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace' };
+
+const knownActions = ['contract.generated', 'contract.voided', 'contract.terminated', 'contract.expired'] as const;
+const knownActors = ['customer', 'operator', 'system', 'integration'] as const;
+
+function actionText(action: string, t: Translate): string {
+  return (knownActions as readonly string[]).includes(action) ? t(`audit.action.${action as (typeof knownActions)[number]}`) : action;
+}
+
+function actorText(role: string, t: Translate): string {
+  return (knownActors as readonly string[]).includes(role) ? t(`actor.${role as (typeof knownActors)[number]}`) : role;
+}
+
+function copiesText(copies: number, t: Translate): string {
+  return copies === 2 || copies === 3 ? t(`contract.copies.${copies}`) : t('contract.copiesN', { count: copies });
+}
+
+function termText(years: number | undefined, t: Translate): string {
+  if (years === 1 || years === 2 || years === 3) return t(`contract.term.${years}`);
+  return years ? t('contract.termN', { years }) : '—';
+}
+
+function partyItems(party: Party, t: Translate): DescriptionsProps['items'] {
+  const isEnterprise = party.subjectType === 'enterprise';
+  const row = (key: string, label: MessageKey, value: string | null | undefined, mono = false) => ({
+    key,
+    label: t(label),
+    children: value ? <span style={mono ? monospace : undefined}>{value}</span> : '—',
+  });
+  return [
+    row('name', 'party.name', party.name),
+    row('type', 'party.subjectType', t(`subject.${party.subjectType}`)),
+    row('code', isEnterprise ? 'partyA.creditCode' : 'partyA.idNumber', party.idCode, true),
+    ...(isEnterprise ? [row('legal', 'partyA.legalRepresentative', party.legalRepresentative)] : []),
+    row('address', 'party.address', party.address),
+    row('contactName', 'partyA.contactName', party.contactName),
+    row('contactPhone', 'partyA.contactPhone', party.contactPhone),
+    row('contactEmail', 'partyA.contactEmail', party.contactEmail),
+    row('bankName', 'partyA.bankName', party.bankName),
+    row('bankAccount', 'partyA.bankAccount', party.bankAccount, true),
+  ];
+}
+
+function AuditTimeline({ contractId }: { contractId: string }) {
+  const t = useT();
+  const audit = useLoad((signal) => fetchContractAudit(contractId, signal), [contractId]);
+  const chainBadge = audit.data ? (
+    <Tooltip title={t('audit.chainHint')}>
+      {audit.data.chainValid ? (
+        <Tag color="success" icon={<CheckCircleFilled />} data-testid="audit-chain">
+          {t('audit.chainValid')}
+        </Tag>
+      ) : (
+        <Tag color="error" icon={<CloseCircleFilled />} data-testid="audit-chain">
+          {t('audit.chainBroken')}
+        </Tag>
+      )}
+    </Tooltip>
+  ) : null;
+
+  const color = (e: AuditEvent) => (e.action === 'contract.generated' ? 'green' : e.action === 'contract.expired' ? 'gray' : 'red');
+
+  return (
+    <Card title={t('contract.audit')} extra={chainBadge} loading={audit.loading && !audit.data}>
+      {audit.error ? (
+        <LoadError error={audit.error} onRetry={audit.reload} />
+      ) : audit.data && audit.data.events.length > 0 ? (
+        <Timeline
+          data-testid="audit-timeline"
+          items={audit.data.events.map((e) => {
+            const reason = typeof e.data.reason === 'string' ? e.data.reason : undefined;
+            return {
+              key: e.seq,
+              color: color(e),
+              content: (
+                <div>
+                  <Typography.Text strong>{actionText(e.action, t)}</Typography.Text>
+                  <Typography.Text type="secondary" style={{ marginInlineStart: 12 }}>
+                    {formatDateTime(e.at)}
+                  </Typography.Text>
+                  <div>
+                    <Typography.Text type="secondary">{t('audit.actor', { role: actorText(e.actor.role, t) })}</Typography.Text>
+                  </div>
+                  {reason && <div>{t('audit.reason', { reason })}</div>}
+                  <Typography.Text type="secondary" style={{ ...monospace, fontSize: 12 }}>
+                    #{e.seq} · {t('audit.hash')} {e.hash.slice(0, 16)}…
+                  </Typography.Text>
+                </div>
+              ),
+            };
+          })}
+        />
+      ) : (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('audit.empty')} />
+      )}
+    </Card>
+  );
+}
+
+function SignatureTable({ signatures }: { signatures: Signature[] }) {
+  const t = useT();
+  const columns: TableColumnsType<Signature> = [
+    { key: 'role', title: t('signature.role'), width: 70, render: (_, s) => <Tag color={s.role === 'party_a' ? 'blue' : 'purple'}>{t(`signature.role.${s.role}`)}</Tag> },
+    { key: 'signer', title: t('signature.signer'), width: 180, render: (_, s) => s.signer },
+    { key: 'signedAt', title: t('signature.signedAt'), width: 150, render: (_, s) => formatDateTime(s.signedAt) },
+    {
+      key: 'certificate',
+      title: t('signature.certificate'),
+      render: (_, s) => (
+        <Descriptions
+          size="small"
+          column={1}
+          styles={{ label: { width: 90 } }}
+          items={[
+            { key: 'subject', label: t('signature.certificateSubject'), children: <span style={{ ...monospace, fontSize: 12, wordBreak: 'break-all' }}>{s.certificateSubject}</span> },
+            { key: 'serial', label: t('signature.certificateSerial'), children: <span style={{ ...monospace, fontSize: 12, wordBreak: 'break-all' }}>{s.certificateSerial}</span> },
+            { key: 'issuer', label: t('signature.certificateIssuer'), children: <span style={{ ...monospace, fontSize: 12, wordBreak: 'break-all' }}>{s.certificateIssuer}</span> },
+          ]}
+        />
+      ),
+    },
+  ];
+  return <Table<Signature> rowKey="role" columns={columns} dataSource={signatures} pagination={false} size="middle" scroll={{ x: 800 }} data-testid="signature-table" />;
+}
+
+export function ContractDetailPage() {
+  const t = useT();
+  const me = useMe();
+  const errorText = useErrorText();
+  const { message } = App.useApp();
+  const { id = '' } = useParams();
+  // Operators reach the detail from the 运营 list, customers from 合同管理: breadcrumbs follow.
+  const isOperator = useLocation().pathname.startsWith('/admin/');
+  const { data, error, reload, setData } = useLoad((signal) => fetchContract(id, signal), [id]);
+  const [auditVersion, setAuditVersion] = useState(0);
+  const [modal, setModal] = useState<'void' | 'terminate' | null>(null);
+  const contract = data?.contract;
+
+  const breadcrumb = isOperator
+    ? [t('nav.operations'), t('nav.adminContracts'), contract?.number ?? t('contract.detail')]
+    : [t('nav.billing'), t('nav.contractManagement'), contract?.number ?? t('contract.detail')];
+  const listPath = isOperator ? '/admin/contracts' : '/contracts';
+
+  if (error) {
+    return (
+      <>
+        <PageHeader breadcrumb={breadcrumb} title={t('contract.detail')} />
+        <LoadError error={error} onRetry={reload} />
+      </>
+    );
+  }
+  if (!contract) {
+    return (
+      <>
+        <PageHeader breadcrumb={breadcrumb} title={t('contract.detail')} />
+        <Card loading />
+      </>
+    );
+  }
+
+  const isEffective = contract.status === 'effective';
+  const isFramework = contract.kind === 'framework';
+  const canVoid = me.user.role === 'customer' && isEffective;
+  const canTerminate = me.user.role === 'operator' && isEffective;
+
+  const end = async (reason: string) => {
+    try {
+      const answer = modal === 'terminate' ? await terminateContract(contract.id, reason) : await voidContract(contract.id, reason);
+      message.success(t(modal === 'terminate' ? 'contract.terminated' : 'contract.voided', { number: contract.number }));
+      setData(answer);
+      setModal(null);
+      setAuditVersion((v) => v + 1);
+    } catch (err) {
+      message.error(errorText(err));
+      throw err;
+    }
+  };
+
+  const statusChildren = (
+    <Space vertical size={2}>
+      <ContractStatusTag status={contract.status} />
+      {contract.statusReason && (
+        <Typography.Text type="secondary" data-testid="status-reason">
+          {t('contract.statusReason', { reason: contract.statusReason })}
+          {contract.statusChangedAt ? ` · ${formatDateTime(contract.statusChangedAt)}` : ''}
+        </Typography.Text>
+      )}
+    </Space>
+  );
+
+  const basicItems: DescriptionsProps['items'] = [
+    { key: 'number', label: t('contract.number'), children: <Typography.Text copyable style={monospace}>{contract.number}</Typography.Text> },
+    { key: 'kind', label: t('contract.kind'), children: t(`contract.kind.${contract.kind}`) },
+    { key: 'status', label: t('contract.status'), children: statusChildren },
+    { key: 'copies', label: t('contract.copies'), children: copiesText(contract.copies, t) },
+    ...(isFramework
+      ? [{ key: 'term', label: t('contract.termYears'), children: termText(contract.termYears, t) }]
+      : [
+          {
+            key: 'framework',
+            label: t('contract.framework'),
+            children: contract.frameworkId ? <Link to={`${listPath}/${contract.frameworkId}`}>{t('contract.viewFramework')}</Link> : '—',
+          },
+        ]),
+    { key: 'effectiveAt', label: t('contract.effectiveAt'), children: formatDate(contract.effectiveAt) },
+    { key: 'expiresAt', label: t('contract.expiresAt'), children: formatDate(contract.expiresAt) },
+    { key: 'createdAt', label: t('contract.createdAt'), children: formatDateTime(contract.createdAt) },
+    { key: 'template', label: t('contract.templateVersion'), children: <span style={monospace}>{contract.templateVersion}</span> },
+    {
+      key: 'sha256',
+      label: t('contract.sha256'),
+      span: 'filled',
+      children: (
+        <Typography.Text copyable style={{ ...monospace, fontSize: 13, wordBreak: 'break-all' }} data-testid="contract-sha256">
+          {contract.sha256}
+        </Typography.Text>
+      ),
+    },
+  ];
+
+  const actions = (
+    <Space wrap>
+      <Button type="primary" icon={<DownloadOutlined />} href={contractPdfUrl(contract.id)} download data-testid="download-pdf">
+        {t('contract.download')}
+      </Button>
+      <Link to={`/verify?number=${encodeURIComponent(contract.number)}`}>
+        <Button icon={<SafetyCertificateOutlined />}>{t('contract.verify')}</Button>
+      </Link>
+      {canVoid && (
+        <Button danger icon={<StopOutlined />} onClick={() => setModal('void')} data-testid="void-contract">
+          {t('contract.void')}
+        </Button>
+      )}
+      {canTerminate && (
+        <Button danger icon={<StopOutlined />} onClick={() => setModal('terminate')} data-testid="terminate-contract">
+          {t('contract.terminate')}
+        </Button>
+      )}
+    </Space>
+  );
+
+  return (
+    <>
+      <PageHeader
+        breadcrumb={breadcrumb}
+        title={
+          <Flex align="center" gap={12}>
+            <span style={monospace} data-testid="contract-number">
+              {contract.number}
+            </span>
+            <ContractStatusTag status={contract.status} reason={contract.statusReason} />
+          </Flex>
+        }
+        subtitle={t(`contract.kind.${contract.kind}`)}
+        extra={actions}
+      />
+      <Flex vertical gap={16}>
+        <Card title={t('contract.basicInfo')}>
+          <Descriptions bordered size="middle" column={{ xs: 1, lg: 2 }} items={basicItems} styles={{ label: { width: 140 } }} data-testid="contract-details" />
+        </Card>
+        <Row gutter={[16, 16]}>
+          <Col xs={24} lg={12}>
+            <Card title={t('contract.partyA')} style={{ height: '100%' }} data-testid="party-a-card">
+              <Descriptions size="small" column={1} items={partyItems(contract.partyA, t)} styles={{ label: { width: 130 } }} />
+            </Card>
+          </Col>
+          <Col xs={24} lg={12}>
+            <Card title={t('contract.partyB')} style={{ height: '100%' }} data-testid="party-b-card">
+              <Descriptions size="small" column={1} items={partyItems(contract.partyB, t)} styles={{ label: { width: 130 } }} />
+            </Card>
+          </Col>
+        </Row>
+        <Card title={t('contract.signatures')}>
+          <SignatureTable signatures={contract.signatures} />
+        </Card>
+        <AuditTimeline key={auditVersion} contractId={contract.id} />
+      </Flex>
+      <ReasonModal
+        open={modal === 'void'}
+        title={t('contract.voidTitle')}
+        description={t('contract.voidSubject', { number: contract.number })}
+        warning={isFramework ? t('contract.voidFrameworkWarning') : undefined}
+        reasonLabel={t('contract.voidReason')}
+        reasonPlaceholder={t('contract.voidReason.placeholder')}
+        okText={t('contract.void')}
+        onClose={() => setModal(null)}
+        onSubmit={end}
+      />
+      <ReasonModal
+        open={modal === 'terminate'}
+        title={t('contract.terminateTitle')}
+        description={t('contract.terminateSubject', { number: contract.number, partyA: contract.partyA.name })}
+        warning={isFramework ? t('contract.terminateFrameworkWarning') : undefined}
+        reasonLabel={t('contract.terminateReason')}
+        reasonPlaceholder={t('contract.terminateReason.placeholder')}
+        okText={t('contract.terminate')}
+        onClose={() => setModal(null)}
+        onSubmit={end}
+      />
+    </>
+  );
+}

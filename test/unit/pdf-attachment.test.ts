@@ -1,0 +1,373 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { wrapText } from '../../src/server/pdf/layout.js';
+import {
+  type AttachmentInput,
+  type AttachmentOrder,
+  renderAttachmentDocument,
+} from '../../src/server/pdf/render-attachment.js';
+import { signContractPdf } from '../../src/server/pdf/sign.js';
+import { createPlatformPki, issueEventCertificate, loadPlatformPki } from '../../src/server/pki/platform-pki.js';
+import { amountInChineseCapitals, formatYuan } from '../../src/shared/money.js';
+import { frameworkInput, partyBFixture } from '../fixtures/contract-fixtures.js';
+
+const framework = frameworkInput();
+const orderHeader = '序号订单号产品规格数量金额（元）';
+const icpHeader = '序号备案号网站名称域名备案主体审核通过日期';
+
+const products: [string, string][] = [
+  ['云服务器 ECS', '4核 8GB · 系统盘 100GB ESSD · 带宽 5Mbps · 包年 1 年'],
+  ['对象存储 OSS', '标准存储包 500GB'],
+  ['云数据库 RDS MySQL 8.0 高可用版', '8核 32GB · 500GB SSD · 双可用区'],
+  ['内容分发网络 CDN', '流量包 10TB'],
+];
+
+/** 20-digit order numbers, 202605… so that they are easy to count in the text. */
+function orders(n: number): AttachmentOrder[] {
+  return Array.from({ length: n }, (_, i) => {
+    const [product, spec] = products[i % products.length]!;
+    return {
+      orderNo: `20260501${String(i + 1).padStart(4, '0')}${String(31_415_926 + i * 7919).slice(-8)}`,
+      product,
+      spec,
+      quantity: (i % 5) + 1,
+      amountFen: 12_345 + i * 100_137,
+      paidAt: new Date(Date.UTC(2026, 4, 2, 3, i % 60)),
+    };
+  });
+}
+
+function attachmentInput(overrides: Partial<AttachmentInput> = {}): AttachmentInput {
+  return {
+    number: 'FA2026000123-A01',
+    kind: 'order_attachment',
+    templateVersion: 'attachment-v1',
+    framework: { number: 'FA2026000123', effectiveAt: framework.effectiveAt, expiresAt: framework.expiresAt },
+    partyA: framework.partyA,
+    partyB: partyBFixture,
+    copies: 2,
+    orders: orders(60),
+    verifyUrl: 'https://qiyue.example.com/verify?c=FA2026000123-A01',
+    draft: false,
+    signedAt: new Date('2026-05-10T02:00:00Z'),
+    ...overrides,
+  };
+}
+
+const icpFilings: NonNullable<AttachmentInput['icpFilings']> = [
+  {
+    filingNumber: '浙ICP备2023012345号-1',
+    siteName: '星河数据官网',
+    domains: ['xinghe-data.example.cn'],
+    entityName: '杭州星河数据科技有限公司',
+    approvedAt: new Date('2023-03-14T06:00:00Z'),
+  },
+  {
+    filingNumber: '浙ICP备2023012345号-2',
+    siteName: '星河开发者社区',
+    domains: ['dev.xinghe.example', 'docs.xinghe.example', 'api.xinghe.example'],
+    entityName: '杭州星河数据科技有限公司',
+    // 2024-01-02 01:00 in Shanghai.
+    approvedAt: new Date('2024-01-01T17:00:00Z'),
+  },
+  {
+    filingNumber: '浙ICP备2023012345号-3',
+    siteName: '星河商城',
+    domains: ['shop.xinghe.example'],
+    entityName: '杭州星河数据科技有限公司',
+    approvedAt: new Date('2025-12-31T16:30:00Z'),
+  },
+];
+
+let dir: string;
+const squash = (s: string) => s.replace(/\s+/g, '');
+const count = (text: string, needle: string) => text.split(needle).length - 1;
+
+function write(name: string, pdf: Buffer): string {
+  const path = join(dir, name);
+  writeFileSync(path, pdf);
+  return path;
+}
+const pdfText = (path: string, ...args: string[]) =>
+  squash(execFileSync('pdftotext', ['-layout', ...args, path, '-'], { encoding: 'utf8', maxBuffer: 64 << 20 }));
+const pageCount = (path: string) =>
+  Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [path], { encoding: 'utf8' }))![1]);
+
+/** Every page has the table header once, and the footer. */
+function expectHeaderOnEveryPage(path: string, header: string): number {
+  const pages = pageCount(path);
+  expect(count(pdfText(path), header)).toBe(pages);
+  for (let p = 1; p <= pages; p++) {
+    const t = pdfText(path, '-f', String(p), '-l', String(p));
+    expect(count(t, header)).toBe(1);
+    expect(t).toContain(`第${p}页/共${pages}页`);
+  }
+  return pages;
+}
+
+let ordersPath: string;
+let signedPath: string;
+let icpPath: string;
+let signed: Buffer;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'qiyue-attachment-'));
+  const input = attachmentInput();
+  const t0 = performance.now();
+  const { pdf, signatureRects } = await renderAttachmentDocument(input);
+  console.log(`render, 60 orders: ${(performance.now() - t0).toFixed(0)} ms (cold)`);
+  ordersPath = write('orders.pdf', pdf);
+
+  // The PKI functions may become async: await their results either way.
+  const stored = await createPlatformPki({
+    keyPassphrase: 'attachment test',
+    partyB: { name: partyBFixture.name, creditCode: partyBFixture.creditCode },
+  });
+  const pki = await loadPlatformPki(stored, 'attachment test');
+  const event = await issueEventCertificate(pki, {
+    subjectType: 'enterprise',
+    name: input.partyA.name,
+    creditCode: input.partyA.idCode,
+  });
+  signed = await signContractPdf(pdf, { partyA: event, pki, widgets: signatureRects });
+  signedPath = write('orders-signed.pdf', signed);
+  writeFileSync(join(dir, 'root.pem'), pki.root.certPem);
+
+  const icp = await renderAttachmentDocument(
+    attachmentInput({ number: 'FA2026000123-A02', kind: 'icp_attachment', orders: undefined, icpFilings, copies: 3 }),
+  );
+  icpPath = write('icp.pdf', icp.pdf);
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('order attachment PDF', () => {
+  it('names the attachment, its framework agreement and term, both parties and the clauses', () => {
+    const text = pdfText(signedPath);
+    for (const s of [
+      '附件（订单信息）',
+      '合同编号：FA2026000123-A01',
+      '《云服务框架协议》',
+      'FA2026000123',
+      '2026年5月1日至2027年4月30日',
+      '杭州星河数据科技有限公司',
+      '91330106MA2B3C4D5E',
+      '示例云计算有限公司',
+      '91110108MA01C2XK3P',
+      '不可分割的组成部分',
+      '共60笔',
+      '按照框架协议关于附件效力的约定处理',
+      '至框架协议期满或终止之日终止',
+      '一式贰份',
+      '订单明细',
+      '甲方（盖章）',
+      '乙方（盖章）',
+      '签署日期：2026年5月10日',
+    ]) {
+      expect(text).toContain(squash(s));
+    }
+  });
+
+  it('lists every order once, in order, with its amount, and the total in figures and capitals', () => {
+    const text = pdfText(ordersPath);
+    const list = orders(60);
+    let at = 0;
+    for (const o of list) {
+      expect(count(text, o.orderNo)).toBe(1);
+      const i = text.indexOf(o.orderNo);
+      expect(i).toBeGreaterThan(at);
+      at = i;
+      expect(text).toContain(formatYuan(o.amountFen));
+    }
+    const total = list.reduce((s, o) => s + o.amountFen, 0);
+    // 60 orders: 12,345 × 60 + 100,137 × (0 + … + 59) fen.
+    expect(total).toBe(178_024_470);
+    expect(formatYuan(total)).toBe('¥1,780,244.70');
+    expect(text).toContain(`合计：${formatYuan(total)}（大写：${amountInChineseCapitals(total)}）`);
+    expect(text).toContain('合计：¥1,780,244.70（大写：壹佰柒拾捌万零贰佰肆拾肆元柒角整）');
+    // The total row of the table as well.
+    expect(text).toContain(`合计${formatYuan(total)}`);
+  });
+
+  it('repeats the table header on every page, and the signature page has table rows', () => {
+    const pages = expectHeaderOnEveryPage(ordersPath, orderHeader);
+    expect(pages).toBeGreaterThanOrEqual(3);
+    const last = pdfText(ordersPath, '-f', String(pages), '-l', String(pages));
+    expect(last).toContain(orders(60)[59]!.orderNo);
+    expect(last).toContain('甲方（盖章）');
+  });
+
+  it('is accepted by pdfsig: two valid signatures, the last covering the whole document', () => {
+    const out = spawnSync('pdfsig', [signedPath], { encoding: 'utf8' });
+    const text = out.stdout + out.stderr;
+    expect(text.match(/Signature Validation: Signature is Valid\./g)).toHaveLength(2);
+    expect(text).not.toContain('Signature #3');
+    const second = text.slice(text.indexOf('Signature #2'));
+    expect(second).toContain('Total document signed');
+    expect(text).toContain('Signer Certificate Common Name: 杭州星河数据科技有限公司');
+    expect(second).toContain('Signer Certificate Common Name: 示例云计算有限公司');
+  });
+
+  it('draws both red seals on the last page, where the signature widgets are', async () => {
+    const pages = pageCount(ordersPath);
+    const ppm = execFileSync('pdftoppm', ['-r', '50', '-f', String(pages), '-l', String(pages), ordersPath]);
+    expect(countRedPixels(ppm)).toBeGreaterThan(300);
+    const { signatureRects } = await renderAttachmentDocument(attachmentInput());
+    for (const [x0, y0, x1, y1] of [signatureRects.partyA, signatureRects.partyB]) {
+      expect(x0).toBeGreaterThan(0);
+      expect(x1).toBeLessThan(595.28);
+      expect(y0).toBeGreaterThan(0);
+      expect(y1).toBeLessThan(841.89);
+    }
+  });
+
+  it('renders 500 orders with every row, the header on every page, in reasonable time', async () => {
+    const input = attachmentInput({ orders: orders(500) });
+    await renderAttachmentDocument(input);
+    const t0 = performance.now();
+    const { pdf } = await renderAttachmentDocument(input);
+    const ms = performance.now() - t0;
+    console.log(`render, 500 orders: ${ms.toFixed(0)} ms (warm), ${(pdf.length / 1024).toFixed(0)} KB`);
+    // A generous bound for a loaded CI machine; the target is ~300 ms.
+    expect(ms).toBeLessThan(3000);
+    const path = write('orders-500.pdf', pdf);
+    const pages = expectHeaderOnEveryPage(path, orderHeader);
+    expect(pages).toBeGreaterThanOrEqual(12);
+    expect(pages).toBeLessThanOrEqual(30);
+    const text = pdfText(path);
+    expect(text.match(/20260501\d{12}/g)).toHaveLength(500);
+    expect(text).toContain('共500笔');
+    const total = input.orders!.reduce((s, o) => s + BigInt(o.amountFen), 0n);
+    expect(text).toContain(`合计：${formatYuan(total)}（大写：${amountInChineseCapitals(total)}）`);
+  });
+
+  it('marks a draft with a watermark on every page and draws no seal', async () => {
+    const { pdf } = await renderAttachmentDocument(attachmentInput({ draft: true, orders: orders(5) }));
+    const path = write('draft.pdf', pdf);
+    const pages = pageCount(path);
+    expect(count(squash(execFileSync('pdftotext', ['-raw', path, '-'], { encoding: 'utf8' })), '草稿·仅供预览')).toBe(pages);
+    const ppm = execFileSync('pdftoppm', ['-r', '50', '-f', String(pages), '-l', String(pages), path]);
+    expect(countRedPixels(ppm)).toBe(0);
+  });
+
+  it('labels a personal Party A by ID number and lets the person sign', async () => {
+    const { pdf } = await renderAttachmentDocument(
+      attachmentInput({
+        orders: orders(1),
+        partyA: {
+          ...framework.partyA,
+          subjectType: 'personal',
+          name: '欧阳娜娜',
+          idCode: '1101**********002X',
+          legalRepresentative: null,
+        },
+      }),
+    );
+    const text = pdfText(write('personal.pdf', pdf));
+    expect(text).toContain('身份证号码：1101**********002X');
+    expect(text).toContain('甲方（签名）');
+    expect(text).toContain('共1笔');
+  });
+
+  it('refuses what is not an attachment it can render', async () => {
+    await expect(renderAttachmentDocument(attachmentInput({ orders: [] }))).rejects.toThrow(/1 to 500/);
+    await expect(renderAttachmentDocument(attachmentInput({ orders: orders(501) }))).rejects.toThrow(/1 to 500/);
+    await expect(renderAttachmentDocument(attachmentInput({ templateVersion: 'attachment-v0' }))).rejects.toThrow(
+      /template version/,
+    );
+    await expect(renderAttachmentDocument(attachmentInput({ number: 'FA2026000999-A01' }))).rejects.toThrow(
+      /does not belong/,
+    );
+    await expect(renderAttachmentDocument(attachmentInput({ icpFilings }))).rejects.toThrow(/either/);
+    await expect(
+      renderAttachmentDocument(attachmentInput({ orders: [{ ...orders(1)[0]!, amountFen: 1.5 }] })),
+    ).rejects.toThrow(/integer/);
+  });
+});
+
+describe('ICP filing attachment PDF', () => {
+  it('lists the filings with all their domains and China-time approval dates', () => {
+    const text = pdfText(icpPath);
+    for (const s of [
+      '附件（备案信息）',
+      'FA2026000123-A02',
+      'FA2026000123',
+      '共3项',
+      '备案信息明细',
+      '一式叁份',
+      '2023年3月14日',
+      '2024年1月2日',
+      '2026年1月1日',
+    ]) {
+      expect(text).toContain(squash(s));
+    }
+    for (const f of icpFilings) {
+      expect(text).toContain(f.filingNumber);
+      expect(text).toContain(f.siteName);
+      for (const d of f.domains) expect(count(text, d)).toBe(1);
+    }
+    expect(text).not.toContain('合计');
+    expectHeaderOnEveryPage(icpPath, icpHeader);
+  });
+
+  it('splits a filing with more domains than a page holds, keeping the header on each page', async () => {
+    const domains = Array.from({ length: 80 }, (_, i) => `site${String(i + 1).padStart(2, '0')}.xinghe.example`);
+    const { pdf } = await renderAttachmentDocument(
+      attachmentInput({
+        kind: 'icp_attachment',
+        orders: undefined,
+        icpFilings: [{ ...icpFilings[0]!, domains }, icpFilings[1]!],
+      }),
+    );
+    const path = write('icp-long.pdf', pdf);
+    const text = pdfText(path);
+    for (const d of domains) expect(count(text, d)).toBe(1);
+    expect(expectHeaderOnEveryPage(path, icpHeader)).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('wrapText', () => {
+  // Every character 1 wide, ideographs 2.
+  const measure = (ch: string) => (/[\u3000-\u9fff\uff00-\uffef]/.test(ch) ? 2 : 1);
+  const wrap = (text: string, width: number, indent = 0) =>
+    wrapText(text, width, measure, indent).map((l) => (l.indent ? `${' '.repeat(l.indent)}${l.text}` : l.text));
+
+  it('breaks between ideographs and at spaces, hyphens and dots in Latin text', () => {
+    expect(wrap('云服务器弹性计算', 8)).toEqual(['云服务器', '弹性计算']);
+    expect(wrap('system disk 100GB', 12)).toEqual(['system disk', '100GB']);
+    expect(wrap('api.xinghe-data.example', 12)).toEqual(['api.xinghe-', 'data.example']);
+    expect(wrap('a\nb', 10)).toEqual(['a', 'b']);
+  });
+
+  it('never starts a line with closing punctuation, and keeps -1 with its number', () => {
+    expect(wrap('甲方乙方，丙方', 8)).toEqual(['甲方乙', '方，丙方']);
+    expect(wrap('京ICP备1234号-1', 14)).toEqual(['京ICP备1234', '号-1']);
+  });
+
+  it('splits a run without break opportunities where it overflows', () => {
+    expect(wrap('202605011234567890', 8)).toEqual(['20260501', '12345678', '90']);
+  });
+
+  it('indents continuation lines by the hanging indent', () => {
+    expect(wrap('developer.xinghe.example\nshop.example', 12, 2)).toEqual([
+      'developer.',
+      '  xinghe.',
+      '  example',
+      'shop.example',
+    ]);
+  });
+});
+
+/** Saturated red pixels of a binary PPM (P6) image: the seals. */
+function countRedPixels(ppm: Buffer): number {
+  const header = /^P6\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(ppm.toString('latin1', 0, 64));
+  if (!header) throw new Error('not a PPM');
+  let red = 0;
+  for (let i = header[0].length; i + 2 < ppm.length; i += 3) {
+    if (ppm[i]! > 170 && ppm[i + 1]! < 110 && ppm[i + 2]! < 110) red++;
+  }
+  return red;
+}
