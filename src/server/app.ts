@@ -13,6 +13,7 @@ import { createPasswordHasher } from './auth/passwords.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { openDatabase } from './db/client.js';
+import { startJobs } from './jobs.js';
 import { ensurePlatformPki } from './pki/stored-platform-pki.js';
 import { seedDemo } from './demo/seed-demo.js';
 import { errorHandler, sendProblem } from './http/problem.js';
@@ -23,7 +24,9 @@ import { authRoutes } from './routes/auth.js';
 import { integrationRoutes } from './routes/integration.js';
 import { contractRoutes } from './routes/contracts.js';
 import { healthRoutes } from './routes/health.js';
+import { outboxRoutes } from './routes/outbox.js';
 import { partyARoutes } from './routes/party-a.js';
+import { stampingRoutes } from './routes/stamping.js';
 import { verificationRoutes } from './routes/verification.js';
 import { verifyRoutes } from './routes/verify.js';
 import { verifierFor } from './verification/verifier.js';
@@ -105,6 +108,8 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
       await api.register(verifyRoutes, { ctx });
       await api.register(attachmentRoutes, { ctx });
       await api.register(integrationRoutes, { ctx });
+      await api.register(stampingRoutes, { ctx });
+      await api.register(outboxRoutes, { ctx });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: apiPrefix },
@@ -122,5 +127,9 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
 
   if (config.operator) await ensureOperator(ctx, config.operator);
   if (config.demo) await seedDemo(ctx);
+  if (config.runJobs) {
+    const stopJobs = startJobs(ctx, app.log);
+    app.addHook('onClose', async () => stopJobs());
+  }
   return app;
 }

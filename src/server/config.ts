@@ -47,6 +47,8 @@ export type Config = {
   webDir?: string;
   partyB: PartyB;
   stampingDestination: StampingDestination;
+  /** Periodic tasks (outbox delivery, expiry, auto-completion); tests run them by hand. */
+  runJobs: boolean;
 };
 
 export type PartyB = {
@@ -156,5 +158,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webDir: path.resolve('dist/web'),
     partyB: file.partyB ?? demoPartyB,
     stampingDestination: file.stampingDestination ?? demoDestination,
+    runJobs: true,
   };
 }

@@ -95,3 +95,42 @@ export function isValidContactPhone(phone: string): boolean {
 export const icpFilingNumberPattern = /^[京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川贵云藏陕甘青宁新]ICP备\d{4,10}号(-\d{1,3})?$/;
 
 export const isValidIcpFilingNumber = (s: string) => icpFilingNumberPattern.test(s);
+
+export const carriers = ['SF', 'EMS', 'JD', 'ZTO', 'YTO', 'STO', 'YUNDA', 'OTHER'] as const;
+export type Carrier = (typeof carriers)[number];
+
+const s10Weights = [8, 6, 4, 2, 3, 5, 9, 7];
+
+/** UPU S10 check digit of the 8-digit serial: 11 − (Σ dᵢwᵢ mod 11), with 10 → 0 and 11 → 5. */
+export function s10CheckDigit(serial: string): number {
+  let sum = 0;
+  for (let i = 0; i < 8; i++) sum += Number(serial[i]) * s10Weights[i]!;
+  const c = 11 - (sum % 11);
+  return c === 10 ? 0 : c === 11 ? 5 : c;
+}
+
+// Formats as the couriers publish them; `OTHER` accepts any plausible waybill.
+const trackingFormats: Record<Exclude<Carrier, 'EMS'>, RegExp> = {
+  SF: /^SF\d{12,13}$/,
+  JD: /^JD[0-9A-Z]{11,13}$/,
+  ZTO: /^(\d{12}|\d{14})$/,
+  YTO: /^YT\d{13}$/,
+  STO: /^[1-9]\d{11,12}$/,
+  YUNDA: /^(\d{13}|\d{15})$/,
+  OTHER: /^[0-9A-Z]{6,30}$/,
+};
+
+/** Trimmed, without inner spaces, upper case: how tracking numbers are stored and compared. */
+export function normalizeTrackingNumber(raw: string): string {
+  return raw.replace(/\s+/g, '').toUpperCase();
+}
+
+export function isValidTrackingNumber(carrier: Carrier, raw: string): boolean {
+  const n = normalizeTrackingNumber(raw);
+  if (carrier === 'EMS') {
+    if (/^\d{13}$/.test(n)) return true;
+    const s10 = /^[A-Z]{2}(\d{8})(\d)[A-Z]{2}$/.exec(n);
+    return Boolean(s10 && s10CheckDigit(s10[1]!) === Number(s10[2]));
+  }
+  return trackingFormats[carrier].test(n);
+}

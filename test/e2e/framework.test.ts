@@ -51,8 +51,13 @@ async function login(page: Page, baseUrl: string, email: string, pw: string) {
 
 async function logout(page: Page) {
   await page.getByTestId('account-menu').click();
-  await page.getByRole('menuitem', { name: /退出登录/ }).click();
-  await page.waitForURL('**/login');
+  const item = page.getByRole('menuitem', { name: /退出登录/ });
+  await item.waitFor({ state: 'visible' });
+  await item.click();
+  await page.getByRole('heading', { name: '登录' }).waitFor().catch(async (error: unknown) => {
+    await shot(page, 'zz-logout-failed');
+    throw error;
+  });
 }
 
 /** Registration, enterprise verification and Party A, as the console test does them in detail. */
@@ -236,6 +241,7 @@ describe.skipIf(!hasChromium)('framework agreement', () => {
     const operatorRow = operator.getByRole('row').filter({ hasText: number });
     await count(operator.getByRole('row').filter({ hasText: /FA\d+/ })).toBe(1);
     await text(operatorRow).toContain(companyName);
+    await count(operator.locator('.ant-table-wrapper .ant-spin-spinning')).toBe(0);
     await shot(operator, '12-operator-list');
     await operatorRow.getByTestId('view-contract').click();
     await operator.waitForURL(`**/admin/contracts/${rows[0]!.id}`);

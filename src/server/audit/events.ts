@@ -15,7 +15,8 @@ export type AuditAction =
   | 'integration.order_created'
   | 'integration.order_updated'
   | 'integration.icp_filing_created'
-  | 'integration.icp_filing_updated';
+  | 'integration.icp_filing_updated'
+  | `stamping.${'submitted' | 'received' | 'stamped' | 'returned' | 'completed' | 'rejected' | 'cancelled' | 'courier_changed'}`;
 
 export type Actor = {
   userId: string | null;

@@ -336,13 +336,15 @@ const tableStyle = {
 type PreparedCell = { x: number; width: number; align: TableAlign; lines: WrappedLine[] };
 type PreparedRow = {
   cells: PreparedCell[];
-  height: number;
+  /** Lines of its tallest cell. */
+  lines: number;
   bold: boolean;
-  /** The body row it shows (for zebra striping), -1 for the header and footer. */
+  /** The body row (for zebra striping); -1 for the header and footer. */
   index: number;
-  /** False for the continuation of a row too tall for one page. */
-  first: boolean;
 };
+
+/** A row, or the lines from..to of a row too tall for the rest of a page. */
+type RowPiece = { row: PreparedRow; from: number; to: number; height: number; breakBefore: boolean };
 
 /** Characters after which a line may break inside Latin text (domains, codes, paths). */
 const latinBreakAfter = new Set([' ', '-', '.', '/', '_', ',', ';', ':', '，', '、', '；']);
@@ -381,12 +383,14 @@ export function wrapText(
   measure: (ch: string) => number,
   hangingIndent = 0,
 ): WrappedLine[] {
-  const out: WrappedLine[] = [];
   const widthOf = (s: string) => {
     let w = 0;
     for (const c of s) w += measure(c);
     return w;
   };
+  // Most cells fit on one line.
+  if (!text.includes('\n') && widthOf(text) <= width) return [{ text: text.trimEnd(), indent: 0 }];
+  const out: WrappedLine[] = [];
   for (const paragraph of text.split('\n')) {
     let line = '';
     let lineWidth = 0;
@@ -451,18 +455,21 @@ export function table(doc: PDFKit.PDFDocument, o: TableOptions): TableLayout {
     x += w;
   }
 
-  const widthCache = new Map<string, number>();
-  const measurer = (font: 'regular' | 'bold') => (ch: string) => {
-    const key = font + ch;
-    let w = widthCache.get(key);
-    if (w === undefined) {
-      doc.font(font).fontSize(size);
-      w = doc.widthOfString(ch);
-      widthCache.set(key, w);
-    }
-    return w;
+  const measurer = (font: 'regular' | 'bold') => {
+    const widths = new Map<string, number>();
+    return (ch: string) => {
+      let w = widths.get(ch);
+      if (w === undefined) {
+        doc.font(font).fontSize(size);
+        w = doc.widthOfString(ch);
+        widths.set(ch, w);
+      }
+      return w;
+    };
   };
   const measure = { regular: measurer('regular'), bold: measurer('bold') };
+  /** Product names, specifications and the like repeat from row to row. */
+  const wrapped = new Map<string, WrappedLine[]>();
 
   const prepare = (cells: TableCell[], bold: boolean, index: number, header = false): PreparedRow => {
     const out: PreparedCell[] = [];
@@ -474,18 +481,24 @@ export function table(doc: PDFKit.PDFDocument, o: TableOptions): TableLayout {
       let width = 0;
       for (let k = col; k < col + span; k++) width += widths[k]!;
       const align = header ? 'center' : ('align' in c && c.align) || o.columns[col]!.align || 'left';
-      const lines = wrapText(
-        c.text,
-        width - 2 * padX,
-        bold ? measure.bold : measure.regular,
-        span === 1 ? o.columns[col]!.hangingIndent : 0,
-      );
+      const key = `${col}:${span}:${bold ? 'b' : 'r'}:${c.text}`;
+      let lines = wrapped.get(key);
+      if (!lines) {
+        lines = wrapText(
+          c.text,
+          width - 2 * padX,
+          bold ? measure.bold : measure.regular,
+          span === 1 ? o.columns[col]!.hangingIndent : 0,
+        );
+        wrapped.set(key, lines);
+      }
       out.push({ x: xs[col]!, width, align, lines });
       col += span;
     }
-    const maxLines = Math.max(1, ...out.map((c) => c.lines.length));
-    return { cells: out, height: maxLines * lineHeight + 2 * padY, bold, index, first: true };
+    const lines = Math.max(1, ...out.map((c) => c.lines.length));
+    return { cells: out, lines, bold, index };
   };
+  const heightOf = (lines: number) => lines * lineHeight + 2 * padY;
 
   const bottom = page.height - page.bottom;
   const header = prepare(
@@ -494,24 +507,13 @@ export function table(doc: PDFKit.PDFDocument, o: TableOptions): TableLayout {
     -1,
     true,
   );
-  // A row taller than a page's body is cut into page-sized pieces, line by line.
-  const maxLines = Math.max(1, Math.floor((bottom - page.top - header.height - 2 * padY) / lineHeight));
-  const body: PreparedRow[] = [];
-  o.rows.forEach((cells, i) => {
-    const row = prepare(cells, false, i);
-    const lines = Math.max(...row.cells.map((c) => c.lines.length));
-    if (lines <= maxLines) {
-      body.push(row);
-      return;
-    }
-    for (let from = 0; from < lines; from += maxLines) {
-      const part = row.cells.map((c) => ({ ...c, lines: c.lines.slice(from, from + maxLines) }));
-      const n = Math.max(1, ...part.map((c) => c.lines.length));
-      body.push({ ...row, cells: part, height: n * lineHeight + 2 * padY, first: from === 0 });
-    }
-  });
+  const headerHeight = heightOf(header.lines);
+  const body = o.rows.map((cells, i) => prepare(cells, false, i));
   const footer = (o.footerRows ?? []).map((r) => prepare(r, true, -1));
-  const footerHeight = footer.reduce((s, r) => s + r.height, 0);
+  const footerHeight = footer.reduce((s, r) => s + heightOf(r.lines), 0);
+  const pageRoom = bottom - page.top - headerHeight;
+  /** A row split over pages leaves at least this many lines on a page. */
+  const minSplitLines = 3;
 
   let captionHeight = 0;
   if (o.caption) {
@@ -520,35 +522,76 @@ export function table(doc: PDFKit.PDFDocument, o: TableOptions): TableLayout {
   }
 
   /**
-   * Pagination as arithmetic first: whether the table starts on a new page, before which
-   * body rows a page breaks, and where the table ends on its last page.
+   * Pagination as arithmetic first: whether the table starts on a new page, the pieces it
+   * draws and before which of them a page breaks, and where it ends on its last page. A row
+   * moves to the next page whole, unless it is taller than a page: then it fills the rest
+   * of this one and continues.
    */
   const paginate = (forced: number | null) => {
-    const breaks = new Set<number>();
-    let y = doc.y;
-    const firstNeed =
-      captionHeight + header.height + (body[0]?.height ?? 0) + (body.length <= 1 ? footerHeight : 0);
-    const startNewPage = forced === 0 || (y > page.top + 1 && y + firstNeed > bottom);
-    if (startNewPage) y = page.top;
-    y += captionHeight + header.height;
+    const pieces: RowPiece[] = [];
+    /** The footer must share a page with the last row. */
+    const tail = (i: number) => (i === body.length - 1 ? footerHeight : 0);
+    const first = body[0];
+    const firstNeed = !first
+      ? footerHeight
+      : heightOf(first.lines) + tail(0) <= pageRoom
+        ? heightOf(first.lines) + tail(0)
+        : heightOf(Math.min(first.lines, minSplitLines));
+    const startNewPage =
+      forced === 0 || (doc.y > page.top + 1 && doc.y + captionHeight + headerHeight + firstNeed > bottom);
+    let y = (startNewPage ? page.top : doc.y) + captionHeight + headerHeight;
+    /** No body row on this page yet. */
+    let fresh = true;
+    /** The next piece starts a new page. */
+    let breakNext = false;
+    const newPage = () => {
+      breakNext = true;
+      fresh = true;
+      y = page.top + headerHeight;
+    };
+    const place = (row: PreparedRow, from: number, to: number) => {
+      pieces.push({ row, from, to, height: heightOf(to - from), breakBefore: breakNext });
+      breakNext = false;
+      fresh = false;
+      y += heightOf(to - from);
+    };
     body.forEach((row, i) => {
-      const need = row.height + (i === body.length - 1 ? footerHeight : 0);
-      if (i > 0 && (i === forced || y + need > bottom)) {
-        breaks.add(i);
-        y = page.top + header.height;
+      if (i > 0 && i === forced && !fresh) newPage();
+      let from = 0;
+      while (from < row.lines) {
+        const remaining = row.lines - from;
+        const rest = heightOf(remaining) + tail(i);
+        if (y + rest <= bottom) {
+          place(row, from, row.lines);
+          break;
+        }
+        if (!fresh && rest <= pageRoom) {
+          newPage();
+          continue;
+        }
+        // Taller than a page: fill the rest of this one (if enough lines fit) and go on.
+        const fit = Math.floor((bottom - y - 2 * padY) / lineHeight);
+        if (fit >= remaining) {
+          // The lines fit, the footer does not: it goes to the next page.
+          place(row, from, row.lines);
+          break;
+        }
+        if (fit >= minSplitLines || (fresh && fit > 0)) {
+          place(row, from, from + fit);
+          from += fit;
+        }
+        newPage();
       }
-      y += row.height;
     });
-    return { breaks, startNewPage, endY: y + footerHeight };
+    const footerBreak = footerHeight > 0 && y + footerHeight > bottom;
+    if (footerBreak) y = page.top + headerHeight;
+    return { pieces, startNewPage, endY: y + footerHeight, footerBreak };
   };
 
   let plan = paginate(null);
   if (o.keepWithNext && plan.endY + o.keepWithNext > bottom && body.length > 0) {
     // Carry the last rows over so that what follows shares a page with them.
-    let carry = Math.min(body.length, 3);
-    // Never cut between the pieces of a split row.
-    while (carry < body.length && !body[body.length - carry]!.first) carry++;
-    const retry = paginate(body.length - carry);
+    const retry = paginate(Math.max(0, body.length - 3));
     if (retry.endY + o.keepWithNext <= bottom) plan = retry;
   }
 
@@ -558,15 +601,16 @@ export function table(doc: PDFKit.PDFDocument, o: TableOptions): TableLayout {
     return r.start + r.count - 1;
   };
 
-  const drawRow = (row: PreparedRow, y: number, fill: string | null) => {
-    if (fill) doc.rect(page.left, y, contentWidth, row.height).fill(fill);
+  const drawRow = (row: PreparedRow, y: number, fill: string | null, from = 0, to = row.lines) => {
+    const height = heightOf(to - from);
+    if (fill) doc.rect(page.left, y, contentWidth, height).fill(fill);
     doc.font(row.bold ? 'bold' : 'regular').fontSize(size).fillColor('#000000');
     for (const cell of row.cells) {
-      const blockHeight = cell.lines.length * lineHeight;
+      const lines = from === 0 && to >= cell.lines.length ? cell.lines : cell.lines.slice(from, to);
       // Centre the block vertically; a CJK glyph's ink is centred ~0.78 em below the y
       // pdfkit draws a line at.
-      let ly = y + (row.height - blockHeight) / 2 + lineHeight / 2 - size * 0.78;
-      for (const line of cell.lines) {
+      let ly = y + (height - lines.length * lineHeight) / 2 + lineHeight / 2 - size * 0.78;
+      for (const line of lines) {
         if (line.text) {
           let lx = cell.x + padX + line.indent;
           if (cell.align !== 'left') {
@@ -578,16 +622,17 @@ export function table(doc: PDFKit.PDFDocument, o: TableOptions): TableLayout {
         ly += lineHeight;
       }
     }
+    return height;
   };
 
   /** The rules of one page's part of the table: frame, row rules, column rules. */
-  const drawGrid = (y0: number, rows: PreparedRow[]) => {
+  const drawGrid = (y0: number, rows: { cells: PreparedCell[]; height: number }[]) => {
     const y1 = rows.reduce((y, r) => y + r.height, y0);
     doc.save();
     doc.lineWidth(0.4).strokeColor(tableStyle.rule);
-    let y = y0 + header.height;
+    let y = y0 + headerHeight;
     for (const row of rows.slice(1)) {
-      if (y > y0 + header.height) doc.moveTo(page.left, y).lineTo(page.left + contentWidth, y);
+      if (y > y0 + headerHeight) doc.moveTo(page.left, y).lineTo(page.left + contentWidth, y);
       y += row.height;
     }
     // Column rules, interrupted where a cell spans several columns.
@@ -607,7 +652,7 @@ export function table(doc: PDFKit.PDFDocument, o: TableOptions): TableLayout {
     doc.stroke();
     doc.lineWidth(0.8).strokeColor(tableStyle.frame);
     doc.rect(page.left, y0, contentWidth, y1 - y0).stroke();
-    doc.moveTo(page.left, y0 + header.height).lineTo(page.left + contentWidth, y0 + header.height);
+    doc.moveTo(page.left, y0 + headerHeight).lineTo(page.left + contentWidth, y0 + headerHeight);
     doc.stroke();
     doc.restore();
   };
@@ -622,32 +667,34 @@ export function table(doc: PDFKit.PDFDocument, o: TableOptions): TableLayout {
     y += captionHeight;
   }
   let sliceTop = y;
-  let slice: PreparedRow[] = [];
+  let slice: { cells: PreparedCell[]; height: number }[] = [];
   const startSlice = () => {
     pages.push(currentPage());
     rowsPerPage.push(0);
     sliceTop = y;
-    slice = [header];
-    drawRow(header, y, tableStyle.headerFill);
-    y += header.height;
+    slice = [{ cells: header.cells, height: headerHeight }];
+    y += drawRow(header, y, tableStyle.headerFill);
+  };
+  const breakPage = () => {
+    drawGrid(sliceTop, slice);
+    doc.addPage();
+    y = doc.y;
+    startSlice();
   };
   startSlice();
-  body.forEach((row, i) => {
-    if (plan.breaks.has(i)) {
-      drawGrid(sliceTop, slice);
-      doc.addPage();
-      y = doc.y;
-      startSlice();
-    }
-    drawRow(row, y, zebra && row.index % 2 === 1 ? tableStyle.zebraFill : null);
-    slice.push(row);
-    if (row.first) rowsPerPage[rowsPerPage.length - 1]! += 1;
-    y += row.height;
-  });
+  for (const piece of plan.pieces) {
+    if (piece.breakBefore) breakPage();
+    const fill = zebra && piece.row.index % 2 === 1 ? tableStyle.zebraFill : null;
+    drawRow(piece.row, y, fill, piece.from, piece.to);
+    slice.push({ cells: piece.row.cells, height: piece.height });
+    if (piece.from === 0) rowsPerPage[rowsPerPage.length - 1]! += 1;
+    y += piece.height;
+  }
+  if (plan.footerBreak) breakPage();
   for (const row of footer) {
-    drawRow(row, y, tableStyle.footerFill);
-    slice.push(row);
-    y += row.height;
+    const height = drawRow(row, y, tableStyle.footerFill);
+    slice.push({ cells: row.cells, height });
+    y += height;
   }
   drawGrid(sliceTop, slice);
   doc.x = page.left;

@@ -70,9 +70,9 @@ export class AttachmentInputError extends Error {}
 
 const orderColumns: TableColumn[] = [
   { header: '序号', width: 28, align: 'center' },
-  { header: '订单号', width: 106 },
-  { header: '产品', width: 92 },
-  { header: '规格', width: 122 },
+  { header: '订单号', width: 112 },
+  { header: '产品', width: 90 },
+  { header: '规格', width: 118 },
   { header: '数量', width: 36, align: 'right' },
   { header: '金额（元）', width: 83, align: 'right' },
 ];

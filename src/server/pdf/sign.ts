@@ -32,24 +32,36 @@ function signingTimeValue(d: Date): asn1js.UTCTime | asn1js.GeneralizedTime {
     : new asn1js.GeneralizedTime({ valueDate });
 }
 
+const signingCertificateCache = new WeakMap<pkijs.Certificate, pkijs.Attribute>();
+
 /**
- * SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2, ... } (RFC 5035), which
- * pkijs has no class for. ESSCertIDv2's hashAlgorithm is omitted: SHA-256 is its DEFAULT.
+ * The signing-certificate-v2 attribute (RFC 5035), which pkijs has no class for:
+ * SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2 }, where ESSCertIDv2 ::=
+ * SEQUENCE { certHash, issuerSerial } (hashAlgorithm omitted: SHA-256 is its DEFAULT).
+ * Fixed per certificate, so built once.
  */
-function signingCertificateV2(certDer: Buffer, cert: pkijs.Certificate): asn1js.Sequence {
-  const issuerSerial = new pkijs.IssuerSerial({
-    issuer: new pkijs.GeneralNames({
-      names: [new pkijs.GeneralName({ type: 4, value: cert.issuer })], // directoryName
-    }),
-    serialNumber: cert.serialNumber,
-  });
-  const essCertIdV2 = new asn1js.Sequence({
-    value: [
-      new asn1js.OctetString({ valueHex: createHash('sha256').update(certDer).digest() }),
-      issuerSerial.toSchema(),
-    ],
-  });
-  return new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [essCertIdV2] })] });
+function signingCertificateV2(certDer: Buffer, cert: pkijs.Certificate): pkijs.Attribute {
+  let attribute = signingCertificateCache.get(cert);
+  if (!attribute) {
+    const issuerSerial = new pkijs.IssuerSerial({
+      issuer: new pkijs.GeneralNames({
+        names: [new pkijs.GeneralName({ type: 4, value: cert.issuer })], // directoryName
+      }),
+      serialNumber: cert.serialNumber,
+    });
+    const essCertIdV2 = new asn1js.Sequence({
+      value: [
+        new asn1js.OctetString({ valueHex: createHash('sha256').update(certDer).digest() }),
+        issuerSerial.toSchema(),
+      ],
+    });
+    attribute = new pkijs.Attribute({
+      type: cmsOids.signingCertificateV2,
+      values: [new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [essCertIdV2] })] })],
+    });
+    signingCertificateCache.set(cert, attribute);
+  }
+  return attribute;
 }
 
 /** DER orders a SET OF by the elements' encodings (X.690 11.6); pkijs keeps the given order. */
@@ -112,10 +124,7 @@ export class CmsSigner extends Signer {
         type: cmsOids.messageDigest,
         values: [new asn1js.OctetString({ valueHex: digest })],
       }),
-      new pkijs.Attribute({
-        type: cmsOids.signingCertificateV2,
-        values: [signingCertificateV2(this.cert.raw, cert)],
-      }),
+      signingCertificateV2(this.cert.raw, cert),
     ]);
     // The signature covers the attributes as an explicit SET OF (RFC 5652 5.4); the
     // SignerInfo carries the same content as [0] IMPLICIT.

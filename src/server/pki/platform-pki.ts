@@ -142,16 +142,22 @@ function subjectKeyIdentifier(cert: pkijs.Certificate): Uint8Array {
 }
 
 /**
- * A pkijs Certificate that builds its schema once. pkijs's toSchema() re-parses the TBS
- * bytes on every call, and asn1js/pkijs object churn makes that ~0.5–1 ms a certificate;
- * the CA certificates go into every signature. Treat instances as read-only.
+ * A pkijs Certificate that encodes itself once. pkijs's toSchema() re-parses the TBS bytes on
+ * every call, and asn1js/pkijs object churn makes that ~0.5–1 ms a certificate; the CA
+ * certificates go into every signature. A certificate issued here keeps the TBS schema it
+ * was signed over; a parsed one parses its TBS once. Treat instances as read-only.
  */
 export class PkiCertificate extends pkijs.Certificate {
+  private tbsSchema: asn1js.Sequence | undefined;
   private schemaCache: asn1js.Sequence | undefined;
 
+  override encodeTBS(): asn1js.Sequence {
+    this.tbsSchema ??= super.encodeTBS();
+    return this.tbsSchema;
+  }
+
   override toSchema(encodeFlag = false): asn1js.Sequence {
-    if (encodeFlag) return super.toSchema(true);
-    this.schemaCache ??= super.toSchema(false);
+    this.schemaCache ??= super.toSchema(encodeFlag || this.tbsSchema !== undefined);
     return this.schemaCache;
   }
 }
@@ -253,7 +259,7 @@ function issue(p: IssueParams): string {
     signatureAlgorithm: ecdsaWithSha256(),
   });
   // The private-key operation is node:crypto's: ECDSA (DER Ecdsa-Sig-Value) over the DER
-  // TBSCertificate as pkijs encodes it; toSchema() then embeds exactly these TBS bytes.
+  // TBSCertificate as pkijs encodes it; toSchema() then wraps that same TBS schema.
   cert.tbsView = new Uint8Array(cert.encodeTBS().toBER());
   const signature = sign('sha256', cert.tbsView, p.issuer ? p.issuer.key : p.subjectKey);
   cert.signatureValue = new asn1js.BitString({ valueHex: signature });

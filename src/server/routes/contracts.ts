@@ -20,8 +20,11 @@ import { readDocument } from '../contracts/read-document.js';
 import type { AppContext } from '../context.js';
 import { idempotent } from '../http/idempotency.js';
 import { accountOf, actorOf, sessionOf } from '../http/request-context.js';
+import { stampingStatusByContract } from '../stamping/list-requests.js';
+import { customerVoidRule } from '../stamping/stamping-rule.js';
 
 const idParams = z.object({ id: z.uuid() });
+const stampingExtra = (status: string | undefined) => (status ? { stampingStatus: status } : {});
 
 /** RFC 6266: an ASCII fallback and the UTF-8 name. */
 export function pdfDisposition(fileName: string, disposition: 'attachment' | 'inline' = 'attachment') {
@@ -54,7 +57,8 @@ export const contractRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
     { config: { access: 'user' }, schema: { tags: ['contracts'], querystring: contractListQuery, response: { 200: contractList } } },
     async (request) => {
       const { rows, nextCursor } = await listContracts(ctx.db, { viewer: sessionOf(request), query: request.query });
-      return { items: rows.map((r) => presentContract(r)), nextCursor };
+      const stamping = await stampingStatusByContract(ctx.db, rows.map((r) => r.id));
+      return { items: rows.map((r) => presentContract(r, stampingExtra(stamping.get(r.id)))), nextCursor };
     },
   );
 
@@ -64,7 +68,8 @@ export const contractRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
     async (request) => {
       const row = await loadContract(ctx.db, request.params.id, sessionOf(request));
       const items = row.kind === 'framework' ? undefined : await readAttachmentItems(ctx.db, row.id);
-      return { contract: presentContract(row, items ? { items } : {}) };
+      const stamping = await stampingStatusByContract(ctx.db, [row.id]);
+      return { contract: presentContract(row, { ...(items ? { items } : {}), ...stampingExtra(stamping.get(row.id)) }) };
     },
   );
 
@@ -98,6 +103,7 @@ export const contractRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
         reason: request.body.reason,
         actor: actorOf(request),
         viewer: { role: 'customer', accountId: accountOf(request) },
+        rule: customerVoidRule,
       });
       return { contract: presentContract(row) };
     },

@@ -4,6 +4,8 @@ import { appendEvent } from '../audit/append-event.js';
 import type { Actor } from '../audit/events.js';
 import type { AppContext } from '../context.js';
 import { verifications } from '../db/schema/index.js';
+import { enqueueEmail } from '../notifications/enqueue-email.js';
+import { verificationEmail } from '../notifications/messages.js';
 
 export type VerificationDecision = { approve: true } | { approve: false; reason: string };
 
@@ -36,6 +38,10 @@ export async function decideVerification(
       action: decision.approve ? 'verification.approved' : 'verification.rejected',
       subject: { type: 'verification', id: row.id },
       data: decision.approve ? {} : { reason: decision.reason },
+    });
+    await enqueueEmail(tx, {
+      accountId: row.accountId,
+      ...verificationEmail({ approved: decision.approve, reason: decision.approve ? undefined : decision.reason, url: `${ctx.config.publicUrl}/verification` }),
     });
     return row;
   });

@@ -7,7 +7,7 @@ type Props = { breadcrumb: string[]; title: ReactNode; subtitle?: ReactNode; ext
 export function PageHeader({ breadcrumb, title, subtitle, extra }: Props) {
   return (
     <div style={{ marginBottom: 16 }}>
-      <Breadcrumb items={breadcrumb.map((label) => ({ title: label }))} style={{ marginBottom: 8 }} />
+      {breadcrumb.length > 0 && <Breadcrumb items={breadcrumb.map((label) => ({ title: label }))} style={{ marginBottom: 8 }} />}
       <Flex justify="space-between" align="center" gap={16} wrap>
         <Flex align="center" gap={12}>
           <Typography.Title level={4} style={{ margin: 0 }}>

@@ -341,6 +341,8 @@ export const messages = {
   'verify.column.signer': '签署方（已脱敏）',
   'verify.column.valid': '签名有效',
   'verify.column.covers': '覆盖整个文件',
+  'verify.coversRevision': '签署时的版本',
+  'verify.coversRevisionHint': '乙方签名以增量方式追加在甲方签名之后：甲方签名覆盖其签署时的文件版本，最后一个签名覆盖整个文件。',
   'verify.noSignatures': '文件中没有数字签名',
   'problem.not_a_pdf': '不是有效的 PDF 文件',
   'problem.truncated_file': '文件不完整，可能被截断',

@@ -1,5 +1,5 @@
 import { CheckCircleFilled, CloseCircleFilled, FilePdfOutlined, InboxOutlined, ReloadOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Descriptions, Flex, Result, Spin, Table, type TableColumnsType, Tag, Typography, Upload } from 'antd';
+import { Alert, Button, Card, Descriptions, Flex, Result, Spin, Table, type TableColumnsType, Tag, Tooltip, Typography, Upload } from 'antd';
 import { useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import type { VerifyResponse } from '../../shared/schemas/contract';
@@ -78,7 +78,21 @@ function Verdict({ result, fileName, onAgain }: { result: VerifyResponse; fileNa
     { key: 'signer', title: t('verify.column.signer'), render: (_, s) => s.signer },
     { key: 'signedAt', title: t('signature.signedAt'), width: 170, render: (_, s) => formatDateTime(s.signedAt) },
     { key: 'valid', title: t('verify.column.valid'), width: 110, render: (_, s) => <YesNo value={s.valid} /> },
-    { key: 'covers', title: t('verify.column.covers'), width: 130, render: (_, s) => <YesNo value={s.coversWholeDocument} /> },
+    {
+      key: 'covers',
+      title: t('verify.column.covers'),
+      width: 150,
+      // Party B signs after Party A as an incremental update: in an authentic file the earlier
+      // signature covers the revision it signed, and the last one covers the whole file.
+      render: (_, s) =>
+        s.coversWholeDocument || !result.authentic ? (
+          <YesNo value={s.coversWholeDocument} />
+        ) : (
+          <Tooltip title={t('verify.coversRevisionHint')}>
+            <Tag>{t('verify.coversRevision')}</Tag>
+          </Tooltip>
+        ),
+    },
   ];
 
   return (
@@ -181,7 +195,7 @@ export function VerifyPage() {
   return (
     <>
       <PageHeader
-        breadcrumb={isSignedIn ? [t('nav.billing'), t('nav.contractManagement'), t('nav.verify')] : [t('nav.verify')]}
+        breadcrumb={isSignedIn ? [t('nav.billing'), t('nav.contractManagement'), t('nav.verify')] : []}
         title={t('verify.title')}
         subtitle={t('verify.subtitle')}
       />

@@ -3,3 +3,4 @@ export * from './audit.js';
 export * from './verification.js';
 export * from './contracts.js';
 export * from './attachments.js';
+export * from './stamping.js';

@@ -1,0 +1,103 @@
+import { sql } from 'drizzle-orm';
+import { boolean, check, index, integer, pgSequence, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { accounts, users } from './accounts.js';
+import { contracts } from './contracts.js';
+
+export const stampingNumberSeq = pgSequence('stamping_number_seq', { startWith: 1 });
+
+export const stampingRequests = pgTable(
+  'stamping_requests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    number: text('number').notNull(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    status: text('status', { enum: ['submitted', 'received', 'stamped', 'returned', 'completed', 'rejected', 'cancelled'] }).notNull(),
+    carrier: text('carrier').notNull(),
+    trackingNumber: text('tracking_number').notNull(),
+    returnCarrier: text('return_carrier'),
+    returnTrackingNumber: text('return_tracking_number'),
+    rejectReason: text('reject_reason'),
+    returnedAt: timestamp('returned_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('stamping_requests_number_unique').on(t.number),
+    index('stamping_requests_status_idx').on(t.status, t.createdAt),
+    index('stamping_requests_account_idx').on(t.accountId, t.createdAt),
+    index('stamping_requests_tracking_idx').on(t.trackingNumber),
+    check('stamping_requests_returned', sql`${t.status} not in ('returned', 'completed') or ${t.returnTrackingNumber} is not null`),
+    check('stamping_requests_rejected', sql`(${t.status} = 'rejected') = (${t.rejectReason} is not null)`),
+  ],
+);
+
+/** Written once at submission; a trigger (migration 0004) refuses every UPDATE and DELETE. */
+export const stampingReturnAddresses = pgTable('stamping_return_addresses', {
+  requestId: uuid('request_id')
+    .primaryKey()
+    .references(() => stampingRequests.id),
+  recipient: text('recipient').notNull(),
+  phone: text('phone').notNull(),
+  province: text('province').notNull(),
+  city: text('city').notNull(),
+  district: text('district').notNull(),
+  street: text('street').notNull(),
+  postalCode: text('postal_code').notNull(),
+});
+
+/** The contracts of a request; `isOpen` mirrors the request, so one contract is in one open request. */
+export const stampingRequestContracts = pgTable(
+  'stamping_request_contracts',
+  {
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => stampingRequests.id),
+    contractId: uuid('contract_id')
+      .notNull()
+      .references(() => contracts.id),
+    copies: integer('copies').notNull(),
+    isOpen: boolean('is_open').notNull().default(true),
+  },
+  (t) => [
+    uniqueIndex('stamping_request_contracts_pk').on(t.requestId, t.contractId),
+    uniqueIndex('stamping_one_open_request_per_contract').on(t.contractId).where(sql`${t.isOpen}`),
+  ],
+);
+
+export const stampingHistory = pgTable(
+  'stamping_history',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => stampingRequests.id),
+    status: text('status').notNull(),
+    actorUserId: uuid('actor_user_id').references(() => users.id),
+    actorRole: text('actor_role').notNull(),
+    note: text('note'),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('stamping_history_request_idx').on(t.requestId, t.at)],
+);
+
+/** E-mails to send, written in the transaction of the change they announce. */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: uuid('account_id').references(() => accounts.id),
+    toAddress: text('to_address').notNull(),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    // A sender claims a message for a while; another instance takes it over only after that.
+    claimedUntil: timestamp('claimed_until', { withTimezone: true }),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    lastError: text('last_error'),
+  },
+  (t) => [index('outbox_pending_idx').on(t.nextAttemptAt).where(sql`${t.sentAt} is null`)],
+);

@@ -1,0 +1,113 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError } from '../../shared/errors.js';
+import { reasonBody } from '../../shared/schemas/contract.js';
+import {
+  courier,
+  destination,
+  patchStampingBody,
+  stampingEnvelope,
+  stampingList,
+  stampingListQuery,
+  submitStampingBody,
+} from '../../shared/schemas/stamping.js';
+import type { AppContext } from '../context.js';
+import { idempotent } from '../http/idempotency.js';
+import { accountOf, actorOf, sessionOf } from '../http/request-context.js';
+import { advanceStampingRequest, changeCourier, type StampingAction } from '../stamping/advance-request.js';
+import { listStampingRequests } from '../stamping/list-requests.js';
+import { loadRequest, presentRequest, presentRequests } from '../stamping/present-request.js';
+import { printPackage } from '../stamping/print-package.js';
+import { submitStampingRequest } from '../stamping/submit-request.js';
+import { pdfDisposition } from './contracts.js';
+
+const idParams = z.object({ id: z.uuid() });
+
+export const stampingRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const visible = async (id: string, viewer: { role: string; accountId: string | null }) => {
+    const row = await loadRequest(ctx.db, id, viewer);
+    if (!row) throw new AppError('not_found');
+    return row;
+  };
+
+  app.get('/stamping/destination', { config: { access: 'user' }, schema: { tags: ['stamping'], response: { 200: destination } } }, async () => ctx.config.stampingDestination);
+
+  app.post(
+    '/stamping-requests',
+    { config: { access: 'customer' }, schema: { tags: ['stamping'], body: submitStampingBody, response: { 201: stampingEnvelope } } },
+    async (request, reply) =>
+      idempotent(ctx.db, request, reply, async () => {
+        const row = await submitStampingRequest(ctx, { accountId: accountOf(request), body: request.body, actor: actorOf(request) });
+        return { status: 201, body: { request: await presentRequest(ctx.db, row) } };
+      }),
+  );
+
+  app.get(
+    '/stamping-requests',
+    { config: { access: 'customer' }, schema: { tags: ['stamping'], querystring: stampingListQuery, response: { 200: stampingList } } },
+    async (request) => {
+      const { rows, counts } = await listStampingRequests(ctx.db, { viewer: sessionOf(request), ...request.query });
+      return { items: await presentRequests(ctx.db, rows), counts };
+    },
+  );
+
+  app.get(
+    '/stamping-requests/:id',
+    { config: { access: 'user' }, schema: { tags: ['stamping'], params: idParams, response: { 200: stampingEnvelope } } },
+    async (request) => ({ request: await presentRequest(ctx.db, await visible(request.params.id, sessionOf(request))) }),
+  );
+
+  app.patch(
+    '/stamping-requests/:id',
+    { config: { access: 'customer' }, schema: { tags: ['stamping'], params: idParams, body: patchStampingBody, response: { 200: stampingEnvelope } } },
+    async (request) => {
+      await visible(request.params.id, sessionOf(request));
+      if (request.body.returnAddress !== undefined) throw new AppError('return_address_locked');
+      if (!request.body.courier) throw new AppError('validation_failed', 'Nothing to change', { errors: [{ path: 'courier', message: 'required' }] });
+      const row = await changeCourier(ctx, { requestId: request.params.id, accountId: accountOf(request), courier: request.body.courier, actor: actorOf(request) });
+      return { request: await presentRequest(ctx.db, row) };
+    },
+  );
+
+  app.get(
+    '/stamping-requests/:id/print.pdf',
+    { config: { access: 'user' }, schema: { tags: ['stamping'], params: idParams } },
+    async (request, reply) => {
+      const presented = await presentRequest(ctx.db, await visible(request.params.id, sessionOf(request)));
+      const pdf = await printPackage(ctx, presented);
+      return reply.type('application/pdf').header('content-disposition', pdfDisposition(`${presented.number}-打印包.pdf`)).send(pdf);
+    },
+  );
+
+  const step = (path: string, access: 'customer' | 'operator', action: (body: unknown) => StampingAction, body?: z.ZodType) =>
+    app.post(
+      path,
+      { config: { access }, schema: { tags: [access === 'operator' ? 'admin' : 'stamping'], params: idParams, ...(body ? { body } : {}), response: { 200: stampingEnvelope } } },
+      async (request) => {
+        const session = sessionOf(request);
+        const row = await advanceStampingRequest(ctx, {
+          requestId: request.params.id,
+          action: action(request.body),
+          actor: actorOf(request),
+          viewer: { role: access, accountId: session.accountId },
+        });
+        return { request: await presentRequest(ctx.db, row) };
+      },
+    );
+
+  step('/stamping-requests/:id/cancel', 'customer', () => ({ kind: 'cancel' }));
+  step('/stamping-requests/:id/confirm-receipt', 'customer', () => ({ kind: 'confirm_receipt' }));
+  step('/admin/stamping-requests/:id/receive', 'operator', () => ({ kind: 'receive' }));
+  step('/admin/stamping-requests/:id/stamp', 'operator', () => ({ kind: 'stamp' }));
+  step('/admin/stamping-requests/:id/return', 'operator', (b) => ({ kind: 'return', courier: (b as { courier: z.infer<typeof courier> }).courier }), z.strictObject({ courier }));
+  step('/admin/stamping-requests/:id/reject', 'operator', (b) => ({ kind: 'reject', reason: (b as { reason: string }).reason }), reasonBody);
+
+  app.get(
+    '/admin/stamping-requests',
+    { config: { access: 'operator' }, schema: { tags: ['admin'], querystring: stampingListQuery, response: { 200: stampingList } } },
+    async (request) => {
+      const { rows, counts } = await listStampingRequests(ctx.db, { viewer: sessionOf(request), ...request.query });
+      return { items: await presentRequests(ctx.db, rows), counts };
+    },
+  );
+};

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { carriers, mobilePhonePattern } from '../ids.js';
+import { humanText } from './text.js';
+
+export const carrier = z.enum(carriers);
+
+export const courier = z.strictObject({
+  carrier,
+  // Checked against the carrier's format by the operation: invalid_tracking_number.
+  trackingNumber: z.string().max(40),
+});
+export type Courier = z.infer<typeof courier>;
+
+export const returnAddress = z.strictObject({
+  recipient: humanText({ max: 50, kind: 'name' }),
+  phone: z.string().trim().regex(mobilePhonePattern, 'a mainland mobile number'),
+  province: humanText({ max: 20 }),
+  city: humanText({ max: 30 }),
+  district: humanText({ max: 30 }),
+  street: humanText({ max: 200 }),
+  postalCode: z.string().trim().regex(/^\d{6}$/, '6 digits'),
+});
+export type ReturnAddress = z.infer<typeof returnAddress>;
+
+export const submitStampingBody = z.strictObject({
+  contractIds: z.array(z.uuid()).min(1).max(20),
+  courier,
+  returnAddress,
+});
+export type SubmitStampingBody = z.infer<typeof submitStampingBody>;
+
+// returnAddress is accepted by the schema only to be refused with its own code.
+export const patchStampingBody = z.strictObject({ courier: courier.optional(), returnAddress: z.unknown().optional() });
+
+export const stampingStatus = z.enum(['submitted', 'received', 'stamped', 'returned', 'completed', 'rejected', 'cancelled']);
+export type StampingStatus = z.infer<typeof stampingStatus>;
+export const openStampingStatuses: StampingStatus[] = ['submitted', 'received', 'stamped', 'returned'];
+
+export const stampingRequest = z.object({
+  id: z.string(),
+  number: z.string(),
+  status: stampingStatus,
+  accountId: z.string(),
+  partyAName: z.string(),
+  contracts: z.array(z.object({ id: z.string(), number: z.string(), kind: z.string(), copies: z.number().int() })),
+  courier: z.object({ carrier, trackingNumber: z.string() }),
+  returnCourier: z.object({ carrier, trackingNumber: z.string() }).nullable(),
+  returnAddress: z.object({
+    recipient: z.string(),
+    phone: z.string(),
+    province: z.string(),
+    city: z.string(),
+    district: z.string(),
+    street: z.string(),
+    postalCode: z.string(),
+  }),
+  rejectReason: z.string().nullable(),
+  history: z.array(z.object({ status: stampingStatus, at: z.string(), actorRole: z.string(), note: z.string().nullable() })),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type StampingRequest = z.infer<typeof stampingRequest>;
+
+export const stampingEnvelope = z.object({ request: stampingRequest });
+export const stampingList = z.object({ items: z.array(stampingRequest), counts: z.record(z.string(), z.number()) });
+export const stampingListQuery = z.object({ status: stampingStatus.optional(), q: z.string().trim().max(100).optional() });
+
+export const destination = z.object({ recipient: z.string(), phone: z.string(), address: z.string(), postalCode: z.string() });
