@@ -5,13 +5,14 @@ import { appendEvent } from '../audit/append-event.js';
 import type { Actor } from '../audit/events.js';
 import type { AppContext } from '../context.js';
 import { isUniqueViolation, queryRows } from '../db/client.js';
-import { contractDocuments, contracts } from '../db/schema/index.js';
+import { contracts } from '../db/schema/index.js';
 import { getPartyA } from '../party-a/get-party-a.js';
 import { renderFrameworkAgreementDocument } from '../pdf/render-framework-agreement.js';
 import { frameworkTemplateVersion } from './templates/framework-agreement-v1.js';
 import { addYears, beijingDate, frameworkNumber } from './contract-dates.js';
 import { expireContracts } from './expire-contracts.js';
 import { partyBSnapshot, printablePartyA } from './party-snapshots.js';
+import { storeDocument } from './contract-document.js';
 import { signContractDocument } from './sign-contract-document.js';
 
 export const verifyUrlFor = (publicUrl: string, number: string) => `${publicUrl}/verify?number=${encodeURIComponent(number)}`;
@@ -104,7 +105,7 @@ export async function applyFramework(ctx: AppContext, options: { accountId: stri
           signatures: signed.signatures,
         })
         .returning();
-      await tx.insert(contractDocuments).values({ contractId: row!.id, sha256: signed.sha256, bytes: signed.bytes });
+      await storeDocument(tx, { contractId: row!.id, sha256: signed.sha256, bytes: signed.bytes });
       await appendEvent(tx, {
         accountId,
         actor: options.actor,

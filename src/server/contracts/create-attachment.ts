@@ -5,7 +5,7 @@ import { appendEvent } from '../audit/append-event.js';
 import type { Actor } from '../audit/events.js';
 import type { AppContext } from '../context.js';
 import { type Database, isUniqueViolation } from '../db/client.js';
-import { attachmentItems, contractDocuments, contracts, icpFilings, orders } from '../db/schema/index.js';
+import { attachmentItems, contracts, icpFilings, orders } from '../db/schema/index.js';
 import { type AttachmentIcpFiling, type AttachmentOrder, renderAttachmentDocument } from '../pdf/render-attachment.js';
 import { filingReason, orderReason } from '../upstream/list-items.js';
 import { getVerifiedIdentity } from '../verification/get-verification.js';
@@ -13,6 +13,7 @@ import { verifyUrlFor } from './apply-framework.js';
 import { attachmentNumber } from './contract-dates.js';
 import { loadContract } from './load-contract.js';
 import { printablePartyA } from './party-snapshots.js';
+import { storeDocument } from './contract-document.js';
 import { signContractDocument } from './sign-contract-document.js';
 import { currentStatus, type ContractRow } from './present-contract.js';
 import { attachmentTemplateVersion } from './templates/attachment-v1.js';
@@ -157,7 +158,7 @@ export async function createAttachment(
           signatures: signed.signatures,
         })
         .returning();
-      await tx.insert(contractDocuments).values({ contractId: row!.id, sha256: signed.sha256, bytes: signed.bytes });
+      await storeDocument(tx, { contractId: row!.id, sha256: signed.sha256, bytes: signed.bytes });
       await tx.insert(attachmentItems).values(
         selection.items.map((item, position) => ({
           contractId: row!.id,

@@ -16,7 +16,7 @@ import { endContract } from '../contracts/end-contract.js';
 import { listContracts } from '../contracts/list-contracts.js';
 import { loadContract } from '../contracts/load-contract.js';
 import { presentContract } from '../contracts/present-contract.js';
-import { readDocument } from '../contracts/read-document.js';
+import { readDocument } from '../contracts/contract-document.js';
 import type { AppContext } from '../context.js';
 import { idempotent } from '../http/idempotency.js';
 import { accountOf, actorOf, sessionOf } from '../http/request-context.js';

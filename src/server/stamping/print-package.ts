@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { AppContext } from '../context.js';
 import { stampingRequestContracts } from '../db/schema/index.js';
-import { readDocument } from '../contracts/read-document.js';
+import { readDocument } from '../contracts/contract-document.js';
 import { renderPrintPackage } from '../pdf/render-print-package.js';
 import type { presentRequest } from './present-request.js';
 

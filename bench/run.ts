@@ -1,0 +1,114 @@
+/**
+ * `npm run bench`: contract generation through the real operations and HTTP, in a warm
+ * process, on PGlite (or on PostgreSQL with BENCH_DATABASE_URL):
+ *  - a framework agreement generated end to end (render, event certificate, two signatures,
+ *    store): median and p95 over 50, then contracts per second with 4 concurrent HTTP clients;
+ *  - a 500-item order attachment (render, sign, store): median over 20.
+ */
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../src/server/app.js';
+import { testConfig } from '../test/helpers/app.js';
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
+};
+const fmt = (xs: number[]) => `median ${quantile(xs, 0.5).toFixed(1)} ms, p95 ${quantile(xs, 0.95).toFixed(1)} ms (n=${xs.length})`;
+
+type Customer = { cookie: string; csrf: string; accountId: string };
+
+async function customer(app: FastifyInstance, i: number): Promise<Customer> {
+  const reg = await app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { email: `bench${i}-${Date.now()}@example.com`, password: 'bench-password-1' } });
+  const body = reg.json();
+  const c = { cookie: `qiyue_session=${reg.cookies[0]!.value}`, csrf: body.csrfToken as string, accountId: body.accountId as string };
+  const headers = { cookie: c.cookie, 'x-csrf-token': c.csrf };
+  await app.inject({
+    method: 'POST',
+    url: '/api/v1/verification',
+    headers,
+    payload: { subjectType: 'enterprise', name: '福州示例云计算有限公司', creditCode: '91350100M000100Y43', legalRepresentative: '林晓明' },
+  });
+  await app.inject({
+    method: 'PUT',
+    url: '/api/v1/party-a',
+    headers,
+    payload: { address: '福建省福州市鼓楼区示例路 88 号', contactName: '陈静', contactPhone: '13800138000', contactEmail: 'finance@example.com' },
+  });
+  return c;
+}
+
+const app = await buildApp(
+  testConfig({ databaseUrl: process.env.BENCH_DATABASE_URL, dataDir: 'memory://', operator: undefined }),
+);
+const apply = { termYears: 1, copies: 2, accept: true };
+
+// Warm the font cache, the JIT and the database.
+const warm = await customer(app, -1);
+for (let i = 0; i < 3; i++) {
+  const r = await app.inject({ method: 'POST', url: '/api/v1/contracts/framework', headers: { cookie: warm.cookie, 'x-csrf-token': warm.csrf }, payload: apply });
+  await app.inject({ method: 'POST', url: `/api/v1/contracts/${r.json().contract.id}/void`, headers: { cookie: warm.cookie, 'x-csrf-token': warm.csrf }, payload: { reason: '预热' } });
+}
+
+console.log(`Qiyue benchmarks on ${app.ctx.config.databaseUrl ? 'PostgreSQL' : 'PGlite'}, Node ${process.version}`);
+
+// 1. One framework agreement at a time, end to end.
+const customers = await Promise.all(Array.from({ length: 50 }, (_, i) => customer(app, i)));
+const times: number[] = [];
+for (const c of customers) {
+  const t0 = performance.now();
+  const r = await app.inject({ method: 'POST', url: '/api/v1/contracts/framework', headers: { cookie: c.cookie, 'x-csrf-token': c.csrf }, payload: apply });
+  times.push(performance.now() - t0);
+  if (r.statusCode !== 201) throw new Error(`apply failed: ${r.body}`);
+}
+console.log(`framework agreement, full generation (render + 2 signatures + store): ${fmt(times)}  [target median ≤ 60 ms]`);
+
+// 2. Throughput: 4 HTTP clients over a real socket.
+await app.listen({ port: 0, host: '127.0.0.1' });
+const port = (app.server.address() as { port: number }).port;
+const perClient = 15;
+const pool = await Promise.all(Array.from({ length: 4 * perClient }, (_, i) => customer(app, 1000 + i)));
+const t0 = performance.now();
+await Promise.all(
+  Array.from({ length: 4 }, async (_, client) => {
+    for (let k = 0; k < perClient; k++) {
+      const c = pool[client * perClient + k]!;
+      const r = await fetch(`http://127.0.0.1:${port}/api/v1/contracts/framework`, {
+        method: 'POST',
+        headers: { cookie: c.cookie, 'x-csrf-token': c.csrf, 'content-type': 'application/json' },
+        body: JSON.stringify(apply),
+      });
+      if (r.status !== 201) throw new Error(`apply failed: ${r.status} ${await r.text()}`);
+    }
+  }),
+);
+const seconds = (performance.now() - t0) / 1000;
+console.log(`framework agreements with 4 concurrent HTTP clients: ${((4 * perClient) / seconds).toFixed(1)} contracts/s  [target ≥ 20/s]`);
+
+// 3. A 500-item order attachment.
+const owner = customers[0]!;
+const headers = { cookie: owner.cookie, 'x-csrf-token': owner.csrf };
+const token = app.ctx.config.integrationToken!;
+const orderIds: string[] = [];
+for (let i = 0; i < 500; i++) {
+  await app.inject({
+    method: 'PUT',
+    url: `/api/v1/integration/accounts/${owner.accountId}/orders/BENCH${String(i).padStart(5, '0')}`,
+    headers: { authorization: `Bearer ${token}` },
+    payload: { product: '云服务器 ECS', spec: '通用型 g7 · 4 vCPU 16 GiB · 包年', quantity: 1 + (i % 3), amountFen: 186_000 + i, paidAt: '2026-10-01T08:00:00+08:00', status: 'paid' },
+  });
+}
+const list = await app.inject({ method: 'GET', url: '/api/v1/orders?limit=500', headers });
+for (const o of list.json().items) orderIds.push(o.id);
+const framework = (await app.inject({ method: 'GET', url: '/api/v1/contracts?kind=framework&status=effective', headers })).json().items[0];
+const attachmentTimes: number[] = [];
+for (let i = 0; i < 21; i++) {
+  const t = performance.now();
+  const r = await app.inject({ method: 'POST', url: `/api/v1/contracts/${framework.id}/attachments`, headers, payload: { kind: 'order_attachment', itemIds: orderIds, accept: true } });
+  const elapsed = performance.now() - t;
+  if (r.statusCode !== 201) throw new Error(`attachment failed: ${r.body}`);
+  if (i > 0) attachmentTimes.push(elapsed); // the first run warms the table code paths
+  await app.inject({ method: 'POST', url: `/api/v1/contracts/${r.json().contract.id}/void`, headers, payload: { reason: '基准测试' } });
+}
+console.log(`500-item order attachment (render + 2 signatures + store): ${fmt(attachmentTimes)}  [target median ≤ 400 ms]`);
+
+await app.close();
