@@ -4,7 +4,7 @@ import type { ApplyFrameworkBody } from '../../shared/schemas/contract.js';
 import { appendEvent } from '../audit/append-event.js';
 import type { Actor } from '../audit/events.js';
 import type { AppContext } from '../context.js';
-import { isUniqueViolation, queryRows } from '../db/client.js';
+import { type Database, isUniqueViolation, queryRows } from '../db/client.js';
 import { contracts } from '../db/schema/index.js';
 import { getPartyA } from '../party-a/get-party-a.js';
 import { renderFrameworkAgreementDocument } from '../pdf/render-framework-agreement.js';
@@ -45,48 +45,53 @@ export async function previewFramework(ctx: AppContext, options: { accountId: st
   return pdf;
 }
 
-/** Generates, signs and stores the account's framework agreement, effective at once. */
+async function effectiveFramework(db: Database, accountId: string) {
+  const [existing] = await db
+    .select({ number: contracts.number })
+    .from(contracts)
+    .where(and(eq(contracts.accountId, accountId), eq(contracts.kind, 'framework'), eq(contracts.status, 'effective')));
+  return existing;
+}
+
+/**
+ * Generates, signs and stores the account's framework agreement, effective at once. The PDF is
+ * rendered and signed before the transaction, which then only re-checks and inserts: a
+ * transaction held during rendering would stall every other request on PGlite's single
+ * connection. A request that loses a race wastes its number, which the numbering allows.
+ */
 export async function applyFramework(ctx: AppContext, options: { accountId: string; body: ApplyFrameworkBody; actor: Actor }) {
   const { accountId, body } = options;
   if (!body.accept) throw new AppError('acceptance_required');
   const { identity, partyA } = await readyPartyA(ctx, accountId);
+  await expireContracts(ctx.db, { accountId });
+  const existing = await effectiveFramework(ctx.db, accountId);
+  if (existing) throw new AppError('framework_exists', `Framework agreement ${existing.number} is in force`);
+
+  const [next] = await queryRows<{ seq: number }>(ctx.db, sql`select nextval('framework_number_seq')::int as seq`);
+  const effectiveAt = new Date();
+  const expiresAt = addYears(effectiveAt, body.termYears);
+  const number = frameworkNumber(beijingDate(effectiveAt).year, next!.seq);
+  const partyB = partyBSnapshot(ctx.config.partyB);
+  const rendered = await renderFrameworkAgreementDocument({
+    number,
+    templateVersion: frameworkTemplateVersion,
+    partyA: printablePartyA(partyA),
+    partyB: ctx.config.partyB,
+    copies: body.copies,
+    termYears: body.termYears,
+    effectiveAt,
+    expiresAt,
+    verifyUrl: verifyUrlFor(ctx.config.publicUrl, number),
+    draft: false,
+  });
+  const signed = await signContractDocument(ctx.pki, { unsigned: rendered.pdf, identity, partyBName: partyB.name, widgets: rendered.signatureRects });
 
   try {
     return await ctx.db.transaction(async (tx) => {
       // Applications of one account queue here; the partial unique index backs this up.
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`framework:${accountId}`}))`);
-      await expireContracts(tx, { accountId });
-      const [existing] = await tx
-        .select({ number: contracts.number })
-        .from(contracts)
-        .where(and(eq(contracts.accountId, accountId), eq(contracts.kind, 'framework'), eq(contracts.status, 'effective')));
-      if (existing) throw new AppError('framework_exists', `Framework agreement ${existing.number} is in force`);
-
-      const [next] = await queryRows<{ seq: number }>(tx, sql`select nextval('framework_number_seq')::int as seq`);
-      const effectiveAt = new Date();
-      const expiresAt = addYears(effectiveAt, body.termYears);
-      const number = frameworkNumber(beijingDate(effectiveAt).year, next!.seq);
-      const partyB = partyBSnapshot(ctx.config.partyB);
-
-      const rendered = await renderFrameworkAgreementDocument({
-        number,
-        templateVersion: frameworkTemplateVersion,
-        partyA: printablePartyA(partyA),
-        partyB: ctx.config.partyB,
-        copies: body.copies,
-        termYears: body.termYears,
-        effectiveAt,
-        expiresAt,
-        verifyUrl: verifyUrlFor(ctx.config.publicUrl, number),
-        draft: false,
-      });
-      const signed = await signContractDocument(ctx.pki, {
-        unsigned: rendered.pdf,
-        identity,
-        partyBName: partyB.name,
-        widgets: rendered.signatureRects,
-      });
-
+      const winner = await effectiveFramework(tx, accountId);
+      if (winner) throw new AppError('framework_exists', `Framework agreement ${winner.number} is in force`);
       const [row] = await tx
         .insert(contracts)
         .values({

@@ -102,10 +102,18 @@ export async function previewAttachment(ctx: AppContext, options: { accountId: s
   return rendered.pdf;
 }
 
+class NumberTaken extends Error {}
+
+async function lastAttachmentSeq(db: Database, frameworkId: string) {
+  const [last] = await db.select({ seq: max(contracts.attachmentSeq) }).from(contracts).where(eq(contracts.frameworkId, frameworkId));
+  return last?.seq ?? 0;
+}
+
 /**
- * Generates a signed attachment under an effective framework agreement. Attachment numbers
- * are consecutive per framework: the number is taken under the framework's row lock in the
- * transaction that stores the attachment, so a refused or failed request uses none.
+ * Generates a signed attachment under an effective framework agreement. Numbers are
+ * consecutive per framework and a refused request uses none: the PDF is rendered for the next
+ * free number outside any transaction, and the transaction, holding the framework's row lock,
+ * inserts it only if that number is still the next one (otherwise it renders again).
  */
 export async function createAttachment(
   ctx: AppContext,
@@ -113,74 +121,77 @@ export async function createAttachment(
 ) {
   const { accountId, body } = options;
   if (!body.accept) throw new AppError('acceptance_required');
-  await loadEffectiveFramework(ctx, options.frameworkId, accountId);
+  const framework = await loadEffectiveFramework(ctx, options.frameworkId, accountId);
   const selection = await loadSelection(ctx, accountId, body);
   const ids = selection.items.map((i) => i.id);
   throwIfCovered(await coveredItems(ctx.db, selection.itemKind, ids));
   const identity = await getVerifiedIdentity(ctx.db, accountId);
   if (!identity) throw new AppError('verification_required');
 
-  try {
-    return await ctx.db.transaction(async (tx) => {
-      const [framework] = await tx.select().from(contracts).where(eq(contracts.id, options.frameworkId)).for('update');
-      if (!framework || currentStatus(framework) !== 'effective') throw new AppError('framework_not_effective');
-      // Checked again under the lock: a concurrent request may have covered an item meanwhile.
-      throwIfCovered(await coveredItems(tx, selection.itemKind, ids));
-
-      const [last] = await tx.select({ seq: max(contracts.attachmentSeq) }).from(contracts).where(eq(contracts.frameworkId, framework.id));
-      const seq = (last?.seq ?? 0) + 1;
-      const number = attachmentNumber(framework.number, seq);
-      const effectiveAt = new Date();
-      const rendered = await renderAttachmentDocument(renderInput(ctx, framework, selection, number, false, effectiveAt));
-      const signed = await signContractDocument(ctx.pki, {
-        unsigned: rendered.pdf,
-        identity,
-        partyBName: ctx.config.partyB.name,
-        widgets: rendered.signatureRects,
-      });
-
-      const [row] = await tx
-        .insert(contracts)
-        .values({
-          accountId,
-          number,
-          kind: selection.kind,
-          frameworkId: framework.id,
-          attachmentSeq: seq,
-          status: 'effective',
-          copies: framework.copies,
-          effectiveAt,
-          expiresAt: framework.expiresAt,
-          partyA: framework.partyA,
-          partyB: framework.partyB,
-          templateVersion: attachmentTemplateVersion,
-          sha256: signed.sha256,
-          signatures: signed.signatures,
-        })
-        .returning();
-      await storeDocument(tx, { contractId: row!.id, sha256: signed.sha256, bytes: signed.bytes });
-      await tx.insert(attachmentItems).values(
-        selection.items.map((item, position) => ({
-          contractId: row!.id,
-          itemKind: selection.itemKind,
-          itemId: item.id,
-          position,
-          snapshot: snapshotOf(item),
-        })),
-      );
-      await appendEvent(tx, {
-        accountId,
-        actor: options.actor,
-        action: 'contract.generated',
-        subject: { type: 'contract', id: row!.id },
-        data: { number, kind: selection.kind, sha256: signed.sha256, framework: framework.number, items: ids.length },
-      });
-      return row!;
+  for (let attempt = 0; ; attempt++) {
+    const seq = (await lastAttachmentSeq(ctx.db, framework.id)) + 1;
+    const number = attachmentNumber(framework.number, seq);
+    const effectiveAt = new Date();
+    const rendered = await renderAttachmentDocument(renderInput(ctx, framework, selection, number, false, effectiveAt));
+    const signed = await signContractDocument(ctx.pki, {
+      unsigned: rendered.pdf,
+      identity,
+      partyBName: ctx.config.partyB.name,
+      widgets: rendered.signatureRects,
     });
-  } catch (error) {
-    if (isUniqueViolation(error, 'attachment_items_one_in_force')) throw new AppError('item_already_covered');
-    if (isUniqueViolation(error, 'contracts_attachment_seq_unique')) throw new AppError('invalid_state', 'Another attachment was generated at the same moment; try again');
-    throw error;
+    try {
+      return await ctx.db.transaction(async (tx) => {
+        const [locked] = await tx.select().from(contracts).where(eq(contracts.id, framework.id)).for('update');
+        if (!locked || currentStatus(locked) !== 'effective') throw new AppError('framework_not_effective');
+        // Checked again under the lock: a concurrent request may have covered an item meanwhile.
+        throwIfCovered(await coveredItems(tx, selection.itemKind, ids));
+        if ((await lastAttachmentSeq(tx, framework.id)) !== seq - 1) throw new NumberTaken();
+
+        const [row] = await tx
+          .insert(contracts)
+          .values({
+            accountId,
+            number,
+            kind: selection.kind,
+            frameworkId: framework.id,
+            attachmentSeq: seq,
+            status: 'effective',
+            copies: framework.copies,
+            effectiveAt,
+            expiresAt: framework.expiresAt,
+            partyA: framework.partyA,
+            partyB: framework.partyB,
+            templateVersion: attachmentTemplateVersion,
+            sha256: signed.sha256,
+            signatures: signed.signatures,
+          })
+          .returning();
+        await storeDocument(tx, { contractId: row!.id, sha256: signed.sha256, bytes: signed.bytes });
+        await tx.insert(attachmentItems).values(
+          selection.items.map((item, position) => ({
+            contractId: row!.id,
+            itemKind: selection.itemKind,
+            itemId: item.id,
+            position,
+            snapshot: snapshotOf(item),
+          })),
+        );
+        await appendEvent(tx, {
+          accountId,
+          actor: options.actor,
+          action: 'contract.generated',
+          subject: { type: 'contract', id: row!.id },
+          data: { number, kind: selection.kind, sha256: signed.sha256, framework: framework.number, items: ids.length },
+        });
+        return row!;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, 'attachment_items_one_in_force')) throw new AppError('item_already_covered');
+      const lostNumber = error instanceof NumberTaken || isUniqueViolation(error, 'contracts_attachment_seq_unique');
+      if (lostNumber && attempt < 5) continue;
+      if (lostNumber) throw new AppError('invalid_state', 'Other attachments were generated at the same moment; try again');
+      throw error;
+    }
   }
 }
 
