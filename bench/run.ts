@@ -38,7 +38,13 @@ async function customer(app: FastifyInstance, i: number): Promise<Customer> {
 }
 
 const app = await buildApp(
-  testConfig({ databaseUrl: process.env.BENCH_DATABASE_URL, dataDir: 'memory://', operator: undefined }),
+  testConfig({
+    databaseUrl: process.env.BENCH_DATABASE_URL,
+    dataDir: 'memory://',
+    operator: undefined,
+    // As in production: PDFs render in a pool of worker threads.
+    renderThreads: Number(process.env.QIYUE_RENDER_THREADS ?? 2),
+  }),
 );
 const apply = { termYears: 1, copies: 2, accept: true };
 

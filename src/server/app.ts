@@ -13,6 +13,7 @@ import { createPasswordHasher } from './auth/passwords.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { openDatabase } from './db/client.js';
+import { createRenderer } from './pdf/renderer.js';
 import { startJobs } from './jobs.js';
 import { ensurePlatformPki } from './pki/stored-platform-pki.js';
 import { seedDemo } from './demo/seed-demo.js';
@@ -48,6 +49,7 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     passwords: createPasswordHasher(config.passwordHash),
     verifier: verifierFor(config.verifierMode),
     pki: await ensurePlatformPki(database.db, { key: config.key, partyB: config.partyB }),
+    renderer: createRenderer(config.renderThreads),
   };
 
   const app = Fastify({
@@ -58,7 +60,10 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
     onConstructorPoisoning: 'error',
   });
   app.decorate('ctx', ctx);
-  app.addHook('onClose', () => database.close());
+  app.addHook('onClose', async () => {
+    await ctx.renderer.close();
+    await database.close();
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);

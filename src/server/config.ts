@@ -20,6 +20,7 @@ const envSchema = z.object({
   SMTP_URL: z.url().optional(),
   SMTP_FROM: z.string().default('Qiyue <no-reply@qiyue.example>'),
   QIYUE_CONFIG_FILE: z.string().optional(),
+  QIYUE_RENDER_THREADS: z.coerce.number().int().min(0).max(16).default(2),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -49,6 +50,8 @@ export type Config = {
   stampingDestination: StampingDestination;
   /** Periodic tasks (outbox delivery, expiry, auto-completion); tests run them by hand. */
   runJobs: boolean;
+  /** Worker threads rendering contract PDFs; 0 renders in the request's thread. */
+  renderThreads: number;
 };
 
 export type PartyB = {
@@ -159,5 +162,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     partyB: file.partyB ?? demoPartyB,
     stampingDestination: file.stampingDestination ?? demoDestination,
     runJobs: true,
+    renderThreads: e.QIYUE_RENDER_THREADS,
   };
 }

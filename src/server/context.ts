@@ -1,6 +1,7 @@
 import type { PasswordHasher } from './auth/passwords.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
+import type { ContractRenderer } from './pdf/renderer.js';
 import type { PlatformPki } from './pki/platform-pki.js';
 import type { Verifier } from './verification/verifier.js';
 
@@ -11,4 +12,5 @@ export type AppContext = {
   passwords: PasswordHasher;
   verifier: Verifier;
   pki: PlatformPki;
+  renderer: ContractRenderer;
 };

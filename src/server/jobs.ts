@@ -1,6 +1,10 @@
+import { lt, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from './context.js';
+import { deleteExpiredSessions } from './auth/sessions.js';
 import { expireContracts } from './contracts/expire-contracts.js';
+import type { Database } from './db/client.js';
+import { idempotencyKeys, loginThrottle } from './db/schema/index.js';
 import { createMailer, deliverOutbox } from './notifications/deliver-outbox.js';
 import { completeReturnedRequests } from './stamping/advance-request.js';
 
@@ -29,6 +33,7 @@ export function startJobs(ctx: AppContext, log: FastifyBaseLogger): () => void {
 
   every(10 * 60_000, 'complete-returned-stamping', () => completeReturnedRequests(ctx));
   every(10 * 60_000, 'expire-contracts', () => expireContracts(ctx.db));
+  every(60 * 60_000, 'forget-expired-sessions-and-keys', () => forgetExpired(ctx.db));
   if (ctx.config.smtpUrl) {
     const mailer = createMailer(ctx.config.smtpUrl);
     every(2_000, 'deliver-outbox', () => deliverOutbox(ctx.db, { mailer, from: ctx.config.smtpFrom }));
@@ -36,4 +41,11 @@ export function startJobs(ctx: AppContext, log: FastifyBaseLogger): () => void {
   return () => {
     for (const t of timers) clearInterval(t);
   };
+}
+
+/** Sessions past their expiry, idempotency keys older than a day, stale throttling counters. */
+async function forgetExpired(db: Database) {
+  await deleteExpiredSessions(db);
+  await db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, sql`now() - interval '1 day'`));
+  await db.delete(loginThrottle).where(lt(loginThrottle.windowStartedAt, sql`now() - interval '1 day'`));
 }

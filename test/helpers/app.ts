@@ -16,6 +16,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     // Cheap hashing keeps the suite fast; production cost lives in config.ts.
     passwordHash: { memoryCost: 1024, timeCost: 1, parallelism: 1 },
     runJobs: false,
+    renderThreads: 0,
     ...overrides,
   };
 }

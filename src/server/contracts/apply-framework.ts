@@ -7,7 +7,6 @@ import type { AppContext } from '../context.js';
 import { type Database, isUniqueViolation, queryRows } from '../db/client.js';
 import { contracts } from '../db/schema/index.js';
 import { getPartyA } from '../party-a/get-party-a.js';
-import { renderFrameworkAgreementDocument } from '../pdf/render-framework-agreement.js';
 import { frameworkTemplateVersion } from './templates/framework-agreement-v1.js';
 import { addYears, beijingDate, frameworkNumber } from './contract-dates.js';
 import { expireContracts } from './expire-contracts.js';
@@ -30,7 +29,7 @@ export async function previewFramework(ctx: AppContext, options: { accountId: st
   const { partyA } = await readyPartyA(ctx, options.accountId);
   const now = new Date();
   const number = `FA${beijingDate(now).year}——————`;
-  const { pdf } = await renderFrameworkAgreementDocument({
+  const { pdf } = await ctx.renderer.framework({
     number,
     templateVersion: frameworkTemplateVersion,
     partyA: printablePartyA(partyA),
@@ -72,7 +71,7 @@ export async function applyFramework(ctx: AppContext, options: { accountId: stri
   const expiresAt = addYears(effectiveAt, body.termYears);
   const number = frameworkNumber(beijingDate(effectiveAt).year, next!.seq);
   const partyB = partyBSnapshot(ctx.config.partyB);
-  const rendered = await renderFrameworkAgreementDocument({
+  const rendered = await ctx.renderer.framework({
     number,
     templateVersion: frameworkTemplateVersion,
     partyA: printablePartyA(partyA),

@@ -6,7 +6,7 @@ import type { Actor } from '../audit/events.js';
 import type { AppContext } from '../context.js';
 import { type Database, isUniqueViolation } from '../db/client.js';
 import { attachmentItems, contracts, icpFilings, orders } from '../db/schema/index.js';
-import { type AttachmentIcpFiling, type AttachmentOrder, renderAttachmentDocument } from '../pdf/render-attachment.js';
+import type { AttachmentIcpFiling, AttachmentOrder } from '../pdf/render-attachment.js';
 import { filingReason, orderReason } from '../upstream/list-items.js';
 import { getVerifiedIdentity } from '../verification/get-verification.js';
 import { verifyUrlFor } from './apply-framework.js';
@@ -98,7 +98,7 @@ function renderInput(ctx: AppContext, framework: ContractRow, selection: Selecti
 export async function previewAttachment(ctx: AppContext, options: { accountId: string; frameworkId: string; body: Pick<CreateAttachmentBody, 'kind' | 'itemIds'> }) {
   const framework = await loadEffectiveFramework(ctx, options.frameworkId, options.accountId);
   const selection = await loadSelection(ctx, options.accountId, options.body);
-  const rendered = await renderAttachmentDocument(renderInput(ctx, framework, selection, `${framework.number}-A——`, true, new Date()));
+  const rendered = await ctx.renderer.attachment(renderInput(ctx, framework, selection, `${framework.number}-A——`, true, new Date()));
   return rendered.pdf;
 }
 
@@ -132,7 +132,7 @@ export async function createAttachment(
     const seq = (await lastAttachmentSeq(ctx.db, framework.id)) + 1;
     const number = attachmentNumber(framework.number, seq);
     const effectiveAt = new Date();
-    const rendered = await renderAttachmentDocument(renderInput(ctx, framework, selection, number, false, effectiveAt));
+    const rendered = await ctx.renderer.attachment(renderInput(ctx, framework, selection, number, false, effectiveAt));
     const signed = await signContractDocument(ctx.pki, {
       unsigned: rendered.pdf,
       identity,

@@ -37,6 +37,24 @@ export type ContractDocumentOptions = {
 
 const draftWatermark = '草稿 · 仅供预览';
 
+// pdfkit caches the glyph layout of each string per document. Contracts repeat the same
+// template text, and a layout depends only on the font and the string, so documents share one
+// cache per font; it is renewed every few hundred documents so that names don't grow it forever.
+const layoutCaches = new WeakMap<object, { runs: Record<string, unknown>; documents: number }>();
+
+function shareLayoutCache(doc: PDFKit.PDFDocument, family: string, font: object): void {
+  doc.font(family);
+  const embedded = (doc as unknown as { _fontFamilies?: Record<string, { layoutCache?: Record<string, unknown> }> })._fontFamilies?.[family];
+  if (!embedded?.layoutCache) return;
+  let shared = layoutCaches.get(font);
+  if (!shared || shared.documents >= 500) {
+    shared = { runs: Object.create(null), documents: 0 };
+    layoutCaches.set(font, shared);
+  }
+  shared.documents += 1;
+  embedded.layoutCache = shared.runs;
+}
+
 export function createContractDocument(o: ContractDocumentOptions): ContractDocument {
   const fonts = o.fonts ?? loadContractFonts();
   const doc = new PDFDocument({
@@ -61,6 +79,8 @@ export function createContractDocument(o: ContractDocumentOptions): ContractDocu
   // saves ~8 ms per contract. Its types only list the byte forms.
   doc.registerFont('regular', fonts.cjk.regular as unknown as Buffer);
   doc.registerFont('bold', fonts.cjk.bold as unknown as Buffer);
+  shareLayoutCache(doc, 'bold', fonts.cjk.bold);
+  shareLayoutCache(doc, 'regular', fonts.cjk.regular);
   doc.font('regular').fontSize(fontSize.body).fillColor('#000000');
 
   const chunks: Buffer[] = [];

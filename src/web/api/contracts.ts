@@ -1,7 +1,15 @@
 import type { ApplyFrameworkBody, Contract, ContractKind, ContractStatus, VerifyResponse } from '../../shared/schemas/contract';
 import { api, apiUrl } from './client';
 
-export type ContractListFilter = { kind?: ContractKind; status?: ContractStatus; q?: string; limit?: number; cursor?: string };
+export type ContractListFilter = {
+  kind?: ContractKind;
+  status?: ContractStatus;
+  q?: string;
+  /** The attachments of one framework agreement. */
+  frameworkId?: string;
+  limit?: number;
+  cursor?: string;
+};
 export type ContractListPage = { items: Contract[]; nextCursor: string | null };
 
 export type AuditEvent = {

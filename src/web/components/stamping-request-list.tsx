@@ -1,0 +1,149 @@
+import { ReloadOutlined } from '@ant-design/icons';
+import { Badge, Button, Empty, Flex, Input, Space, Table, type TableColumnsType, Tabs, Typography } from 'antd';
+import { useState } from 'react';
+import { Link } from 'react-router-dom';
+import { stampingStatus } from '../../shared/schemas/stamping';
+import { fetchAdminStampingRequests, fetchStampingRequests, type StampingRequest, type StampingStatus } from '../api/stamping';
+import { type MessageKey, useT } from '../i18n';
+import { formatDateTime } from './format';
+import { LoadError } from './load-error';
+import { StampingStatusTag, carrierName } from './stamping-status-tag';
+import { useLoad } from './use-load';
+
+type Tab = StampingStatus | 'all';
+
+const monospace = { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace' };
+
+type Props = {
+  isOperator?: boolean;
+  /** The tab shown first: the operator starts at the queue of requests to receive. */
+  initialTab?: Tab;
+  initialQuery?: string;
+};
+
+/** 线下盖章 requests by state, with counts on the tabs and a search box. */
+export function StampingRequestList({ isOperator = false, initialTab = 'all', initialQuery = '' }: Props) {
+  const t = useT();
+  const [tab, setTab] = useState<Tab>(initialTab);
+  const [q, setQ] = useState(initialQuery);
+  const filter = { status: tab === 'all' ? undefined : tab, q: q.trim() || undefined };
+  const { data, error, loading, reload } = useLoad(
+    (signal) => (isOperator ? fetchAdminStampingRequests(filter, signal) : fetchStampingRequests(filter, signal)),
+    [isOperator, tab, q],
+  );
+  const counts = data?.counts ?? {};
+  const total = Object.values(counts).reduce<number>((sum, n) => sum + (n ?? 0), 0);
+  const detailPath = (r: StampingRequest) => (isOperator ? `/admin/stamping/${r.id}` : `/stamping/${r.id}`);
+  // Operators read the states as queues (待签收 …), customers as what happened (已提交 …).
+  const label = (s: StampingStatus): MessageKey => (isOperator ? `stamping.queue.${s}` : `stamping.status.${s}`);
+
+  const columns: TableColumnsType<StampingRequest> = [
+    {
+      key: 'number',
+      title: t('stamping.number'),
+      width: 150,
+      render: (_, r) => (
+        <Link to={detailPath(r)} style={{ ...monospace, whiteSpace: 'nowrap' }}>
+          {r.number}
+        </Link>
+      ),
+    },
+    ...(isOperator ? [{ key: 'party', title: t('stamping.column.company'), ellipsis: { showTitle: true }, render: (_: unknown, r: StampingRequest) => r.partyAName }] : []),
+    {
+      key: 'contracts',
+      title: t('stamping.contracts'),
+      width: 220,
+      render: (_, r) => (
+        <Space vertical size={0}>
+          {r.contracts.map((c) => (
+            <span key={c.id} style={{ ...monospace, fontSize: 13, whiteSpace: 'nowrap' }}>
+              {c.number}
+              <Typography.Text type="secondary" style={{ fontSize: 12, marginInlineStart: 6 }}>
+                ×{c.copies}
+              </Typography.Text>
+            </span>
+          ))}
+        </Space>
+      ),
+    },
+    {
+      key: 'courier',
+      title: t('stamping.outbound'),
+      width: 210,
+      render: (_, r) => (
+        <Space vertical size={0}>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {carrierName(r.courier.carrier, t)}
+          </Typography.Text>
+          <span style={{ ...monospace, whiteSpace: 'nowrap' }}>{r.courier.trackingNumber}</span>
+        </Space>
+      ),
+    },
+    { key: 'status', title: t('stamping.statusLabel'), width: 100, render: (_, r) => <StampingStatusTag status={r.status} /> },
+    { key: 'createdAt', title: t('stamping.createdAt'), width: 150, render: (_, r) => formatDateTime(r.createdAt) },
+    { key: 'updatedAt', title: t('stamping.updatedAt'), width: 150, render: (_, r) => formatDateTime(r.updatedAt) },
+    {
+      key: 'actions',
+      title: t('common.actions'),
+      width: 80,
+      fixed: 'right',
+      render: (_, r) => (
+        <Link to={detailPath(r)} data-testid="view-request">
+          {isOperator && (r.status === 'submitted' || r.status === 'received' || r.status === 'stamped') ? t('stamping.handle') : t('contracts.view')}
+        </Link>
+      ),
+    },
+  ];
+
+  const tabLabel = (text: string, n: number | undefined) => (
+    <Flex align="center" gap={6}>
+      {text}
+      <Badge count={n ?? 0} showZero overflowCount={999} color={n ? '#1668dc' : '#bfbfbf'} size="small" />
+    </Flex>
+  );
+
+  return (
+    <>
+      <Flex justify="space-between" align="center" gap={12} wrap>
+        <Tabs
+          activeKey={tab}
+          onChange={(key) => setTab(key as Tab)}
+          items={[
+            { key: 'all', label: tabLabel(t('stamping.tab.all'), total) },
+            ...stampingStatus.options.map((s) => ({ key: s, label: tabLabel(t(label(s)), counts[s]) })),
+          ]}
+          style={{ flex: '1 1 600px', minWidth: 0 }}
+          data-testid="stamping-tabs"
+        />
+        <Space>
+          <Input.Search
+            allowClear
+            defaultValue={initialQuery}
+            placeholder={t(isOperator ? 'stamping.search.placeholderOperator' : 'stamping.search.placeholder')}
+            onSearch={(value) => setQ(value)}
+            maxLength={100}
+            style={{ width: isOperator ? 320 : 260 }}
+            data-testid="stamping-search"
+          />
+          <Button icon={<ReloadOutlined />} onClick={reload}>
+            {t('common.refresh')}
+          </Button>
+        </Space>
+      </Flex>
+      {error ? (
+        <LoadError error={error} onRetry={reload} />
+      ) : (
+        <Table<StampingRequest>
+          rowKey="id"
+          columns={columns}
+          dataSource={data?.items ?? []}
+          loading={loading}
+          pagination={{ pageSize: 20, hideOnSinglePage: true }}
+          scroll={{ x: isOperator ? 1200 : 1000 }}
+          locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t(q || tab !== 'all' ? 'stamping.emptyFiltered' : 'stamping.empty')} /> }}
+          data-testid="stamping-table"
+        />
+      )}
+    </>
+  );
+}

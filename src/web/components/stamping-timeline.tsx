@@ -1,0 +1,75 @@
+import { Steps, type StepsProps, Typography } from 'antd';
+import type { StampingRequest, StampingStatus } from '../api/stamping';
+import { type Translate, useT } from '../i18n';
+import { formatDateTime } from './format';
+import { courierText } from './stamping-status-tag';
+
+type Entry = StampingRequest['history'][number];
+
+/** The way a request goes when nothing goes wrong; 驳回 and 取消 end it on the way. */
+const mainPath: StampingStatus[] = ['submitted', 'received', 'stamped', 'returned', 'completed'];
+const knownActors = ['customer', 'operator', 'system', 'integration'] as const;
+
+function actorText(role: string, t: Translate): string {
+  return (knownActors as readonly string[]).includes(role) ? t(`actor.${role as (typeof knownActors)[number]}`) : role;
+}
+
+function StepContent({ entry, request }: { entry: Entry; request: StampingRequest }) {
+  const t = useT();
+  // The return step names the provider's courier; a rejection its reason; other notes as written.
+  const note =
+    entry.status === 'returned' && request.returnCourier
+      ? t('stamping.timeline.returnCourier', { courier: courierText(request.returnCourier, t) })
+      : entry.status === 'rejected'
+        ? t('stamping.timeline.rejectReason', { reason: entry.note ?? request.rejectReason ?? '—' })
+        : entry.note;
+  return (
+    <div style={{ fontSize: 12, lineHeight: '20px' }}>
+      <div>{formatDateTime(entry.at)}</div>
+      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+        {actorText(entry.actorRole, t)}
+      </Typography.Text>
+      {note && (
+        <div>
+          <Typography.Text type={entry.status === 'rejected' ? 'danger' : undefined} style={{ fontSize: 12, wordBreak: 'break-all' }}>
+            {note}
+          </Typography.Text>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/**
+ * 提交 → 签收 → 盖章 → 寄回 → 完成, each reached step with its time and who took it, the next
+ * one with what it waits for; a rejected or cancelled request ends in a red step with the reason.
+ */
+export function StampingTimeline({ request }: { request: StampingRequest }) {
+  const t = useT();
+  const reached = new Map(request.history.map((e) => [e.status, e]));
+  const ended = request.status === 'rejected' || request.status === 'cancelled' ? request.status : null;
+  const lastIndex = Math.max(...mainPath.map((s, i) => (reached.has(s) ? i : -1)));
+  const path = ended ? mainPath.slice(0, lastIndex + 1) : mainPath;
+
+  const items: NonNullable<StepsProps['items']> = path.map((status, index) => {
+    const entry = reached.get(status);
+    if (entry) return { key: status, title: t(`stamping.step.${status}`), status: 'finish', content: <StepContent entry={entry} request={request} /> };
+    const isNext = index === lastIndex + 1;
+    return {
+      key: status,
+      title: t(`stamping.step.${status}`),
+      status: isNext ? 'process' : 'wait',
+      content: isNext ? (
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          {t(`stamping.timeline.waiting.${status as Exclude<StampingStatus, 'submitted' | 'rejected' | 'cancelled'>}`)}
+        </Typography.Text>
+      ) : undefined,
+    };
+  });
+  if (ended) {
+    const entry = reached.get(ended);
+    items.push({ key: ended, title: t(`stamping.step.${ended}`), status: 'error', content: entry ? <StepContent entry={entry} request={request} /> : undefined });
+  }
+
+  return <Steps items={items} titlePlacement="vertical" size="small" responsive data-testid="stamping-timeline" />;
+}
