@@ -95,6 +95,13 @@ export async function buildApp(config: Config): Promise<FastifyInstance> {
       openapi: '3.1.0',
       info: { title: 'Qiyue API', version: '1.0.0', description: 'Contract self-service: verification, contracts, stamping.' },
       servers: [{ url: '/' }],
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'qiyue_session' },
+          csrf: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token' },
+          bearer: { type: 'http', scheme: 'bearer', description: 'QIYUE_INTEGRATION_TOKEN, for the upstream integration API' },
+        },
+      },
     },
     transform: jsonSchemaTransform,
   });

@@ -119,6 +119,21 @@ describe('attachments', () => {
     expect(again.coveredBy).toBeUndefined();
     const third = await t.request(c, 'POST', `/api/v1/contracts/${framework.id}/attachments`, { kind: 'order_attachment', itemIds: [ids[0]], accept: true });
     expect(third.json().contract.number).toBe(`${framework.number}-A03`);
+
+    // Keyset pages over the four contracts: newest first, no overlap, nothing lost.
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = (await t.request(c, 'GET', `/api/v1/contracts?limit=3${cursor ? `&cursor=${cursor}` : ''}`)).json();
+      seen.push(...page.items.map((x: { number: string }) => x.number));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([`${framework.number}-A03`, `${framework.number}-A02`, `${framework.number}-A01`, framework.number]);
+    expect((await t.request(c, 'GET', `/api/v1/contracts?frameworkId=${framework.id}&status=effective`)).json().items).toHaveLength(2);
+    expect((await t.request(c, 'GET', '/api/v1/contracts?cursor=not-a-cursor')).json().code).toBe('validation_failed');
+    const firstOrders = (await t.request(c, 'GET', '/api/v1/orders?limit=2')).json();
+    const nextOrders = (await t.request(c, 'GET', `/api/v1/orders?limit=2&cursor=${firstOrders.nextCursor}`)).json();
+    expect([...firstOrders.items, ...nextOrders.items].map((o: { id: string }) => o.id).sort()).toEqual([...ids].sort());
   });
 
   it('refuses what the rules refuse and uses up no number doing so', async () => {

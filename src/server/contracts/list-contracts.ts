@@ -1,24 +1,10 @@
 import { and, desc, eq, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
-import { AppError } from '../../shared/errors.js';
 import type { ContractListQuery } from '../../shared/schemas/contract.js';
 import type { SessionUser } from '../auth/sessions.js';
 import type { Database } from '../db/client.js';
+import { containsPattern, decodeCursor, encodeCursor } from '../db/keyset.js';
 import { contracts } from '../db/schema/index.js';
 import type { ContractRow } from './present-contract.js';
-
-type Cursor = { createdAt: string; id: string };
-
-const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify([c.createdAt, c.id])).toString('base64url');
-
-function decodeCursor(cursor: string): Cursor {
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/.test(id)) throw new Error('bad cursor');
-    return { createdAt, id };
-  } catch {
-    throw new AppError('validation_failed', 'The cursor is not valid', { errors: [{ path: 'cursor', message: 'not a cursor from this list' }] });
-  }
-}
 
 function statusCondition(status: ContractListQuery['status']): SQL | undefined {
   if (status === 'effective') return and(eq(contracts.status, 'effective'), sql`${contracts.expiresAt} > now()`);
@@ -30,7 +16,7 @@ function statusCondition(status: ContractListQuery['status']): SQL | undefined {
 export async function listContracts(db: Database, options: { viewer: Pick<SessionUser, 'role' | 'accountId'>; query: ContractListQuery }) {
   const { query, viewer } = options;
   const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
-  const like = query.q ? `%${query.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%` : undefined;
+  const like = query.q ? containsPattern(query.q) : undefined;
   const rows: ContractRow[] = await db
     .select()
     .from(contracts)
@@ -43,8 +29,8 @@ export async function listContracts(db: Database, options: { viewer: Pick<Sessio
         like ? or(ilike(contracts.number, like), sql`${contracts.partyA}->>'name' ilike ${like}`) : undefined,
         cursor
           ? or(
-              lt(contracts.createdAt, new Date(cursor.createdAt)),
-              and(eq(contracts.createdAt, new Date(cursor.createdAt)), lt(contracts.id, cursor.id)),
+              lt(contracts.createdAt, cursor.at),
+              and(eq(contracts.createdAt, cursor.at), lt(contracts.id, cursor.id)),
             )
           : undefined,
       ),
@@ -55,6 +41,6 @@ export async function listContracts(db: Database, options: { viewer: Pick<Sessio
   const last = page[page.length - 1];
   return {
     rows: page,
-    nextCursor: rows.length > query.limit && last ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id }) : null,
+    nextCursor: rows.length > query.limit && last ? encodeCursor(last.createdAt, last.id) : null,
   };
 }

@@ -9,6 +9,7 @@ import {
   verificationResponse,
 } from '../../shared/schemas/verification.js';
 import type { AppContext } from '../context.js';
+import { idempotent } from '../http/idempotency.js';
 import { accountOf, actorOf } from '../http/request-context.js';
 import { decideVerification } from '../verification/decide-verification.js';
 import { getLatestVerification } from '../verification/get-verification.js';
@@ -26,10 +27,11 @@ export const verificationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
       config: { access: 'customer' },
       schema: { tags: ['verification'], body: verificationBody, response: { 201: verificationEnvelope } },
     },
-    async (request, reply) => {
-      const row = await submitVerification(ctx, { accountId: accountOf(request), body: request.body, actor: actorOf(request) });
-      return reply.code(201).send({ verification: presentVerification(row, { isOwner: true }) });
-    },
+    async (request, reply) =>
+      idempotent(ctx.db, request, reply, async () => {
+        const row = await submitVerification(ctx, { accountId: accountOf(request), body: request.body, actor: actorOf(request) });
+        return { status: 201, body: { verification: presentVerification(row, { isOwner: true }) } };
+      }),
   );
 
   app.get(

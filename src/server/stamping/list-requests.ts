@@ -1,6 +1,7 @@
 import { and, count, desc, eq, ilike, or, sql } from 'drizzle-orm';
 import type { StampingStatus } from '../../shared/schemas/stamping.js';
 import type { Database } from '../db/client.js';
+import { containsPattern } from '../db/keyset.js';
 import { contracts, stampingRequestContracts, stampingRequests } from '../db/schema/index.js';
 
 /**
@@ -12,7 +13,7 @@ export async function listStampingRequests(
   options: { viewer: { role: string; accountId: string | null }; status?: StampingStatus; q?: string; limit?: number },
 ) {
   const scope = options.viewer.role === 'operator' ? undefined : eq(stampingRequests.accountId, options.viewer.accountId ?? '');
-  const like = options.q ? `%${options.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%` : undefined;
+  const like = options.q ? containsPattern(options.q) : undefined;
   const search = like
     ? or(
         ilike(stampingRequests.number, like),

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, ilike, lt, or } from 'drizzle-orm';
-import { AppError } from '../../shared/errors.js';
 import type { IcpFiling, Order, UnselectableReason } from '../../shared/schemas/attachment.js';
 import type { Database } from '../db/client.js';
+import { containsPattern, decodeCursor, encodeCursor } from '../db/keyset.js';
 import { attachmentItems, contracts, icpFilings, orders } from '../db/schema/index.js';
 import { getVerifiedIdentity } from '../verification/get-verification.js';
 
@@ -31,21 +31,10 @@ export function filingReason(f: { status: string; entityName: string }, partyANa
   return undefined;
 }
 
-const encodeCursor = (paidAt: Date, id: string) => Buffer.from(JSON.stringify([paidAt.toISOString(), id])).toString('base64url');
-function decodeCursor(cursor: string) {
-  try {
-    const [paidAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (Number.isNaN(Date.parse(paidAt)) || !/^[0-9a-f-]{36}$/.test(id)) throw new Error('bad cursor');
-    return { paidAt: new Date(paidAt), id };
-  } catch {
-    throw new AppError('validation_failed', 'The cursor is not valid', { errors: [{ path: 'cursor', message: 'not a cursor from this list' }] });
-  }
-}
-
 /** The account's orders, newest payment first, each with whether it can go into an attachment. */
 export async function listOrders(db: Database, options: { accountId: string; q?: string; limit: number; cursor?: string }) {
   const cursor = options.cursor ? decodeCursor(options.cursor) : undefined;
-  const like = options.q ? `%${options.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%` : undefined;
+  const like = options.q ? containsPattern(options.q) : undefined;
   const rows = await db
     .select({ order: orders, contractId: contracts.id, number: contracts.number })
     .from(orders)
@@ -55,7 +44,7 @@ export async function listOrders(db: Database, options: { accountId: string; q?:
       and(
         eq(orders.accountId, options.accountId),
         like ? or(ilike(orders.orderNo, like), ilike(orders.product, like), ilike(orders.spec, like)) : undefined,
-        cursor ? or(lt(orders.paidAt, cursor.paidAt), and(eq(orders.paidAt, cursor.paidAt), lt(orders.id, cursor.id))) : undefined,
+        cursor ? or(lt(orders.paidAt, cursor.at), and(eq(orders.paidAt, cursor.at), lt(orders.id, cursor.id))) : undefined,
       ),
     )
     .orderBy(desc(orders.paidAt), desc(orders.id))

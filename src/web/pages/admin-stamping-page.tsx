@@ -8,7 +8,7 @@ export function AdminStampingPage() {
   const t = useT();
   return (
     <>
-      <PageHeader breadcrumb={[t('nav.operations'), t('nav.adminStamping')]} title={t('admin.stamping.title')} subtitle={t('admin.stamping.subtitle')} />
+      <PageHeader breadcrumb={[t('nav.operations'), t('nav.adminStamping')]} title={t('stamping.admin.title')} subtitle={t('stamping.admin.subtitle')} />
       <Card>
         <StampingRequestList isOperator initialTab="submitted" />
       </Card>

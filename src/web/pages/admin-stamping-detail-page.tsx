@@ -1,0 +1,174 @@
+import { CheckOutlined, CloseOutlined, DownloadOutlined, SendOutlined, VerifiedOutlined } from '@ant-design/icons';
+import { App, Button, Card, Flex, Popconfirm, Space } from 'antd';
+import { useState } from 'react';
+import { useParams } from 'react-router-dom';
+import {
+  type Courier,
+  fetchStampingRequest,
+  receiveStampingRequest,
+  rejectStampingRequest,
+  returnStampingRequest,
+  type StampingRequest,
+  stampingPrintUrl,
+  stampStampingRequest,
+} from '../api/stamping';
+import { CourierModal } from '../components/courier-fields';
+import { LoadError } from '../components/load-error';
+import { PageHeader } from '../components/page-header';
+import { ReasonModal } from '../components/reason-modal';
+import { StampingRequestCards } from '../components/stamping-request-cards';
+import { StampingStatusTag } from '../components/stamping-status-tag';
+import { useErrorText } from '../components/use-error-text';
+import { useLoad } from '../components/use-load';
+import { useT } from '../i18n';
+
+const monospace = { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace' };
+
+/** The contract desk on one request: 签收 → 盖章完成 → 寄回, or 驳回 before stamping. */
+export function AdminStampingDetailPage() {
+  const t = useT();
+  const errorText = useErrorText();
+  const { message } = App.useApp();
+  const { id = '' } = useParams();
+  const { data, error, reload, setData } = useLoad((signal) => fetchStampingRequest(id, signal), [id]);
+  const [modal, setModal] = useState<'return' | 'reject' | null>(null);
+  const [busy, setBusy] = useState<'receive' | 'stamp' | null>(null);
+  const request = data?.request;
+  const breadcrumb = [t('nav.operations'), t('nav.adminStamping'), request?.number ?? t('stamping.detail')];
+
+  if (error) {
+    return (
+      <>
+        <PageHeader breadcrumb={breadcrumb} title={t('stamping.detail')} />
+        <LoadError error={error} onRetry={reload} />
+      </>
+    );
+  }
+  if (!request) {
+    return (
+      <>
+        <PageHeader breadcrumb={breadcrumb} title={t('stamping.detail')} />
+        <Card loading />
+      </>
+    );
+  }
+
+  // Another operator may have moved the request meanwhile: a refused step shows what it is now.
+  const step = async (kind: 'receive' | 'stamp', call: () => Promise<{ request: StampingRequest }>, done: string) => {
+    setBusy(kind);
+    try {
+      setData(await call());
+      message.success(done);
+    } catch (err) {
+      message.error(errorText(err));
+      reload();
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const sendBack = async (courier: Courier) => {
+    try {
+      setData(await returnStampingRequest(request.id, courier));
+      message.success(t('stamping.admin.returned', { number: request.number }));
+      setModal(null);
+    } catch (err) {
+      message.error(errorText(err));
+      throw err;
+    }
+  };
+
+  const reject = async (reason: string) => {
+    try {
+      setData(await rejectStampingRequest(request.id, reason));
+      message.success(t('stamping.admin.rejected', { number: request.number }));
+      setModal(null);
+    } catch (err) {
+      message.error(errorText(err));
+      throw err;
+    }
+  };
+
+  const canReject = request.status === 'submitted' || request.status === 'received';
+  const actions = (
+    <Space wrap>
+      <Button icon={<DownloadOutlined />} href={stampingPrintUrl(request.id)} download data-testid="download-print-package">
+        {t('stamping.printPackage')}
+      </Button>
+      {request.status === 'submitted' && (
+        <Popconfirm
+          title={t('stamping.admin.receiveConfirm', { tracking: request.courier.trackingNumber })}
+          okText={t('stamping.admin.receive')}
+          cancelText={t('common.cancel')}
+          onConfirm={() => step('receive', () => receiveStampingRequest(request.id), t('stamping.admin.received', { number: request.number }))}
+        >
+          <Button type="primary" icon={<CheckOutlined />} loading={busy === 'receive'} data-testid="receive-request">
+            {t('stamping.admin.receive')}
+          </Button>
+        </Popconfirm>
+      )}
+      {request.status === 'received' && (
+        <Popconfirm
+          title={t('stamping.admin.stampConfirm')}
+          okText={t('stamping.admin.stamp')}
+          cancelText={t('common.cancel')}
+          onConfirm={() => step('stamp', () => stampStampingRequest(request.id), t('stamping.admin.stamped', { number: request.number }))}
+        >
+          <Button type="primary" icon={<VerifiedOutlined />} loading={busy === 'stamp'} data-testid="stamp-request">
+            {t('stamping.admin.stamp')}
+          </Button>
+        </Popconfirm>
+      )}
+      {request.status === 'stamped' && (
+        <Button type="primary" icon={<SendOutlined />} onClick={() => setModal('return')} data-testid="return-request">
+          {t('stamping.admin.return')}
+        </Button>
+      )}
+      {canReject && (
+        <Button danger icon={<CloseOutlined />} onClick={() => setModal('reject')} data-testid="reject-request">
+          {t('stamping.admin.reject')}
+        </Button>
+      )}
+    </Space>
+  );
+
+  return (
+    <>
+      <PageHeader
+        breadcrumb={breadcrumb}
+        title={
+          <Flex align="center" gap={12}>
+            <span style={monospace} data-testid="request-number">
+              {request.number}
+            </span>
+            <StampingStatusTag status={request.status} />
+          </Flex>
+        }
+        subtitle={t(`stamping.admin.hint.${request.status}`)}
+        extra={actions}
+      />
+      <StampingRequestCards request={request} contractPath={(contractId) => `/admin/contracts/${contractId}`} showParty />
+      <CourierModal
+        open={modal === 'return'}
+        title={t('stamping.admin.returnTitle')}
+        description={t('stamping.admin.returnDescription', {
+          recipient: request.returnAddress.recipient,
+          address: `${request.returnAddress.province}${request.returnAddress.city}${request.returnAddress.district}${request.returnAddress.street}`,
+        })}
+        okText={t('stamping.admin.return')}
+        onClose={() => setModal(null)}
+        onSubmit={sendBack}
+      />
+      <ReasonModal
+        open={modal === 'reject'}
+        title={t('stamping.admin.rejectTitle')}
+        description={t('stamping.admin.rejectSubject', { number: request.number, party: request.partyAName })}
+        reasonLabel={t('stamping.admin.rejectReason')}
+        reasonPlaceholder={t('stamping.admin.rejectReason.placeholder')}
+        okText={t('stamping.admin.reject')}
+        onClose={() => setModal(null)}
+        onSubmit={reject}
+      />
+    </>
+  );
+}

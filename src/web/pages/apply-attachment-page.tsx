@@ -1,0 +1,545 @@
+import { DownloadOutlined, ExportOutlined, FilePdfOutlined, FileTextOutlined, GlobalOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Checkbox, Col, Descriptions, Flex, Result, Row, Space, Spin, Steps, Tag, Typography } from 'antd';
+import { type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import type { FieldError } from '../../shared/errors';
+import { amountInChineseCapitals, formatYuan } from '../../shared/money';
+import type { Contract } from '../../shared/schemas/contract';
+import {
+  type AttachmentKind,
+  type AttachmentSelection,
+  attachmentKinds,
+  createAttachment,
+  isAttachmentKind,
+  previewAttachment,
+  type SelectableItem,
+  type UnselectableReason,
+} from '../api/attachments';
+import { ApiError } from '../api/client';
+import { contractPdfUrl, fetchContract } from '../api/contracts';
+import { formatDate } from '../components/format';
+import {
+  ItemSelectionTable,
+  isOrder,
+  itemLabel,
+  type Selection,
+  SelectionSummary,
+  selectionTotalFen,
+  useSelectableItems,
+} from '../components/item-selection-table';
+import { LoadError } from '../components/load-error';
+import { PageHeader } from '../components/page-header';
+import { ContractStatusTag } from '../components/status-tag';
+import { useErrorText } from '../components/use-error-text';
+import { useLoad } from '../components/use-load';
+import { type Translate, useT } from '../i18n';
+
+const monospace = { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace' };
+
+/** crypto.randomUUID needs a secure context; a console served over plain HTTP on a LAN has none. */
+function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Orders in the order they were paid, filings by number: how the attachment reads best. */
+function selectionBody(kind: AttachmentKind, selection: Selection): AttachmentSelection {
+  const items = [...selection.values()].sort((a, b) =>
+    isOrder(a) && isOrder(b) ? a.paidAt.localeCompare(b.paidAt) || a.orderNo.localeCompare(b.orderNo) : itemLabel(a).localeCompare(itemLabel(b)),
+  );
+  return { kind, itemIds: items.map((i) => i.id) };
+}
+
+const unselectableReasons: readonly string[] = ['refunded', 'cancelled', 'entity_mismatch', 'already_covered'];
+
+/**
+ * The server names each refused item in `errors[]` (`itemIds.<id>`): covered ones with the
+ * attachment that holds them, unselectable ones with the reason code. One line per item.
+ */
+function refusedLines(errors: FieldError[], selection: Selection, t: Translate): { ids: string[]; lines: string[] } {
+  const ids: string[] = [];
+  const lines: string[] = [];
+  for (const error of errors) {
+    const id = error.path.replace(/^itemIds\./, '');
+    const item = selection.get(id);
+    if (!item) continue;
+    ids.push(id);
+    const name = t(isOrder(item) ? 'attachment.refused.order' : 'attachment.refused.filing', { label: itemLabel(item) });
+    const covering = /FA\d+-A\d+/.exec(error.message)?.[0];
+    const reason = covering
+      ? t('attachment.refused.coveredBy', { number: covering })
+      : unselectableReasons.includes(error.message)
+        ? t(`attachment.reason.${error.message as UnselectableReason}`)
+        : error.message;
+    lines.push(`${name}：${reason}`);
+  }
+  return { ids, lines };
+}
+
+type Refusal = { title: string; lines: string[] };
+
+function KindChooser({ onChoose }: { onChoose: (kind: AttachmentKind) => void }) {
+  const t = useT();
+  const icons: Record<AttachmentKind, ReactNode> = { icp_attachment: <GlobalOutlined />, order_attachment: <FileTextOutlined /> };
+  return (
+    <Row gutter={[16, 16]}>
+      {attachmentKinds.map((kind) => (
+        <Col xs={24} md={12} key={kind}>
+          <Card hoverable onClick={() => onChoose(kind)} data-testid={`choose-${kind}`} style={{ height: '100%' }}>
+            <Card.Meta
+              avatar={<span style={{ fontSize: 28, color: '#1668dc' }}>{icons[kind]}</span>}
+              title={t(`attachment.kind.${kind}`)}
+              description={t(`attachment.kind.${kind}.description`)}
+            />
+          </Card>
+        </Col>
+      ))}
+    </Row>
+  );
+}
+
+/** The server's draft for this selection, in the page. */
+function DraftPreview({ frameworkId, body }: { frameworkId: string; body: AttachmentSelection }) {
+  const t = useT();
+  const errorText = useErrorText();
+  const [url, setUrl] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [generation, setGeneration] = useState(0);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: generation is the retry trigger.
+  useEffect(() => {
+    const controller = new AbortController();
+    let objectUrl: string | null = null;
+    setUrl(null);
+    setError(null);
+    previewAttachment(frameworkId, body, controller.signal).then(
+      (blob) => {
+        if (controller.signal.aborted) return;
+        objectUrl = URL.createObjectURL(blob.type === 'application/pdf' ? blob : new Blob([blob], { type: 'application/pdf' }));
+        setUrl(objectUrl);
+      },
+      (err: unknown) => {
+        if (!controller.signal.aborted) setError(err);
+      },
+    );
+    return () => {
+      controller.abort();
+      if (objectUrl) URL.revokeObjectURL(objectUrl);
+    };
+  }, [frameworkId, body, generation]);
+
+  return (
+    <Card
+      type="inner"
+      title={
+        <Space>
+          <FilePdfOutlined />
+          {t('attachment.preview.title')}
+          <Tag color="orange" data-testid="draft-label">
+            {t('apply.preview.draft')}
+          </Tag>
+        </Space>
+      }
+      extra={
+        url && (
+          <Space>
+            <Typography.Link href={url} target="_blank" rel="noopener">
+              <ExportOutlined /> {t('apply.preview.open')}
+            </Typography.Link>
+            <Typography.Link href={url} download={t('attachment.preview.fileName')}>
+              <DownloadOutlined /> {t('apply.preview.download')}
+            </Typography.Link>
+          </Space>
+        )
+      }
+    >
+      <Alert type="info" showIcon title={t('attachment.preview.draftHint')} style={{ marginBottom: 16 }} />
+      {error ? (
+        <Result
+          status="error"
+          title={t('apply.preview.failed')}
+          subTitle={errorText(error)}
+          extra={<Button onClick={() => setGeneration((g) => g + 1)}>{t('common.retry')}</Button>}
+        />
+      ) : url ? (
+        <iframe
+          src={url}
+          title={t('attachment.preview.title')}
+          data-testid="preview-frame"
+          style={{ width: '100%', height: '64vh', minHeight: 480, border: '1px solid #e8e8e8', borderRadius: 4, background: '#525659' }}
+        />
+      ) : (
+        <Flex align="center" justify="center" style={{ height: 480, background: '#fafafa', borderRadius: 4 }} data-testid="preview-loading">
+          <Spin size="large" description={t('apply.preview.loading')} />
+        </Flex>
+      )}
+    </Card>
+  );
+}
+
+type ConfirmProps = {
+  framework: Contract;
+  kind: AttachmentKind;
+  selection: Selection;
+  onBack: () => void;
+  onGenerated: (contract: Contract) => void;
+  /** Some items were taken or became unselectable meanwhile: back to 选择 with them named. */
+  onItemsRefused: (error: ApiError) => void;
+};
+
+function ConfirmStep({ framework, kind, selection, onBack, onGenerated, onItemsRefused }: ConfirmProps) {
+  const t = useT();
+  const errorText = useErrorText();
+  const [isAccepted, setIsAccepted] = useState(false);
+  const [showAcceptError, setShowAcceptError] = useState(false);
+  const [submitting, setSubmitting] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  // One key per wizard run and selection: a double click or a retry after a lost answer gets
+  // the attachment made the first time; another selection is another request with another key.
+  const idempotency = useRef<{ key: string; body: string } | null>(null);
+  const body = useMemo(() => selectionBody(kind, selection), [kind, selection]);
+  const totalFen = selectionTotalFen(selection);
+
+  const submit = async () => {
+    if (!isAccepted) {
+      setShowAcceptError(true);
+      return;
+    }
+    const bodyText = JSON.stringify(body);
+    if (idempotency.current?.body !== bodyText) idempotency.current = { key: newIdempotencyKey(), body: bodyText };
+    setSubmitting(true);
+    setError(null);
+    try {
+      const { contract } = await createAttachment(framework.id, body, idempotency.current.key);
+      onGenerated(contract);
+    } catch (err) {
+      setSubmitting(false);
+      if (err instanceof ApiError && (err.code === 'item_already_covered' || err.code === 'item_not_selectable')) {
+        onItemsRefused(err);
+        return;
+      }
+      if (err instanceof ApiError && err.code === 'acceptance_required') setShowAcceptError(true);
+      setError(err);
+    }
+  };
+
+  const code = error instanceof ApiError ? error.code : undefined;
+  const summaryItems = [
+    { key: 'kind', label: t('contract.kind'), children: t(`contract.kind.${kind}`) },
+    {
+      key: 'framework',
+      label: t('contract.framework'),
+      children: (
+        <Space size={8} wrap>
+          <Link to={`/contracts/${framework.id}`} style={monospace}>
+            {framework.number}
+          </Link>
+          <Typography.Text type="secondary">
+            {t('attachment.confirm.frameworkTerm', { from: formatDate(framework.effectiveAt), to: formatDate(framework.expiresAt) })}
+          </Typography.Text>
+        </Space>
+      ),
+    },
+    { key: 'partyA', label: t('contract.partyA'), children: framework.partyA.name },
+    {
+      key: 'count',
+      label: t(kind === 'order_attachment' ? 'attachment.confirm.orderCount' : 'attachment.confirm.filingCount'),
+      children: <span data-testid="confirm-count">{t('attachment.items.count', { count: selection.size })}</span>,
+    },
+    ...(kind === 'order_attachment'
+      ? [
+          {
+            key: 'total',
+            label: t('attachment.confirm.total'),
+            span: 'filled' as const,
+            children: (
+              <Space size={16} wrap>
+                <Typography.Text strong style={{ fontSize: 16, fontVariantNumeric: 'tabular-nums' }} data-testid="confirm-total">
+                  {formatYuan(totalFen)}
+                </Typography.Text>
+                <span data-testid="confirm-total-capitals">{t('attachment.amountInCapitals', { capitals: amountInChineseCapitals(totalFen) })}</span>
+              </Space>
+            ),
+          },
+        ]
+      : []),
+    { key: 'effective', label: t('contract.effectiveAt'), children: t('apply.confirm.effectiveOnConfirm') },
+    { key: 'expires', label: t('contract.expiresAt'), children: t('attachment.confirm.expiresWithFramework', { date: formatDate(framework.expiresAt) }) },
+  ];
+
+  return (
+    <Card title={t('attachment.step.confirm')}>
+      {error ? (
+        <Alert
+          type="error"
+          showIcon
+          title={errorText(error)}
+          description={code === 'framework_not_effective' ? t('attachment.frameworkNotEffective', { number: framework.number }) : undefined}
+          style={{ marginBottom: 16 }}
+          data-testid="apply-error"
+          action={
+            code === 'framework_not_effective' ? (
+              <Link to="/contracts">
+                <Button size="small">{t('apply.success.back')}</Button>
+              </Link>
+            ) : undefined
+          }
+        />
+      ) : null}
+      <Descriptions
+        bordered
+        size="middle"
+        column={{ xs: 1, md: 2 }}
+        title={t('apply.confirm.summary')}
+        items={summaryItems}
+        styles={{ label: { width: 140 } }}
+        data-testid="apply-summary"
+      />
+      <div style={{ margin: '16px 0' }}>
+        <DraftPreview frameworkId={framework.id} body={body} />
+      </div>
+      <Alert type="warning" showIcon title={t('attachment.confirm.notice')} style={{ marginBottom: 16 }} />
+      <div style={{ marginBottom: 16 }}>
+        <Checkbox
+          checked={isAccepted}
+          onChange={(e) => {
+            setIsAccepted(e.target.checked);
+            setShowAcceptError(false);
+          }}
+          data-testid="accept-terms"
+        >
+          {t('attachment.confirm.accept')}
+        </Checkbox>
+        {showAcceptError && (
+          <Typography.Text type="danger" style={{ display: 'block', marginTop: 4 }} data-testid="accept-required">
+            {t('attachment.confirm.acceptRequired')}
+          </Typography.Text>
+        )}
+      </div>
+      <Space>
+        <Button onClick={onBack} disabled={submitting}>
+          {t('apply.prev')}
+        </Button>
+        <Button type="primary" onClick={submit} loading={submitting} data-testid="apply-submit">
+          {t('apply.confirm.submit')}
+        </Button>
+      </Space>
+    </Card>
+  );
+}
+
+function SuccessResult({ contract, framework }: { contract: Contract; framework: Contract }) {
+  const t = useT();
+  const navigate = useNavigate();
+  return (
+    <Card>
+      <Result
+        status="success"
+        title={t('attachment.success.title')}
+        subTitle={
+          <Space vertical size={4}>
+            <span>
+              {t('contract.number')}：
+              <Typography.Text strong copyable style={monospace} data-testid="generated-number">
+                {contract.number}
+              </Typography.Text>{' '}
+              <ContractStatusTag status={contract.status} />
+            </span>
+            <span>{t('attachment.success.subtitle', { framework: framework.number, to: formatDate(contract.expiresAt) })}</span>
+          </Space>
+        }
+        extra={[
+          <Button type="primary" key="view" onClick={() => navigate(`/contracts/${contract.id}`)} data-testid="view-generated">
+            {t('attachment.success.view')}
+          </Button>,
+          <Button key="download" icon={<DownloadOutlined />} href={contractPdfUrl(contract.id)} download>
+            {t('apply.success.download')}
+          </Button>,
+          <Link key="list" to="/contracts">
+            <Button type="link">{t('apply.success.back')}</Button>
+          </Link>,
+        ]}
+        data-testid="apply-success"
+      />
+    </Card>
+  );
+}
+
+function AttachmentWizard({ framework, kind }: { framework: Contract; kind: AttachmentKind }) {
+  const t = useT();
+  const errorText = useErrorText();
+  const list = useSelectableItems(kind);
+  const [step, setStep] = useState(0);
+  const [selection, setSelection] = useState<Selection>(new Map());
+  const [refusal, setRefusal] = useState<Refusal | null>(null);
+  const [generated, setGenerated] = useState<Contract | null>(null);
+
+  // A fresh list is the truth: what became unselectable meanwhile leaves the selection.
+  useEffect(() => {
+    setSelection((previous) => {
+      const fresh = new Map(list.loaded.map((item) => [item.id, item]));
+      let isChanged = false;
+      const next = new Map<string, SelectableItem>();
+      for (const [id, item] of previous) {
+        const now = fresh.get(id);
+        if (now && !now.selectable) {
+          isChanged = true;
+          continue;
+        }
+        if (now && now !== item) isChanged = true;
+        next.set(id, now ?? item);
+      }
+      return isChanged ? next : previous;
+    });
+  }, [list.loaded]);
+
+  const onItemsRefused = (error: ApiError) => {
+    const { ids, lines } = refusedLines(error.fieldErrors, selection, t);
+    setSelection((previous) => {
+      const next = new Map(previous);
+      for (const id of ids) next.delete(id);
+      return next;
+    });
+    setRefusal({
+      title: t(error.code === 'item_already_covered' ? 'attachment.refused.coveredTitle' : 'attachment.refused.unselectableTitle'),
+      lines: lines.length ? lines : [errorText(error)],
+    });
+    list.reload();
+    setStep(0);
+  };
+
+  if (generated) return <SuccessResult contract={generated} framework={framework} />;
+
+  return (
+    <Flex vertical gap={16}>
+      <Card>
+        <Steps
+          current={step}
+          items={[
+            { title: t(kind === 'order_attachment' ? 'attachment.step.selectOrders' : 'attachment.step.selectFilings') },
+            { title: t('attachment.step.confirm') },
+          ]}
+          data-testid="apply-steps"
+        />
+      </Card>
+      {step === 0 && (
+        <Card
+          title={t(kind === 'order_attachment' ? 'attachment.step.selectOrders' : 'attachment.step.selectFilings')}
+          extra={
+            <Typography.Text type="secondary">
+              {t('attachment.select.framework')}
+              <Link to={`/contracts/${framework.id}`} style={monospace}>
+                {framework.number}
+              </Link>
+            </Typography.Text>
+          }
+        >
+          {refusal && (
+            <Alert
+              type="warning"
+              showIcon
+              closable={{ onClose: () => setRefusal(null) }}
+              title={refusal.title}
+              description={
+                <ul style={{ margin: 0, paddingInlineStart: 20 }}>
+                  {refusal.lines.map((line) => (
+                    <li key={line}>{line}</li>
+                  ))}
+                </ul>
+              }
+              style={{ marginBottom: 16 }}
+              data-testid="items-refused"
+            />
+          )}
+          <ItemSelectionTable list={list} selection={selection} onChange={setSelection} />
+          <Flex
+            justify="space-between"
+            align="center"
+            gap={12}
+            wrap
+            style={{
+              position: 'sticky',
+              bottom: 0,
+              zIndex: 3,
+              marginTop: 16,
+              padding: '12px 16px',
+              background: '#fff',
+              borderTop: '1px solid #f0f0f0',
+              boxShadow: '0 -4px 8px rgba(0,0,0,0.04)',
+            }}
+          >
+            <SelectionSummary kind={kind} selection={selection} onClear={() => setSelection(new Map())} />
+            <Space>
+              <Link to="/contracts">
+                <Button>{t('common.cancel')}</Button>
+              </Link>
+              <Button type="primary" disabled={selection.size === 0} onClick={() => setStep(1)} data-testid="wizard-next">
+                {t('apply.next')}
+              </Button>
+            </Space>
+          </Flex>
+        </Card>
+      )}
+      {step === 1 && (
+        <ConfirmStep
+          framework={framework}
+          kind={kind}
+          selection={selection}
+          onBack={() => setStep(0)}
+          onGenerated={setGenerated}
+          onItemsRefused={onItemsRefused}
+        />
+      )}
+    </Flex>
+  );
+}
+
+export function ApplyAttachmentPage() {
+  const t = useT();
+  const { frameworkId = '' } = useParams();
+  const [params, setParams] = useSearchParams();
+  const kindParam = params.get('kind');
+  const kind = isAttachmentKind(kindParam) ? kindParam : null;
+  const { data, error, reload } = useLoad((signal) => fetchContract(frameworkId, signal), [frameworkId]);
+  const framework = data?.contract;
+
+  const title = t(kind ? `attachment.apply.title.${kind}` : 'attachment.apply.title');
+  const header = (
+    <PageHeader
+      breadcrumb={[t('nav.billing'), t('nav.contractManagement'), title]}
+      title={title}
+      subtitle={t(kind ? `attachment.apply.subtitle.${kind}` : 'attachment.apply.subtitle')}
+    />
+  );
+
+  let body: ReactNode;
+  if (error) body = <LoadError error={error} onRetry={reload} />;
+  else if (!framework) body = <Card loading />;
+  else if (framework.kind !== 'framework' || framework.status !== 'effective') {
+    body = (
+      <Card>
+        <Result
+          status="warning"
+          title={t('attachment.notAvailable')}
+          subTitle={t('attachment.frameworkNotEffective', { number: framework.number })}
+          extra={
+            <Link to="/contracts">
+              <Button type="primary">{t('apply.success.back')}</Button>
+            </Link>
+          }
+          data-testid="framework-not-effective"
+        />
+      </Card>
+    );
+  } else if (!kind) body = <KindChooser onChoose={(next) => setParams({ kind: next }, { replace: true })} />;
+  // A new kind is a new wizard run: its own list, selection and idempotency key.
+  else body = <AttachmentWizard key={kind} framework={framework} kind={kind} />;
+
+  return (
+    <>
+      {header}
+      {body}
+    </>
+  );
+}

@@ -1,0 +1,161 @@
+import { CheckOutlined, DownloadOutlined, EditOutlined, StopOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Card, Flex, Popconfirm, Space } from 'antd';
+import { useState } from 'react';
+import { useParams } from 'react-router-dom';
+import {
+  cancelStampingRequest,
+  changeStampingCourier,
+  confirmStampingReceipt,
+  type Courier,
+  fetchStampingDestination,
+  fetchStampingRequest,
+  type StampingRequest,
+  stampingPrintUrl,
+} from '../api/stamping';
+import { CourierModal } from '../components/courier-fields';
+import { LoadError } from '../components/load-error';
+import { PageHeader } from '../components/page-header';
+import { DestinationCard, StampingRequestCards } from '../components/stamping-request-cards';
+import { StampingStatusTag } from '../components/stamping-status-tag';
+import { useErrorText } from '../components/use-error-text';
+import { useLoad } from '../components/use-load';
+import { useT } from '../i18n';
+
+const monospace = { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace' };
+
+/** A customer's stamping request: where it stands and the steps still open to the customer. */
+export function StampingDetailPage() {
+  const t = useT();
+  const errorText = useErrorText();
+  const { message } = App.useApp();
+  const { id = '' } = useParams();
+  const { data, error, reload, setData } = useLoad((signal) => fetchStampingRequest(id, signal), [id]);
+  const isSubmitted = data?.request.status === 'submitted';
+  const destination = useLoad((signal) => (isSubmitted ? fetchStampingDestination(signal) : Promise.resolve(null)), [isSubmitted]);
+  const [isEditingCourier, setIsEditingCourier] = useState(false);
+  const [busy, setBusy] = useState<'cancel' | 'confirm' | null>(null);
+  const request = data?.request;
+  const breadcrumb = [t('nav.billing'), t('nav.contractManagement'), t('nav.stamping'), request?.number ?? t('stamping.detail')];
+
+  if (error) {
+    return (
+      <>
+        <PageHeader breadcrumb={breadcrumb} title={t('stamping.detail')} />
+        <LoadError error={error} onRetry={reload} />
+      </>
+    );
+  }
+  if (!request) {
+    return (
+      <>
+        <PageHeader breadcrumb={breadcrumb} title={t('stamping.detail')} />
+        <Card loading />
+      </>
+    );
+  }
+
+  // A refused step usually means the desk moved the request meanwhile: show what it is now.
+  const act = async (kind: 'cancel' | 'confirm', call: () => Promise<{ request: StampingRequest }>, done: string) => {
+    setBusy(kind);
+    try {
+      setData(await call());
+      message.success(done);
+    } catch (err) {
+      message.error(errorText(err));
+      reload();
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const changeCourier = async (courier: Courier) => {
+    try {
+      setData(await changeStampingCourier(request.id, courier));
+      message.success(t('stamping.courierChanged'));
+      setIsEditingCourier(false);
+    } catch (err) {
+      message.error(errorText(err));
+      throw err;
+    }
+  };
+
+  const actions = (
+    <Space wrap>
+      <Button type="primary" icon={<DownloadOutlined />} href={stampingPrintUrl(request.id)} download data-testid="download-print-package">
+        {t('stamping.printPackage')}
+      </Button>
+      {request.status === 'submitted' && (
+        <>
+          <Button icon={<EditOutlined />} onClick={() => setIsEditingCourier(true)} data-testid="edit-courier">
+            {t('stamping.editCourier')}
+          </Button>
+          <Popconfirm
+            title={t('stamping.cancelConfirm')}
+            description={t('stamping.cancelConfirmDescription')}
+            okText={t('stamping.cancel')}
+            okButtonProps={{ danger: true }}
+            cancelText={t('stamping.keep')}
+            onConfirm={() => act('cancel', () => cancelStampingRequest(request.id), t('stamping.cancelled', { number: request.number }))}
+          >
+            <Button danger icon={<StopOutlined />} loading={busy === 'cancel'} data-testid="cancel-request">
+              {t('stamping.cancel')}
+            </Button>
+          </Popconfirm>
+        </>
+      )}
+      {request.status === 'returned' && (
+        <Popconfirm
+          title={t('stamping.confirmReceiptConfirm')}
+          description={t('stamping.confirmReceiptDescription')}
+          okText={t('stamping.confirmReceipt')}
+          cancelText={t('common.cancel')}
+          onConfirm={() => act('confirm', () => confirmStampingReceipt(request.id), t('stamping.receiptConfirmed'))}
+        >
+          <Button type="primary" icon={<CheckOutlined />} loading={busy === 'confirm'} data-testid="confirm-receipt">
+            {t('stamping.confirmReceipt')}
+          </Button>
+        </Popconfirm>
+      )}
+    </Space>
+  );
+
+  return (
+    <>
+      <PageHeader
+        breadcrumb={breadcrumb}
+        title={
+          <Flex align="center" gap={12}>
+            <span style={monospace} data-testid="request-number">
+              {request.number}
+            </span>
+            <StampingStatusTag status={request.status} />
+          </Flex>
+        }
+        subtitle={t(`stamping.hint.${request.status}`)}
+        extra={actions}
+      />
+      <Flex vertical gap={16}>
+        {request.status === 'submitted' && (
+          <Alert
+            type="info"
+            showIcon
+            title={t('stamping.submittedNotice')}
+            description={destination.data ? <DestinationCard destination={destination.data} /> : undefined}
+            data-testid="submitted-notice"
+          />
+        )}
+        {request.status === 'returned' && <Alert type="success" showIcon title={t('stamping.returnedNotice')} />}
+        <StampingRequestCards request={request} contractPath={(contractId) => `/contracts/${contractId}`} />
+      </Flex>
+      <CourierModal
+        open={isEditingCourier}
+        title={t('stamping.editCourier')}
+        description={t('stamping.editCourierDescription')}
+        okText={t('common.save')}
+        initial={request.courier}
+        onClose={() => setIsEditingCourier(false)}
+        onSubmit={changeCourier}
+      />
+    </>
+  );
+}

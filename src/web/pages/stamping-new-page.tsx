@@ -1,0 +1,524 @@
+import { DownloadOutlined, ExclamationCircleFilled, LockOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Card, Col, Descriptions, Empty, Flex, Form, Input, Modal, Row, Space, Steps, Table, type TableColumnsType, Tooltip, Typography } from 'antd';
+import { useMemo, useRef, useState } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { mobilePhonePattern } from '../../shared/ids';
+import type { Contract } from '../../shared/schemas/contract';
+import { returnAddress as returnAddressSchema, type SubmitStampingBody } from '../../shared/schemas/stamping';
+import { ApiError } from '../api/client';
+import { contractPdfUrl, fetchContracts } from '../api/contracts';
+import { fetchPartyA } from '../api/party-a';
+import { useMe } from '../api/session';
+import { type Courier, fetchStampingDestination, fetchStampingRequests, newIdempotencyKey, type ReturnAddress, submitStampingRequest } from '../api/stamping';
+import { CourierFields, type CourierValues, toCourier } from '../components/courier-fields';
+import { formatDate } from '../components/format';
+import { requiredRule, zodRule } from '../components/form-rules';
+import { LoadError } from '../components/load-error';
+import { PageHeader } from '../components/page-header';
+import { DestinationCard } from '../components/stamping-request-cards';
+import { StampingStatusTag, carrierName, copiesText, isOpenStampingStatus, isStampingStatus } from '../components/stamping-status-tag';
+import { useErrorText } from '../components/use-error-text';
+import { useLoad } from '../components/use-load';
+import { VerificationGate } from '../components/verification-gate';
+import { useT } from '../i18n';
+
+const maxContracts = 20;
+const monospace = { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace' };
+const addressFields = ['recipient', 'phone', 'province', 'city', 'district', 'street', 'postalCode'] as const;
+
+/** Every contract in force, page after page (the API gives at most 100 at a time). */
+async function fetchContractsInForce(signal: AbortSignal): Promise<Contract[]> {
+  const all: Contract[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < 10; page++) {
+    const answer = await fetchContracts({ status: 'effective', limit: 100, cursor }, signal);
+    all.push(...answer.items);
+    if (!answer.nextCursor) break;
+    cursor = answer.nextCursor;
+  }
+  return all;
+}
+
+/** The last return address used, else Party A's contact when the phone is a mobile. */
+async function fetchAddressGuess(signal: AbortSignal): Promise<Partial<ReturnAddress>> {
+  const [requests, partyA] = await Promise.all([fetchStampingRequests({}, signal).catch(() => null), fetchPartyA(signal).catch(() => null)]);
+  const last = requests?.items[0]?.returnAddress;
+  if (last) return last;
+  if (!partyA) return {};
+  return {
+    recipient: partyA.contactName ?? undefined,
+    phone: partyA.contactPhone && mobilePhonePattern.test(partyA.contactPhone) ? partyA.contactPhone : undefined,
+  };
+}
+
+function ChooseStep({
+  contracts,
+  selected,
+  onChange,
+  onNext,
+}: {
+  contracts: Contract[];
+  selected: string[];
+  onChange: (ids: string[]) => void;
+  onNext: () => void;
+}) {
+  const t = useT();
+  const [showRequired, setShowRequired] = useState(false);
+  const chosen = contracts.filter((c) => selected.includes(c.id));
+  const copies = chosen.reduce((sum, c) => sum + c.copies, 0);
+  const columns: TableColumnsType<Contract> = [
+    { key: 'number', title: t('contracts.column.number'), render: (_, c) => <span style={{ ...monospace, whiteSpace: 'nowrap' }}>{c.number}</span> },
+    { key: 'kind', title: t('contracts.column.kind'), render: (_, c) => t(`contract.kind.${c.kind}`) },
+    { key: 'expiresAt', title: t('contracts.column.expiresAt'), render: (_, c) => formatDate(c.expiresAt) },
+    { key: 'copies', title: t('contract.copies'), render: (_, c) => copiesText(c.copies, t) },
+    { key: 'toStamp', title: t('stamping.toStamp'), render: (_, c) => <Typography.Text strong>{t('stamping.toStampN', { count: c.copies })}</Typography.Text> },
+    {
+      key: 'stamping',
+      title: t('stamping.column.stampingStatus'),
+      render: (_, c) =>
+        isOpenStampingStatus(c.stampingStatus) ? (
+          <Tooltip title={t('stamping.choose.inOpenRequest')}>
+            <span>{isStampingStatus(c.stampingStatus) && <StampingStatusTag status={c.stampingStatus} />}</span>
+          </Tooltip>
+        ) : isStampingStatus(c.stampingStatus) ? (
+          <StampingStatusTag status={c.stampingStatus} />
+        ) : (
+          '—'
+        ),
+    },
+  ];
+  return (
+    <Card title={t('stamping.step.choose')}>
+      <Alert type="info" showIcon title={t('stamping.choose.hint', { max: maxContracts })} style={{ marginBottom: 16 }} />
+      <Table<Contract>
+        rowKey="id"
+        size="middle"
+        columns={columns}
+        dataSource={contracts}
+        pagination={false}
+        scroll={{ x: 760 }}
+        rowSelection={{
+          selectedRowKeys: selected,
+          onChange: (keys) => {
+            onChange(keys.map(String));
+            setShowRequired(false);
+          },
+          getCheckboxProps: (c) => ({
+            disabled: isOpenStampingStatus(c.stampingStatus) || (selected.length >= maxContracts && !selected.includes(c.id)),
+            'aria-label': c.number,
+          }),
+        }}
+        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('stamping.choose.empty')} /> }}
+        data-testid="choose-contracts"
+      />
+      <Flex align="center" justify="space-between" gap={16} wrap style={{ marginTop: 16 }}>
+        <Space>
+          <Link to="/stamping">
+            <Button>{t('common.cancel')}</Button>
+          </Link>
+          <Button
+            type="primary"
+            onClick={() => {
+              if (chosen.length === 0) setShowRequired(true);
+              else onNext();
+            }}
+            data-testid="wizard-next"
+          >
+            {t('apply.next')}
+          </Button>
+          {showRequired && (
+            <Typography.Text type="danger" data-testid="choose-required">
+              {t('stamping.choose.required')}
+            </Typography.Text>
+          )}
+        </Space>
+        <Typography.Text data-testid="choose-summary">{t('stamping.choose.summary', { contracts: chosen.length, copies })}</Typography.Text>
+      </Flex>
+    </Card>
+  );
+}
+
+function PrintStep({ contracts, onBack, onNext }: { contracts: Contract[]; onBack: () => void; onNext: () => void }) {
+  const t = useT();
+  const destination = useLoad((signal) => fetchStampingDestination(signal), []);
+  const copies = contracts.reduce((sum, c) => sum + c.copies, 0);
+  const columns: TableColumnsType<Contract> = [
+    { key: 'number', title: t('contracts.column.number'), render: (_, c) => <span style={{ ...monospace, whiteSpace: 'nowrap' }}>{c.number}</span> },
+    { key: 'kind', title: t('contracts.column.kind'), render: (_, c) => t(`contract.kind.${c.kind}`) },
+    { key: 'print', title: t('stamping.print.copies'), render: (_, c) => <Typography.Text strong>{t('stamping.print.copiesN', { count: c.copies })}</Typography.Text> },
+    {
+      key: 'download',
+      title: t('common.actions'),
+      render: (_, c) => (
+        <Typography.Link href={contractPdfUrl(c.id)} download data-testid="download-contract">
+          <DownloadOutlined /> {t('contract.download')}
+        </Typography.Link>
+      ),
+    },
+  ];
+  return (
+    <Card title={t('stamping.step.print')}>
+      <Row gutter={[24, 16]}>
+        <Col xs={24} xl={14}>
+          <Typography.Title level={5} style={{ marginTop: 0 }}>
+            {t('stamping.print.howTitle')}
+          </Typography.Title>
+          <ol style={{ paddingInlineStart: 20, margin: '0 0 16px', lineHeight: 1.9 }} data-testid="print-instructions">
+            <li>{t('stamping.print.how1')}</li>
+            <li>{t('stamping.print.how2')}</li>
+            <li>{t('stamping.print.how3')}</li>
+            <li>{t('stamping.print.how4')}</li>
+          </ol>
+          <Table<Contract>
+            rowKey="id"
+            size="small"
+            columns={columns}
+            dataSource={contracts}
+            pagination={false}
+            footer={() => t('stamping.toStampTotal', { contracts: contracts.length, copies })}
+            data-testid="print-contracts"
+          />
+          <Alert type="info" showIcon title={t('stamping.print.packageLater')} style={{ marginTop: 16 }} />
+        </Col>
+        <Col xs={24} xl={10}>
+          {destination.error ? (
+            <LoadError error={destination.error} onRetry={destination.reload} />
+          ) : destination.data ? (
+            <DestinationCard destination={destination.data} title={t('stamping.destination.mailTo')} />
+          ) : (
+            <Card size="small" loading />
+          )}
+        </Col>
+      </Row>
+      <Space style={{ marginTop: 16 }}>
+        <Button onClick={onBack}>{t('apply.prev')}</Button>
+        <Button type="primary" onClick={onNext} data-testid="wizard-next">
+          {t('stamping.print.mailed')}
+        </Button>
+      </Space>
+    </Card>
+  );
+}
+
+type AddressValues = ReturnAddress;
+
+function AddressFormItems() {
+  const t = useT();
+  const rule = (field: (typeof addressFields)[number]) => zodRule(returnAddressSchema.shape[field], t);
+  return (
+    <>
+      <Row gutter={16}>
+        <Col xs={24} md={12}>
+          <Form.Item name="recipient" label={t('stamping.address.recipient')} rules={[requiredRule(t), rule('recipient')]}>
+            <Input maxLength={50} placeholder={t('stamping.address.recipient.placeholder')} />
+          </Form.Item>
+        </Col>
+        <Col xs={24} md={12}>
+          <Form.Item
+            name="phone"
+            label={t('stamping.address.phone')}
+            validateTrigger="onBlur"
+            rules={[requiredRule(t), zodRule(returnAddressSchema.shape.phone, t, 'stamping.address.phoneInvalid')]}
+          >
+            <Input maxLength={11} inputMode="numeric" placeholder={t('stamping.address.phone.placeholder')} />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Row gutter={16}>
+        <Col xs={24} md={8}>
+          <Form.Item name="province" label={t('stamping.address.province')} rules={[requiredRule(t), rule('province')]}>
+            <Input maxLength={20} placeholder={t('stamping.address.province.placeholder')} />
+          </Form.Item>
+        </Col>
+        <Col xs={24} md={8}>
+          <Form.Item name="city" label={t('stamping.address.city')} rules={[requiredRule(t), rule('city')]}>
+            <Input maxLength={30} placeholder={t('stamping.address.city.placeholder')} />
+          </Form.Item>
+        </Col>
+        <Col xs={24} md={8}>
+          <Form.Item name="district" label={t('stamping.address.district')} rules={[requiredRule(t), rule('district')]}>
+            <Input maxLength={30} placeholder={t('stamping.address.district.placeholder')} />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Form.Item name="street" label={t('stamping.address.street')} rules={[requiredRule(t), rule('street')]}>
+        <Input maxLength={200} placeholder={t('stamping.address.street.placeholder')} />
+      </Form.Item>
+      <Form.Item
+        name="postalCode"
+        label={t('stamping.address.postalCode')}
+        validateTrigger="onBlur"
+        rules={[requiredRule(t), zodRule(returnAddressSchema.shape.postalCode, t, 'stamping.address.postalCodeInvalid')]}
+        style={{ maxWidth: 240 }}
+      >
+        <Input maxLength={6} inputMode="numeric" placeholder={t('stamping.address.postalCode.placeholder')} />
+      </Form.Item>
+    </>
+  );
+}
+
+/** The last look before the address is locked for good. */
+function ConfirmModal({
+  open,
+  contracts,
+  courier,
+  address,
+  submitting,
+  error,
+  onCancel,
+  onOk,
+}: {
+  open: boolean;
+  contracts: Contract[];
+  courier: Courier | null;
+  address: ReturnAddress | null;
+  submitting: boolean;
+  error: unknown;
+  onCancel: () => void;
+  onOk: () => void;
+}) {
+  const t = useT();
+  const errorText = useErrorText();
+  const copies = contracts.reduce((sum, c) => sum + c.copies, 0);
+  return (
+    <Modal
+      open={open}
+      title={
+        <Space>
+          <ExclamationCircleFilled style={{ color: '#faad14' }} />
+          {t('stamping.confirm.title')}
+        </Space>
+      }
+      okText={t('stamping.confirm.ok')}
+      cancelText={t('stamping.confirm.back')}
+      okButtonProps={{ loading: submitting, 'data-testid': 'confirm-submit' }}
+      onOk={onOk}
+      onCancel={onCancel}
+      width={560}
+      destroyOnHidden
+    >
+      <Alert
+        type="warning"
+        showIcon
+        icon={<LockOutlined />}
+        title={t('stamping.confirm.addressLocked')}
+        description={t('stamping.confirm.addressLockedDescription')}
+        style={{ marginBottom: 16 }}
+        data-testid="confirm-address-warning"
+      />
+      {error ? <Alert type="error" showIcon title={errorText(error)} style={{ marginBottom: 16 }} /> : null}
+      {courier && address && (
+        <Descriptions
+          size="small"
+          column={1}
+          bordered
+          styles={{ label: { width: 110 } }}
+          data-testid="confirm-summary"
+          items={[
+            { key: 'contracts', label: t('stamping.contracts'), children: t('stamping.toStampTotal', { contracts: contracts.length, copies }) },
+            {
+              key: 'courier',
+              label: t('stamping.outbound'),
+              children: (
+                <span>
+                  {carrierName(courier.carrier, t)} <span style={monospace}>{courier.trackingNumber}</span>
+                </span>
+              ),
+            },
+            {
+              key: 'address',
+              label: t('stamping.returnAddress'),
+              children: (
+                <Typography.Text strong>
+                  {address.recipient} {address.phone}
+                  <br />
+                  {address.province} {address.city} {address.district} {address.street} {address.postalCode}
+                </Typography.Text>
+              ),
+            },
+          ]}
+        />
+      )}
+    </Modal>
+  );
+}
+
+/**
+ * 申请线下盖章: choose contracts in force → print and mail → the courier's tracking number →
+ * the return address, confirmed once more because it cannot change afterwards.
+ */
+export function StampingNewPage() {
+  const t = useT();
+  const me = useMe();
+  const navigate = useNavigate();
+  const errorText = useErrorText();
+  const { message } = App.useApp();
+  const [params] = useSearchParams();
+  const status = me.account?.verificationStatus ?? 'unverified';
+  const isVerified = status === 'verified';
+  const [step, setStep] = useState(0);
+  const [courierForm] = Form.useForm<CourierValues>();
+  const [addressForm] = Form.useForm<AddressValues>();
+  const [confirming, setConfirming] = useState<{ courier: Courier; address: ReturnAddress } | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+  const [submitError, setSubmitError] = useState<unknown>(null);
+  const [chooseError, setChooseError] = useState<unknown>(null);
+  // One key per body: a double click or a retry after a lost answer gets the first request.
+  const idempotency = useRef<{ key: string; body: string } | null>(null);
+
+  const requested = useMemo(() => (params.get('contracts') ?? '').split(',').map((s) => s.trim()).filter(Boolean), [params]);
+  const [selected, setSelected] = useState<string[] | null>(null);
+  const contracts = useLoad((signal) => (isVerified ? fetchContractsInForce(signal) : Promise.resolve([])), [isVerified]);
+  const addressGuess = useLoad((signal) => (isVerified ? fetchAddressGuess(signal) : Promise.resolve({})), [isVerified]);
+
+  const eligible = (contracts.data ?? []).filter((c) => !isOpenStampingStatus(c.stampingStatus));
+  // Until the user touches the checkboxes, the contracts the link named (if they can be chosen).
+  const chosenIds = selected ?? requested.filter((id) => eligible.some((c) => c.id === id)).slice(0, maxContracts);
+  const ignoredCount = selected === null && contracts.data ? requested.length - chosenIds.length : 0;
+  const chosen = (contracts.data ?? []).filter((c) => chosenIds.includes(c.id));
+
+  const header = (
+    <PageHeader breadcrumb={[t('nav.billing'), t('nav.contractManagement'), t('nav.stamping'), t('stamping.apply')]} title={t('stamping.apply')} subtitle={t('stamping.apply.subtitle')} />
+  );
+  if (!isVerified) {
+    return (
+      <>
+        {header}
+        <VerificationGate status={status} />
+      </>
+    );
+  }
+  if (contracts.error) {
+    return (
+      <>
+        {header}
+        <LoadError error={contracts.error} onRetry={contracts.reload} />
+      </>
+    );
+  }
+  if (!contracts.data || addressGuess.loading) {
+    return (
+      <>
+        {header}
+        <Card loading />
+      </>
+    );
+  }
+
+  const toConfirm = async () => {
+    let address: AddressValues;
+    try {
+      address = await addressForm.validateFields();
+    } catch {
+      return; // the form shows what is missing
+    }
+    const courier = toCourier(courierForm.getFieldsValue());
+    const trimmed = Object.fromEntries(addressFields.map((f) => [f, String(address[f] ?? '').trim()])) as ReturnAddress;
+    setSubmitError(null);
+    setConfirming({ courier, address: trimmed });
+  };
+
+  const submit = async () => {
+    if (!confirming) return;
+    const body: SubmitStampingBody = { contractIds: chosenIds, courier: confirming.courier, returnAddress: confirming.address };
+    const bodyText = JSON.stringify(body);
+    if (idempotency.current?.body !== bodyText) idempotency.current = { key: newIdempotencyKey(), body: bodyText };
+    setSubmitting(true);
+    setSubmitError(null);
+    try {
+      const { request } = await submitStampingRequest(body, idempotency.current.key);
+      message.success(t('stamping.submitted', { number: request.number }));
+      navigate(`/stamping/${request.id}`, { replace: true });
+    } catch (err) {
+      setSubmitting(false);
+      const code = err instanceof ApiError ? err.code : undefined;
+      if (code === 'invalid_tracking_number') {
+        setConfirming(null);
+        setStep(2);
+        courierForm.setFields([{ name: 'trackingNumber', errors: [t('stamping.courier.trackingNumberRefused')] }]);
+      } else if (code === 'contract_in_open_request' || code === 'invalid_state') {
+        // A contract went into another request or out of force meanwhile: choose again.
+        setConfirming(null);
+        setChooseError(err);
+        setSelected(null);
+        contracts.reload();
+        setStep(0);
+      } else if (err instanceof ApiError && err.fieldErrors.length > 0) {
+        const names = err.fieldErrors.map((e) => e.path.split(/[./]/).pop() ?? '').filter((n): n is (typeof addressFields)[number] => (addressFields as readonly string[]).includes(n));
+        if (names.length > 0) {
+          setConfirming(null);
+          addressForm.setFields([...new Set(names)].map((name) => ({ name, errors: [t('validation.invalid')] })));
+        } else setSubmitError(err);
+      } else {
+        setSubmitError(err);
+        if (!(err instanceof ApiError)) message.error(errorText(err));
+      }
+    }
+  };
+
+  return (
+    <>
+      {header}
+      <Flex vertical gap={16}>
+        <Card>
+          <Steps
+            current={step}
+            items={[{ title: t('stamping.step.choose') }, { title: t('stamping.step.print') }, { title: t('stamping.step.courier') }, { title: t('stamping.step.address') }]}
+            data-testid="stamping-steps"
+          />
+        </Card>
+        {ignoredCount > 0 && <Alert type="warning" showIcon closable title={t('stamping.choose.ignored', { count: ignoredCount })} />}
+        {chooseError ? <Alert type="error" showIcon closable title={errorText(chooseError)} description={t('stamping.choose.again')} onClose={() => setChooseError(null)} data-testid="choose-error" /> : null}
+        <div style={{ display: step === 0 ? undefined : 'none' }}>
+          <ChooseStep contracts={contracts.data} selected={chosenIds} onChange={setSelected} onNext={() => setStep(1)} />
+        </div>
+        {step === 1 && <PrintStep contracts={chosen} onBack={() => setStep(0)} onNext={() => setStep(2)} />}
+        <div style={{ display: step === 2 ? undefined : 'none' }}>
+          <Card title={t('stamping.step.courier')}>
+            <Alert type="info" showIcon title={t('stamping.courier.hint')} style={{ marginBottom: 16 }} />
+            <Form<CourierValues> form={courierForm} layout="vertical" onFinish={() => setStep(3)} data-testid="courier-form">
+              <CourierFields />
+              <Space>
+                <Button onClick={() => setStep(1)}>{t('apply.prev')}</Button>
+                <Button type="primary" htmlType="submit" data-testid="wizard-next">
+                  {t('apply.next')}
+                </Button>
+              </Space>
+            </Form>
+          </Card>
+        </div>
+        <div style={{ display: step === 3 ? undefined : 'none' }}>
+          <Card
+            title={t('stamping.step.address')}
+            extra={
+              <Typography.Text type="warning">
+                <LockOutlined /> {t('stamping.returnAddress.locked')}
+              </Typography.Text>
+            }
+          >
+            <Alert type="warning" showIcon title={t('stamping.address.lockedHint')} style={{ marginBottom: 16 }} />
+            <Form<AddressValues> form={addressForm} layout="vertical" initialValues={addressGuess.data} style={{ maxWidth: 760 }} data-testid="address-form">
+              <AddressFormItems />
+              <Space>
+                <Button onClick={() => setStep(2)}>{t('apply.prev')}</Button>
+                <Button type="primary" onClick={toConfirm} data-testid="stamping-submit">
+                  {t('stamping.submit')}
+                </Button>
+              </Space>
+            </Form>
+          </Card>
+        </div>
+      </Flex>
+      <ConfirmModal
+        open={confirming !== null}
+        contracts={chosen}
+        courier={confirming?.courier ?? null}
+        address={confirming?.address ?? null}
+        submitting={submitting}
+        error={submitError}
+        onCancel={() => setConfirming(null)}
+        onOk={submit}
+      />
+    </>
+  );
+}
