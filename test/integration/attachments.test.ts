@@ -124,7 +124,9 @@ describe('attachments', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = (await t.request(c, 'GET', `/api/v1/contracts?limit=3${cursor ? `&cursor=${cursor}` : ''}`)).json();
+      const page: { items: { number: string }[]; nextCursor: string | null } = (
+        await t.request(c, 'GET', `/api/v1/contracts?limit=3${cursor ? `&cursor=${cursor}` : ''}`)
+      ).json();
       seen.push(...page.items.map((x: { number: string }) => x.number));
       cursor = page.nextCursor;
     } while (cursor);
