@@ -9,15 +9,9 @@ import { queryRows } from '../../src/server/db/client.js';
 import { attachmentItems } from '../../src/server/db/schema/index.js';
 import { createTestApp, type Caller, type TestApp } from '../helpers/app.js';
 import { testDatabaseKind } from '../helpers/database.js';
+import { hasTool, outputOf } from '../helpers/tools.js';
 
-const hasPoppler = (() => {
-  try {
-    execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasPoppler = hasTool('pdftotext');
 
 let t: TestApp;
 beforeAll(async () => {
@@ -191,12 +185,7 @@ describe('attachments', () => {
     for (const o of orders) expect(text).toContain(o.orderNo);
     expect(text).toContain('3,703.50');
     expect(text).toContain('叁仟柒佰零叁元伍角整');
-    let sig = '';
-    try {
-      sig = execFileSync('pdfsig', [file], { encoding: 'utf8' });
-    } catch (error) {
-      sig = String((error as { stdout?: string }).stdout ?? '');
-    }
+    const sig = outputOf('pdfsig', [file]);
     expect(sig.match(/Signature is Valid/g)).toHaveLength(2);
     const verify = await t.app.inject({ method: 'POST', url: '/api/v1/verify', headers: { 'content-type': 'application/pdf' }, payload: pdf });
     expect(verify.json()).toMatchObject({ authentic: true, contract: { number: att.number, kind: 'order_attachment' } });

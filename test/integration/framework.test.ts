@@ -8,15 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, contracts } from '../../src/server/db/schema/index.js';
 import { createTestApp, type Caller, type TestApp } from '../helpers/app.js';
 import { testDatabaseKind } from '../helpers/database.js';
+import { hasTool, outputOf } from '../helpers/tools.js';
 
-const hasPoppler = (() => {
-  try {
-    execFileSync('pdfsig', ['-v'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasPoppler = hasTool('pdfsig');
 
 let t: TestApp;
 beforeAll(async () => {
@@ -84,12 +78,7 @@ describe('framework agreement', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qiyue-'));
     const file = path.join(dir, 'c.pdf');
     fs.writeFileSync(file, pdf.rawPayload);
-    let out = '';
-    try {
-      out = execFileSync('pdfsig', [file], { encoding: 'utf8' });
-    } catch (error) {
-      out = String((error as { stdout?: string }).stdout ?? '');
-    }
+    const out = outputOf('pdfsig', [file]);
     expect(out.match(/Signature is Valid/g)).toHaveLength(2);
     const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
     expect(text).toContain('福州示例云计算有限公司');

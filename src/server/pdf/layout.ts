@@ -291,6 +291,29 @@ const dateFormat = new Intl.DateTimeFormat('zh-CN', {
 });
 
 /** 2026年5月1日, in China Standard Time whatever the server's zone. */
+/** The signature block of a contract between Party A and Party B, dated, sealed unless a draft. */
+export function partiesSignatureBlock(
+  doc: PDFKit.PDFDocument,
+  fonts: ContractFonts,
+  o: {
+    partyA: { name: string; subjectType: 'personal' | 'enterprise'; legalRepresentative?: string | null };
+    partyB: { name: string; legalRepresentative: string };
+    signedAt: Date;
+    draft: boolean;
+  },
+): { partyA: Rect; partyB: Rect } {
+  const date = o.draft ? '    年    月    日' : formatChineseDate(o.signedAt);
+  return signatureBlock(
+    doc,
+    fonts,
+    [
+      { role: '甲方', name: o.partyA.name, personal: o.partyA.subjectType === 'personal', representative: o.partyA.legalRepresentative, date },
+      { role: '乙方', name: o.partyB.name, personal: false, representative: o.partyB.legalRepresentative, date },
+    ],
+    !o.draft,
+  );
+}
+
 export function formatChineseDate(d: Date): string {
   const parts = Object.fromEntries(dateFormat.formatToParts(d).map((p) => [p.type, p.value]));
   return `${parts.year}年${parts.month}月${parts.day}日`;

@@ -19,7 +19,7 @@ import {
   formatChineseDate,
   page,
   paragraph,
-  signatureBlock,
+  partiesSignatureBlock,
   type TableCell,
   type TableColumn,
   table,
@@ -215,27 +215,11 @@ export async function renderAttachmentDocument(
   }
   paragraph(doc, attachmentEndNote);
 
-  const date = input.draft ? '    年    月    日' : formatChineseDate(input.signedAt ?? new Date());
-  const signatureRects = signatureBlock(
-    doc,
-    fonts,
-    [
-      {
-        role: '甲方',
-        name: input.partyA.name,
-        personal: input.partyA.subjectType === 'personal',
-        representative: input.partyA.legalRepresentative,
-        date,
-      },
-      {
-        role: '乙方',
-        name: input.partyB.name,
-        personal: false,
-        representative: input.partyB.legalRepresentative,
-        date,
-      },
-    ],
-    !input.draft,
-  );
+  const signatureRects = partiesSignatureBlock(doc, fonts, {
+    partyA: input.partyA,
+    partyB: input.partyB,
+    signedAt: input.signedAt ?? new Date(),
+    draft: input.draft,
+  });
   return { pdf: await finish(), signatureRects };
 }

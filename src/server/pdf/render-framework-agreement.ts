@@ -13,7 +13,7 @@ import {
   heading,
   paragraph,
   type Rect,
-  signatureBlock,
+  partiesSignatureBlock,
   title,
 } from './layout.js';
 
@@ -125,28 +125,12 @@ export async function renderFrameworkAgreementDocument(
   doc.moveDown(0.6);
   paragraph(doc, signatureBlockHeading, { indent: true });
 
-  const date = input.draft ? '    年    月    日' : formatChineseDate(input.effectiveAt);
-  const signatureRects = signatureBlock(
-    doc,
-    fonts,
-    [
-      {
-        role: '甲方',
-        name: input.partyA.name,
-        personal: input.partyA.subjectType === 'personal',
-        representative: input.partyA.legalRepresentative,
-        date,
-      },
-      {
-        role: '乙方',
-        name: input.partyB.name,
-        personal: false,
-        representative: input.partyB.legalRepresentative,
-        date,
-      },
-    ],
-    !input.draft,
-  );
+  const signatureRects = partiesSignatureBlock(doc, fonts, {
+    partyA: input.partyA,
+    partyB: input.partyB,
+    signedAt: input.effectiveAt,
+    draft: input.draft,
+  });
   return { pdf: await finish(), signatureRects };
 }
 

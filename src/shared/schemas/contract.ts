@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { subjectType } from './verification.js';
+import { partyA } from './party-a.js';
 import { humanText } from './text.js';
 
 export const contractKind = z.enum(['framework', 'icp_attachment', 'order_attachment']);
@@ -7,18 +7,8 @@ export type ContractKind = z.infer<typeof contractKind>;
 export const contractStatus = z.enum(['effective', 'expired', 'voided', 'terminated']);
 export type ContractStatus = z.infer<typeof contractStatus>;
 
-export const partySnapshot = z.object({
-  subjectType,
-  name: z.string(),
-  idCode: z.string(),
-  legalRepresentative: z.string().nullable(),
-  address: z.string().nullable(),
-  contactName: z.string().nullable(),
-  contactPhone: z.string().nullable(),
-  contactEmail: z.string().nullable(),
-  bankName: z.string().nullable(),
-  bankAccount: z.string().nullable(),
-});
+/** A party as printed on a contract: Party A's shape, frozen when the contract was generated. */
+export const partySnapshot = partyA.omit({ isComplete: true });
 
 export const signatureRecord = z.object({
   role: z.enum(['party_a', 'party_b']),
