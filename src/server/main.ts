@@ -15,6 +15,7 @@ async function main() {
   }
   const app = await buildApp(config);
   await app.listen({ port: config.port, host: config.host });
+  app.ctx.renderer.warm();
 
   const url = `http://localhost:${config.port}`;
   const lines = [

@@ -7,32 +7,42 @@ import type { RenderTask } from './render-worker.js';
 export type ContractRenderer = {
   framework(input: FrameworkAgreementInput): Promise<RenderedContract>;
   attachment(input: AttachmentInput): Promise<RenderedContract>;
+  /** Starts the worker threads ahead of the first contract. */
+  warm(): void;
   close(): Promise<void>;
 };
 
 export const inProcessRenderer: ContractRenderer = {
   framework: (input) => renderFrameworkAgreementDocument(input),
   attachment: (input) => renderAttachmentDocument(input),
+  warm: () => {},
   close: async () => {},
 };
 
 export function createRenderer(threads: number): ContractRenderer {
   if (threads <= 0) return inProcessRenderer;
-  const pool = new Piscina<RenderTask, { pdf: Uint8Array; signatureRects: RenderedContract['signatureRects'] }>({
-    filename: new URL('./render-worker.ts', import.meta.url).href,
-    minThreads: threads,
-    maxThreads: threads,
-    // Workers load the TypeScript sources as the main process does.
-    execArgv: ['--import', 'tsx'],
-    idleTimeout: 60_000,
-  });
+  type Pool = Piscina<RenderTask, { pdf: Uint8Array; signatureRects: RenderedContract['signatureRects'] }>;
+  // Created on first use, so that starting the server does not wait for the workers.
+  let pool: Pool | undefined;
+  const started = (): Pool =>
+    (pool ??= new Piscina({
+      filename: new URL('./render-worker.ts', import.meta.url).href,
+      minThreads: threads,
+      maxThreads: threads,
+      // Workers load the TypeScript sources as the main process does.
+      execArgv: ['--import', 'tsx'],
+      idleTimeout: 60_000,
+    }));
   const run = async (task: RenderTask): Promise<RenderedContract> => {
-    const { pdf, signatureRects } = await pool.run(task);
+    const { pdf, signatureRects } = await started().run(task);
     return { pdf: Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength), signatureRects };
   };
   return {
     framework: (input) => run({ kind: 'framework', input }),
     attachment: (input) => run({ kind: 'attachment', input }),
-    close: () => pool.destroy(),
+    warm: () => void started(),
+    close: async () => {
+      await pool?.destroy();
+    },
   };
 }
