@@ -10,13 +10,21 @@ import { FullPageSpin, homePath, RequireAuth, RequireOperator } from './componen
 import { useLocale } from './i18n';
 import { AdminContractsPage } from './pages/admin-contracts-page';
 import { AdminVerificationsPage } from './pages/admin-verifications-page';
+import { ApplyAttachmentPage } from './pages/apply-attachment-page';
+import { AdminOutboxPage } from './pages/admin-outbox-page';
+import { AdminStampingDetailPage } from './pages/admin-stamping-detail-page';
+import { AdminStampingPage } from './pages/admin-stamping-page';
 import { ApplyContractPage } from './pages/apply-contract-page';
 import { ContractDetailPage } from './pages/contract-detail-page';
 import { ContractsPage } from './pages/contracts-page';
+import { FaqPage } from './pages/faq-page';
 import { LoginPage } from './pages/login-page';
 import { NotFoundPage } from './pages/not-found-page';
 import { PartyAPage } from './pages/party-a-page';
 import { RegisterPage } from './pages/register-page';
+import { StampingDetailPage } from './pages/stamping-detail-page';
+import { StampingListPage } from './pages/stamping-list-page';
+import { StampingNewPage } from './pages/stamping-new-page';
 import { VerificationPage } from './pages/verification-page';
 import { VerifyPage } from './pages/verify-page';
 
@@ -59,6 +67,7 @@ const router = createBrowserRouter([
   { path: '/login', element: <GuestOnly><LoginPage /></GuestOnly> },
   { path: '/register', element: <GuestOnly><RegisterPage /></GuestOnly> },
   { path: '/verify', element: <AnyoneLayout />, children: [{ index: true, element: <VerifyPage /> }] },
+  { path: '/faq', element: <AnyoneLayout />, children: [{ index: true, element: <FaqPage /> }] },
   {
     path: '/',
     element: <RequireAuth><ConsoleLayout /></RequireAuth>,
@@ -66,12 +75,19 @@ const router = createBrowserRouter([
       { index: true, element: <Home /> },
       { path: 'contracts', element: <RequireAccount><ContractsPage /></RequireAccount> },
       { path: 'contracts/apply', element: <RequireAccount><ApplyContractPage /></RequireAccount> },
+      { path: 'contracts/:frameworkId/attachments/new', element: <RequireAccount><ApplyAttachmentPage /></RequireAccount> },
       { path: 'contracts/:id', element: <RequireAccount><ContractDetailPage /></RequireAccount> },
       { path: 'verification', element: <RequireAccount><VerificationPage /></RequireAccount> },
       { path: 'party-a', element: <RequireAccount><PartyAPage /></RequireAccount> },
+      { path: 'stamping', element: <RequireAccount><StampingListPage /></RequireAccount> },
+      { path: 'stamping/new', element: <RequireAccount><StampingNewPage /></RequireAccount> },
+      { path: 'stamping/:id', element: <RequireAccount><StampingDetailPage /></RequireAccount> },
       { path: 'admin/verifications', element: <RequireOperator><AdminVerificationsPage /></RequireOperator> },
       { path: 'admin/contracts', element: <RequireOperator><AdminContractsPage /></RequireOperator> },
       { path: 'admin/contracts/:id', element: <RequireOperator><ContractDetailPage /></RequireOperator> },
+      { path: 'admin/stamping', element: <RequireOperator><AdminStampingPage /></RequireOperator> },
+      { path: 'admin/stamping/:id', element: <RequireOperator><AdminStampingDetailPage /></RequireOperator> },
+      { path: 'admin/outbox', element: <RequireOperator><AdminOutboxPage /></RequireOperator> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

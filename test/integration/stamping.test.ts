@@ -128,6 +128,11 @@ describe('offline stamping', () => {
     expect((await t.request(c, 'POST', `/api/v1/admin/stamping-requests/${request.id}/receive`)).statusCode).toBe(403);
     expect((await submit(stranger, [contract.id])).statusCode).toBe(404);
 
+    const before = await t.request(c, 'POST', '/api/v1/stamping/print-package', { contractIds: [contract.id] });
+    expect(before.statusCode).toBe(200);
+    expect(before.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    expect((await t.request(stranger, 'POST', '/api/v1/stamping/print-package', { contractIds: [contract.id] })).statusCode).toBe(404);
+
     const pdf = await t.request(c, 'GET', `/api/v1/stamping-requests/${request.id}/print.pdf`);
     expect(pdf.statusCode).toBe(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');

@@ -98,6 +98,7 @@ function renderInput(ctx: AppContext, framework: ContractRow, selection: Selecti
 export async function previewAttachment(ctx: AppContext, options: { accountId: string; frameworkId: string; body: Pick<CreateAttachmentBody, 'kind' | 'itemIds'> }) {
   const framework = await loadEffectiveFramework(ctx, options.frameworkId, options.accountId);
   const selection = await loadSelection(ctx, options.accountId, options.body);
+  throwIfCovered(await coveredItems(ctx.db, selection.itemKind, selection.items.map((i) => i.id)));
   const rendered = await ctx.renderer.attachment(renderInput(ctx, framework, selection, `${framework.number}-A——`, true, new Date()));
   return rendered.pdf;
 }
@@ -186,7 +187,11 @@ export async function createAttachment(
         return row!;
       });
     } catch (error) {
-      if (isUniqueViolation(error, 'attachment_items_one_in_force')) throw new AppError('item_already_covered');
+      // Another instance covered an item between our check and our insert: name it all the same.
+      if (isUniqueViolation(error, 'attachment_items_one_in_force')) {
+        throwIfCovered(await coveredItems(ctx.db, selection.itemKind, ids));
+        throw new AppError('item_already_covered');
+      }
       const lostNumber = error instanceof NumberTaken || isUniqueViolation(error, 'contracts_attachment_seq_unique');
       if (lostNumber && attempt < 5) continue;
       if (lostNumber) throw new AppError('invalid_state', 'Other attachments were generated at the same moment; try again');

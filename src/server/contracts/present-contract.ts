@@ -1,4 +1,5 @@
 import type { Contract, ContractStatus } from '../../shared/schemas/contract.js';
+import type { StampingStatus } from '../../shared/schemas/stamping.js';
 import type { contracts } from '../db/schema/index.js';
 
 export type ContractRow = typeof contracts.$inferSelect;
@@ -8,7 +9,7 @@ export function currentStatus(row: Pick<ContractRow, 'status' | 'expiresAt'>, no
   return row.status === 'effective' && row.expiresAt.getTime() <= now.getTime() ? 'expired' : row.status;
 }
 
-export function presentContract(row: ContractRow, extra: { items?: unknown[]; stampingStatus?: string } = {}): Contract {
+export function presentContract(row: ContractRow, extra: { items?: unknown[]; stampingStatus?: StampingStatus } = {}): Contract {
   return {
     id: row.id,
     number: row.number,

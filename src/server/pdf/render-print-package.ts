@@ -2,7 +2,8 @@ import { PDFDocument } from 'pdf-lib';
 import { createContractDocument, fieldTable, heading, paragraph, table, title } from './layout.js';
 
 export type PrintPackageInput = {
-  requestNumber: string;
+  /** Absent when printed before the request is submitted: the cover then says where to find it. */
+  requestNumber: string | null;
   requestUrl: string;
   partyAName: string;
   destination: { recipient: string; phone: string; address: string; postalCode: string };
@@ -17,14 +18,17 @@ const copiesInWords: Record<number, string> = { 2: '一式贰份', 3: '一式叁
  * exactly as signed.
  */
 export async function renderPrintPackage(input: PrintPackageInput): Promise<Buffer> {
+  const number = input.requestNumber ?? '待提交';
   const { doc, finish } = createContractDocument({
     title: '线下盖章打印包',
-    number: input.requestNumber,
+    number,
     verifyUrl: input.requestUrl,
     draft: false,
     subject: '线下盖章封面',
   });
-  title(doc, '线下盖章申请 · 封面', input.requestNumber);
+  title(doc, '线下盖章申请 · 封面', number);
+  if (!input.requestNumber)
+    paragraph(doc, '本封面打印于提交申请之前：寄出后请在控制台「线下盖章」中填写快递公司与运单号并提交，系统将生成申请编号，请将其写在封面右上角。');
   paragraph(doc, `甲方：${input.partyAName}。请将以下合同逐份打印，在每一份的甲方签署栏加盖公章（个人签名并按手印），并在每份合同的页边加盖骑缝章，连同本封面一并寄至下方地址。`);
   heading(doc, '需盖章的合同');
   table(doc, {
@@ -56,14 +60,14 @@ export async function renderPrintPackage(input: PrintPackageInput): Promise<Buff
   for (const line of [
     '□ 每份合同均已在甲方签署栏加盖公章（或签名），份数与上表一致；',
     '□ 每份合同均已加盖骑缝章，页码完整、无缺页；',
-    '□ 本封面已随件寄出，快递单上注明申请编号；',
+    '□ 本封面已随件寄出，快递单上注明申请编号（或甲方名称）；',
     '□ 已在控制台填写快递公司与运单号，并确认回寄地址（提交后不可修改）。',
   ])
     paragraph(doc, line);
   const cover = await finish();
 
   const merged = await PDFDocument.create();
-  merged.setTitle(`线下盖章打印包 ${input.requestNumber}`);
+  merged.setTitle(`线下盖章打印包 ${number}`);
   for (const source of [cover, ...input.contracts.map((c) => c.pdf)]) {
     const pdf = await PDFDocument.load(source, { updateMetadata: false });
     const pages = await merged.copyPages(pdf, pdf.getPageIndices());

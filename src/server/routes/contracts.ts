@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { StampingStatus } from '../../shared/schemas/stamping.js';
 import {
   applyFrameworkBody,
   auditResponse,
@@ -24,7 +25,7 @@ import { stampingStatusByContract } from '../stamping/list-requests.js';
 import { customerVoidRule } from '../stamping/stamping-rule.js';
 
 const idParams = z.object({ id: z.uuid() });
-const stampingExtra = (status: string | undefined) => (status ? { stampingStatus: status } : {});
+const stampingExtra = (status: StampingStatus | undefined) => (status ? { stampingStatus: status } : {});
 
 /** RFC 6266: an ASCII fallback and the UTF-8 name. */
 export function pdfDisposition(fileName: string, disposition: 'attachment' | 'inline' = 'attachment') {

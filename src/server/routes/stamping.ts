@@ -17,7 +17,7 @@ import { accountOf, actorOf, sessionOf } from '../http/request-context.js';
 import { advanceStampingRequest, changeCourier, type StampingAction } from '../stamping/advance-request.js';
 import { listStampingRequests } from '../stamping/list-requests.js';
 import { loadRequest, presentRequest, presentRequests } from '../stamping/present-request.js';
-import { printPackage } from '../stamping/print-package.js';
+import { printPackage, printPackageBeforeSubmission } from '../stamping/print-package.js';
 import { submitStampingRequest } from '../stamping/submit-request.js';
 import { pdfDisposition } from './contracts.js';
 
@@ -31,6 +31,22 @@ export const stampingRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
   };
 
   app.get('/stamping/destination', { config: { access: 'user' }, schema: { tags: ['stamping'], response: { 200: destination } } }, async () => ctx.config.stampingDestination);
+
+  app.post(
+    '/stamping/print-package',
+    {
+      config: { access: 'customer' },
+      schema: {
+        tags: ['stamping'],
+        description: 'The print package before submission (cover sheet without a request number, then the contracts).',
+        body: submitStampingBody.pick({ contractIds: true }),
+      },
+    },
+    async (request, reply) => {
+      const pdf = await printPackageBeforeSubmission(ctx, { accountId: accountOf(request), contractIds: request.body.contractIds });
+      return reply.type('application/pdf').header('content-disposition', pdfDisposition('线下盖章打印包.pdf')).send(pdf);
+    },
+  );
 
   app.post(
     '/stamping-requests',

@@ -1,6 +1,8 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
+import { AppError } from '../../shared/errors.js';
 import type { AppContext } from '../context.js';
-import { stampingRequestContracts } from '../db/schema/index.js';
+import { contracts, stampingRequestContracts } from '../db/schema/index.js';
+import { currentStatus } from '../contracts/present-contract.js';
 import { readDocument } from '../contracts/contract-document.js';
 import { renderPrintPackage } from '../pdf/render-print-package.js';
 import type { presentRequest } from './present-request.js';
@@ -11,9 +13,10 @@ const titles: Record<string, string> = {
   order_attachment: '附件（订单信息）',
 };
 
+/** The print package of a submitted request: its number on the cover, its contracts' copies. */
 export async function printPackage(ctx: AppContext, request: Awaited<ReturnType<typeof presentRequest>>) {
   const links = await ctx.db.select().from(stampingRequestContracts).where(eq(stampingRequestContracts.requestId, request.id));
-  const contracts = await Promise.all(
+  const printed = await Promise.all(
     request.contracts.map(async (c) => ({
       number: c.number,
       title: titles[c.kind] ?? c.kind,
@@ -27,6 +30,28 @@ export async function printPackage(ctx: AppContext, request: Awaited<ReturnType<
     requestUrl: `${ctx.config.publicUrl}/stamping/${request.id}`,
     partyAName: request.partyAName,
     destination: d,
-    contracts,
+    contracts: printed,
+  });
+}
+
+/**
+ * The print package before submission: the customer prints and stamps before mailing, and the
+ * tracking number (hence the request) only exists after mailing.
+ */
+export async function printPackageBeforeSubmission(ctx: AppContext, options: { accountId: string; contractIds: string[] }) {
+  const ids = [...new Set(options.contractIds)];
+  const rows = await ctx.db.select().from(contracts).where(and(eq(contracts.accountId, options.accountId), inArray(contracts.id, ids)));
+  if (rows.length !== ids.length) throw new AppError('not_found', 'A contract does not exist');
+  const notInForce = rows.filter((c) => currentStatus(c) !== 'effective');
+  if (notInForce.length) throw new AppError('invalid_state', `Only contracts in force can be stamped: ${notInForce.map((c) => c.number).join(', ')}`);
+  const ordered = [...rows].sort((a, b) => a.number.localeCompare(b.number));
+  return renderPrintPackage({
+    requestNumber: null,
+    requestUrl: `${ctx.config.publicUrl}/stamping`,
+    partyAName: ordered[0]!.partyA.name,
+    destination: ctx.config.stampingDestination,
+    contracts: await Promise.all(
+      ordered.map(async (c) => ({ number: c.number, title: titles[c.kind] ?? c.kind, copies: c.copies, pdf: await readDocument(ctx.db, c.id) })),
+    ),
   });
 }

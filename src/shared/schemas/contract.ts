@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { partyA } from './party-a.js';
+import { stampingStatus } from './stamping.js';
 import { humanText } from './text.js';
 
 export const contractKind = z.enum(['framework', 'icp_attachment', 'order_attachment']);
@@ -43,7 +44,7 @@ export const contract = z.object({
   statusReason: z.string().optional(),
   statusChangedAt: z.string().optional(),
   items: z.array(z.unknown()).optional(),
-  stampingStatus: z.string().optional(),
+  stampingStatus: stampingStatus.optional(),
   createdAt: z.string(),
 });
 export type Contract = z.infer<typeof contract>;

@@ -64,3 +64,6 @@ export const returnStampingRequest = (id: string, courier: Courier) => api.post<
 export const rejectStampingRequest = (id: string, reason: string) => api.post<{ request: StampingRequest }>(`${adminPath(id)}/reject`, { reason });
 
 export const fetchOutbox = (signal?: AbortSignal) => api.get<Outbox>('/admin/outbox', signal);
+
+/** The print package before submission: a cover sheet without a request number, then the contracts. */
+export const fetchPrintPackageBeforeSubmission = (contractIds: string[]) => api.postBlob('/stamping/print-package', { contractIds });

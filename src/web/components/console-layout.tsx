@@ -1,9 +1,11 @@
 import {
   AuditOutlined,
+  ContainerOutlined,
   DownOutlined,
   FileProtectOutlined,
   FileSearchOutlined,
   LogoutOutlined,
+  MailOutlined,
   SafetyCertificateOutlined,
   UserOutlined,
 } from '@ant-design/icons';
@@ -96,9 +98,11 @@ function SideMenu() {
           // Room for 线下盖章 and 合同常见问题, which come with the next features.
           children: [
             { key: '/contracts', label: t('nav.contracts') },
+            { key: '/stamping', label: t('nav.stamping') },
             { key: '/verification', label: t('nav.verification') },
             { key: '/party-a', label: t('nav.partyA') },
             { key: '/verify', label: t('nav.verify') },
+            { key: '/faq', label: t('nav.faq') },
           ],
         },
       ],
@@ -112,6 +116,8 @@ function SideMenu() {
       children: [
         { key: '/admin/verifications', icon: <AuditOutlined />, label: t('nav.verificationReview') },
         { key: '/admin/contracts', icon: <FileSearchOutlined />, label: t('nav.adminContracts') },
+        { key: '/admin/stamping', icon: <ContainerOutlined />, label: t('nav.adminStamping') },
+        { key: '/admin/outbox', icon: <MailOutlined />, label: t('nav.outbox') },
         // A customer account has 验真 under 合同管理 already.
         ...(me.account ? [] : [{ key: '/verify', icon: <SafetyCertificateOutlined />, label: t('nav.verify') }]),
       ],

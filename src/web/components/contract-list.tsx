@@ -1,12 +1,15 @@
-import { DownloadOutlined, ReloadOutlined } from '@ant-design/icons';
+import { DownloadOutlined, PrinterOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Button, Empty, Flex, Input, Select, Space, Table, type TableColumnsType, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Link } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 import { type Contract, type ContractKind, type ContractStatus, contractKind, contractStatus } from '../../shared/schemas/contract';
+import { fetchFrameworkAttachments } from '../api/attachments';
 import { type ContractListFilter, contractPdfUrl, fetchContracts } from '../api/contracts';
 import { useT } from '../i18n';
+import { ApplyAttachmentButton } from './apply-attachment-button';
 import { formatDate } from './format';
 import { LoadError } from './load-error';
+import { isOpenStampingStatus, isStampingStatus, StampingStatusTag } from './stamping-status-tag';
 import { ContractStatusTag } from './status-tag';
 import { useErrorText } from './use-error-text';
 
@@ -57,12 +60,19 @@ export function ContractList({ detailPath, isOperator = false, refreshKey = 0 }:
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const [generation, setGeneration] = useState(0);
   const controller = useRef<AbortController | null>(null);
+  // The frameworks whose attachments were fetched since the last fresh load (a new object each time).
+  const attachmentsFetched = useRef<{ frameworkIds: Set<string> }>({ frameworkIds: new Set() });
+  const navigate = useNavigate();
+  // 申请线下盖章 for several contracts at once: those in force and in no open request.
+  const [stampingIds, setStampingIds] = useState<string[]>([]);
+  const canStamp = (c: Contract) => !isOperator && c.status === 'effective' && !isOpenStampingStatus(c.stampingStatus);
 
   const load = useCallback(
     async (filter: ContractListFilter, append: boolean) => {
       controller.current?.abort();
       const current = new AbortController();
       controller.current = current;
+      if (!append) attachmentsFetched.current = { frameworkIds: new Set() };
       setLoading(true);
       setError(null);
       try {
@@ -87,6 +97,30 @@ export function ContractList({ detailPath, isOperator = false, refreshKey = 0 }:
     return () => controller.current?.abort();
   }, [filter, load, refreshKey, generation]);
 
+  // An attachment hangs under its framework agreement even when the page holding it is not
+  // loaded yet: the attachments of each framework shown are fetched once and merged in.
+  useEffect(() => {
+    if (filter.kind) return;
+    const batch = attachmentsFetched.current;
+    const pending = items.filter((c) => c.kind === 'framework' && !batch.frameworkIds.has(c.id));
+    if (pending.length === 0) return;
+    for (const f of pending) batch.frameworkIds.add(f.id);
+    Promise.all(pending.map((f) => fetchFrameworkAttachments(f.id, { status: filter.status, q: filter.q }))).then(
+      (lists) => {
+        if (attachmentsFetched.current !== batch) return; // a fresh load started meanwhile
+        const found = lists.flat();
+        setItems((previous) => {
+          const missing = found.filter((c) => !previous.some((p) => p.id === c.id));
+          return missing.length ? [...previous, ...missing] : previous;
+        });
+      },
+      () => {
+        // Left top level or unlisted until the next load; the list itself still answered.
+        for (const f of pending) batch.frameworkIds.delete(f.id);
+      },
+    );
+  }, [items, filter]);
+
   const rows = useMemo(() => nestAttachments(items), [items]);
   const expandedRowKeys = rows.filter((r) => r.children && !collapsed.has(r.id)).map((r) => r.id);
 
@@ -94,7 +128,8 @@ export function ContractList({ detailPath, isOperator = false, refreshKey = 0 }:
     {
       key: 'number',
       title: t('contracts.column.number'),
-      width: 200,
+      // Room for an attachment's number (FA…-A01) after the nesting indent, on one line.
+      width: 220,
       render: (_, c) => (
         <Link to={detailPath(c)} style={{ fontFamily: 'monospace', whiteSpace: 'nowrap' }}>
           {c.number}
@@ -112,9 +147,17 @@ export function ContractList({ detailPath, isOperator = false, refreshKey = 0 }:
     { key: 'expiresAt', title: t('contracts.column.expiresAt'), width: 110, render: (_, c) => formatDate(c.expiresAt) },
     { key: 'status', title: t('contracts.column.status'), width: 96, render: (_, c) => <ContractStatusTag status={c.status} reason={c.statusReason} /> },
     {
+      key: 'stamping',
+      title: t('stamping.column.stampingStatus'),
+      width: 100,
+      render: (_, c) => (isStampingStatus(c.stampingStatus) ? <StampingStatusTag status={c.stampingStatus} /> : '—'),
+    },
+    {
       key: 'actions',
       title: t('common.actions'),
-      width: 140,
+      width: 210,
+      // Kept in view when the table scrolls sideways on a narrow screen.
+      fixed: 'right',
       render: (_, c) => (
         <Space size={4}>
           <Link to={detailPath(c)} data-testid="view-contract">
@@ -123,6 +166,11 @@ export function ContractList({ detailPath, isOperator = false, refreshKey = 0 }:
           <Typography.Link href={contractPdfUrl(c.id)} download data-testid="download-contract" style={{ marginInlineStart: 8 }}>
             <DownloadOutlined /> {t('contracts.download')}
           </Typography.Link>
+          {!isOperator && c.kind === 'framework' && c.status === 'effective' && (
+            <span style={{ marginInlineStart: 8 }}>
+              <ApplyAttachmentButton frameworkId={c.id} variant="link" />
+            </span>
+          )}
         </Space>
       ),
     },
@@ -158,6 +206,18 @@ export function ContractList({ detailPath, isOperator = false, refreshKey = 0 }:
             style={{ width: isOperator ? 280 : 240 }}
             data-testid="contract-search"
           />
+          {!isOperator && (
+            <Button
+              icon={<PrinterOutlined />}
+              disabled={stampingIds.length === 0}
+              title={t('stamping.batchHint')}
+              onClick={() => navigate(`/stamping/new?contracts=${stampingIds.join(',')}`)}
+              data-testid="batch-stamping"
+            >
+              {t('stamping.batchApply')}
+              {stampingIds.length > 0 ? ` (${stampingIds.length})` : ''}
+            </Button>
+          )}
         </Space>
         <Button icon={<ReloadOutlined />} onClick={() => setGeneration((g) => g + 1)}>
           {t('common.refresh')}
@@ -171,9 +231,18 @@ export function ContractList({ detailPath, isOperator = false, refreshKey = 0 }:
             rowKey="id"
             columns={columns}
             dataSource={rows}
+            rowSelection={
+              isOperator
+                ? undefined
+                : {
+                    selectedRowKeys: stampingIds.filter((id) => items.some((c) => c.id === id && canStamp(c))),
+                    onChange: (keys) => setStampingIds(keys.map(String)),
+                    getCheckboxProps: (c) => ({ disabled: !canStamp(c), 'aria-label': c.number }),
+                  }
+            }
             loading={loading}
             pagination={false}
-            scroll={{ x: 960 }}
+            scroll={{ x: 1200 }}
             expandable={{
               expandedRowKeys,
               onExpand: (isExpanded, row) =>

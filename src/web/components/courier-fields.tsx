@@ -1,4 +1,4 @@
-import { Form, Input, Modal, Select, Typography } from 'antd';
+import { Form, type FormInstance, Input, Modal, Select, Typography } from 'antd';
 import { useState } from 'react';
 import { type Carrier, carriers, isValidTrackingNumber, normalizeTrackingNumber } from '../../shared/ids';
 import { ApiError } from '../api/client';
@@ -6,6 +6,17 @@ import type { Courier } from '../api/stamping';
 import { useT } from '../i18n';
 import { requiredRule } from './form-rules';
 import { carrierName } from './stamping-status-tag';
+
+/**
+ * A field checked only on blur keeps its error while it is corrected; once flagged, it is
+ * checked again at every change so that the error goes as soon as the value is right.
+ */
+export function recheckWhenFlagged(form: FormInstance, name: string) {
+  // After the Form.Item's own onChange has stored the new value.
+  queueMicrotask(() => {
+    if (form.getFieldError(name).length > 0) form.validateFields([name]).catch(() => undefined);
+  });
+}
 
 export type CourierValues = { carrier?: Carrier; trackingNumber?: string };
 
@@ -15,6 +26,7 @@ export type CourierValues = { carrier?: Carrier; trackingNumber?: string };
  */
 export function CourierFields({ testIdPrefix = 'courier' }: { testIdPrefix?: string }) {
   const t = useT();
+  const form = Form.useFormInstance();
   const carrier = Form.useWatch<Carrier | undefined>('carrier');
   return (
     <>
@@ -47,7 +59,13 @@ export function CourierFields({ testIdPrefix = 'courier' }: { testIdPrefix?: str
           }),
         ]}
       >
-        <Input placeholder={t('stamping.courier.trackingNumber.placeholder')} maxLength={40} style={{ maxWidth: 360, fontFamily: 'monospace' }} data-testid={`${testIdPrefix}-tracking-number`} />
+        <Input
+          onChange={() => recheckWhenFlagged(form, 'trackingNumber')}
+          placeholder={t('stamping.courier.trackingNumber.placeholder')}
+          maxLength={40}
+          style={{ maxWidth: 360, fontFamily: 'monospace' }}
+          data-testid={`${testIdPrefix}-tracking-number`}
+        />
       </Form.Item>
     </>
   );

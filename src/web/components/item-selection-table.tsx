@@ -118,9 +118,9 @@ export function UnselectableReasonTag({ item }: { item: SelectableItem }) {
   if (item.selectable || !item.reason) return null;
   if (item.reason === 'already_covered' && item.coveredBy) {
     return (
-      <Tag color={reasonColors.already_covered} data-testid="unselectable-reason">
+      <Tag color={reasonColors.already_covered} style={{ whiteSpace: 'normal' }} data-testid="unselectable-reason">
         {t('attachment.reason.coveredBy.before')}
-        <Link to={`/contracts/${item.coveredBy.contractId}`} style={monospace}>
+        <Link to={`/contracts/${item.coveredBy.contractId}`}>
           {item.coveredBy.number}
         </Link>
         {t('attachment.reason.coveredBy.after')}
@@ -144,15 +144,15 @@ function useColumns(kind: AttachmentKind): TableColumnsType<SelectableItem> {
   const state: TableColumnsType<SelectableItem>[number] = {
     key: 'state',
     title: t('attachment.column.state'),
-    width: 190,
+    width: 240,
     render: (_, item) =>
       item.selectable ? <Typography.Text type="secondary">{t('attachment.selectable')}</Typography.Text> : <UnselectableReasonTag item={item} />,
   };
   if (kind === 'order_attachment') {
     const order = (item: SelectableItem) => item as Order;
     return [
-      { key: 'orderNo', title: t('attachment.order.orderNo'), width: 190, render: (_, item) => <span style={monospace}>{order(item).orderNo}</span> },
-      { key: 'product', title: t('attachment.order.product'), width: 150, render: (_, item) => order(item).product },
+      { key: 'orderNo', title: t('attachment.order.orderNo'), width: 170, render: (_, item) => <span style={monospace}>{order(item).orderNo}</span> },
+      { key: 'product', title: t('attachment.order.product'), width: 130, render: (_, item) => order(item).product },
       { key: 'spec', title: t('attachment.order.spec'), ellipsis: { showTitle: true }, render: (_, item) => order(item).spec },
       { key: 'quantity', title: t('attachment.order.quantity'), width: 70, align: 'right', render: (_, item) => order(item).quantity },
       {
@@ -243,7 +243,7 @@ export function ItemSelectionTable({ list, selection, onChange }: Props) {
         columns={columns}
         dataSource={list.items}
         loading={list.loading}
-        scroll={{ x: 1000 }}
+        scroll={{ x: 1060 }}
         pagination={isOrders ? false : { pageSize: 10, hideOnSinglePage: true, showSizeChanger: false }}
         rowSelection={{
           selectedRowKeys: [...selection.keys()],

@@ -1,15 +1,16 @@
 import { Button, Flex, Layout, Typography } from 'antd';
-import { Link, Outlet } from 'react-router-dom';
+import { Link, Outlet, useLocation } from 'react-router-dom';
 import { useT } from '../i18n';
 import { LanguageSwitch } from './language-switch';
 
-/** The frame of the pages anyone may open without signing in (验真). */
+/** The frame of the pages anyone may open without signing in (验真, 合同常见问题). */
 export function PublicLayout() {
   const t = useT();
+  const isFaq = useLocation().pathname.startsWith('/faq');
   return (
     <Layout style={{ minHeight: '100vh', background: 'linear-gradient(180deg, #eef3fb 0%, #f5f6f7 40%)' }}>
       <Flex justify="space-between" align="center" style={{ padding: '12px 24px', borderBottom: '1px solid #e8e8e8', background: '#fff' }}>
-        <Link to="/verify" style={{ color: 'inherit' }}>
+        <Link to={isFaq ? '/faq' : '/verify'} style={{ color: 'inherit' }}>
           <Flex align="center" gap={10}>
             <svg width="28" height="28" viewBox="0 0 24 24" aria-hidden="true">
               <rect width="24" height="24" rx="5" fill="#1668dc" />
@@ -20,7 +21,7 @@ export function PublicLayout() {
               {t('app.name')}
             </Typography.Text>
             <Typography.Text type="secondary">|</Typography.Text>
-            <Typography.Text>{t('nav.verify')}</Typography.Text>
+            <Typography.Text>{t(isFaq ? 'nav.faq' : 'nav.verify')}</Typography.Text>
           </Flex>
         </Link>
         <Flex align="center" gap={8}>
@@ -35,9 +36,11 @@ export function PublicLayout() {
           <Outlet />
         </div>
       </Layout.Content>
-      <Typography.Text type="secondary" style={{ textAlign: 'center', padding: '0 16px 24px', fontSize: 12 }}>
-        {t('public.footer')}
-      </Typography.Text>
+      {!isFaq && (
+        <Typography.Text type="secondary" style={{ textAlign: 'center', padding: '0 16px 24px', fontSize: 12 }}>
+          {t('public.footer')}
+        </Typography.Text>
+      )}
     </Layout>
   );
 }

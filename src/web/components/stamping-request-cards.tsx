@@ -32,7 +32,7 @@ export function DestinationCard({ destination, title }: { destination: StampingD
         styles={{ label: { width: 96 } }}
         items={[
           { key: 'recipient', label: t('stamping.address.recipient'), children: destination.recipient },
-          { key: 'phone', label: t('stamping.address.phone'), children: <Typography.Text copyable>{destination.phone}</Typography.Text> },
+          { key: 'phone', label: t('stamping.destination.phone'), children: <Typography.Text copyable>{destination.phone}</Typography.Text> },
           { key: 'address', label: t('stamping.destination.address'), children: <Typography.Text copyable>{destination.address}</Typography.Text> },
           { key: 'postalCode', label: t('stamping.address.postalCode'), children: destination.postalCode },
         ]}

@@ -81,7 +81,8 @@ export function StampingRequestList({ isOperator = false, initialTab = 'all', in
     },
     { key: 'status', title: t('stamping.statusLabel'), width: 100, render: (_, r) => <StampingStatusTag status={r.status} /> },
     { key: 'createdAt', title: t('stamping.createdAt'), width: 150, render: (_, r) => formatDateTime(r.createdAt) },
-    { key: 'updatedAt', title: t('stamping.updatedAt'), width: 150, render: (_, r) => formatDateTime(r.updatedAt) },
+    // The desk's table stays narrow enough for every column; the detail has the rest.
+    ...(isOperator ? [] : [{ key: 'updatedAt', title: t('stamping.updatedAt'), width: 150, render: (_: unknown, r: StampingRequest) => formatDateTime(r.updatedAt) }]),
     {
       key: 'actions',
       title: t('common.actions'),
@@ -105,16 +106,6 @@ export function StampingRequestList({ isOperator = false, initialTab = 'all', in
   return (
     <>
       <Flex justify="space-between" align="center" gap={12} wrap>
-        <Tabs
-          activeKey={tab}
-          onChange={(key) => setTab(key as Tab)}
-          items={[
-            { key: 'all', label: tabLabel(t('stamping.tab.all'), total) },
-            ...stampingStatus.options.map((s) => ({ key: s, label: tabLabel(t(label(s)), counts[s]) })),
-          ]}
-          style={{ flex: '1 1 600px', minWidth: 0 }}
-          data-testid="stamping-tabs"
-        />
         <Space>
           <Input.Search
             allowClear
@@ -122,14 +113,24 @@ export function StampingRequestList({ isOperator = false, initialTab = 'all', in
             placeholder={t(isOperator ? 'stamping.search.placeholderOperator' : 'stamping.search.placeholder')}
             onSearch={(value) => setQ(value)}
             maxLength={100}
-            style={{ width: isOperator ? 320 : 260 }}
+            style={{ width: isOperator ? 340 : 320 }}
             data-testid="stamping-search"
           />
-          <Button icon={<ReloadOutlined />} onClick={reload}>
-            {t('common.refresh')}
-          </Button>
         </Space>
+        <Button icon={<ReloadOutlined />} onClick={reload}>
+          {t('common.refresh')}
+        </Button>
       </Flex>
+      <Tabs
+        activeKey={tab}
+        onChange={(key) => setTab(key as Tab)}
+        items={[
+          { key: 'all', label: tabLabel(t('stamping.tab.all'), total) },
+          ...stampingStatus.options.map((s) => ({ key: s, label: tabLabel(t(label(s)), counts[s]) })),
+        ]}
+        style={{ marginTop: 8 }}
+        data-testid="stamping-tabs"
+      />
       {error ? (
         <LoadError error={error} onRetry={reload} />
       ) : (
@@ -139,7 +140,7 @@ export function StampingRequestList({ isOperator = false, initialTab = 'all', in
           dataSource={data?.items ?? []}
           loading={loading}
           pagination={{ pageSize: 20, hideOnSinglePage: true }}
-          scroll={{ x: isOperator ? 1200 : 1000 }}
+          scroll={{ x: 1000 }}
           locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t(q || tab !== 'all' ? 'stamping.emptyFiltered' : 'stamping.empty')} /> }}
           data-testid="stamping-table"
         />

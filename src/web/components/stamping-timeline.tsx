@@ -1,8 +1,9 @@
 import { Steps, type StepsProps, Typography } from 'antd';
+import { type Carrier, carriers } from '../../shared/ids';
 import type { StampingRequest, StampingStatus } from '../api/stamping';
 import { type Translate, useT } from '../i18n';
 import { formatDateTime } from './format';
-import { courierText } from './stamping-status-tag';
+import { carrierName, courierText } from './stamping-status-tag';
 
 type Entry = StampingRequest['history'][number];
 
@@ -14,6 +15,13 @@ function actorText(role: string, t: Translate): string {
   return (knownActors as readonly string[]).includes(role) ? t(`actor.${role as (typeof knownActors)[number]}`) : role;
 }
 
+/** The server notes a courier as `SF SF1234…`; the carrier is shown by its name. */
+function noteText(note: string | null, t: Translate): string | null {
+  const match = note ? /^([A-Z]+) (\S+)$/.exec(note) : null;
+  if (match && (carriers as readonly string[]).includes(match[1]!)) return `${carrierName(match[1] as Carrier, t)} ${match[2]}`;
+  return note;
+}
+
 function StepContent({ entry, request }: { entry: Entry; request: StampingRequest }) {
   const t = useT();
   // The return step names the provider's courier; a rejection its reason; other notes as written.
@@ -22,7 +30,7 @@ function StepContent({ entry, request }: { entry: Entry; request: StampingReques
       ? t('stamping.timeline.returnCourier', { courier: courierText(request.returnCourier, t) })
       : entry.status === 'rejected'
         ? t('stamping.timeline.rejectReason', { reason: entry.note ?? request.rejectReason ?? '—' })
-        : entry.note;
+        : noteText(entry.note, t);
   return (
     <div style={{ fontSize: 12, lineHeight: '20px' }}>
       <div>{formatDateTime(entry.at)}</div>
@@ -71,5 +79,7 @@ export function StampingTimeline({ request }: { request: StampingRequest }) {
     items.push({ key: ended, title: t(`stamping.step.${ended}`), status: 'error', content: entry ? <StepContent entry={entry} request={request} /> : undefined });
   }
 
-  return <Steps items={items} titlePlacement="vertical" size="small" responsive data-testid="stamping-timeline" />;
+  // The step in progress is the active one; for an ended request, its last step.
+  const waiting = items.findIndex((item) => item.status === 'process');
+  return <Steps current={waiting >= 0 ? waiting : items.length - 1} items={items} titlePlacement="vertical" size="small" responsive data-testid="stamping-timeline" />;
 }

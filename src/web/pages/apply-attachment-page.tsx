@@ -72,7 +72,7 @@ function refusedLines(errors: FieldError[], selection: Selection, t: Translate):
       : unselectableReasons.includes(error.message)
         ? t(`attachment.reason.${error.message as UnselectableReason}`)
         : error.message;
-    lines.push(`${name}：${reason}`);
+    lines.push(t('attachment.refused.line', { name, reason }));
   }
   return { ids, lines };
 }

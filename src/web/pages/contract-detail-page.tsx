@@ -1,14 +1,18 @@
-import { CheckCircleFilled, CloseCircleFilled, DownloadOutlined, SafetyCertificateOutlined, StopOutlined } from '@ant-design/icons';
+import { CheckCircleFilled, CloseCircleFilled, DownloadOutlined, PrinterOutlined, SafetyCertificateOutlined, StopOutlined } from '@ant-design/icons';
 import { App, Button, Card, Col, Descriptions, type DescriptionsProps, Empty, Flex, Row, Space, Table, type TableColumnsType, Tag, Timeline, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router-dom';
 import type { Contract } from '../../shared/schemas/contract';
+import { frameworkNumberOf } from '../api/attachments';
 import { type AuditEvent, contractPdfUrl, fetchContract, fetchContractAudit, terminateContract, voidContract } from '../api/contracts';
 import { useMe } from '../api/session';
+import { ApplyAttachmentButton } from '../components/apply-attachment-button';
+import { AttachmentItemsCard, FrameworkAttachmentsCard } from '../components/attachment-items';
 import { formatDate, formatDateTime } from '../components/format';
 import { LoadError } from '../components/load-error';
 import { PageHeader } from '../components/page-header';
 import { ReasonModal } from '../components/reason-modal';
+import { isOpenStampingStatus, isStampingStatus, StampingStatusTag } from '../components/stamping-status-tag';
 import { ContractStatusTag } from '../components/status-tag';
 import { useErrorText } from '../components/use-error-text';
 import { useLoad } from '../components/use-load';
@@ -23,6 +27,10 @@ const knownActions = ['contract.generated', 'contract.voided', 'contract.termina
 const knownActors = ['customer', 'operator', 'system', 'integration'] as const;
 
 function actionText(action: string, t: Translate): string {
+  // Stamping steps are logged on each contract of the request as `stamping.<status>`.
+  const stampingStep = action.startsWith('stamping.') ? action.slice('stamping.'.length) : undefined;
+  if (isStampingStatus(stampingStep)) return t('stamping.audit.step', { status: t(`stamping.status.${stampingStep}`) });
+  if (stampingStep === 'courier_changed') return t('stamping.audit.courierChanged');
   return (knownActions as readonly string[]).includes(action) ? t(`audit.action.${action as (typeof knownActions)[number]}`) : action;
 }
 
@@ -77,7 +85,14 @@ function AuditTimeline({ contractId }: { contractId: string }) {
     </Tooltip>
   ) : null;
 
-  const color = (e: AuditEvent) => (e.action === 'contract.generated' ? 'green' : e.action === 'contract.expired' ? 'gray' : 'red');
+  const color = (e: AuditEvent) =>
+    e.action === 'contract.generated'
+      ? 'green'
+      : e.action === 'contract.expired'
+        ? 'gray'
+        : e.action.startsWith('stamping.') && e.action !== 'stamping.rejected'
+          ? 'blue'
+          : 'red';
 
   return (
     <Card title={t('contract.audit')} extra={chainBadge} loading={audit.loading && !audit.data}>
@@ -218,12 +233,32 @@ export function ContractDetailPage() {
           {
             key: 'framework',
             label: t('contract.framework'),
-            children: contract.frameworkId ? <Link to={`${listPath}/${contract.frameworkId}`}>{t('contract.viewFramework')}</Link> : '—',
+            children: contract.frameworkId ? (
+              <Link to={`${listPath}/${contract.frameworkId}`} style={monospace} title={t('contract.viewFramework')} data-testid="framework-link">
+                {frameworkNumberOf(contract.number)}
+              </Link>
+            ) : (
+              '—'
+            ),
           },
         ]),
     { key: 'effectiveAt', label: t('contract.effectiveAt'), children: formatDate(contract.effectiveAt) },
     { key: 'expiresAt', label: t('contract.expiresAt'), children: formatDate(contract.expiresAt) },
     { key: 'createdAt', label: t('contract.createdAt'), children: formatDateTime(contract.createdAt) },
+    {
+      key: 'stamping',
+      label: t('stamping.column.stampingStatus'),
+      children: isStampingStatus(contract.stampingStatus) ? (
+        <Space size={8}>
+          <StampingStatusTag status={contract.stampingStatus} />
+          <Link to={isOperator ? `/admin/stamping?q=${encodeURIComponent(contract.number)}` : `/stamping?q=${encodeURIComponent(contract.number)}`}>
+            {t('stamping.contract.view')}
+          </Link>
+        </Space>
+      ) : (
+        '—'
+      ),
+    },
     { key: 'template', label: t('contract.templateVersion'), children: <span style={monospace}>{contract.templateVersion}</span> },
     {
       key: 'sha256',
@@ -245,7 +280,16 @@ export function ContractDetailPage() {
       <Link to={`/verify?number=${encodeURIComponent(contract.number)}`}>
         <Button icon={<SafetyCertificateOutlined />}>{t('contract.verify')}</Button>
       </Link>
-      {canVoid && (
+      {canVoid && !isOpenStampingStatus(contract.stampingStatus) && (
+        <Link to={`/stamping/new?contracts=${contract.id}`}>
+          <Button icon={<PrinterOutlined />} data-testid="apply-stamping">
+            {t('stamping.apply')}
+          </Button>
+        </Link>
+      )}
+      {canVoid && isFramework && <ApplyAttachmentButton frameworkId={contract.id} />}
+      {/* The server refuses a void in an open stamping request, or after a completed one. */}
+      {canVoid && !isOpenStampingStatus(contract.stampingStatus) && contract.stampingStatus !== 'completed' && (
         <Button danger icon={<StopOutlined />} onClick={() => setModal('void')} data-testid="void-contract">
           {t('contract.void')}
         </Button>
@@ -277,6 +321,11 @@ export function ContractDetailPage() {
         <Card title={t('contract.basicInfo')}>
           <Descriptions bordered size="middle" column={{ xs: 1, lg: 2 }} items={basicItems} styles={{ label: { width: 140 } }} data-testid="contract-details" />
         </Card>
+        {isFramework ? (
+          <FrameworkAttachmentsCard framework={contract} detailPath={(c) => `${listPath}/${c.id}`} canApply={canVoid} />
+        ) : (
+          <AttachmentItemsCard contract={contract} />
+        )}
         <Row gutter={[16, 16]}>
           <Col xs={24} lg={12}>
             <Card title={t('contract.partyA')} style={{ height: '100%' }} data-testid="party-a-card">

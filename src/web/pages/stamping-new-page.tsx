@@ -9,8 +9,16 @@ import { ApiError } from '../api/client';
 import { contractPdfUrl, fetchContracts } from '../api/contracts';
 import { fetchPartyA } from '../api/party-a';
 import { useMe } from '../api/session';
-import { type Courier, fetchStampingDestination, fetchStampingRequests, newIdempotencyKey, type ReturnAddress, submitStampingRequest } from '../api/stamping';
-import { CourierFields, type CourierValues, toCourier } from '../components/courier-fields';
+import {
+  type Courier,
+  fetchPrintPackageBeforeSubmission,
+  fetchStampingDestination,
+  fetchStampingRequests,
+  newIdempotencyKey,
+  type ReturnAddress,
+  submitStampingRequest,
+} from '../api/stamping';
+import { CourierFields, type CourierValues, recheckWhenFlagged, toCourier } from '../components/courier-fields';
 import { formatDate } from '../components/format';
 import { requiredRule, zodRule } from '../components/form-rules';
 import { LoadError } from '../components/load-error';
@@ -142,6 +150,26 @@ function PrintStep({ contracts, onBack, onNext }: { contracts: Contract[]; onBac
   const t = useT();
   const destination = useLoad((signal) => fetchStampingDestination(signal), []);
   const copies = contracts.reduce((sum, c) => sum + c.copies, 0);
+  const errorText = useErrorText();
+  const { message } = App.useApp();
+  const [downloading, setDownloading] = useState(false);
+  // The cover and every contract in one file, printed before the request exists.
+  const downloadPackage = async () => {
+    setDownloading(true);
+    try {
+      const blob = await fetchPrintPackageBeforeSubmission(contracts.map((c) => c.id));
+      const url = URL.createObjectURL(blob);
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = `${t('stamping.print.packageFileName')}.pdf`;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (error) {
+      message.error(errorText(error));
+    } finally {
+      setDownloading(false);
+    }
+  };
   const columns: TableColumnsType<Contract> = [
     { key: 'number', title: t('contracts.column.number'), render: (_, c) => <span style={{ ...monospace, whiteSpace: 'nowrap' }}>{c.number}</span> },
     { key: 'kind', title: t('contracts.column.kind'), render: (_, c) => t(`contract.kind.${c.kind}`) },
@@ -178,7 +206,12 @@ function PrintStep({ contracts, onBack, onNext }: { contracts: Contract[]; onBac
             footer={() => t('stamping.toStampTotal', { contracts: contracts.length, copies })}
             data-testid="print-contracts"
           />
-          <Alert type="info" showIcon title={t('stamping.print.packageLater')} style={{ marginTop: 16 }} />
+          <Space direction="vertical" style={{ marginTop: 16, width: '100%' }}>
+            <Button icon={<DownloadOutlined />} loading={downloading} onClick={downloadPackage} data-testid="download-print-package">
+              {t('stamping.print.downloadPackage')}
+            </Button>
+            <Alert type="info" showIcon title={t('stamping.print.packageLater')} />
+          </Space>
         </Col>
         <Col xs={24} xl={10}>
           {destination.error ? (
@@ -204,6 +237,7 @@ type AddressValues = ReturnAddress;
 
 function AddressFormItems() {
   const t = useT();
+  const form = Form.useFormInstance();
   const rule = (field: (typeof addressFields)[number]) => zodRule(returnAddressSchema.shape[field], t);
   return (
     <>
@@ -220,7 +254,7 @@ function AddressFormItems() {
             validateTrigger="onBlur"
             rules={[requiredRule(t), zodRule(returnAddressSchema.shape.phone, t, 'stamping.address.phoneInvalid')]}
           >
-            <Input maxLength={11} inputMode="numeric" placeholder={t('stamping.address.phone.placeholder')} />
+            <Input maxLength={11} inputMode="numeric" onChange={() => recheckWhenFlagged(form, 'phone')} placeholder={t('stamping.address.phone.placeholder')} />
           </Form.Item>
         </Col>
       </Row>
@@ -251,7 +285,7 @@ function AddressFormItems() {
         rules={[requiredRule(t), zodRule(returnAddressSchema.shape.postalCode, t, 'stamping.address.postalCodeInvalid')]}
         style={{ maxWidth: 240 }}
       >
-        <Input maxLength={6} inputMode="numeric" placeholder={t('stamping.address.postalCode.placeholder')} />
+        <Input maxLength={6} inputMode="numeric" onChange={() => recheckWhenFlagged(form, 'postalCode')} placeholder={t('stamping.address.postalCode.placeholder')} />
       </Form.Item>
     </>
   );

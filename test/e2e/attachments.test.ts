@@ -1,0 +1,334 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { and, eq } from 'drizzle-orm';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { attachmentItems, contracts } from '../../src/server/db/schema/index.js';
+import { integrationToken } from '../helpers/app.js';
+import { startTestServer } from '../helpers/server.js';
+
+// Attachments in Chromium: a customer with a framework agreement ticks 3 orders (a refunded one
+// is shown disabled), confirms, finds the attachment under its framework in 合同管理, reads its
+// orders and total, voids it, and in a new 申请附件 the 3 orders are selectable again; an order
+// taken meanwhile by another request is named and dropped. Then the FAQ, signed in and out.
+
+const chromiumPath = '/usr/bin/chromium';
+const hasChromium = existsSync(chromiumPath);
+if (!hasChromium) console.warn(`attachments e2e skipped: no Chromium at ${chromiumPath} (apt-get install chromium)`);
+
+const screenshotDir = path.resolve('test-results/screenshots');
+const validCreditCode = '91350100M000100Y43';
+const companyName = '福州示例云计算有限公司';
+const password = 'correct-horse-battery';
+
+type Server = Awaited<ReturnType<typeof startTestServer>>;
+
+let browser: Browser;
+let pageErrors: string[] = [];
+
+async function newPage(context: BrowserContext): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  return page;
+}
+
+/** From the top: a full-page shot taken scrolled down paints the sticky header mid-page. */
+async function shot(page: Page, name: string) {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.waitForTimeout(300); // an iframe's PDF viewer repaints after the scroll
+  await page.screenshot({ path: path.join(screenshotDir, `attachments-${name}.png`), fullPage: true });
+}
+
+const poll = { timeout: 15_000 };
+const text = (locator: Locator) => expect.poll(async () => (await locator.textContent()) ?? '', poll);
+const count = (locator: Locator) => expect.poll(() => locator.count(), poll);
+
+/** antd puts a space between the two characters of a two-character CJK label; icons come first. */
+const button = (page: Page, label: string) => page.getByRole('button', { name: new RegExp(`(^|\\s)${[...label].join('\\s*')}$`) });
+
+const newContext = () => browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN', acceptDownloads: true });
+
+/** A JSON call from the page, riding on its session cookie, with the CSRF token from /me. */
+async function apiInPage<T>(page: Page, method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
+  return page.evaluate(
+    async ({ method, url, body }) => {
+      const me = await fetch('/api/v1/me');
+      const csrf = me.ok ? ((await me.json()) as { csrfToken: string }).csrfToken : '';
+      const res = await fetch(`/api/v1${url}`, {
+        method,
+        headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, body: await res.json().catch(() => null) };
+    },
+    { method, url, body },
+  );
+}
+
+/** Registration, enterprise verification, Party A and a framework agreement, through the API. */
+async function customerWithFramework(page: Page, baseUrl: string, email: string) {
+  await page.goto(`${baseUrl}/login`);
+  const registered = await page.evaluate(
+    async ({ email, password }) => {
+      const res = await fetch('/api/v1/auth/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+      return (await res.json()) as { accountId: string };
+    },
+    { email, password },
+  );
+  const verified = await apiInPage(page, 'POST', '/verification', {
+    subjectType: 'enterprise',
+    name: companyName,
+    creditCode: validCreditCode,
+    legalRepresentative: '林晓明',
+  });
+  expect(verified.status).toBe(201);
+  const partyA = await apiInPage(page, 'PUT', '/party-a', {
+    address: '福建省福州市鼓楼区示例路88号',
+    contactName: '陈静',
+    contactPhone: '0591-87654321',
+    contactEmail: 'finance@example.com',
+  });
+  expect(partyA.status).toBe(200);
+  const framework = await apiInPage<{ contract: { id: string; number: string } }>(page, 'POST', '/contracts/framework', { termYears: 1, copies: 2, accept: true });
+  expect(framework.status).toBe(201);
+  return { accountId: registered.accountId, framework: framework.body.contract };
+}
+
+/** What the billing system pushes: PUT per order, bearer token. */
+async function pushOrder(baseUrl: string, accountId: string, orderNo: string, order: object) {
+  const { orderNo: _, ...body } = order as { orderNo?: string };
+  const res = await fetch(`${baseUrl}/api/v1/integration/accounts/${accountId}/orders/${orderNo}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${integrationToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(res.status).toBe(201);
+}
+
+async function pushFiling(baseUrl: string, accountId: string, filingNumber: string, filing: object) {
+  const res = await fetch(`${baseUrl}/api/v1/integration/accounts/${accountId}/icp-filings/${encodeURIComponent(filingNumber)}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${integrationToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify(filing),
+  });
+  expect(res.status).toBe(201);
+}
+
+/** A row of the 选择 table, by the order or filing number it shows. */
+const itemRow = (page: Page, label: string) => page.getByTestId('item-table').locator('tr.ant-table-row').filter({ hasText: label });
+
+/** 申请附件 on a framework, then the kind from its menu. */
+async function openWizard(trigger: Locator, page: Page, kind: 'order_attachment' | 'icp_attachment') {
+  await trigger.click();
+  const item = page.getByTestId(`apply-attachment-${kind}`);
+  await item.waitFor({ state: 'visible' });
+  await item.click();
+  await page.waitForURL(`**/attachments/new?kind=${kind}`);
+  await count(page.locator('[data-testid=item-table] .ant-spin-spinning')).toBe(0);
+}
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  if (!existsSync('dist/web/index.html')) throw new Error('dist/web is missing: run `npx vite build` (npm run test:e2e does)');
+  mkdirSync(screenshotDir, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+beforeEach(() => {
+  pageErrors = [];
+});
+
+afterEach(() => {
+  expect(pageErrors).toEqual([]);
+});
+
+describe.skipIf(!hasChromium)('attachments', () => {
+  let server: Server;
+  beforeAll(async () => {
+    server = await startTestServer({ verifierMode: 'auto' });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('are generated from ticked orders, nested under the framework, voided and their orders freed', async () => {
+    const context = await newContext();
+    const page = await newPage(context);
+    const { accountId, framework } = await customerWithFramework(page, server.url, `attachments-${Date.now()}@example.com`);
+
+    const chosen = [
+      { orderNo: 'E2E-ORDER-001', product: '云服务器 ECS', spec: '通用型 g7 · 4 vCPU 16 GiB · 1 年', quantity: 2, amountFen: 12_800, paidAt: '2026-09-01T10:00:00+08:00', status: 'paid' },
+      { orderNo: 'E2E-ORDER-002', product: '对象存储 OSS', spec: '标准存储包 · 500 GiB · 1 年', quantity: 1, amountFen: 99_900, paidAt: '2026-09-02T10:00:00+08:00', status: 'paid' },
+      { orderNo: 'E2E-ORDER-003', product: '云数据库 RDS', spec: 'MySQL 8.0 · 高可用版 · 8 vCPU 32 GiB', quantity: 1, amountFen: 350_050, paidAt: '2026-09-03T10:00:00+08:00', status: 'paid' },
+    ];
+    for (const order of chosen) await pushOrder(server.url, accountId, order.orderNo, order);
+    await pushOrder(server.url, accountId, 'E2E-ORDER-004', { ...chosen[0], status: 'refunded', paidAt: '2026-09-04T10:00:00+08:00' });
+    await pushOrder(server.url, accountId, 'E2E-ORDER-005', { ...chosen[1], paidAt: '2026-09-05T10:00:00+08:00' });
+    await pushFiling(server.url, accountId, '闽ICP备20260001号-1', { siteName: '示例官网', domains: ['example.cn', 'www.example.cn'], entityName: companyName, status: 'active', approvedAt: '2025-03-01T00:00:00Z' });
+    await pushFiling(server.url, accountId, '京ICP备20260002号-1', { siteName: '别家站点', domains: ['other.cn'], entityName: '北京别家科技有限公司', status: 'active', approvedAt: '2025-04-01T00:00:00Z' });
+    const totalText = '¥4,627.50'; // 128.00 + 999.00 + 3,500.50
+
+    // 合同管理: 申请附件 on the framework's row.
+    await page.goto(`${server.url}/contracts`);
+    const frameworkRow = page.locator('tr.ant-table-row-level-0').filter({ hasText: framework.number });
+    await text(frameworkRow).toContain('已生效');
+
+    // The ICP kind first: the filing under another entity is listed, disabled, with the reason.
+    await openWizard(frameworkRow.getByTestId('apply-attachment'), page, 'icp_attachment');
+    await text(itemRow(page, '京ICP备20260002号-1')).toContain('备案主体与甲方不一致');
+    expect(await itemRow(page, '京ICP备20260002号-1').locator('input[type=checkbox]').isDisabled()).toBe(true);
+    expect(await itemRow(page, '闽ICP备20260001号-1').locator('input[type=checkbox]').isEnabled()).toBe(true);
+    await shot(page, '01-select-filings');
+    await page.goBack();
+    await page.waitForURL('**/contracts');
+
+    // 1 选择订单: the refunded order is disabled with 已退款; 3 paid ones ticked.
+    await openWizard(frameworkRow.getByTestId('apply-attachment'), page, 'order_attachment');
+    await text(page.getByTestId('apply-steps')).toContain('选择订单');
+    const refunded = itemRow(page, 'E2E-ORDER-004');
+    await text(refunded).toContain('已退款');
+    expect(await refunded.locator('input[type=checkbox]').isDisabled()).toBe(true);
+    expect(await page.getByTestId('wizard-next').isDisabled()).toBe(true);
+    for (const order of chosen) await itemRow(page, order.orderNo).locator('input[type=checkbox]').check();
+    await text(page.getByTestId('selection-count')).toContain('3');
+    await text(page.getByTestId('selection-total')).toBe(totalText);
+    // A server-side search keeps what was ticked.
+    await page.getByTestId('item-search').locator('input').fill('OSS');
+    await page.getByTestId('item-search').locator('input').press('Enter');
+    await count(page.getByTestId('item-table').locator('tr.ant-table-row')).toBe(2);
+    await text(page.getByTestId('selection-count')).toContain('3');
+    await page.getByTestId('item-search').locator('input').fill('');
+    await page.getByTestId('item-search').locator('input').press('Enter');
+    await count(page.getByTestId('item-table').locator('tr.ant-table-row')).toBe(5);
+    await count(page.getByTestId('item-table').locator('tr.ant-table-row-selected')).toBe(3);
+    await shot(page, '02-select-orders');
+    await page.getByTestId('wizard-next').click();
+
+    // 2 确认: count, total in figures and capitals, the framework, the draft in an iframe.
+    const summary = page.getByTestId('apply-summary');
+    await text(summary).toContain(framework.number);
+    await text(page.getByTestId('confirm-count')).toBe('共 3 项');
+    await text(page.getByTestId('confirm-total')).toBe(totalText);
+    await text(page.getByTestId('confirm-total-capitals')).toContain('肆仟陆佰贰拾柒元伍角整');
+    await page.getByTestId('preview-frame').waitFor({ state: 'visible', timeout: 30_000 });
+    expect(await page.getByTestId('preview-frame').getAttribute('src')).toMatch(/^blob:/);
+    await page.getByTestId('apply-submit').click();
+    await page.getByTestId('accept-required').waitFor();
+    await page.waitForTimeout(1500); // let the PDF viewer paint for the screenshot
+    await shot(page, '03-confirm');
+    await page.getByTestId('accept-terms').click();
+    await page.getByTestId('apply-submit').click();
+    await page.getByTestId('apply-success').waitFor({ timeout: 30_000 });
+    const number = ((await page.getByTestId('generated-number').textContent()) ?? '').trim();
+    expect(number).toBe(`${framework.number}-A01`);
+    await shot(page, '04-success');
+
+    const [attachment] = await server.app.ctx.db.select().from(contracts).where(eq(contracts.number, number));
+    expect(attachment).toMatchObject({ kind: 'order_attachment', frameworkId: framework.id, status: 'effective' });
+    const covered = await server.app.ctx.db
+      .select()
+      .from(attachmentItems)
+      .where(and(eq(attachmentItems.contractId, attachment!.id), eq(attachmentItems.inForce, true)));
+    expect(covered).toHaveLength(3);
+
+    // 合同管理: the attachment hangs under its framework agreement.
+    await button(page, '返回合同列表').click();
+    await page.waitForURL('**/contracts');
+    const child = page.locator('tr.ant-table-row-level-1').filter({ hasText: number });
+    await text(child).toContain('附件（订单信息）');
+    await count(page.locator('tr.ant-table-row-level-0').filter({ hasText: number })).toBe(0);
+    await count(page.locator('.ant-table-wrapper .ant-spin-spinning')).toBe(0);
+    await shot(page, '05-list-nested');
+
+    // Its detail: the 3 orders and the total, a link to the framework agreement.
+    await child.getByTestId('view-contract').click();
+    await page.waitForURL(`**/contracts/${attachment!.id}`);
+    const items = page.getByTestId('attachment-items');
+    for (const order of chosen) await text(items).toContain(order.orderNo);
+    await text(items).not.toContain('E2E-ORDER-004');
+    await text(page.getByTestId('attachment-total')).toBe(totalText);
+    await text(page.getByTestId('framework-link')).toBe(framework.number);
+    await shot(page, '06-detail');
+
+    // 作废 with a reason frees its orders.
+    await page.getByTestId('void-contract').click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('作废原因').fill('订单有误，需重新开具附件');
+    await dialog.getByTestId('reason-ok').click();
+    await page.getByText(`合同 ${number} 已作废`).waitFor();
+    await text(page.getByTestId('contract-status').first()).toBe('已作废');
+    expect(await page.getByTestId('void-contract').count()).toBe(0);
+
+    // The framework's detail lists it, voided; a new 申请附件 finds the 3 orders selectable.
+    await page.getByTestId('framework-link').click();
+    await page.waitForURL(`**/contracts/${framework.id}`);
+    await text(page.getByTestId('framework-attachments')).toContain(number);
+    await text(page.getByTestId('framework-attachments')).toContain('已作废');
+    await shot(page, '07-framework-detail');
+    await openWizard(page.getByTestId('framework-attachments').getByTestId('apply-attachment'), page, 'order_attachment');
+    for (const order of chosen) expect(await itemRow(page, order.orderNo).locator('input[type=checkbox]').isEnabled()).toBe(true);
+    for (const order of chosen) await itemRow(page, order.orderNo).locator('input[type=checkbox]').check();
+    await text(page.getByTestId('selection-count')).toContain('3');
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('preview-frame').waitFor({ state: 'visible', timeout: 30_000 });
+
+    // Meanwhile another request takes order 002: the wizard names it and goes back to 选择.
+    const taken = await apiInPage<{ contract: { number: string } }>(page, 'POST', `/contracts/${framework.id}/attachments`, {
+      kind: 'order_attachment',
+      itemIds: [covered.find((c) => c.position === 1)!.itemId],
+      accept: true,
+    });
+    expect(taken.status).toBe(201);
+    expect(taken.body.contract.number).toBe(`${framework.number}-A02`);
+    await page.getByTestId('accept-terms').click();
+    await page.getByTestId('apply-submit').click();
+    await text(page.getByTestId('items-refused')).toContain(`订单 E2E-ORDER-002：已在附件 ${framework.number}-A02 中`);
+    await text(page.getByTestId('selection-count')).toContain('2');
+    await text(itemRow(page, 'E2E-ORDER-002')).toContain(`已在附件 ${framework.number}-A02 中`);
+    expect(await itemRow(page, 'E2E-ORDER-002').locator('input[type=checkbox]').isDisabled()).toBe(true);
+    await shot(page, '08-reselect-after-conflict');
+
+    // The rest goes through as A03.
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('accept-terms').click();
+    await page.getByTestId('apply-submit').click();
+    await page.getByTestId('apply-success').waitFor({ timeout: 30_000 });
+    await text(page.getByTestId('generated-number')).toBe(`${framework.number}-A03`);
+
+    // 合同常见问题 from the menu.
+    await page.getByRole('menuitem', { name: '合同常见问题' }).click();
+    await page.waitForURL('**/faq');
+    await text(page.getByTestId('faq')).toContain('框架协议');
+    await page.getByText('在线签署的电子合同有法律效力吗？').click();
+    await text(page.getByTestId('faq-topic-legal')).toContain('《中华人民共和国电子签名法》');
+    await page.getByText('线下盖章需要多长时间？').click();
+    await text(page.getByTestId('faq-topic-stamping')).toContain('3 至 5 个工作日');
+    await page.waitForTimeout(400); // the panels' open animation
+    await shot(page, '09-faq');
+
+    await context.close();
+  });
+
+  it('FAQ is open to visitors, in both languages', async () => {
+    const context = await newContext();
+    const page = await newPage(context);
+    await page.goto(`${server.url}/faq`);
+    await text(page.getByTestId('faq')).toContain('为什么要先完成实名认证？');
+    await count(page.getByTestId('account-menu')).toBe(0);
+    await page.getByTestId('language-switch').click();
+    await page.getByRole('menuitem', { name: 'English' }).click();
+    await text(page.getByTestId('faq')).toContain('Why must I complete real-name verification first?');
+    await page.getByText('How long does offline stamping take?').click();
+    await text(page.getByTestId('faq-topic-stamping')).toContain('3 to 5 working days');
+    await page.waitForTimeout(400);
+    await shot(page, '10-faq-public-en');
+    await context.close();
+  });
+});
