@@ -25,6 +25,13 @@ export async function createTestDatabase(): Promise<{ databaseUrl?: string; data
     async drop() {
       const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
+      // The app's pool has ended, but its connections may still be closing: forcing the drop
+      // now would kill them mid-close and surface as errors of the closed pool.
+      for (let i = 0; i < 50; i++) {
+        const { rows } = await c.query('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+        if (rows[0].n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       await c.query(`drop database if exists ${name} with (force)`);
       await c.end();
     },

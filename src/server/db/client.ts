@@ -33,6 +33,9 @@ const migrationLockId = 727_110_001;
 export async function openDatabase(options: { databaseUrl?: string; dataDir: string }): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    // An idle connection that drops (a server restart, a failover) must not end the process;
+    // the pool replaces it on the next query.
+    pool.on('error', (error) => console.error(`PostgreSQL connection lost: ${error.message}`));
     const client = await pool.connect();
     try {
       await client.query('select pg_advisory_lock($1)', [migrationLockId]);
