@@ -12,7 +12,7 @@ import { ensureOperator } from './auth/ensure-operator.js';
 import { createPasswordHasher } from './auth/passwords.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
-import { openDatabase } from './db/client.js';
+import { type DatabaseHandle, openDatabase } from './db/client.js';
 import { createRenderer } from './pdf/renderer.js';
 import { startJobs } from './jobs.js';
 import { ensurePlatformPki } from './pki/stored-platform-pki.js';
@@ -41,8 +41,8 @@ declare module 'fastify' {
 export const apiPrefix = '/api/v1';
 
 /** Opens the database, applies migrations, creates the operator and demo data, and wires the routes. */
-export async function buildApp(config: Config): Promise<FastifyInstance> {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+export async function buildApp(config: Config, options: { database?: DatabaseHandle } = {}): Promise<FastifyInstance> {
+  const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   const ctx: AppContext = {
     db: database.db,
     config,

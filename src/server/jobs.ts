@@ -5,7 +5,6 @@ import { deleteExpiredSessions } from './auth/sessions.js';
 import { expireContracts } from './contracts/expire-contracts.js';
 import type { Database } from './db/client.js';
 import { idempotencyKeys, loginThrottle } from './db/schema/index.js';
-import { createMailer, deliverOutbox } from './notifications/deliver-outbox.js';
 import { completeReturnedRequests } from './stamping/advance-request.js';
 
 /**
@@ -34,9 +33,14 @@ export function startJobs(ctx: AppContext, log: FastifyBaseLogger): () => void {
   every(10 * 60_000, 'complete-returned-stamping', () => completeReturnedRequests(ctx));
   every(10 * 60_000, 'expire-contracts', () => expireContracts(ctx.db));
   every(60 * 60_000, 'forget-expired-sessions-and-keys', () => forgetExpired(ctx.db));
-  if (ctx.config.smtpUrl) {
-    const mailer = createMailer(ctx.config.smtpUrl);
-    every(2_000, 'deliver-outbox', () => deliverOutbox(ctx.db, { mailer, from: ctx.config.smtpFrom }));
+  const smtpUrl = ctx.config.smtpUrl;
+  if (smtpUrl) {
+    // nodemailer loads only where e-mail is configured.
+    const outbox = import('./notifications/deliver-outbox.js').then((m) => ({ ...m, mailer: m.createMailer(smtpUrl) }));
+    every(2_000, 'deliver-outbox', async () => {
+      const { deliverOutbox, mailer } = await outbox;
+      return deliverOutbox(ctx.db, { mailer, from: ctx.config.smtpFrom });
+    });
   }
   return () => {
     for (const t of timers) clearInterval(t);

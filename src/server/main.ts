@@ -1,6 +1,5 @@
-import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { demoLogins } from './demo/seed-demo.js';
+import { openDatabase } from './db/client.js';
 
 async function main() {
   let config: ReturnType<typeof loadConfig>;
@@ -13,7 +12,11 @@ async function main() {
     }
     throw error;
   }
-  const app = await buildApp(config);
+  // The embedded database starts (WebAssembly compilation, recovery) while the rest of the
+  // server's modules load: together they are most of the start-up time.
+  const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const [{ buildApp }, { demoLogins }] = await Promise.all([import('./app.js'), import('./demo/seed-demo.js')]);
+  const app = await buildApp(config, { database: await database });
   await app.listen({ port: config.port, host: config.host });
   app.ctx.renderer.warm();
 

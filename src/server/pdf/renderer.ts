@@ -1,6 +1,6 @@
 import { Piscina } from 'piscina';
-import { type AttachmentInput, renderAttachmentDocument } from './render-attachment.js';
-import { type FrameworkAgreementInput, type RenderedContract, renderFrameworkAgreementDocument } from './render-framework-agreement.js';
+import type { AttachmentInput } from './render-attachment.js';
+import type { FrameworkAgreementInput, RenderedContract } from './render-framework-agreement.js';
 import type { RenderTask } from './render-worker.js';
 
 /** Renders contract PDFs; in worker threads so that rendering uses every core. */
@@ -12,10 +12,13 @@ export type ContractRenderer = {
   close(): Promise<void>;
 };
 
+// pdfkit and fontkit take a few hundred milliseconds to load: not before the first contract.
+const renderers = () => import('./render-worker.js');
+
 export const inProcessRenderer: ContractRenderer = {
-  framework: (input) => renderFrameworkAgreementDocument(input),
-  attachment: (input) => renderAttachmentDocument(input),
-  warm: () => {},
+  framework: async (input) => (await renderers()).renderInProcess({ kind: 'framework', input }),
+  attachment: async (input) => (await renderers()).renderInProcess({ kind: 'attachment', input }),
+  warm: () => void renderers(),
   close: async () => {},
 };
 

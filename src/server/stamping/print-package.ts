@@ -4,7 +4,6 @@ import type { AppContext } from '../context.js';
 import { contracts, stampingRequestContracts } from '../db/schema/index.js';
 import { currentStatus } from '../contracts/present-contract.js';
 import { readDocument } from '../contracts/contract-document.js';
-import { renderPrintPackage } from '../pdf/render-print-package.js';
 import type { presentRequest } from './present-request.js';
 
 const titles: Record<string, string> = {
@@ -25,6 +24,7 @@ export async function printPackage(ctx: AppContext, request: Awaited<ReturnType<
     })),
   );
   const d = ctx.config.stampingDestination;
+  const { renderPrintPackage } = await import('../pdf/render-print-package.js');
   return renderPrintPackage({
     requestNumber: request.number,
     requestUrl: `${ctx.config.publicUrl}/stamping/${request.id}`,
@@ -45,6 +45,7 @@ export async function printPackageBeforeSubmission(ctx: AppContext, options: { a
   const notInForce = rows.filter((c) => currentStatus(c) !== 'effective');
   if (notInForce.length) throw new AppError('invalid_state', `Only contracts in force can be stamped: ${notInForce.map((c) => c.number).join(', ')}`);
   const ordered = [...rows].sort((a, b) => a.number.localeCompare(b.number));
+  const { renderPrintPackage } = await import('../pdf/render-print-package.js');
   return renderPrintPackage({
     requestNumber: null,
     requestUrl: `${ctx.config.publicUrl}/stamping`,
