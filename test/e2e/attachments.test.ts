@@ -1,10 +1,23 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachmentItems, contracts } from '../../src/server/db/schema/index.js';
 import { integrationToken } from '../helpers/app.js';
+import {
+  apiInPage,
+  applyFrameworkViaApi,
+  button,
+  companyName,
+  hasChromium,
+  legalRepresentative,
+  partyAContact,
+  password,
+  polling,
+  screenshots,
+  type TestServer,
+  setUpChromium,
+  validCreditCode,
+} from '../helpers/browser.js';
 import { startTestServer } from '../helpers/server.js';
 
 // Attachments in Chromium: a customer with a framework agreement ticks 3 orders (a refunded one
@@ -12,58 +25,10 @@ import { startTestServer } from '../helpers/server.js';
 // orders and total, voids it, and in a new 申请附件 the 3 orders are selectable again; an order
 // taken meanwhile by another request is named and dropped. Then the FAQ, signed in and out.
 
-const chromiumPath = '/usr/bin/chromium';
-const hasChromium = existsSync(chromiumPath);
-if (!hasChromium) console.warn(`attachments e2e skipped: no Chromium at ${chromiumPath} (apt-get install chromium)`);
-
-const screenshotDir = path.resolve('test-results/screenshots');
-const validCreditCode = '91350100M000100Y43';
-const companyName = '福州示例云计算有限公司';
-const password = 'correct-horse-battery';
-
-type Server = Awaited<ReturnType<typeof startTestServer>>;
-
-let browser: Browser;
-let pageErrors: string[] = [];
-
-async function newPage(context: BrowserContext): Promise<Page> {
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  return page;
-}
-
-/** From the top: a full-page shot taken scrolled down paints the sticky header mid-page. */
-async function shot(page: Page, name: string) {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.waitForTimeout(300); // an iframe's PDF viewer repaints after the scroll
-  await page.screenshot({ path: path.join(screenshotDir, `attachments-${name}.png`), fullPage: true });
-}
-
-const poll = { timeout: 15_000 };
-const text = (locator: Locator) => expect.poll(async () => (await locator.textContent()) ?? '', poll);
-const count = (locator: Locator) => expect.poll(() => locator.count(), poll);
-
-/** antd puts a space between the two characters of a two-character CJK label; icons come first. */
-const button = (page: Page, label: string) => page.getByRole('button', { name: new RegExp(`(^|\\s)${[...label].join('\\s*')}$`) });
-
-const newContext = () => browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN', acceptDownloads: true });
-
-/** A JSON call from the page, riding on its session cookie, with the CSRF token from /me. */
-async function apiInPage<T>(page: Page, method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
-  return page.evaluate(
-    async ({ method, url, body }) => {
-      const me = await fetch('/api/v1/me');
-      const csrf = me.ok ? ((await me.json()) as { csrfToken: string }).csrfToken : '';
-      const res = await fetch(`/api/v1${url}`, {
-        method,
-        headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: res.status, body: await res.json().catch(() => null) };
-    },
-    { method, url, body },
-  );
-}
+const { newContext, newPage } = setUpChromium('attachments');
+// An iframe's PDF viewer repaints after the scroll to the top.
+const shot = screenshots('attachments-', { settleMs: 300 });
+const { text, count } = polling(15_000);
 
 /** Registration, enterprise verification, Party A and a framework agreement, through the API. */
 async function customerWithFramework(page: Page, baseUrl: string, email: string) {
@@ -75,23 +40,12 @@ async function customerWithFramework(page: Page, baseUrl: string, email: string)
     },
     { email, password },
   );
-  const verified = await apiInPage(page, 'POST', '/verification', {
-    subjectType: 'enterprise',
-    name: companyName,
-    creditCode: validCreditCode,
-    legalRepresentative: '林晓明',
-  });
+  const verified = await apiInPage(page, 'POST', '/verification', { subjectType: 'enterprise', name: companyName, creditCode: validCreditCode, legalRepresentative });
   expect(verified.status).toBe(201);
-  const partyA = await apiInPage(page, 'PUT', '/party-a', {
-    address: '福建省福州市鼓楼区示例路88号',
-    contactName: '陈静',
-    contactPhone: '0591-87654321',
-    contactEmail: 'finance@example.com',
-  });
+  const partyA = await apiInPage(page, 'PUT', '/party-a', partyAContact);
   expect(partyA.status).toBe(200);
-  const framework = await apiInPage<{ contract: { id: string; number: string } }>(page, 'POST', '/contracts/framework', { termYears: 1, copies: 2, accept: true });
-  expect(framework.status).toBe(201);
-  return { accountId: registered.accountId, framework: framework.body.contract };
+  const framework = await applyFrameworkViaApi(page, { termYears: 1, copies: 2 });
+  return { accountId: registered.accountId, framework };
 }
 
 /** What the billing system pushes: PUT per order, bearer token. */
@@ -127,30 +81,8 @@ async function openWizard(trigger: Locator, page: Page, kind: 'order_attachment'
   await count(page.locator('[data-testid=item-table] .ant-spin-spinning')).toBe(0);
 }
 
-beforeAll(async () => {
-  if (!hasChromium) return;
-  if (!existsSync('dist/web/index.html')) throw new Error('dist/web is missing: run `npx vite build` (npm run test:e2e does)');
-  mkdirSync(screenshotDir, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-beforeEach(() => {
-  pageErrors = [];
-});
-
-afterEach(() => {
-  expect(pageErrors).toEqual([]);
-});
-
 describe.skipIf(!hasChromium)('attachments', () => {
-  let server: Server;
+  let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({ verifierMode: 'auto' });
   });

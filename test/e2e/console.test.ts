@@ -1,100 +1,42 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { eq } from 'drizzle-orm';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partyAProfiles, users, verifications } from '../../src/server/db/schema/index.js';
+import {
+  button,
+  hasChromium,
+  loginAsOperator,
+  logout,
+  password,
+  polling,
+  register,
+  screenshots,
+  type TestServer,
+  setUpChromium,
+  validCreditCode,
+} from '../helpers/browser.js';
 import { operatorLogin, startTestServer } from '../helpers/server.js';
 
 // The console in Chromium against the real server and a fresh database: what a customer and
 // the contract desk click through, then what the database holds afterwards.
 
-const chromiumPath = '/usr/bin/chromium';
-const hasChromium = existsSync(chromiumPath);
-if (!hasChromium) console.warn(`console e2e skipped: no Chromium at ${chromiumPath} (apt-get install chromium)`);
-
-const screenshotDir = path.resolve('test-results/screenshots');
-const validCreditCode = '91350100M000100Y43';
 const validIdNumber = '11010519491231002X';
-const password = 'correct-horse-battery';
 
-type Server = Awaited<ReturnType<typeof startTestServer>>;
+const { newContext, newPage } = setUpChromium('console');
+const shot = screenshots('');
+const { poll, text, count } = polling(10_000);
 
-let browser: Browser;
 let emailCounter = 0;
 const newEmail = (prefix: string) => `${prefix}${++emailCounter}-${Date.now()}@example.com`;
 
-// A script error in the page fails the test, not only a missing element.
-let pageErrors: string[] = [];
-
-async function newPage(context: BrowserContext): Promise<Page> {
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  return page;
-}
-
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
-
-// playwright-core has no web-first assertions: poll until the page shows what is expected.
-const poll = { timeout: 10_000 };
-const text = (locator: Locator) => expect.poll(async () => (await locator.textContent()) ?? '', poll);
-const count = (locator: Locator) => expect.poll(() => locator.count(), poll);
-
-/**
- * A button by its label: antd puts a space between the two characters of a two-character CJK
- * label, and an icon's name comes before the label.
- */
-const button = (page: Page, label: string) => page.getByRole('button', { name: new RegExp(`(^|\\s)${[...label].join('\\s*')}$`) });
-
-async function register(page: Page, baseUrl: string, email: string) {
-  await page.goto(`${baseUrl}/register`);
-  await page.getByLabel('邮箱').fill(email);
-  await page.getByLabel('密码', { exact: true }).fill(password);
-  await page.getByLabel('确认密码').fill(password);
-  await button(page, '注册').click();
-  // A new customer starts at the verification page.
-  await page.waitForURL('**/verification');
-  await page.getByText('提交认证信息').waitFor();
-}
-
-async function login(page: Page, baseUrl: string, email: string, pw: string) {
-  await page.goto(`${baseUrl}/login`);
-  await page.getByLabel('邮箱').fill(email);
-  await page.getByLabel('密码', { exact: true }).fill(pw);
-  await button(page, '登录').click();
-}
-
-async function verificationOf(server: Server, email: string) {
+async function verificationOf(server: TestServer, email: string) {
   const db = server.app.ctx.db;
   const [user] = await db.select().from(users).where(eq(users.email, email));
   expect(user?.accountId).toBeTruthy();
   return db.select().from(verifications).where(eq(verifications.accountId, user!.accountId!));
 }
 
-beforeAll(async () => {
-  if (!hasChromium) return;
-  if (!existsSync('dist/web/index.html')) throw new Error('dist/web is missing: run `npx vite build` (npm run test:e2e does)');
-  mkdirSync(screenshotDir, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-beforeEach(() => {
-  pageErrors = [];
-});
-
-afterEach(() => {
-  expect(pageErrors).toEqual([]);
-});
-
 describe.skipIf(!hasChromium)('console, automatic verification', () => {
-  let server: Server;
+  let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({ verifierMode: 'auto' });
   });
@@ -103,7 +45,7 @@ describe.skipIf(!hasChromium)('console, automatic verification', () => {
   });
 
   it('takes a new enterprise customer from registration to the contract list', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN' });
+    const context = await newContext();
     const page = await newPage(context);
     const email = newEmail('enterprise');
 
@@ -162,8 +104,7 @@ describe.skipIf(!hasChromium)('console, automatic verification', () => {
     const [profile] = await server.app.ctx.db.select().from(partyAProfiles).where(eq(partyAProfiles.accountId, verification!.accountId));
     expect(profile).toMatchObject({ address: '福建省福州市鼓楼区示例路88号', contactName: '陈静', contactPhone: '0591-87654321', contactEmail: 'finance@example.com' });
 
-    await page.getByTestId('account-menu').click();
-    await page.getByRole('menuitem', { name: /退出登录/ }).click();
+    await logout(page, shot);
     await page.waitForURL('**/login');
     await page.goto(`${server.url}/party-a`);
     await page.waitForURL('**/login');
@@ -171,7 +112,7 @@ describe.skipIf(!hasChromium)('console, automatic verification', () => {
   });
 
   it('shows an unverified customer the way to verification in Contract Management', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN' });
+    const context = await newContext();
     const page = await newPage(context);
     await register(page, server.url, newEmail('gated'));
     await page.getByRole('menuitem', { name: '合同管理' }).last().click();
@@ -183,7 +124,7 @@ describe.skipIf(!hasChromium)('console, automatic verification', () => {
   });
 
   it('switches the console to English and keeps the choice', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN' });
+    const context = await newContext();
     const page = await newPage(context);
     await page.goto(`${server.url}/login`);
     await page.getByTestId('language-switch').click();
@@ -218,7 +159,7 @@ describe.skipIf(!hasChromium)('console, automatic verification', () => {
 });
 
 describe.skipIf(!hasChromium)('console, manual verification by the contract desk', () => {
-  let server: Server;
+  let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({ verifierMode: 'manual' });
   });
@@ -227,8 +168,8 @@ describe.skipIf(!hasChromium)('console, manual verification by the contract desk
   });
 
   it('lets an operator reject, then approve, a personal verification', async () => {
-    const customerContext = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN' });
-    const operatorContext = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN' });
+    const customerContext = await newContext();
+    const operatorContext = await newContext();
     const customer = await newPage(customerContext);
     const operator = await newPage(operatorContext);
     const email = newEmail('personal');
@@ -248,8 +189,7 @@ describe.skipIf(!hasChromium)('console, manual verification by the contract desk
     await text(customer.getByTestId('verification-gate')).toContain('实名认证审核中');
 
     // The desk sees the request with the ID number masked, and rejects it with a reason.
-    await login(operator, server.url, operatorLogin.email, operatorLogin.password);
-    await operator.waitForURL('**/admin/verifications');
+    await loginAsOperator(operator, server.url);
     const row = operator.getByRole('row').filter({ hasText: email });
     await text(row).toContain('1101**********002X');
     await text(row).not.toContain(validIdNumber);

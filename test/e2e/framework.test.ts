@@ -1,88 +1,33 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contracts, users } from '../../src/server/db/schema/index.js';
-import { operatorLogin, startTestServer } from '../helpers/server.js';
+import {
+  button,
+  companyName,
+  hasChromium,
+  login,
+  loginAsOperator,
+  logout,
+  password,
+  polling,
+  screenshots,
+  type TestServer,
+  setUpChromium,
+  validCreditCode,
+  verifiedCustomer,
+} from '../helpers/browser.js';
+import { startTestServer } from '../helpers/server.js';
 
 // The framework agreement in Chromium: a new enterprise customer applies through the wizard,
 // downloads the signed PDF and checks it on the public 验真 page (also a tampered copy), then
 // the contract desk terminates it. What the database holds is checked along the way.
 
-const chromiumPath = '/usr/bin/chromium';
-const hasChromium = existsSync(chromiumPath);
-if (!hasChromium) console.warn(`framework e2e skipped: no Chromium at ${chromiumPath} (apt-get install chromium)`);
-
-const screenshotDir = path.resolve('test-results/screenshots');
-const validCreditCode = '91350100M000100Y43';
-const companyName = '福州示例云计算有限公司';
-const password = 'correct-horse-battery';
-
-type Server = Awaited<ReturnType<typeof startTestServer>>;
-
-let browser: Browser;
-let pageErrors: string[] = [];
-
-async function newPage(context: BrowserContext): Promise<Page> {
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  return page;
-}
-
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshotDir, `framework-${name}.png`), fullPage: true });
-
-const poll = { timeout: 15_000 };
-const text = (locator: Locator) => expect.poll(async () => (await locator.textContent()) ?? '', poll);
-const count = (locator: Locator) => expect.poll(() => locator.count(), poll);
-
-/** antd puts a space between the two characters of a two-character CJK label; icons come first. */
-const button = (page: Page, label: string) => page.getByRole('button', { name: new RegExp(`(^|\\s)${[...label].join('\\s*')}$`) });
-
-const newContext = () => browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN', acceptDownloads: true });
-
-async function login(page: Page, baseUrl: string, email: string, pw: string) {
-  await page.goto(`${baseUrl}/login`);
-  await page.getByLabel('邮箱').fill(email);
-  await page.getByLabel('密码', { exact: true }).fill(pw);
-  await button(page, '登录').click();
-}
-
-async function logout(page: Page) {
-  await page.getByTestId('account-menu').click();
-  const item = page.getByRole('menuitem', { name: /退出登录/ });
-  await item.waitFor({ state: 'visible' });
-  await item.click();
-  await page.getByRole('heading', { name: '登录' }).waitFor().catch(async (error: unknown) => {
-    await shot(page, 'zz-logout-failed');
-    throw error;
-  });
-}
-
-/** Registration, enterprise verification and Party A, as the console test does them in detail. */
-async function verifiedCustomer(page: Page, baseUrl: string, email: string) {
-  await page.goto(`${baseUrl}/register`);
-  await page.getByLabel('邮箱').fill(email);
-  await page.getByLabel('密码', { exact: true }).fill(password);
-  await page.getByLabel('确认密码').fill(password);
-  await button(page, '注册').click();
-  await page.waitForURL('**/verification');
-  await page.getByLabel('企业名称').fill(companyName);
-  await page.getByLabel('统一社会信用代码').fill(validCreditCode);
-  await page.getByLabel('法定代表人').fill('林晓明');
-  await button(page, '提交认证').click();
-  await page.getByText('实名认证已通过').first().waitFor();
-
-  await page.getByRole('menuitem', { name: '甲方信息' }).click();
-  await page.waitForURL('**/party-a');
-  await page.getByLabel('注册地址').fill('福建省福州市鼓楼区示例路88号');
-  await page.getByLabel('联系人').fill('陈静');
-  await page.getByLabel('联系电话').fill('0591-87654321');
-  await page.getByLabel('联系邮箱').fill('finance@example.com');
-  await button(page, '保存').click();
-  await page.getByText('信息完整').waitFor();
-}
+const { newContext, newPage } = setUpChromium('framework');
+const shot = screenshots('framework-');
+const { poll, text, count } = polling(15_000);
 
 /** The public 验真 page: upload, then the verdict's title. */
 async function verifyFile(page: Page, name: string, bytes: Buffer) {
@@ -91,30 +36,8 @@ async function verifyFile(page: Page, name: string, bytes: Buffer) {
   return (await page.getByTestId('verify-title').textContent()) ?? '';
 }
 
-beforeAll(async () => {
-  if (!hasChromium) return;
-  if (!existsSync('dist/web/index.html')) throw new Error('dist/web is missing: run `npx vite build` (npm run test:e2e does)');
-  mkdirSync(screenshotDir, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-beforeEach(() => {
-  pageErrors = [];
-});
-
-afterEach(() => {
-  expect(pageErrors).toEqual([]);
-});
-
 describe.skipIf(!hasChromium)('framework agreement', () => {
-  let server: Server;
+  let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({ verifierMode: 'auto' });
   });
@@ -208,7 +131,7 @@ describe.skipIf(!hasChromium)('framework agreement', () => {
     expect(createHash('sha256').update(pdf).digest('hex')).toBe(shownSha256);
 
     // The public 验真 page, signed out, as the QR code in the footer opens it.
-    await logout(page);
+    await logout(page, shot);
     await page.goto(`${server.url}/verify?number=${number}`);
     await text(page.getByTestId('verify-for-number')).toBe(`请上传合同编号 ${number} 的 PDF 文件进行验真`);
     await count(page.getByTestId('account-menu')).toBe(0);
@@ -232,8 +155,7 @@ describe.skipIf(!hasChromium)('framework agreement', () => {
     // The contract desk terminates it from its own list.
     const operatorContext = await newContext();
     const operator = await newPage(operatorContext);
-    await login(operator, server.url, operatorLogin.email, operatorLogin.password);
-    await operator.waitForURL('**/admin/verifications');
+    await loginAsOperator(operator, server.url);
     await operator.getByRole('menuitem', { name: /(^|\s)合同$/ }).click();
     await operator.waitForURL('**/admin/contracts');
     await operator.getByTestId('contract-search').locator('input').fill(number);

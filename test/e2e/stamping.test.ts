@@ -1,10 +1,21 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox, stampingRequests, stampingReturnAddresses } from '../../src/server/db/schema/index.js';
-import { operatorLogin, startTestServer } from '../helpers/server.js';
+import {
+  applyFrameworkViaApi,
+  button,
+  companyName,
+  hasChromium,
+  loginAsOperator,
+  polling,
+  screenshots,
+  type TestServer,
+  setUpChromium,
+  verifiedCustomer,
+} from '../helpers/browser.js';
+import { startTestServer } from '../helpers/server.js';
 
 // Offline stamping in Chromium: a customer with a framework agreement picks it in 合同管理,
 // goes through the four steps (a wrong tracking number is caught inline), downloads the print
@@ -12,89 +23,13 @@ import { operatorLogin, startTestServer } from '../helpers/server.js';
 // it back; the customer confirms receipt. Both timelines, the contract list, the e-mails sent
 // and what the database holds are checked.
 
-const chromiumPath = '/usr/bin/chromium';
-const hasChromium = existsSync(chromiumPath);
-if (!hasChromium) console.warn(`stamping e2e skipped: no Chromium at ${chromiumPath} (apt-get install chromium)`);
-
-const screenshotDir = path.resolve('test-results/screenshots');
-const validCreditCode = '91350100M000100Y43';
-const companyName = '福州示例云计算有限公司';
-const password = 'correct-horse-battery';
 const outboundTracking = 'SF123456789012';
 const returnTracking = 'RR473124829GB';
 
-type Server = Awaited<ReturnType<typeof startTestServer>>;
-
-let browser: Browser;
-let pageErrors: string[] = [];
-
-async function newPage(context: BrowserContext): Promise<Page> {
-  const page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  return page;
-}
-
-/** From the top (the header is sticky) and once antd's transitions (modals, checkboxes, errors) are over. */
-async function shot(page: Page, name: string) {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.waitForTimeout(400);
-  await page.screenshot({ path: path.join(screenshotDir, `stamping-${name}.png`), fullPage: true });
-}
-
-const poll = { timeout: 15_000 };
-const text = (locator: Locator) => expect.poll(async () => (await locator.textContent()) ?? '', poll);
-const count = (locator: Locator) => expect.poll(() => locator.count(), poll);
-
-/** antd puts a space between the two characters of a two-character CJK label; icons come first. */
-const button = (scope: Page | Locator, label: string) => scope.getByRole('button', { name: new RegExp(`(^|\\s)${[...label].join('\\s*')}$`) });
-
-const newContext = () => browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN', acceptDownloads: true });
-
-async function login(page: Page, baseUrl: string, email: string, pw: string) {
-  await page.goto(`${baseUrl}/login`);
-  await page.getByLabel('邮箱').fill(email);
-  await page.getByLabel('密码', { exact: true }).fill(pw);
-  await button(page, '登录').click();
-}
-
-/** Registration, enterprise verification and Party A, as the console test does them in detail. */
-async function verifiedCustomer(page: Page, baseUrl: string, email: string) {
-  await page.goto(`${baseUrl}/register`);
-  await page.getByLabel('邮箱').fill(email);
-  await page.getByLabel('密码', { exact: true }).fill(password);
-  await page.getByLabel('确认密码').fill(password);
-  await button(page, '注册').click();
-  await page.waitForURL('**/verification');
-  await page.getByLabel('企业名称').fill(companyName);
-  await page.getByLabel('统一社会信用代码').fill(validCreditCode);
-  await page.getByLabel('法定代表人').fill('林晓明');
-  await button(page, '提交认证').click();
-  await page.getByText('实名认证已通过').first().waitFor();
-
-  await page.getByRole('menuitem', { name: '甲方信息' }).click();
-  await page.waitForURL('**/party-a');
-  await page.getByLabel('注册地址').fill('福建省福州市鼓楼区示例路88号');
-  await page.getByLabel('联系人').fill('陈静');
-  await page.getByLabel('联系电话').fill('0591-87654321');
-  await page.getByLabel('联系邮箱').fill('finance@example.com');
-  await button(page, '保存').click();
-  await page.getByText('信息完整').waitFor();
-}
-
-/** The framework agreement through the API from the page, with the session's CSRF token (the wizard has its own test). */
-async function applyFrameworkViaApi(page: Page): Promise<{ id: string; number: string }> {
-  return page.evaluate(async () => {
-    const me = (await (await fetch('/api/v1/me')).json()) as { csrfToken: string };
-    const res = await fetch('/api/v1/contracts/framework', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrfToken },
-      body: JSON.stringify({ termYears: 1, copies: 3, accept: true }),
-    });
-    if (res.status !== 201) throw new Error(`framework: ${res.status} ${await res.text()}`);
-    const { contract } = (await res.json()) as { contract: { id: string; number: string } };
-    return { id: contract.id, number: contract.number };
-  });
-}
+const { newContext, newPage } = setUpChromium('stamping');
+// Once antd's transitions (modals, checkboxes, errors) are over.
+const shot = screenshots('stamping-', { settleMs: 400 });
+const { poll, text, count } = polling(15_000);
 
 /** A stamping request straight through the API, for the tests that start after submission. */
 async function submitViaApi(page: Page, contractId: string, trackingNumber: string): Promise<{ id: string; number: string }> {
@@ -133,30 +68,8 @@ async function confirmPopover(page: Page, label: string) {
 const timelineSteps = (page: Page) => page.getByTestId('stamping-timeline').locator('.ant-steps-item');
 const finishedSteps = (page: Page) => page.getByTestId('stamping-timeline').locator('.ant-steps-item-finish');
 
-beforeAll(async () => {
-  if (!hasChromium) return;
-  if (!existsSync('dist/web/index.html')) throw new Error('dist/web is missing: run `npx vite build` (npm run test:e2e does)');
-  mkdirSync(screenshotDir, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
-beforeEach(() => {
-  pageErrors = [];
-});
-
-afterEach(() => {
-  expect(pageErrors).toEqual([]);
-});
-
 describe.skipIf(!hasChromium)('offline stamping', () => {
-  let server: Server;
+  let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({ verifierMode: 'auto' });
   });
@@ -169,7 +82,7 @@ describe.skipIf(!hasChromium)('offline stamping', () => {
     const page = await newPage(customerContext);
     const email = `stamping-${Date.now()}@example.com`;
     await verifiedCustomer(page, server.url, email);
-    const framework = await applyFrameworkViaApi(page);
+    const framework = await applyFrameworkViaApi(page, { termYears: 1, copies: 3 });
 
     // 合同管理: no stamping yet; the contract in force is chosen for a batch request.
     await page.getByRole('menuitem', { name: '合同管理' }).last().click();
@@ -257,8 +170,7 @@ describe.skipIf(!hasChromium)('offline stamping', () => {
     // The desk finds it by the tracking number, then receives, stamps and returns it.
     const operatorContext = await newContext();
     const operator = await newPage(operatorContext);
-    await login(operator, server.url, operatorLogin.email, operatorLogin.password);
-    await operator.waitForURL('**/admin/verifications');
+    await loginAsOperator(operator, server.url);
     await operator.getByRole('menuitem', { name: '线下盖章' }).click();
     await operator.waitForURL('**/admin/stamping');
     await operator.getByTestId('stamping-search').locator('input').fill(outboundTracking);
@@ -357,7 +269,7 @@ describe.skipIf(!hasChromium)('offline stamping', () => {
     const page = await newPage(customerContext);
     const email = `stamping-reject-${Date.now()}@example.com`;
     await verifiedCustomer(page, server.url, email);
-    const framework = await applyFrameworkViaApi(page);
+    const framework = await applyFrameworkViaApi(page, { termYears: 1, copies: 3 });
 
     // Cancelled while submitted: the timeline ends in a red step, the contract is free again.
     const first = await submitViaApi(page, framework.id, 'SF100000000001');
@@ -379,8 +291,7 @@ describe.skipIf(!hasChromium)('offline stamping', () => {
     const second = await submitViaApi(page, framework.id, 'SF100000000003');
     const operatorContext = await newContext();
     const operator = await newPage(operatorContext);
-    await login(operator, server.url, operatorLogin.email, operatorLogin.password);
-    await operator.waitForURL('**/admin/verifications');
+    await loginAsOperator(operator, server.url);
     await operator.goto(`${server.url}/admin/stamping/${second.id}`);
     await operator.getByTestId('reject-request').click();
     const rejectDialog = operator.getByRole('dialog');

@@ -31,13 +31,6 @@ function listQuery(filter: StampingListFilter): string {
   return search ? `?${search}` : '';
 }
 
-/** crypto.randomUUID needs a secure context; a console served over plain HTTP on a LAN has none. */
-export function newIdempotencyKey(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 export const fetchStampingDestination = (signal?: AbortSignal) => api.get<StampingDestination>('/stamping/destination', signal);
 
 /** `idempotencyKey` makes a double click or a retry answer the first request instead of a second one. */

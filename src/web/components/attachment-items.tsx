@@ -5,12 +5,11 @@ import type { Contract } from '../../shared/schemas/contract';
 import { type AttachmentFilingItem, type AttachmentOrderItem, attachmentItemsOf, fetchFrameworkAttachments } from '../api/attachments';
 import { useT } from '../i18n';
 import { ApplyAttachmentButton } from './apply-attachment-button';
-import { formatDate, formatDateTime } from './format';
+import { formatDate, formatDateTime, monospace } from './format';
 import { LoadError } from './load-error';
 import { ContractStatusTag } from './status-tag';
 import { useLoad } from './use-load';
 
-const monospace = { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace' };
 const tabular = { fontVariantNumeric: 'tabular-nums' } as const;
 
 function OrderItemsTable({ orders }: { orders: AttachmentOrderItem[] }) {

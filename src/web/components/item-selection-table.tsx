@@ -13,11 +13,10 @@ import {
   type UnselectableReason,
 } from '../api/attachments';
 import { useT } from '../i18n';
-import { formatDate, formatDateTime } from './format';
+import { formatDate, formatDateTime, monospace } from './format';
 import { LoadError } from './load-error';
 import { useErrorText } from './use-error-text';
 
-const monospace = { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace' };
 const orderPageSize = 50;
 
 export const isOrder = (item: SelectableItem): item is Order => 'orderNo' in item;

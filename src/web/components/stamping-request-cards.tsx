@@ -3,13 +3,11 @@ import { Card, Descriptions, type DescriptionsProps, Flex, Table, type TableColu
 import { Link } from 'react-router-dom';
 import type { StampingDestination, StampingRequest } from '../api/stamping';
 import { useT } from '../i18n';
-import { formatDateTime } from './format';
+import { formatDateTime, monospace } from './format';
 import { StampingStatusTag, carrierName, copiesText } from './stamping-status-tag';
 import { StampingTimeline } from './stamping-timeline';
 
 type RequestContract = StampingRequest['contracts'][number];
-
-const monospace = { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace' };
 
 export function DestinationCard({ destination, title }: { destination: StampingDestination; title?: string }) {
   const t = useT();

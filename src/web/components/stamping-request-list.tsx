@@ -5,14 +5,12 @@ import { Link } from 'react-router-dom';
 import { stampingStatus } from '../../shared/schemas/stamping';
 import { fetchAdminStampingRequests, fetchStampingRequests, type StampingRequest, type StampingStatus } from '../api/stamping';
 import { type MessageKey, useT } from '../i18n';
-import { formatDateTime } from './format';
+import { formatDateTime, monospace } from './format';
 import { LoadError } from './load-error';
 import { StampingStatusTag, carrierName } from './stamping-status-tag';
 import { useLoad } from './use-load';
 
 type Tab = StampingStatus | 'all';
-
-const monospace = { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace' };
 
 type Props = {
   isOperator?: boolean;

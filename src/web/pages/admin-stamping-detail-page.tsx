@@ -1,5 +1,5 @@
 import { CheckOutlined, CloseOutlined, DownloadOutlined, SendOutlined, VerifiedOutlined } from '@ant-design/icons';
-import { App, Button, Card, Flex, Popconfirm, Space } from 'antd';
+import { Button, Popconfirm, Space } from 'antd';
 import { useState } from 'react';
 import { useParams } from 'react-router-dom';
 import {
@@ -13,81 +13,31 @@ import {
   stampStampingRequest,
 } from '../api/stamping';
 import { CourierModal } from '../components/courier-fields';
-import { LoadError } from '../components/load-error';
+import { DetailPlaceholder, NumberTitle } from '../components/detail-page-parts';
 import { PageHeader } from '../components/page-header';
 import { ReasonModal } from '../components/reason-modal';
 import { StampingRequestCards } from '../components/stamping-request-cards';
 import { StampingStatusTag } from '../components/stamping-status-tag';
-import { useErrorText } from '../components/use-error-text';
 import { useLoad } from '../components/use-load';
+import { useRecordSteps } from '../components/use-record-steps';
 import { useT } from '../i18n';
-
-const monospace = { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace' };
 
 /** The contract desk on one request: 签收 → 盖章完成 → 寄回, or 驳回 before stamping. */
 export function AdminStampingDetailPage() {
   const t = useT();
-  const errorText = useErrorText();
-  const { message } = App.useApp();
   const { id = '' } = useParams();
   const { data, error, reload, setData } = useLoad((signal) => fetchStampingRequest(id, signal), [id]);
   const [modal, setModal] = useState<'return' | 'reject' | null>(null);
-  const [busy, setBusy] = useState<'receive' | 'stamp' | null>(null);
+  const steps = useRecordSteps<{ request: StampingRequest }, 'receive' | 'stamp'>(setData, reload);
   const request = data?.request;
   const breadcrumb = [t('nav.operations'), t('nav.adminStamping'), request?.number ?? t('stamping.detail')];
 
-  if (error) {
-    return (
-      <>
-        <PageHeader breadcrumb={breadcrumb} title={t('stamping.detail')} />
-        <LoadError error={error} onRetry={reload} />
-      </>
-    );
-  }
-  if (!request) {
-    return (
-      <>
-        <PageHeader breadcrumb={breadcrumb} title={t('stamping.detail')} />
-        <Card loading />
-      </>
-    );
-  }
+  if (error || !request) return <DetailPlaceholder breadcrumb={breadcrumb} title={t('stamping.detail')} error={error} onRetry={reload} />;
 
-  // Another operator may have moved the request meanwhile: a refused step shows what it is now.
-  const step = async (kind: 'receive' | 'stamp', call: () => Promise<{ request: StampingRequest }>, done: string) => {
-    setBusy(kind);
-    try {
-      setData(await call());
-      message.success(done);
-    } catch (err) {
-      message.error(errorText(err));
-      reload();
-    } finally {
-      setBusy(null);
-    }
-  };
-
-  const sendBack = async (courier: Courier) => {
-    try {
-      setData(await returnStampingRequest(request.id, courier));
-      message.success(t('stamping.admin.returned', { number: request.number }));
-      setModal(null);
-    } catch (err) {
-      message.error(errorText(err));
-      throw err;
-    }
-  };
-
-  const reject = async (reason: string) => {
-    try {
-      setData(await rejectStampingRequest(request.id, reason));
-      message.success(t('stamping.admin.rejected', { number: request.number }));
-      setModal(null);
-    } catch (err) {
-      message.error(errorText(err));
-      throw err;
-    }
-  };
+  const close = () => setModal(null);
+  const sendBack = (courier: Courier) =>
+    steps.submit(() => returnStampingRequest(request.id, courier), t('stamping.admin.returned', { number: request.number }), close);
+  const reject = (reason: string) => steps.submit(() => rejectStampingRequest(request.id, reason), t('stamping.admin.rejected', { number: request.number }), close);
 
   const canReject = request.status === 'submitted' || request.status === 'received';
   const actions = (
@@ -100,9 +50,9 @@ export function AdminStampingDetailPage() {
           title={t('stamping.admin.receiveConfirm', { tracking: request.courier.trackingNumber })}
           okText={t('stamping.admin.receive')}
           cancelText={t('common.cancel')}
-          onConfirm={() => step('receive', () => receiveStampingRequest(request.id), t('stamping.admin.received', { number: request.number }))}
+          onConfirm={() => steps.run('receive', () => receiveStampingRequest(request.id), t('stamping.admin.received', { number: request.number }))}
         >
-          <Button type="primary" icon={<CheckOutlined />} loading={busy === 'receive'} data-testid="receive-request">
+          <Button type="primary" icon={<CheckOutlined />} loading={steps.busy === 'receive'} data-testid="receive-request">
             {t('stamping.admin.receive')}
           </Button>
         </Popconfirm>
@@ -112,9 +62,9 @@ export function AdminStampingDetailPage() {
           title={t('stamping.admin.stampConfirm')}
           okText={t('stamping.admin.stamp')}
           cancelText={t('common.cancel')}
-          onConfirm={() => step('stamp', () => stampStampingRequest(request.id), t('stamping.admin.stamped', { number: request.number }))}
+          onConfirm={() => steps.run('stamp', () => stampStampingRequest(request.id), t('stamping.admin.stamped', { number: request.number }))}
         >
-          <Button type="primary" icon={<VerifiedOutlined />} loading={busy === 'stamp'} data-testid="stamp-request">
+          <Button type="primary" icon={<VerifiedOutlined />} loading={steps.busy === 'stamp'} data-testid="stamp-request">
             {t('stamping.admin.stamp')}
           </Button>
         </Popconfirm>
@@ -136,14 +86,7 @@ export function AdminStampingDetailPage() {
     <>
       <PageHeader
         breadcrumb={breadcrumb}
-        title={
-          <Flex align="center" gap={12}>
-            <span style={monospace} data-testid="request-number">
-              {request.number}
-            </span>
-            <StampingStatusTag status={request.status} />
-          </Flex>
-        }
+        title={<NumberTitle number={request.number} testId="request-number" status={<StampingStatusTag status={request.status} />} />}
         subtitle={t(`stamping.admin.hint.${request.status}`)}
         extra={actions}
       />

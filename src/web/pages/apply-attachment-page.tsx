@@ -1,6 +1,6 @@
-import { DownloadOutlined, ExportOutlined, FilePdfOutlined, FileTextOutlined, GlobalOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Checkbox, Col, Descriptions, Flex, Result, Row, Space, Spin, Steps, Tag, Typography } from 'antd';
-import { type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
+import { DownloadOutlined, FileTextOutlined, GlobalOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Col, Descriptions, Flex, Result, Row, Space, Steps, Typography } from 'antd';
+import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import type { FieldError } from '../../shared/errors';
 import { amountInChineseCapitals, formatYuan } from '../../shared/money';
@@ -17,7 +17,9 @@ import {
 } from '../api/attachments';
 import { ApiError } from '../api/client';
 import { contractPdfUrl, fetchContract } from '../api/contracts';
-import { formatDate } from '../components/format';
+import { AcceptAndSubmit, useAcceptance } from '../components/accept-and-submit';
+import { DraftPdfCard, useDraftPdf } from '../components/draft-pdf';
+import { formatDate, monospace } from '../components/format';
 import {
   ItemSelectionTable,
   isOrder,
@@ -31,17 +33,9 @@ import { LoadError } from '../components/load-error';
 import { PageHeader } from '../components/page-header';
 import { ContractStatusTag } from '../components/status-tag';
 import { useErrorText } from '../components/use-error-text';
+import { useIdempotencyKey } from '../components/use-idempotency-key';
 import { useLoad } from '../components/use-load';
 import { type Translate, useT } from '../i18n';
-
-const monospace = { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace' };
-
-/** crypto.randomUUID needs a secure context; a console served over plain HTTP on a LAN has none. */
-function newIdempotencyKey(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 /** Orders in the order they were paid, filings by number: how the attachment reads best. */
 function selectionBody(kind: AttachmentKind, selection: Selection): AttachmentSelection {
@@ -102,79 +96,18 @@ function KindChooser({ onChoose }: { onChoose: (kind: AttachmentKind) => void })
 /** The server's draft for this selection, in the page. */
 function DraftPreview({ frameworkId, body }: { frameworkId: string; body: AttachmentSelection }) {
   const t = useT();
-  const errorText = useErrorText();
-  const [url, setUrl] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [generation, setGeneration] = useState(0);
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: generation is the retry trigger.
-  useEffect(() => {
-    const controller = new AbortController();
-    let objectUrl: string | null = null;
-    setUrl(null);
-    setError(null);
-    previewAttachment(frameworkId, body, controller.signal).then(
-      (blob) => {
-        if (controller.signal.aborted) return;
-        objectUrl = URL.createObjectURL(blob.type === 'application/pdf' ? blob : new Blob([blob], { type: 'application/pdf' }));
-        setUrl(objectUrl);
-      },
-      (err: unknown) => {
-        if (!controller.signal.aborted) setError(err);
-      },
-    );
-    return () => {
-      controller.abort();
-      if (objectUrl) URL.revokeObjectURL(objectUrl);
-    };
-  }, [frameworkId, body, generation]);
-
+  const draft = useDraftPdf((signal) => previewAttachment(frameworkId, body, signal), [frameworkId, body]);
   return (
-    <Card
+    <DraftPdfCard
+      draft={draft}
       type="inner"
-      title={
-        <Space>
-          <FilePdfOutlined />
-          {t('attachment.preview.title')}
-          <Tag color="orange" data-testid="draft-label">
-            {t('apply.preview.draft')}
-          </Tag>
-        </Space>
-      }
-      extra={
-        url && (
-          <Space>
-            <Typography.Link href={url} target="_blank" rel="noopener">
-              <ExportOutlined /> {t('apply.preview.open')}
-            </Typography.Link>
-            <Typography.Link href={url} download={t('attachment.preview.fileName')}>
-              <DownloadOutlined /> {t('apply.preview.download')}
-            </Typography.Link>
-          </Space>
-        )
-      }
-    >
-      <Alert type="info" showIcon title={t('attachment.preview.draftHint')} style={{ marginBottom: 16 }} />
-      {error ? (
-        <Result
-          status="error"
-          title={t('apply.preview.failed')}
-          subTitle={errorText(error)}
-          extra={<Button onClick={() => setGeneration((g) => g + 1)}>{t('common.retry')}</Button>}
-        />
-      ) : url ? (
-        <iframe
-          src={url}
-          title={t('attachment.preview.title')}
-          data-testid="preview-frame"
-          style={{ width: '100%', height: '64vh', minHeight: 480, border: '1px solid #e8e8e8', borderRadius: 4, background: '#525659' }}
-        />
-      ) : (
-        <Flex align="center" justify="center" style={{ height: 480, background: '#fafafa', borderRadius: 4 }} data-testid="preview-loading">
-          <Spin size="large" description={t('apply.preview.loading')} />
-        </Flex>
-      )}
-    </Card>
+      title={t('attachment.preview.title')}
+      hint={t('attachment.preview.draftHint')}
+      fileName={t('attachment.preview.fileName')}
+      frameTitle={t('attachment.preview.title')}
+      height="64vh"
+      minHeight={480}
+    />
   );
 }
 
@@ -191,27 +124,23 @@ type ConfirmProps = {
 function ConfirmStep({ framework, kind, selection, onBack, onGenerated, onItemsRefused }: ConfirmProps) {
   const t = useT();
   const errorText = useErrorText();
-  const [isAccepted, setIsAccepted] = useState(false);
-  const [showAcceptError, setShowAcceptError] = useState(false);
+  const acceptance = useAcceptance();
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  // One key per wizard run and selection: a double click or a retry after a lost answer gets
-  // the attachment made the first time; another selection is another request with another key.
-  const idempotency = useRef<{ key: string; body: string } | null>(null);
+  const idempotencyKey = useIdempotencyKey();
   const body = useMemo(() => selectionBody(kind, selection), [kind, selection]);
   const totalFen = selectionTotalFen(selection);
 
   const submit = async () => {
-    if (!isAccepted) {
-      setShowAcceptError(true);
+    if (!acceptance.isAccepted) {
+      acceptance.remind();
       return;
     }
-    const bodyText = JSON.stringify(body);
-    if (idempotency.current?.body !== bodyText) idempotency.current = { key: newIdempotencyKey(), body: bodyText };
+    const key = idempotencyKey(body);
     setSubmitting(true);
     setError(null);
     try {
-      const { contract } = await createAttachment(framework.id, body, idempotency.current.key);
+      const { contract } = await createAttachment(framework.id, body, key);
       onGenerated(contract);
     } catch (err) {
       setSubmitting(false);
@@ -219,7 +148,7 @@ function ConfirmStep({ framework, kind, selection, onBack, onGenerated, onItemsR
         onItemsRefused(err);
         return;
       }
-      if (err instanceof ApiError && err.code === 'acceptance_required') setShowAcceptError(true);
+      if (err instanceof ApiError && err.code === 'acceptance_required') acceptance.remind();
       setError(err);
     }
   };
@@ -300,31 +229,14 @@ function ConfirmStep({ framework, kind, selection, onBack, onGenerated, onItemsR
         <DraftPreview frameworkId={framework.id} body={body} />
       </div>
       <Alert type="warning" showIcon title={t('attachment.confirm.notice')} style={{ marginBottom: 16 }} />
-      <div style={{ marginBottom: 16 }}>
-        <Checkbox
-          checked={isAccepted}
-          onChange={(e) => {
-            setIsAccepted(e.target.checked);
-            setShowAcceptError(false);
-          }}
-          data-testid="accept-terms"
-        >
-          {t('attachment.confirm.accept')}
-        </Checkbox>
-        {showAcceptError && (
-          <Typography.Text type="danger" style={{ display: 'block', marginTop: 4 }} data-testid="accept-required">
-            {t('attachment.confirm.acceptRequired')}
-          </Typography.Text>
-        )}
-      </div>
-      <Space>
-        <Button onClick={onBack} disabled={submitting}>
-          {t('apply.prev')}
-        </Button>
-        <Button type="primary" onClick={submit} loading={submitting} data-testid="apply-submit">
-          {t('apply.confirm.submit')}
-        </Button>
-      </Space>
+      <AcceptAndSubmit
+        acceptance={acceptance}
+        acceptLabel={t('attachment.confirm.accept')}
+        acceptRequiredLabel={t('attachment.confirm.acceptRequired')}
+        isSubmitting={submitting}
+        onBack={onBack}
+        onSubmit={submit}
+      />
     </Card>
   );
 }

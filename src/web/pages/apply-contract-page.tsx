@@ -1,6 +1,6 @@
-import { DownloadOutlined, ExportOutlined, FilePdfOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Checkbox, Descriptions, Flex, Form, Radio, Result, Space, Spin, Steps, Tag, Typography } from 'antd';
-import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { DownloadOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Descriptions, Flex, Form, Radio, Result, Space, Steps, Typography } from 'antd';
+import { type ReactNode, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import type { Contract } from '../../shared/schemas/contract';
 import type { PartyA } from '../../shared/schemas/party-a';
@@ -8,22 +8,18 @@ import { ApiError } from '../api/client';
 import { applyFramework, contractPdfUrl, type FrameworkTerms, fetchContracts, previewFramework } from '../api/contracts';
 import { fetchPartyA } from '../api/party-a';
 import { useMe } from '../api/session';
+import { AcceptAndSubmit, useAcceptance } from '../components/accept-and-submit';
+import { DraftPdfCard, useDraftPdf } from '../components/draft-pdf';
 import { formatDate } from '../components/format';
 import { LoadError } from '../components/load-error';
 import { PageHeader } from '../components/page-header';
 import { PartyAContactForm, PartyAIdentityCard } from '../components/party-a-form';
 import { ContractStatusTag } from '../components/status-tag';
 import { useErrorText } from '../components/use-error-text';
+import { useIdempotencyKey } from '../components/use-idempotency-key';
 import { useLoad } from '../components/use-load';
 import { VerificationGate } from '../components/verification-gate';
 import { useT } from '../i18n';
-
-/** crypto.randomUUID needs a secure context; a console served over plain HTTP on a LAN has none. */
-function newIdempotencyKey(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 const defaultTerms: FrameworkTerms = { copies: 2, termYears: 1 };
 
@@ -75,87 +71,27 @@ function TermsStep({ terms, onBack, onNext }: { terms: FrameworkTerms; onBack: (
   );
 }
 
-/** The server's draft in the page; the object URL lives as long as this draft is shown. */
+/** The server's draft for these terms, in the page. */
 function PreviewStep({ terms, onBack, onNext }: { terms: FrameworkTerms; onBack: () => void; onNext: () => void }) {
   const t = useT();
-  const errorText = useErrorText();
-  const [url, setUrl] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [generation, setGeneration] = useState(0);
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: generation is the retry trigger.
-  useEffect(() => {
-    const controller = new AbortController();
-    let objectUrl: string | null = null;
-    setUrl(null);
-    setError(null);
-    previewFramework(terms, controller.signal).then(
-      (blob) => {
-        if (controller.signal.aborted) return;
-        objectUrl = URL.createObjectURL(blob.type === 'application/pdf' ? blob : new Blob([blob], { type: 'application/pdf' }));
-        setUrl(objectUrl);
-      },
-      (err: unknown) => {
-        if (!controller.signal.aborted) setError(err);
-      },
-    );
-    return () => {
-      controller.abort();
-      if (objectUrl) URL.revokeObjectURL(objectUrl);
-    };
-  }, [terms, generation]);
-
+  const draft = useDraftPdf((signal) => previewFramework(terms, signal), [terms]);
   return (
-    <Card
-      title={
-        <Space>
-          <FilePdfOutlined />
-          {t('apply.step.preview')}
-          <Tag color="orange" data-testid="draft-label">
-            {t('apply.preview.draft')}
-          </Tag>
-        </Space>
-      }
-      extra={
-        url && (
-          <Space>
-            <Typography.Link href={url} target="_blank" rel="noopener">
-              <ExportOutlined /> {t('apply.preview.open')}
-            </Typography.Link>
-            <Typography.Link href={url} download={t('apply.preview.fileName')}>
-              <DownloadOutlined /> {t('apply.preview.download')}
-            </Typography.Link>
-          </Space>
-        )
-      }
+    <DraftPdfCard
+      draft={draft}
+      title={t('apply.step.preview')}
+      hint={t('apply.preview.draftHint')}
+      fileName={t('apply.preview.fileName')}
+      frameTitle={t('apply.preview.frameTitle')}
+      height="72vh"
+      minHeight={520}
     >
-      <Alert type="info" showIcon title={t('apply.preview.draftHint')} style={{ marginBottom: 16 }} />
-      {error ? (
-        <Result
-          status="error"
-          title={t('apply.preview.failed')}
-          subTitle={errorText(error)}
-          extra={<Button onClick={() => setGeneration((g) => g + 1)}>{t('common.retry')}</Button>}
-        />
-      ) : url ? (
-        <iframe
-          src={url}
-          title={t('apply.preview.frameTitle')}
-          data-testid="preview-frame"
-          style={{ width: '100%', height: '72vh', minHeight: 520, border: '1px solid #e8e8e8', borderRadius: 4, background: '#525659' }}
-        />
-      ) : (
-        <Flex align="center" justify="center" style={{ height: 520, background: '#fafafa', borderRadius: 4 }} data-testid="preview-loading">
-          <Spin size="large" description={t('apply.preview.loading')} />
-        </Flex>
-      )}
       <Space style={{ marginTop: 16 }}>
         <Button onClick={onBack}>{t('apply.prev')}</Button>
-        <Button type="primary" onClick={onNext} disabled={!url} data-testid="wizard-next">
+        <Button type="primary" onClick={onNext} disabled={!draft.url} data-testid="wizard-next">
           {t('apply.next')}
         </Button>
       </Space>
-    </Card>
+    </DraftPdfCard>
   );
 }
 
@@ -170,25 +106,21 @@ type ConfirmProps = {
 function ConfirmStep({ partyA, terms, onBack, onGenerated, onPartyAIncomplete }: ConfirmProps) {
   const t = useT();
   const errorText = useErrorText();
-  const [isAccepted, setIsAccepted] = useState(false);
-  const [showAcceptError, setShowAcceptError] = useState(false);
+  const acceptance = useAcceptance();
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  // One key per wizard run and body: a double click or a retry after a lost answer gets the
-  // contract made the first time. Other terms are another request, so they get another key.
-  const idempotency = useRef<{ key: string; body: string } | null>(null);
+  const idempotencyKey = useIdempotencyKey();
 
   const submit = async () => {
-    if (!isAccepted) {
-      setShowAcceptError(true);
+    if (!acceptance.isAccepted) {
+      acceptance.remind();
       return;
     }
-    const body = JSON.stringify(terms);
-    if (idempotency.current?.body !== body) idempotency.current = { key: newIdempotencyKey(), body };
+    const key = idempotencyKey(terms);
     setSubmitting(true);
     setError(null);
     try {
-      const { contract } = await applyFramework(terms, idempotency.current.key);
+      const { contract } = await applyFramework(terms, key);
       onGenerated(contract);
     } catch (err) {
       setError(err);
@@ -242,31 +174,14 @@ function ConfirmStep({ partyA, terms, onBack, onGenerated, onPartyAIncomplete }:
         ]}
       />
       <Alert type="warning" showIcon title={t('apply.confirm.notice')} style={{ margin: '16px 0' }} />
-      <div style={{ marginBottom: 16 }}>
-        <Checkbox
-          checked={isAccepted}
-          onChange={(e) => {
-            setIsAccepted(e.target.checked);
-            setShowAcceptError(false);
-          }}
-          data-testid="accept-terms"
-        >
-          {t('apply.confirm.accept')}
-        </Checkbox>
-        {showAcceptError && (
-          <Typography.Text type="danger" style={{ display: 'block', marginTop: 4 }} data-testid="accept-required">
-            {t('apply.confirm.acceptRequired')}
-          </Typography.Text>
-        )}
-      </div>
-      <Space>
-        <Button onClick={onBack} disabled={submitting}>
-          {t('apply.prev')}
-        </Button>
-        <Button type="primary" onClick={submit} loading={submitting} data-testid="apply-submit">
-          {t('apply.confirm.submit')}
-        </Button>
-      </Space>
+      <AcceptAndSubmit
+        acceptance={acceptance}
+        acceptLabel={t('apply.confirm.accept')}
+        acceptRequiredLabel={t('apply.confirm.acceptRequired')}
+        isSubmitting={submitting}
+        onBack={onBack}
+        onSubmit={submit}
+      />
     </Card>
   );
 }

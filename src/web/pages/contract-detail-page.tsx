@@ -1,5 +1,5 @@
 import { CheckCircleFilled, CloseCircleFilled, DownloadOutlined, PrinterOutlined, SafetyCertificateOutlined, StopOutlined } from '@ant-design/icons';
-import { App, Button, Card, Col, Descriptions, type DescriptionsProps, Empty, Flex, Row, Space, Table, type TableColumnsType, Tag, Timeline, Tooltip, Typography } from 'antd';
+import { Button, Card, Col, Descriptions, type DescriptionsProps, Empty, Flex, Row, Space, Table, type TableColumnsType, Tag, Timeline, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router-dom';
 import type { Contract } from '../../shared/schemas/contract';
@@ -8,20 +8,19 @@ import { type AuditEvent, contractPdfUrl, fetchContract, fetchContractAudit, ter
 import { useMe } from '../api/session';
 import { ApplyAttachmentButton } from '../components/apply-attachment-button';
 import { AttachmentItemsCard, FrameworkAttachmentsCard } from '../components/attachment-items';
-import { formatDate, formatDateTime } from '../components/format';
+import { DetailPlaceholder, NumberTitle } from '../components/detail-page-parts';
+import { formatDate, formatDateTime, monospace } from '../components/format';
 import { LoadError } from '../components/load-error';
 import { PageHeader } from '../components/page-header';
 import { ReasonModal } from '../components/reason-modal';
 import { isOpenStampingStatus, isStampingStatus, StampingStatusTag } from '../components/stamping-status-tag';
 import { ContractStatusTag } from '../components/status-tag';
-import { useErrorText } from '../components/use-error-text';
 import { useLoad } from '../components/use-load';
+import { useRecordSteps } from '../components/use-record-steps';
 import { type MessageKey, type Translate, useT } from '../i18n';
 
 type Party = Contract['partyA'];
 type Signature = Contract['signatures'][number];
-
-const monospace = { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace' };
 
 const knownActions = ['contract.generated', 'contract.voided', 'contract.terminated', 'contract.expired'] as const;
 const knownActors = ['customer', 'operator', 'system', 'integration'] as const;
@@ -160,14 +159,13 @@ function SignatureTable({ signatures }: { signatures: Signature[] }) {
 export function ContractDetailPage() {
   const t = useT();
   const me = useMe();
-  const errorText = useErrorText();
-  const { message } = App.useApp();
   const { id = '' } = useParams();
   // Operators reach the detail from the 运营 list, customers from 合同管理: breadcrumbs follow.
   const isOperator = useLocation().pathname.startsWith('/admin/');
   const { data, error, reload, setData } = useLoad((signal) => fetchContract(id, signal), [id]);
   const [auditVersion, setAuditVersion] = useState(0);
   const [modal, setModal] = useState<'void' | 'terminate' | null>(null);
+  const steps = useRecordSteps(setData, reload);
   const contract = data?.contract;
 
   const breadcrumb = isOperator
@@ -175,40 +173,22 @@ export function ContractDetailPage() {
     : [t('nav.billing'), t('nav.contractManagement'), contract?.number ?? t('contract.detail')];
   const listPath = isOperator ? '/admin/contracts' : '/contracts';
 
-  if (error) {
-    return (
-      <>
-        <PageHeader breadcrumb={breadcrumb} title={t('contract.detail')} />
-        <LoadError error={error} onRetry={reload} />
-      </>
-    );
-  }
-  if (!contract) {
-    return (
-      <>
-        <PageHeader breadcrumb={breadcrumb} title={t('contract.detail')} />
-        <Card loading />
-      </>
-    );
-  }
+  if (error || !contract) return <DetailPlaceholder breadcrumb={breadcrumb} title={t('contract.detail')} error={error} onRetry={reload} />;
 
   const isEffective = contract.status === 'effective';
   const isFramework = contract.kind === 'framework';
   const canVoid = me.user.role === 'customer' && isEffective;
   const canTerminate = me.user.role === 'operator' && isEffective;
 
-  const end = async (reason: string) => {
-    try {
-      const answer = modal === 'terminate' ? await terminateContract(contract.id, reason) : await voidContract(contract.id, reason);
-      message.success(t(modal === 'terminate' ? 'contract.terminated' : 'contract.voided', { number: contract.number }));
-      setData(answer);
-      setModal(null);
-      setAuditVersion((v) => v + 1);
-    } catch (err) {
-      message.error(errorText(err));
-      throw err;
-    }
-  };
+  const end = (reason: string) =>
+    steps.submit(
+      () => (modal === 'terminate' ? terminateContract(contract.id, reason) : voidContract(contract.id, reason)),
+      t(modal === 'terminate' ? 'contract.terminated' : 'contract.voided', { number: contract.number }),
+      () => {
+        setModal(null);
+        setAuditVersion((v) => v + 1);
+      },
+    );
 
   const statusChildren = (
     <Space vertical size={2}>
@@ -306,14 +286,7 @@ export function ContractDetailPage() {
     <>
       <PageHeader
         breadcrumb={breadcrumb}
-        title={
-          <Flex align="center" gap={12}>
-            <span style={monospace} data-testid="contract-number">
-              {contract.number}
-            </span>
-            <ContractStatusTag status={contract.status} reason={contract.statusReason} />
-          </Flex>
-        }
+        title={<NumberTitle number={contract.number} testId="contract-number" status={<ContractStatusTag status={contract.status} reason={contract.statusReason} />} />}
         subtitle={t(`contract.kind.${contract.kind}`)}
         extra={actions}
       />

@@ -1,5 +1,5 @@
 import { CheckOutlined, DownloadOutlined, EditOutlined, StopOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Flex, Popconfirm, Space } from 'antd';
+import { Alert, Button, Flex, Popconfirm, Space } from 'antd';
 import { useState } from 'react';
 import { useParams } from 'react-router-dom';
 import {
@@ -13,71 +13,30 @@ import {
   stampingPrintUrl,
 } from '../api/stamping';
 import { CourierModal } from '../components/courier-fields';
-import { LoadError } from '../components/load-error';
+import { DetailPlaceholder, NumberTitle } from '../components/detail-page-parts';
 import { PageHeader } from '../components/page-header';
 import { DestinationCard, StampingRequestCards } from '../components/stamping-request-cards';
 import { StampingStatusTag } from '../components/stamping-status-tag';
-import { useErrorText } from '../components/use-error-text';
 import { useLoad } from '../components/use-load';
+import { useRecordSteps } from '../components/use-record-steps';
 import { useT } from '../i18n';
-
-const monospace = { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace' };
 
 /** A customer's stamping request: where it stands and the steps still open to the customer. */
 export function StampingDetailPage() {
   const t = useT();
-  const errorText = useErrorText();
-  const { message } = App.useApp();
   const { id = '' } = useParams();
   const { data, error, reload, setData } = useLoad((signal) => fetchStampingRequest(id, signal), [id]);
   const isSubmitted = data?.request.status === 'submitted';
   const destination = useLoad((signal) => (isSubmitted ? fetchStampingDestination(signal) : Promise.resolve(null)), [isSubmitted]);
   const [isEditingCourier, setIsEditingCourier] = useState(false);
-  const [busy, setBusy] = useState<'cancel' | 'confirm' | null>(null);
+  const steps = useRecordSteps<{ request: StampingRequest }, 'cancel' | 'confirm'>(setData, reload);
   const request = data?.request;
   const breadcrumb = [t('nav.billing'), t('nav.contractManagement'), t('nav.stamping'), request?.number ?? t('stamping.detail')];
 
-  if (error) {
-    return (
-      <>
-        <PageHeader breadcrumb={breadcrumb} title={t('stamping.detail')} />
-        <LoadError error={error} onRetry={reload} />
-      </>
-    );
-  }
-  if (!request) {
-    return (
-      <>
-        <PageHeader breadcrumb={breadcrumb} title={t('stamping.detail')} />
-        <Card loading />
-      </>
-    );
-  }
+  if (error || !request) return <DetailPlaceholder breadcrumb={breadcrumb} title={t('stamping.detail')} error={error} onRetry={reload} />;
 
-  // A refused step usually means the desk moved the request meanwhile: show what it is now.
-  const act = async (kind: 'cancel' | 'confirm', call: () => Promise<{ request: StampingRequest }>, done: string) => {
-    setBusy(kind);
-    try {
-      setData(await call());
-      message.success(done);
-    } catch (err) {
-      message.error(errorText(err));
-      reload();
-    } finally {
-      setBusy(null);
-    }
-  };
-
-  const changeCourier = async (courier: Courier) => {
-    try {
-      setData(await changeStampingCourier(request.id, courier));
-      message.success(t('stamping.courierChanged'));
-      setIsEditingCourier(false);
-    } catch (err) {
-      message.error(errorText(err));
-      throw err;
-    }
-  };
+  const changeCourier = (courier: Courier) =>
+    steps.submit(() => changeStampingCourier(request.id, courier), t('stamping.courierChanged'), () => setIsEditingCourier(false));
 
   const actions = (
     <Space wrap>
@@ -95,9 +54,9 @@ export function StampingDetailPage() {
             okText={t('stamping.cancel')}
             okButtonProps={{ danger: true }}
             cancelText={t('stamping.keep')}
-            onConfirm={() => act('cancel', () => cancelStampingRequest(request.id), t('stamping.cancelled', { number: request.number }))}
+            onConfirm={() => steps.run('cancel', () => cancelStampingRequest(request.id), t('stamping.cancelled', { number: request.number }))}
           >
-            <Button danger icon={<StopOutlined />} loading={busy === 'cancel'} data-testid="cancel-request">
+            <Button danger icon={<StopOutlined />} loading={steps.busy === 'cancel'} data-testid="cancel-request">
               {t('stamping.cancel')}
             </Button>
           </Popconfirm>
@@ -109,9 +68,9 @@ export function StampingDetailPage() {
           description={t('stamping.confirmReceiptDescription')}
           okText={t('stamping.confirmReceipt')}
           cancelText={t('common.cancel')}
-          onConfirm={() => act('confirm', () => confirmStampingReceipt(request.id), t('stamping.receiptConfirmed'))}
+          onConfirm={() => steps.run('confirm', () => confirmStampingReceipt(request.id), t('stamping.receiptConfirmed'))}
         >
-          <Button type="primary" icon={<CheckOutlined />} loading={busy === 'confirm'} data-testid="confirm-receipt">
+          <Button type="primary" icon={<CheckOutlined />} loading={steps.busy === 'confirm'} data-testid="confirm-receipt">
             {t('stamping.confirmReceipt')}
           </Button>
         </Popconfirm>
@@ -123,14 +82,7 @@ export function StampingDetailPage() {
     <>
       <PageHeader
         breadcrumb={breadcrumb}
-        title={
-          <Flex align="center" gap={12}>
-            <span style={monospace} data-testid="request-number">
-              {request.number}
-            </span>
-            <StampingStatusTag status={request.status} />
-          </Flex>
-        }
+        title={<NumberTitle number={request.number} testId="request-number" status={<StampingStatusTag status={request.status} />} />}
         subtitle={t(`stamping.hint.${request.status}`)}
         extra={actions}
       />

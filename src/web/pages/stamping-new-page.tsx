@@ -1,6 +1,6 @@
 import { DownloadOutlined, ExclamationCircleFilled, LockOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Col, Descriptions, Empty, Flex, Form, Input, Modal, Row, Space, Steps, Table, type TableColumnsType, Tooltip, Typography } from 'antd';
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { mobilePhonePattern } from '../../shared/ids';
 import type { Contract } from '../../shared/schemas/contract';
@@ -14,24 +14,23 @@ import {
   fetchPrintPackageBeforeSubmission,
   fetchStampingDestination,
   fetchStampingRequests,
-  newIdempotencyKey,
   type ReturnAddress,
   submitStampingRequest,
 } from '../api/stamping';
 import { CourierFields, type CourierValues, recheckWhenFlagged, toCourier } from '../components/courier-fields';
-import { formatDate } from '../components/format';
+import { formatDate, monospace } from '../components/format';
 import { requiredRule, zodRule } from '../components/form-rules';
 import { LoadError } from '../components/load-error';
 import { PageHeader } from '../components/page-header';
 import { DestinationCard } from '../components/stamping-request-cards';
 import { StampingStatusTag, carrierName, copiesText, isOpenStampingStatus, isStampingStatus } from '../components/stamping-status-tag';
 import { useErrorText } from '../components/use-error-text';
+import { useIdempotencyKey } from '../components/use-idempotency-key';
 import { useLoad } from '../components/use-load';
 import { VerificationGate } from '../components/verification-gate';
 import { useT } from '../i18n';
 
 const maxContracts = 20;
-const monospace = { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace' };
 const addressFields = ['recipient', 'phone', 'province', 'city', 'district', 'street', 'postalCode'] as const;
 
 /** Every contract in force, page after page (the API gives at most 100 at a time). */
@@ -397,8 +396,7 @@ export function StampingNewPage() {
   const [submitting, setSubmitting] = useState(false);
   const [submitError, setSubmitError] = useState<unknown>(null);
   const [chooseError, setChooseError] = useState<unknown>(null);
-  // One key per body: a double click or a retry after a lost answer gets the first request.
-  const idempotency = useRef<{ key: string; body: string } | null>(null);
+  const idempotencyKey = useIdempotencyKey();
 
   const requested = useMemo(() => (params.get('contracts') ?? '').split(',').map((s) => s.trim()).filter(Boolean), [params]);
   const [selected, setSelected] = useState<string[] | null>(null);
@@ -455,12 +453,11 @@ export function StampingNewPage() {
   const submit = async () => {
     if (!confirming) return;
     const body: SubmitStampingBody = { contractIds: chosenIds, courier: confirming.courier, returnAddress: confirming.address };
-    const bodyText = JSON.stringify(body);
-    if (idempotency.current?.body !== bodyText) idempotency.current = { key: newIdempotencyKey(), body: bodyText };
+    const key = idempotencyKey(body);
     setSubmitting(true);
     setSubmitError(null);
     try {
-      const { request } = await submitStampingRequest(body, idempotency.current.key);
+      const { request } = await submitStampingRequest(body, key);
       message.success(t('stamping.submitted', { number: request.number }));
       navigate(`/stamping/${request.id}`, { replace: true });
     } catch (err) {
