@@ -72,6 +72,9 @@ export function maskName(name: string): string {
 const forbiddenTextChars = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/u;
 const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/** A NUL byte or an unpaired surrogate: no field of any kind may store one. */
+export const hasUnstorableChars = (text: string) => text.includes('\u0000') || loneSurrogate.test(text);
+
 export function hasForbiddenChars(text: string, options: { allowNewlines?: boolean } = {}): boolean {
   const t = options.allowNewlines ? text.replace(/\r?\n/g, '') : text;
   return forbiddenTextChars.test(t) || loneSurrogate.test(t);

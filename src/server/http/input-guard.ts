@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../shared/errors.js';
+import { hasUnstorableChars } from '../../shared/ids.js';
 
-const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** The first path in a parsed body whose string holds a NUL byte or a lone surrogate. */
 function findBadString(value: unknown, path: string, depth = 0): string | null {
   if (depth > 20) return path;
-  if (typeof value === 'string') return value.includes('\u0000') || loneSurrogate.test(value) ? path || '(body)' : null;
+  if (typeof value === 'string') return hasUnstorableChars(value) ? path || '(body)' : null;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const bad = findBadString(value[i], path ? `${path}.${i}` : String(i), depth + 1);

@@ -3,14 +3,14 @@ import { AppError } from '../../shared/errors.js';
 import type { AppContext } from '../context.js';
 import { contracts, stampingRequestContracts } from '../db/schema/index.js';
 import { currentStatus } from '../contracts/present-contract.js';
+import { attachmentTitles } from '../contracts/templates/attachment-v1.js';
+import { frameworkTitle } from '../contracts/templates/framework-agreement-v1.js';
+import type { ContractKind } from '../contracts/types.js';
 import { readDocument } from '../contracts/contract-document.js';
 import type { presentRequest } from './present-request.js';
 
-const titles: Record<string, string> = {
-  framework: '云服务框架协议',
-  icp_attachment: '附件（备案信息）',
-  order_attachment: '附件（订单信息）',
-};
+// Each contract is listed under the title its own template prints.
+const titles: Record<ContractKind, string> = { framework: frameworkTitle, ...attachmentTitles };
 
 /** The print package of a submitted request: its number on the cover, its contracts' copies. */
 export async function printPackage(ctx: AppContext, request: Awaited<ReturnType<typeof presentRequest>>) {
@@ -18,7 +18,7 @@ export async function printPackage(ctx: AppContext, request: Awaited<ReturnType<
   const printed = await Promise.all(
     request.contracts.map(async (c) => ({
       number: c.number,
-      title: titles[c.kind] ?? c.kind,
+      title: titles[c.kind as ContractKind],
       copies: links.find((l) => l.contractId === c.id)?.copies ?? c.copies,
       pdf: await readDocument(ctx.db, c.id),
     })),
@@ -52,7 +52,7 @@ export async function printPackageBeforeSubmission(ctx: AppContext, options: { a
     partyAName: ordered[0]!.partyA.name,
     destination: ctx.config.stampingDestination,
     contracts: await Promise.all(
-      ordered.map(async (c) => ({ number: c.number, title: titles[c.kind] ?? c.kind, copies: c.copies, pdf: await readDocument(ctx.db, c.id) })),
+      ordered.map(async (c) => ({ number: c.number, title: titles[c.kind], copies: c.copies, pdf: await readDocument(ctx.db, c.id) })),
     ),
   });
 }

@@ -2,6 +2,7 @@ import { Card, Flex, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useT } from '../i18n';
 import { LanguageSwitch } from './language-switch';
+import { ProductMark } from './product-mark';
 
 /** The centred card of the login and registration pages. */
 export function AuthCard({ title, children, footer }: { title: string; children: ReactNode; footer: ReactNode }) {
@@ -10,11 +11,7 @@ export function AuthCard({ title, children, footer }: { title: string; children:
     <Flex vertical style={{ minHeight: '100vh', background: 'linear-gradient(180deg, #eef3fb 0%, #f5f6f7 60%)' }}>
       <Flex justify="space-between" align="center" style={{ padding: '12px 24px' }}>
         <Flex align="center" gap={10}>
-          <svg width="28" height="28" viewBox="0 0 24 24" aria-hidden="true">
-            <rect width="24" height="24" rx="5" fill="#1668dc" />
-            <path d="M7 6h10v2H7zM7 10h10v2H7zM7 14h6v2H7z" fill="#fff" />
-            <circle cx="17" cy="17" r="3" fill="none" stroke="#fff" strokeWidth="1.6" />
-          </svg>
+          <ProductMark />
           <Typography.Text strong style={{ fontSize: 18 }}>
             {t('app.name')}
           </Typography.Text>

@@ -14,6 +14,7 @@ import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useMe, useSession } from '../api/session';
 import { useT } from '../i18n';
 import { LanguageSwitch } from './language-switch';
+import { ProductMark } from './product-mark';
 import { VerificationStatusTag } from './status-tag';
 import { useErrorText } from './use-error-text';
 
@@ -23,11 +24,7 @@ function Logo() {
   const t = useT();
   return (
     <Flex align="center" gap={10}>
-      <svg width="24" height="24" viewBox="0 0 24 24" aria-hidden="true">
-        <rect width="24" height="24" rx="5" fill="#1668dc" />
-        <path d="M7 6h10v2H7zM7 10h10v2H7zM7 14h6v2H7z" fill="#fff" />
-        <circle cx="17" cy="17" r="3" fill="none" stroke="#fff" strokeWidth="1.6" />
-      </svg>
+      <ProductMark size={24} />
       <span style={{ color: '#fff', fontSize: 16, fontWeight: 600, letterSpacing: 0.5 }}>{t('app.name')}</span>
       <span style={{ color: 'rgba(255,255,255,0.35)' }}>|</span>
       <span style={{ color: 'rgba(255,255,255,0.85)', fontSize: 14 }}>{t('nav.billing')}</span>

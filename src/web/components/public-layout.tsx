@@ -2,6 +2,7 @@ import { Button, Flex, Layout, Typography } from 'antd';
 import { Link, Outlet, useLocation } from 'react-router-dom';
 import { useT } from '../i18n';
 import { LanguageSwitch } from './language-switch';
+import { ProductMark } from './product-mark';
 
 /** The frame of the pages anyone may open without signing in (验真, 合同常见问题). */
 export function PublicLayout() {
@@ -12,11 +13,7 @@ export function PublicLayout() {
       <Flex justify="space-between" align="center" style={{ padding: '12px 24px', borderBottom: '1px solid #e8e8e8', background: '#fff' }}>
         <Link to={isFaq ? '/faq' : '/verify'} style={{ color: 'inherit' }}>
           <Flex align="center" gap={10}>
-            <svg width="28" height="28" viewBox="0 0 24 24" aria-hidden="true">
-              <rect width="24" height="24" rx="5" fill="#1668dc" />
-              <path d="M7 6h10v2H7zM7 10h10v2H7zM7 14h6v2H7z" fill="#fff" />
-              <circle cx="17" cy="17" r="3" fill="none" stroke="#fff" strokeWidth="1.6" />
-            </svg>
+            <ProductMark />
             <Typography.Text strong style={{ fontSize: 18 }}>
               {t('app.name')}
             </Typography.Text>
