@@ -44,8 +44,14 @@ const layoutCaches = new WeakMap<object, { runs: Record<string, unknown>; docume
 
 function shareLayoutCache(doc: PDFKit.PDFDocument, family: string, font: object): void {
   doc.font(family);
-  const embedded = (doc as unknown as { _fontFamilies?: Record<string, { layoutCache?: Record<string, unknown> }> })._fontFamilies?.[family];
-  if (!embedded?.layoutCache) return;
+  type Embedded = { layoutCache?: Record<string, unknown> };
+  const internals = doc as unknown as { _font?: Embedded; _fontFamilies?: Record<string, Embedded> };
+  const embedded = internals._font;
+  if (!embedded?.layoutCache || !internals._fontFamilies) return;
+  // When the font was already open under its PostScript name (the document's default font),
+  // pdfkit reuses that object without remembering the family name, and would open the font
+  // again on every later doc.font(family).
+  internals._fontFamilies[family] = embedded;
   let shared = layoutCaches.get(font);
   if (!shared || shared.documents >= 500) {
     shared = { runs: Object.create(null), documents: 0 };
