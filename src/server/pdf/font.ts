@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import * as fontkit from 'fontkit';
+import { cacheGlyphSubsetting } from './font-subset-cache.js';
 
 /**
  * Noto Serif SC from @fontsource, converted from WOFF 1.0 to plain TrueType once.
@@ -126,6 +127,7 @@ export function loadContractFonts(cacheDir: string = defaultFontCacheDir): Contr
     cjk: { regular: fontkit.create(ttf.cjk.regular), bold: fontkit.create(ttf.cjk.bold) },
     ttf,
   };
+  cacheGlyphSubsetting(fonts.cjk.regular);
   loaded.set(cacheDir, fonts);
   return fonts;
 }
