@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
 import { type ContractFonts, loadContractFonts } from './font.js';
-import { drawQrCode } from './qr.js';
+import { drawQrCode, type QrRuns, qrRuns } from './qr.js';
 import { drawSeal } from './seal.js';
 
 /** A4 in points, and the frame every contract page shares. */
@@ -98,9 +98,10 @@ export function createContractDocument(o: ContractDocumentOptions): ContractDocu
 
   const finish = async () => {
     const range = doc.bufferedPageRange();
+    const qr = qrRuns(o.verifyUrl);
     for (let i = range.start; i < range.start + range.count; i++) {
       doc.switchToPage(i);
-      drawPageFrame(doc, o, i - range.start + 1, range.count);
+      drawPageFrame(doc, o, qr, i - range.start + 1, range.count);
     }
     doc.end();
     return ended;
@@ -111,6 +112,7 @@ export function createContractDocument(o: ContractDocumentOptions): ContractDocu
 function drawPageFrame(
   doc: PDFKit.PDFDocument,
   o: ContractDocumentOptions,
+  qr: QrRuns,
   pageNo: number,
   pageCount: number,
 ): void {
@@ -140,7 +142,7 @@ function drawPageFrame(
   });
   doc.text(`合同编号：${o.number}`, x0, footerTop + 12, { width: 200, lineBreak: false });
   doc.text('扫描二维码验证合同真伪', x0, footerTop + 26, { width: 200, lineBreak: false });
-  drawQrCode(doc, o.verifyUrl, x1 - qrSize, footerTop + 6, qrSize);
+  drawQrCode(doc, qr, x1 - qrSize, footerTop + 6, qrSize);
 
   if (o.draft) {
     doc.save();

@@ -1,22 +1,13 @@
 import QRCode from 'qrcode';
 
-/** Draws a QR code as filled vector squares (crisp at any zoom, no image decoding). */
-export function drawQrCode(
-  doc: PDFKit.PDFDocument,
-  text: string,
-  x: number,
-  y: number,
-  size: number,
-): void {
+/** A QR code as its horizontal runs of dark modules, in module units. */
+export type QrRuns = { size: number; runs: { row: number; start: number; length: number }[] };
+
+export function qrRuns(text: string): QrRuns {
   const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
   const n = qr.modules.size;
-  // A quiet zone of 2 modules (the standard asks for 4; the page margin supplies the rest).
-  const quiet = 2;
-  const cell = size / (n + 2 * quiet);
-  doc.save();
-  doc.rect(x, y, size, size).fill('#ffffff');
+  const runs: QrRuns['runs'] = [];
   for (let row = 0; row < n; row++) {
-    // One rectangle per horizontal run of dark modules keeps the content stream small.
     let col = 0;
     while (col < n) {
       if (!qr.modules.get(row, col)) {
@@ -25,13 +16,25 @@ export function drawQrCode(
       }
       const start = col;
       while (col < n && qr.modules.get(row, col)) col++;
-      doc.rect(
-        x + (quiet + start) * cell,
-        y + (quiet + row) * cell,
-        (col - start) * cell + 0.01,
-        cell + 0.01,
-      );
+      runs.push({ row, start, length: col - start });
     }
+  }
+  return { size: n, runs };
+}
+
+/**
+ * Draws a QR code as filled vector squares (crisp at any zoom, no image decoding): one
+ * rectangle per horizontal run keeps the content stream small. Every page carries the same
+ * code, so callers encode it once (`qrRuns`) and draw it on each page.
+ */
+export function drawQrCode(doc: PDFKit.PDFDocument, qr: QrRuns, x: number, y: number, size: number): void {
+  // A quiet zone of 2 modules (the standard asks for 4; the page margin supplies the rest).
+  const quiet = 2;
+  const cell = size / (qr.size + 2 * quiet);
+  doc.save();
+  doc.rect(x, y, size, size).fill('#ffffff');
+  for (const run of qr.runs) {
+    doc.rect(x + (quiet + run.start) * cell, y + (quiet + run.row) * cell, run.length * cell + 0.01, cell + 0.01);
   }
   doc.fill('#000000');
   doc.restore();
