@@ -17,21 +17,84 @@ export type SealOptions = {
   font: fontkit.Font;
 };
 
-type Glyph = { path: { toSVG(): string }; advanceWidth: number };
+type PathCommand = { command: 'moveTo' | 'lineTo' | 'quadraticCurveTo' | 'bezierCurveTo' | 'closePath'; args: number[] };
+type Glyph = { path: { commands: PathCommand[] }; advanceWidth: number };
 type LayoutFont = fontkit.Font & { glyphsForString(s: string): Glyph[] };
+
+/** A glyph outline as PDF path operators in font units (y up), and its advance. */
+type Outline = { operators: string; advanceWidth: number };
+
+const outlines = new WeakMap<object, Map<string, Outline | null>>();
+const n = (v: number) => String(Math.round(v * 100) / 100);
+
+/**
+ * TrueType outlines are quadratic; PDF paths only have cubic curves, so each quadratic
+ * segment becomes the exactly equivalent cubic (control points two thirds of the way to the
+ * quadratic one). Built once per character: a seal's name repeats on every contract.
+ */
+function outlineOf(font: LayoutFont, ch: string): Outline | null {
+  let byChar = outlines.get(font);
+  if (!byChar) {
+    byChar = new Map();
+    outlines.set(font, byChar);
+  }
+  const hit = byChar.get(ch);
+  if (hit !== undefined) return hit;
+  const glyph = font.glyphsForString(ch)[0];
+  const ops: string[] = [];
+  let x = 0;
+  let y = 0;
+  let startX = 0;
+  let startY = 0;
+  for (const { command, args: a } of glyph?.path.commands ?? []) {
+    switch (command) {
+      case 'moveTo':
+        [x, y] = [a[0]!, a[1]!];
+        [startX, startY] = [x, y];
+        ops.push(`${n(x)} ${n(y)} m`);
+        break;
+      case 'lineTo':
+        [x, y] = [a[0]!, a[1]!];
+        ops.push(`${n(x)} ${n(y)} l`);
+        break;
+      case 'quadraticCurveTo': {
+        const [qx, qy, ex, ey] = a as [number, number, number, number];
+        const c1x = x + (2 / 3) * (qx - x);
+        const c1y = y + (2 / 3) * (qy - y);
+        const c2x = ex + (2 / 3) * (qx - ex);
+        const c2y = ey + (2 / 3) * (qy - ey);
+        ops.push(`${n(c1x)} ${n(c1y)} ${n(c2x)} ${n(c2y)} ${n(ex)} ${n(ey)} c`);
+        [x, y] = [ex, ey];
+        break;
+      }
+      case 'bezierCurveTo':
+        ops.push(`${a.map(n).join(' ')} c`);
+        [x, y] = [a[4]!, a[5]!];
+        break;
+      case 'closePath':
+        ops.push('h');
+        [x, y] = [startX, startY];
+        break;
+    }
+  }
+  const outline = glyph && ops.length > 0 ? { operators: ops.join('\n'), advanceWidth: glyph.advanceWidth } : null;
+  byChar.set(ch, outline);
+  return outline;
+}
 
 /** Fills one glyph outline centred at the current origin (y pointing down). */
 function drawGlyph(doc: PDFKit.PDFDocument, font: LayoutFont, ch: string, size: number): void {
-  const glyph = font.glyphsForString(ch)[0];
-  if (!glyph) return;
+  const outline = outlineOf(font, ch);
+  if (!outline) return;
   const scale = size / font.unitsPerEm;
-  const svg = glyph.path.toSVG();
-  if (!svg) return;
   doc.save();
   // Font units are y-up with the baseline at 0; centre the em box on the origin.
-  doc.translate((-glyph.advanceWidth * scale) / 2, size * 0.38);
+  doc.translate((-outline.advanceWidth * scale) / 2, size * 0.38);
   doc.scale(scale, -scale);
-  doc.path(svg).fill(sealRed);
+  // The colour is set before the path: PDF allows no operator between a path and its fill.
+  doc.fillColor(sealRed);
+  doc.addContent(outline.operators);
+  doc.fill();
   doc.restore();
 }
 
