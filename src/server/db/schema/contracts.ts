@@ -83,6 +83,7 @@ export const contractDocuments = pgTable(
       .primaryKey()
       .references(() => contracts.id),
     sha256: text('sha256').notNull(),
+    /** Stored uncompressed (STORAGE EXTERNAL, migration 0005): the PDF is deflated already. */
     bytes: bytea('bytes').notNull(),
   },
   (t) => [uniqueIndex('contract_documents_sha256_unique').on(t.sha256)],
