@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, types } from '@electric-sql/pglite';
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
@@ -51,7 +51,13 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
     dataDir = path.join(options.dataDir, 'pgdata');
     fs.mkdirSync(dataDir, { recursive: true });
   }
-  const client = await PGlite.create(dataDir);
+  const client = await PGlite.create(dataDir, {
+    // PGlite's own bytea conversions go through a hex string one byte at a time (tens of ms
+    // for a signed contract). A Uint8Array parameter that reaches the wire protocol as is
+    // travels in binary; results still arrive as hex text, which Buffer decodes natively.
+    serializers: { [types.BYTEA]: (bytes: Uint8Array) => bytes as unknown as string },
+    parsers: { [types.BYTEA]: (hex: string) => Buffer.from(hex.slice(2), 'hex') },
+  });
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder });
   return { db: db as unknown as Database, kind: 'pglite', close: () => client.close() };
