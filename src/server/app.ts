@@ -43,13 +43,14 @@ export const apiPrefix = '/api/v1';
 /** Opens the database, applies migrations, creates the operator and demo data, and wires the routes. */
 export async function buildApp(config: Config, options: { database?: DatabaseHandle } = {}): Promise<FastifyInstance> {
   const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const pki = await ensurePlatformPki(database.db, { key: config.key, partyB: config.partyB });
   const ctx: AppContext = {
     db: database.db,
     config,
     passwords: createPasswordHasher(config.passwordHash),
     verifier: verifierFor(config.verifierMode),
-    pki: await ensurePlatformPki(database.db, { key: config.key, partyB: config.partyB }),
-    renderer: createRenderer(config.renderThreads),
+    pki,
+    renderer: createRenderer(config.renderThreads, pki),
   };
 
   const app = Fastify({

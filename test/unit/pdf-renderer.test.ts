@@ -1,10 +1,14 @@
+import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRenderer } from '../../src/server/pdf/renderer.js';
 import { renderFrameworkAgreementDocument } from '../../src/server/pdf/render-framework-agreement.js';
+import { createRenderer } from '../../src/server/pdf/renderer.js';
+import { verifyPdfSignatures } from '../../src/server/pdf/verify.js';
 import { frameworkInput } from '../fixtures/contract-fixtures.js';
+import { makePki } from '../fixtures/signed-contract.js';
 
 describe('contract renderer in worker threads', () => {
-  const renderer = createRenderer(2);
+  const pki = makePki();
+  const renderer = createRenderer(2, pki);
   afterAll(() => renderer.close());
 
   it('renders in a worker what the request thread renders, seal rectangles included', async () => {
@@ -20,5 +24,22 @@ describe('contract renderer in worker threads', () => {
   it('renders several contracts at once', async () => {
     const results = await Promise.all(Array.from({ length: 4 }, () => renderer.framework(frameworkInput())));
     expect(results.every((r) => r.pdf.subarray(0, 5).toString() === '%PDF-')).toBe(true);
+  });
+
+  it('signs in the worker with the PKI it was given: both signatures valid under the platform root', async () => {
+    const input = frameworkInput();
+    const identity = { subjectType: 'enterprise' as const, name: input.partyA.name, creditCode: input.partyA.idCode, idNumber: null };
+    const signed = await renderer.signedFramework(input, { identity, partyBName: input.partyB.name });
+    expect(Buffer.isBuffer(signed.bytes)).toBe(true);
+    expect(signed.sha256).toBe(createHash('sha256').update(signed.bytes).digest('hex'));
+    expect(signed.signatures.map((s) => [s.role, s.signer])).toEqual([
+      ['party_a', input.partyA.name],
+      ['party_b', input.partyB.name],
+    ]);
+    expect(signed.signatures[1]!.certificateSerial).toBe(pki.partyB.cert.serialNumber);
+    const report = verifyPdfSignatures(signed.bytes, { rootCertPem: pki.root.certPem });
+    expect(report.problems).toEqual([]);
+    expect(report.authentic).toBe(true);
+    expect(report.signatures).toHaveLength(2);
   });
 });

@@ -12,7 +12,6 @@ import { addYears, beijingDate, frameworkNumber } from './contract-dates.js';
 import { expireContracts } from './expire-contracts.js';
 import { partyBSnapshot, printablePartyA } from './party-snapshots.js';
 import { storeDocument } from './contract-document.js';
-import { signContractDocument } from './sign-contract-document.js';
 
 export const verifyUrlFor = (publicUrl: string, number: string) => `${publicUrl}/verify?number=${encodeURIComponent(number)}`;
 
@@ -71,19 +70,21 @@ export async function applyFramework(ctx: AppContext, options: { accountId: stri
   const expiresAt = addYears(effectiveAt, body.termYears);
   const number = frameworkNumber(beijingDate(effectiveAt).year, next!.seq);
   const partyB = partyBSnapshot(ctx.config.partyB);
-  const rendered = await ctx.renderer.framework({
-    number,
-    templateVersion: frameworkTemplateVersion,
-    partyA: printablePartyA(partyA),
-    partyB: ctx.config.partyB,
-    copies: body.copies,
-    termYears: body.termYears,
-    effectiveAt,
-    expiresAt,
-    verifyUrl: verifyUrlFor(ctx.config.publicUrl, number),
-    draft: false,
-  });
-  const signed = await signContractDocument(ctx.pki, { unsigned: rendered.pdf, identity, partyBName: partyB.name, widgets: rendered.signatureRects });
+  const signed = await ctx.renderer.signedFramework(
+    {
+      number,
+      templateVersion: frameworkTemplateVersion,
+      partyA: printablePartyA(partyA),
+      partyB: ctx.config.partyB,
+      copies: body.copies,
+      termYears: body.termYears,
+      effectiveAt,
+      expiresAt,
+      verifyUrl: verifyUrlFor(ctx.config.publicUrl, number),
+      draft: false,
+    },
+    { identity, partyBName: partyB.name },
+  );
 
   try {
     return await ctx.db.transaction(async (tx) => {

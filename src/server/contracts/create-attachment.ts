@@ -14,7 +14,6 @@ import { attachmentNumber } from './contract-dates.js';
 import { loadContract } from './load-contract.js';
 import { printablePartyA } from './party-snapshots.js';
 import { storeDocument } from './contract-document.js';
-import { signContractDocument } from './sign-contract-document.js';
 import { currentStatus, type ContractRow } from './present-contract.js';
 import { attachmentTemplateVersion } from './templates/attachment-v1.js';
 
@@ -133,12 +132,9 @@ export async function createAttachment(
     const seq = (await lastAttachmentSeq(ctx.db, framework.id)) + 1;
     const number = attachmentNumber(framework.number, seq);
     const effectiveAt = new Date();
-    const rendered = await ctx.renderer.attachment(renderInput(ctx, framework, selection, number, false, effectiveAt));
-    const signed = await signContractDocument(ctx.pki, {
-      unsigned: rendered.pdf,
+    const signed = await ctx.renderer.signedAttachment(renderInput(ctx, framework, selection, number, false, effectiveAt), {
       identity,
       partyBName: ctx.config.partyB.name,
-      widgets: rendered.signatureRects,
     });
     try {
       return await ctx.db.transaction(async (tx) => {

@@ -1,10 +1,20 @@
 import { createHash, X509Certificate } from 'node:crypto';
-import type { verifications } from '../db/schema/index.js';
 import { signContractPdf } from '../pdf/sign.js';
-import { issueEventCertificate, type PlatformPki } from '../pki/platform-pki.js';
+import { issueEventCertificate, type SigningPki } from '../pki/platform-pki.js';
 import type { SignatureRecord } from './types.js';
 
-type Identity = typeof verifications.$inferSelect;
+/** The verified identity Party A signs as. */
+export type SignerIdentity = {
+  subjectType: 'enterprise' | 'personal';
+  name: string;
+  creditCode: string | null;
+  idNumber: string | null;
+};
+
+/** Who signs a contract: Party A as verified, Party B by name (its certificate is the PKI's). */
+export type Signatories = { identity: SignerIdentity; partyBName: string };
+
+export type SignedContract = { bytes: Buffer; sha256: string; signatures: SignatureRecord[] };
 
 function record(role: SignatureRecord['role'], signer: string, certPem: string, at: Date): SignatureRecord {
   const cert = new X509Certificate(certPem);
@@ -22,12 +32,13 @@ function record(role: SignatureRecord['role'], signer: string, certPem: string, 
  * Party A signs with an event certificate issued now to the verified identity, then Party B
  * with the organisation certificate; returns the final bytes, their SHA-256 and who signed.
  */
-export async function signContractDocument(pki: PlatformPki, options: {
+export async function signContractDocument(
+  pki: SigningPki,
+  options: Signatories & {
     unsigned: Buffer;
-    identity: Identity;
-    partyBName: string;
     widgets?: { partyA: [number, number, number, number]; partyB: [number, number, number, number] };
-  },) {
+  },
+): Promise<SignedContract> {
   const { identity } = options;
   const signedAt = new Date();
   const partyA = issueEventCertificate(

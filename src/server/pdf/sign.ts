@@ -6,8 +6,8 @@ import * as pkijs from 'pkijs';
 import {
   certificateFromPem,
   chainPems,
-  type PlatformPki,
   parsedCertificate,
+  type SigningPki,
 } from '../pki/platform-pki.js';
 import { addSignaturePlaceholder, type SignatureFieldOptions } from './pdf-structure.js';
 
@@ -208,7 +208,7 @@ export type EventCredential = { certPem: string; key: KeyObject };
 
 export type ContractSignOptions = {
   partyA: EventCredential;
-  pki: PlatformPki;
+  pki: SigningPki;
   signingTime?: Date;
   /** Widget rectangles over the seals of the last page, when the caller knows them. */
   widgets?: { partyA?: [number, number, number, number]; partyB?: [number, number, number, number] };

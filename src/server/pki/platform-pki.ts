@@ -67,6 +67,32 @@ export type PlatformPki = {
   partyB: CertifiedKey;
 };
 
+/**
+ * What signing a contract needs: the issuing CA (for Party A's event certificates), Party B's
+ * organisation certificate, and the root's certificate only. Worker threads get this much,
+ * never the root key.
+ */
+export type SigningPki = { root: { certPem: string }; issuing: CertifiedKey; partyB: CertifiedKey };
+
+/** A SigningPki as it crosses to a worker thread: KeyObjects clone, X509Certificates do not. */
+export type TransferableSigningPki = {
+  root: { certPem: string };
+  issuing: { certPem: string; key: KeyObject };
+  partyB: { certPem: string; key: KeyObject };
+};
+
+export function transferableSigningPki(pki: SigningPki): TransferableSigningPki {
+  return {
+    root: { certPem: pki.root.certPem },
+    issuing: { certPem: pki.issuing.certPem, key: pki.issuing.key },
+    partyB: { certPem: pki.partyB.certPem, key: pki.partyB.key },
+  };
+}
+
+export function signingPkiFrom(t: TransferableSigningPki): SigningPki {
+  return { root: { certPem: t.root.certPem }, issuing: certified(t.issuing.certPem, t.issuing.key), partyB: certified(t.partyB.certPem, t.partyB.key) };
+}
+
 export type PartyBIdentity = { name: string; creditCode: string };
 
 export type EventSubject =
@@ -415,7 +441,7 @@ export const eventCertificateLifetimeMs = day;
  * in serialNumber — never the ID number itself.
  */
 export function issueEventCertificate(
-  pki: PlatformPki,
+  pki: Pick<SigningPki, 'issuing'>,
   subject: EventSubject,
   now: Date = new Date(),
 ): IssuedCertificate {
@@ -451,6 +477,6 @@ export function issueEventCertificate(
 }
 
 /** The certificates a signature embeds after the signer's own, nearest issuer first. */
-export function chainPems(pki: PlatformPki): string[] {
+export function chainPems(pki: Pick<SigningPki, 'root' | 'issuing'>): string[] {
   return [pki.issuing.certPem, pki.root.certPem];
 }
