@@ -1,6 +1,6 @@
-import { createHash, X509Certificate } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { signContractPdf } from '../pdf/sign.js';
-import { issueEventCertificate, type SigningPki } from '../pki/platform-pki.js';
+import { certificateFromPem, issueEventCertificate, type SigningPki } from '../pki/platform-pki.js';
 import type { SignatureRecord } from './types.js';
 
 /** The verified identity Party A signs as. */
@@ -17,7 +17,7 @@ export type Signatories = { identity: SignerIdentity; partyBName: string };
 export type SignedContract = { bytes: Buffer; sha256: string; signatures: SignatureRecord[] };
 
 function record(role: SignatureRecord['role'], signer: string, certPem: string, at: Date): SignatureRecord {
-  const cert = new X509Certificate(certPem);
+  const cert = certificateFromPem(certPem);
   return {
     role,
     signer,

@@ -183,7 +183,18 @@ export class PkiCertificate extends pkijs.Certificate {
   }
 
   override toSchema(encodeFlag = false): asn1js.Sequence {
-    this.schemaCache ??= super.toSchema(encodeFlag || this.tbsSchema !== undefined);
+    if (!this.schemaCache) {
+      const schema = super.toSchema(encodeFlag || this.tbsSchema !== undefined);
+      // A signed certificate never changes: encode it once and write those bytes wherever it is
+      // embedded (each CMS signature carries three), instead of walking the schema every time.
+      const der = schema.toBER();
+      schema.toBER = (_sizeOnly?: boolean, writer?: asn1js.ViewWriter): ArrayBuffer => {
+        if (!writer) return der;
+        writer.write(der);
+        return new ArrayBuffer(0);
+      };
+      this.schemaCache = schema;
+    }
     return this.schemaCache;
   }
 }
