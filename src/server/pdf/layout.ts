@@ -1,5 +1,6 @@
 import PDFDocument from 'pdfkit';
 import { type ContractFonts, loadContractFonts } from './font.js';
+import { shareLayoutCache, useFastDeflate } from './pdfkit-tuning.js';
 import { drawQrCode, type QrRuns, qrRuns } from './qr.js';
 import { drawSeal } from './seal.js';
 
@@ -37,30 +38,6 @@ export type ContractDocumentOptions = {
 
 const draftWatermark = '草稿 · 仅供预览';
 
-// pdfkit caches the glyph layout of each string per document. Contracts repeat the same
-// template text, and a layout depends only on the font and the string, so documents share one
-// cache per font; it is renewed every few hundred documents so that names don't grow it forever.
-const layoutCaches = new WeakMap<object, { runs: Record<string, unknown>; documents: number }>();
-
-function shareLayoutCache(doc: PDFKit.PDFDocument, family: string, font: object): void {
-  doc.font(family);
-  type Embedded = { layoutCache?: Record<string, unknown> };
-  const internals = doc as unknown as { _font?: Embedded; _fontFamilies?: Record<string, Embedded> };
-  const embedded = internals._font;
-  if (!embedded?.layoutCache || !internals._fontFamilies) return;
-  // When the font was already open under its PostScript name (the document's default font),
-  // pdfkit reuses that object without remembering the family name, and would open the font
-  // again on every later doc.font(family).
-  internals._fontFamilies[family] = embedded;
-  let shared = layoutCaches.get(font);
-  if (!shared || shared.documents >= 500) {
-    shared = { runs: Object.create(null), documents: 0 };
-    layoutCaches.set(font, shared);
-  }
-  shared.documents += 1;
-  embedded.layoutCache = shared.runs;
-}
-
 export function createContractDocument(o: ContractDocumentOptions): ContractDocument {
   const fonts = o.fonts ?? loadContractFonts();
   const doc = new PDFDocument({
@@ -85,6 +62,7 @@ export function createContractDocument(o: ContractDocumentOptions): ContractDocu
   // saves ~8 ms per contract. Its types only list the byte forms.
   doc.registerFont('regular', fonts.cjk.regular as unknown as Buffer);
   doc.registerFont('bold', fonts.cjk.bold as unknown as Buffer);
+  useFastDeflate(doc);
   shareLayoutCache(doc, 'bold', fonts.cjk.bold);
   shareLayoutCache(doc, 'regular', fonts.cjk.regular);
   doc.font('regular').fontSize(fontSize.body).fillColor('#000000');
