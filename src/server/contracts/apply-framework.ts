@@ -87,11 +87,9 @@ export async function applyFramework(ctx: AppContext, options: { accountId: stri
   );
 
   try {
+    // Of simultaneous applications the partial unique index lets one insert; the others wait
+    // for its commit and fail on the index, which answers framework_exists.
     return await ctx.db.transaction(async (tx) => {
-      // Applications of one account queue here; the partial unique index backs this up.
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`framework:${accountId}`}))`);
-      const winner = await effectiveFramework(tx, accountId);
-      if (winner) throw new AppError('framework_exists', `Framework agreement ${winner.number} is in force`);
       const [row] = await tx
         .insert(contracts)
         .values({

@@ -1,10 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { AppError } from '../../shared/errors.js';
 import { maskIdNumber } from '../../shared/ids.js';
 import type { PartyA } from '../../shared/schemas/party-a.js';
 import type { Database } from '../db/client.js';
-import { partyAProfiles, type verifications } from '../db/schema/index.js';
-import { getVerifiedIdentity } from '../verification/get-verification.js';
+import { partyAProfiles, verifications } from '../db/schema/index.js';
 
 type Identity = typeof verifications.$inferSelect;
 type Profile = typeof partyAProfiles.$inferSelect;
@@ -28,8 +27,14 @@ export function presentPartyA(identity: Identity, profile: Profile | undefined):
 
 /** Party A as it stands: identity from the verification, contact details from the profile. */
 export async function getPartyA(db: Database, accountId: string) {
-  const identity = await getVerifiedIdentity(db, accountId);
-  if (!identity) throw new AppError('verification_required');
-  const [profile] = await db.select().from(partyAProfiles).where(eq(partyAProfiles.accountId, accountId));
-  return { identity, profile, partyA: presentPartyA(identity, profile) };
+  // One query: every contract application starts here.
+  const [row] = await db
+    .select({ identity: verifications, profile: partyAProfiles })
+    .from(verifications)
+    .leftJoin(partyAProfiles, eq(partyAProfiles.accountId, verifications.accountId))
+    .where(and(eq(verifications.accountId, accountId), eq(verifications.status, 'verified')))
+    .limit(1);
+  if (!row) throw new AppError('verification_required');
+  const profile = row.profile ?? undefined;
+  return { identity: row.identity, profile, partyA: presentPartyA(row.identity, profile) };
 }

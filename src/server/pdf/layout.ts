@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
 import { type ContractFonts, loadContractFonts } from './font.js';
-import { shareLayoutCache, useFastDeflate } from './pdfkit-tuning.js';
+import { shareLayoutCache, deflateStreamsFast } from './pdfkit-tuning.js';
 import { drawQrCode, type QrRuns, qrRuns } from './qr.js';
 import { drawSeal } from './seal.js';
 
@@ -62,7 +62,7 @@ export function createContractDocument(o: ContractDocumentOptions): ContractDocu
   // saves ~8 ms per contract. Its types only list the byte forms.
   doc.registerFont('regular', fonts.cjk.regular as unknown as Buffer);
   doc.registerFont('bold', fonts.cjk.bold as unknown as Buffer);
-  useFastDeflate(doc);
+  deflateStreamsFast(doc);
   shareLayoutCache(doc, 'bold', fonts.cjk.bold);
   shareLayoutCache(doc, 'regular', fonts.cjk.regular);
   doc.font('regular').fontSize(fontSize.body).fillColor('#000000');

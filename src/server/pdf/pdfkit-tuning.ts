@@ -39,7 +39,7 @@ const tuned = Symbol('qiyue.fastDeflate');
  * time for a file about 6% larger. A stream arrives at `finalize` as its written chunks; it is
  * deflated here and handed on as already compressed (its /Filter is already FlateDecode).
  */
-export function useFastDeflate(doc: PDFKit.PDFDocument): void {
+export function deflateStreamsFast(doc: PDFKit.PDFDocument): void {
   const root = (doc as unknown as { _root?: object })._root;
   if (!root) return;
   const prototype = Object.getPrototypeOf(root) as StreamReference & { [tuned]?: true };
