@@ -53,24 +53,21 @@ async function effectiveFramework(db: Database, accountId: string) {
 
 /**
  * Generates, signs and stores the account's framework agreement, effective at once. The PDF is
- * rendered and signed before the transaction, which then only re-checks and inserts: a
+ * rendered and signed (in a worker thread) before the transaction, which then only inserts: a
  * transaction held during rendering would stall every other request on PGlite's single
- * connection. A request that loses a race wastes its number, which the numbering allows.
+ * connection. The check for a framework in force runs while the worker renders; a request it
+ * refuses, or that loses a race, leaves its number unused, which the numbering allows.
  */
 export async function applyFramework(ctx: AppContext, options: { accountId: string; body: ApplyFrameworkBody; actor: Actor }) {
   const { accountId, body } = options;
   if (!body.accept) throw new AppError('acceptance_required');
   const { identity, partyA } = await readyPartyA(ctx, accountId);
-  await expireContracts(ctx.db, { accountId });
-  const existing = await effectiveFramework(ctx.db, accountId);
-  if (existing) throw new AppError('framework_exists', `Framework agreement ${existing.number} is in force`);
-
   const [next] = await queryRows<{ seq: number }>(ctx.db, sql`select nextval('framework_number_seq')::int as seq`);
   const effectiveAt = new Date();
   const expiresAt = addYears(effectiveAt, body.termYears);
   const number = frameworkNumber(beijingDate(effectiveAt).year, next!.seq);
   const partyB = partyBSnapshot(ctx.config.partyB);
-  const signed = await ctx.renderer.signedFramework(
+  const signing = ctx.renderer.signedFramework(
     {
       number,
       templateVersion: frameworkTemplateVersion,
@@ -85,6 +82,15 @@ export async function applyFramework(ctx: AppContext, options: { accountId: stri
     },
     { identity, partyBName: partyB.name },
   );
+  try {
+    await expireContracts(ctx.db, { accountId });
+    const existing = await effectiveFramework(ctx.db, accountId);
+    if (existing) throw new AppError('framework_exists', `Framework agreement ${existing.number} is in force`);
+  } catch (error) {
+    signing.catch(() => {}); // refused: the document is not needed
+    throw error;
+  }
+  const signed = await signing;
 
   try {
     // Of simultaneous applications the partial unique index lets one insert; the others wait
