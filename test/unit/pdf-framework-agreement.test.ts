@@ -95,6 +95,25 @@ describe('framework agreement PDF', () => {
     }
   });
 
+  it('keeps every party’s own text when contracts share the template’s font subset', async () => {
+    // The second party's details are made of characters the first one never used, some of
+    // them also in the contract text; each file must still show exactly its own party.
+    const parties = [
+      { name: '杭州星河数据科技有限公司', address: '浙江省杭州市西湖区文三路 188 号' },
+      { name: '乌鲁木齐雪莲葡萄酒业股份公司', address: '新疆维吾尔自治区乌鲁木齐市天山区解放北路 9 号' },
+    ];
+    for (const [i, party] of parties.entries()) {
+      const pdf = await renderFrameworkAgreement(frameworkInput({ partyA: { ...frameworkInput().partyA, ...party } }));
+      const path = join(dir, `party-${i}.pdf`);
+      writeFileSync(path, pdf);
+      const text = pdfText(path);
+      expect(text).toContain(`甲方为${party.name}，系乙方云计算服务的使用方`);
+      expect(text).toContain(squash(party.address));
+      expect(text).not.toContain(parties[1 - i]!.name);
+      expect(text).toContain('第八条');
+    }
+  });
+
   it('says 一式叁份 for three copies and prints the term', async () => {
     const pdf = await renderFrameworkAgreement(frameworkInput({ copies: 3, termYears: 3, draft: true }));
     const path = join(dir, 'three.pdf');

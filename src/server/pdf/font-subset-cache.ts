@@ -1,4 +1,5 @@
 import type * as fontkit from 'fontkit';
+import { recurringStream } from './pdfkit-tuning.js';
 
 /**
  * fontkit's TrueType subsetter decodes each glyph's whole outline (every point) for every
@@ -18,6 +19,8 @@ type GlyphRecord = {
 /** The parts of fontkit's TTFSubset and TTFFont this relies on (fontkit 2.x). */
 type SubsetInternals = {
   font: FontInternals;
+  glyphs: number[];
+  encode(): Uint8Array;
   glyf: Uint8Array[];
   loca: { offsets: number[] };
   hmtx: { metrics: { advance: number; bearing: number }[] };
@@ -86,5 +89,30 @@ export function cacheGlyphSubsetting(font: fontkit.Font): void {
     this.offset += bytes.length;
     return this.glyf.length - 1;
   };
+  // A subset of the same glyphs in the same order is the same file: a template's own glyphs
+  // (pdfkit-tuning.ts, splitTemplateFont) recur in every contract. A few are kept per font.
+  const encode = prototype.encode;
+  prototype.encode = function encodeOnce(this: SubsetInternals): Uint8Array {
+    if (this.font._variationProcessor) return encode.call(this);
+    let byGlyphs = encodings.get(this.font);
+    if (!byGlyphs) {
+      byGlyphs = new Map();
+      encodings.set(this.font, byGlyphs);
+    }
+    const key = this.glyphs.join(',');
+    let bytes = byGlyphs.get(key);
+    if (bytes) {
+      byGlyphs.delete(key);
+    } else {
+      bytes = encode.call(this);
+      recurringStream(bytes);
+      if (byGlyphs.size >= keptEncodings) byGlyphs.delete(byGlyphs.keys().next().value!);
+    }
+    byGlyphs.set(key, bytes);
+    return bytes;
+  };
   prototype[patched] = true;
 }
+
+const encodings = new WeakMap<object, Map<string, Uint8Array>>();
+const keptEncodings = 8;

@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
 import { type ContractFonts, loadContractFonts } from './font.js';
-import { shareLayoutCache, deflateStreamsFast } from './pdfkit-tuning.js';
+import { deflateStreamsFast, shareLayoutCache, splitTemplateFont } from './pdfkit-tuning.js';
 import { drawQrCode, type QrRuns, qrRuns } from './qr.js';
 import { drawSeal } from './seal.js';
 
@@ -34,7 +34,20 @@ export type ContractDocumentOptions = {
   draft: boolean;
   subject?: string;
   fonts?: ContractFonts;
+  /**
+   * The fixed text of the document's template: its characters get a font subset of their own,
+   * the same in every document of the template, so it is built once (pdfkit-tuning.ts).
+   */
+  templateText?: string;
 };
+
+/** The fixed strings the page frame and the signature block draw, for a template's text. */
+export const layoutTemplateText = [
+  '合同编号：第页/共',
+  '扫描二维码验证合同真伪',
+  '甲方乙方（盖章）：（签名）：法定代表人或授权代表（签字）：签署日期：—',
+  '0123456789 年月日-',
+].join('');
 
 const draftWatermark = '草稿 · 仅供预览';
 
@@ -65,6 +78,14 @@ export function createContractDocument(o: ContractDocumentOptions): ContractDocu
   deflateStreamsFast(doc);
   shareLayoutCache(doc, 'bold', fonts.cjk.bold);
   shareLayoutCache(doc, 'regular', fonts.cjk.regular);
+  if (o.templateText) {
+    splitTemplateFont(doc, {
+      family: 'regular',
+      variableFamily: 'regular-variable',
+      font: fonts.cjk.regular,
+      templateText: o.templateText + layoutTemplateText,
+    });
+  }
   doc.font('regular').fontSize(fontSize.body).fillColor('#000000');
 
   const chunks: Buffer[] = [];

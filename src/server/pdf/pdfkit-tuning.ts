@@ -1,7 +1,7 @@
 import { deflateSync } from 'node:zlib';
 
 /**
- * The two places where contract rendering reaches into pdfkit 0.20's internals, for speed.
+ * The places where contract rendering reaches into pdfkit 0.20's internals, for speed.
  * Both keep the output a valid PDF with the same text and fonts; the PDF tests (pdftotext,
  * pdffonts, pdfsig, openssl) check every document that goes through them.
  */
@@ -33,6 +33,15 @@ export function shareLayoutCache(doc: PDFKit.PDFDocument, family: string, font: 
 type StreamReference = { compress: boolean; buffer: Uint8Array[]; finalize(): void };
 const tuned = Symbol('qiyue.fastDeflate');
 
+/** Stream contents that recur from document to document (a template's font subset), deflated once. */
+const deflatedOnce = new WeakMap<Uint8Array, Buffer>();
+const recurring = new WeakSet<Uint8Array>();
+
+/** Marks bytes that later documents will embed again, as this very object, so their deflated form is kept. */
+export function recurringStream(bytes: Uint8Array): void {
+  recurring.add(bytes);
+}
+
 /**
  * pdfkit deflates every stream at zlib's default level 6, which was 40% of rendering a
  * contract (the embedded font subset and the page contents). Level 1 takes about half the
@@ -47,10 +56,93 @@ export function deflateStreamsFast(doc: PDFKit.PDFDocument): void {
   const finalize = prototype.finalize;
   prototype.finalize = function finalizeFast(this: StreamReference) {
     if (this.compress && this.buffer.length > 0) {
-      this.buffer = [deflateSync(Buffer.concat(this.buffer), { level: 1 })];
+      const only = this.buffer.length === 1 ? this.buffer[0]! : undefined;
+      let deflated = only && deflatedOnce.get(only);
+      if (!deflated) {
+        // What recurs is deflated once, so it may as well be deflated hard.
+        const again = only !== undefined && recurring.has(only);
+        deflated = deflateSync(Buffer.concat(this.buffer), { level: again ? 9 : 1 });
+        if (again) deflatedOnce.set(only, deflated);
+      }
+      this.buffer = [deflated];
       this.compress = false;
     }
     finalize.call(this);
   };
   prototype[tuned] = true;
+}
+
+type Glyph = { id: number; advanceWidth: number; codePoints: number[] };
+type ShapingFont = { layout(text: string): { glyphs: Glyph[] } };
+type EmbeddedFont = {
+  scale: number;
+  widths: (number | undefined)[];
+  unicode: (number[] | undefined)[];
+  subset: { includeGlyph(id: number): number };
+  layoutCache?: Record<string, unknown>;
+};
+type FontInternals = { _font: EmbeddedFont; _fontFamilies: Record<string, EmbeddedFont>; _fontCount: number };
+
+/** Latin letters stay out: shaping may join them (fi, fl) into glyphs no character names. */
+const latinLetter = /[A-Za-z]/u;
+
+type TemplateGlyphs = { characters: Set<string>; glyphs: Glyph[] };
+const templateGlyphs = new WeakMap<object, Map<string, TemplateGlyphs>>();
+
+function glyphsOfTemplate(font: ShapingFont, text: string): TemplateGlyphs {
+  let byText = templateGlyphs.get(font);
+  if (!byText) {
+    byText = new Map();
+    templateGlyphs.set(font, byText);
+  }
+  let hit = byText.get(text);
+  if (!hit) {
+    const characters = new Set([...text].filter((c) => !latinLetter.test(c) && c !== '\n'));
+    const byId = new Map<number, Glyph>();
+    for (const c of characters) for (const g of font.layout(c).glyphs) if (g.id !== 0) byId.set(g.id, g);
+    hit = { characters, glyphs: [...byId.values()].sort((a, b) => a.id - b.id) };
+    byText.set(text, hit);
+  }
+  return hit;
+}
+
+/**
+ * Splits one weight into two embedded fonts: `family` carries exactly the glyphs of the
+ * template's text, in a fixed order, so its subset is the same file in every contract of that
+ * template and is encoded and deflated once (font-subset-cache.ts, `recurringStream`); every
+ * string with a character outside the template (names, addresses, the contract number) is
+ * drawn with `variableFamily`, a second subset of the same font holding only those. The text
+ * and its metrics are the same either way; the switch happens inside doc.text.
+ */
+export function splitTemplateFont(doc: PDFKit.PDFDocument, o: { family: string; variableFamily: string; font: object; templateText: string }): void {
+  const internals = doc as unknown as FontInternals;
+  doc.font(o.family);
+  const template = internals._font;
+  const Embedded = template.constructor as new (document: PDFKit.PDFDocument, font: object, id: string) => EmbeddedFont;
+  const variable = new Embedded(doc, o.font, `F${++internals._fontCount}`);
+  if (template.layoutCache) variable.layoutCache = template.layoutCache;
+  internals._fontFamilies[o.variableFamily] = variable;
+
+  const { characters, glyphs } = glyphsOfTemplate(o.font as ShapingFont, o.templateText);
+  for (const g of glyphs) {
+    const index = template.subset.includeGlyph(g.id);
+    template.widths[index] ??= g.advanceWidth * template.scale;
+    template.unicode[index] ??= g.codePoints;
+  }
+
+  const isTemplate = (text: string) => {
+    for (const c of text) if (!characters.has(c)) return false;
+    return true;
+  };
+  const font = doc.font.bind(doc) as (src: unknown, ...rest: unknown[]) => PDFKit.PDFDocument;
+  const text = doc.text.bind(doc) as (value: unknown, ...rest: unknown[]) => PDFKit.PDFDocument;
+  let weight: unknown;
+  doc.font = ((src: unknown, ...rest: unknown[]) => {
+    weight = src;
+    return font(src, ...rest);
+  }) as typeof doc.font;
+  doc.text = ((value: unknown, ...rest: unknown[]) => {
+    if (weight === o.family) font(isTemplate(String(value)) ? o.family : o.variableFamily);
+    return text(value, ...rest);
+  }) as typeof doc.text;
 }

@@ -90,6 +90,27 @@ export function partyBFields(b: PartyBDetails) {
   ];
 }
 
+let templateText: string | undefined;
+
+/** Every fixed string of the framework agreement, whatever the parties and terms. */
+function frameworkTemplateText(): string {
+  if (templateText === undefined) {
+    const noParty = { name: '', idCode: '', address: '', contactName: '', contactPhone: '', contactEmail: '' };
+    const labels = [
+      ...partyAFields({ ...noParty, subjectType: 'enterprise' }),
+      ...partyAFields({ ...noParty, subjectType: 'personal' }),
+      ...partyBFields({ ...noParty, creditCode: '', legalRepresentative: '', bankName: '', bankAccount: '' }),
+    ].map((f) => `${f.label}：`);
+    const clauses = ([2, 3] as const).flatMap((copies) =>
+      ([1, 2, 3] as const).flatMap((termYears) =>
+        frameworkClauses({ partyAName: '', partyBName: '', copies, termYears, effectiveDate: '', expiryDate: '' }).flatMap((c) => [c.heading, ...c.paragraphs]),
+      ),
+    );
+    templateText = [frameworkTitle, ...labels, ...frameworkPreamble, ...clauses, signatureBlockHeading].join('');
+  }
+  return templateText;
+}
+
 export async function renderFrameworkAgreementDocument(
   input: FrameworkAgreementInput,
   options: { fonts?: ContractFonts } = {},
@@ -103,6 +124,7 @@ export async function renderFrameworkAgreementDocument(
     verifyUrl: input.verifyUrl,
     draft: input.draft,
     fonts: options.fonts,
+    templateText: frameworkTemplateText(),
   });
   const lastDay = new Date(input.expiresAt.getTime() - 1);
   const templateInput = {
