@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/server/app.js';
+import { defaultRenderThreads } from '../src/server/config.js';
 import { testConfig } from '../test/helpers/app.js';
 
 const quantile = (xs: number[], q: number) => {
@@ -42,8 +43,8 @@ const app = await buildApp(
     databaseUrl: process.env.BENCH_DATABASE_URL,
     dataDir: 'memory://',
     operator: undefined,
-    // As in production: PDFs render in a pool of worker threads.
-    renderThreads: Number(process.env.QIYUE_RENDER_THREADS ?? 2),
+    // As in production: PDFs render and are signed in a pool of worker threads.
+    renderThreads: Number(process.env.QIYUE_RENDER_THREADS ?? defaultRenderThreads),
   }),
 );
 const apply = { termYears: 1, copies: 2, accept: true };

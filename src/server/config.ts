@@ -1,8 +1,16 @@
 import fs from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
 const bool = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+
+/**
+ * PDF workers beside the request thread, which serves HTTP and runs PGlite: one core each.
+ * On two cores a second worker only makes three threads take turns (measured: fewer
+ * contracts per second, not more).
+ */
+export const defaultRenderThreads = Math.max(1, availableParallelism() - 1);
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -20,7 +28,7 @@ const envSchema = z.object({
   SMTP_URL: z.url().optional(),
   SMTP_FROM: z.string().default('Qiyue <no-reply@qiyue.example>'),
   QIYUE_CONFIG_FILE: z.string().optional(),
-  QIYUE_RENDER_THREADS: z.coerce.number().int().min(0).max(16).default(2),
+  QIYUE_RENDER_THREADS: z.coerce.number().int().min(0).max(16).default(defaultRenderThreads),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
