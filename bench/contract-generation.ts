@@ -21,8 +21,17 @@ const pki = loadPlatformPki(
 
 type Sample = { render: number; cert: number; sign: number; total: number; size: number };
 
+// A new number and another Party A each time: no two contracts draw the same variable text.
+const names = ['杭州星河数据科技有限公司', '福州闽江云计算有限公司', '厦门鹭岛网络信息有限公司', '宁波港城智能制造有限公司'];
+let serial = 0;
+
 async function once(): Promise<Sample> {
-  const input = frameworkInput();
+  serial += 1;
+  const base = frameworkInput();
+  const input = frameworkInput({
+    number: `FA2026${String(serial).padStart(6, '0')}`,
+    partyA: { ...base.partyA, name: names[serial % names.length]!, address: `浙江省杭州市西湖区文三路 ${serial} 号` },
+  });
   const t0 = performance.now();
   const { pdf, signatureRects } = await renderFrameworkAgreementDocument(input);
   const t1 = performance.now();

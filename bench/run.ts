@@ -18,6 +18,14 @@ const fmt = (xs: number[]) => `median ${quantile(xs, 0.5).toFixed(1)} ms, p95 ${
 
 type Customer = { cookie: string; csrf: string; accountId: string };
 
+// Every customer a different company, so that no two contracts draw the same names (whose
+// glyphs go into each contract's own font subset) and nothing is served from a cache.
+const cities = ['福州', '厦门', '泉州', '漳州', '莆田', '宁德', '南平', '三明', '龙岩', '杭州', '宁波', '温州', '嘉兴', '湖州', '绍兴', '金华'];
+const trades = ['云计算', '数据科技', '网络信息', '智能制造', '电子商务', '软件开发', '物联网', '文化传媒', '医疗器械', '新能源'];
+const streets = ['鼓楼区五四路', '思明区湖滨南路', '丰泽区刺桐路', '西湖区文三路', '鄞州区天童南路', '鹿城区车站大道'];
+const people = ['陈静', '林晓明', '黄丽娟', '郑国强', '王雪梅', '吴志远', '刘佳怡', '蔡文斌'];
+const pick = <T>(xs: T[], i: number) => xs[Math.abs(i) % xs.length]!;
+
 async function customer(app: FastifyInstance, i: number): Promise<Customer> {
   const reg = await app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { email: `bench${i}-${Date.now()}@example.com`, password: 'bench-password-1' } });
   const body = reg.json();
@@ -27,13 +35,23 @@ async function customer(app: FastifyInstance, i: number): Promise<Customer> {
     method: 'POST',
     url: '/api/v1/verification',
     headers,
-    payload: { subjectType: 'enterprise', name: '福州示例云计算有限公司', creditCode: '91350100M000100Y43', legalRepresentative: '林晓明' },
+    payload: {
+      subjectType: 'enterprise',
+      name: `${pick(cities, i)}${pick(trades, Math.floor(i / cities.length) + i)}${i < 0 ? '预热' : ''}有限公司`,
+      creditCode: '91350100M000100Y43',
+      legalRepresentative: pick(people, i + 3),
+    },
   });
   await app.inject({
     method: 'PUT',
     url: '/api/v1/party-a',
     headers,
-    payload: { address: '福建省福州市鼓楼区示例路 88 号', contactName: '陈静', contactPhone: '13800138000', contactEmail: 'finance@example.com' },
+    payload: {
+      address: `${pick(cities, i)}市${pick(streets, i)} ${100 + i} 号`,
+      contactName: pick(people, i),
+      contactPhone: `138${String(10_000_000 + i).padStart(8, '0')}`,
+      contactEmail: `finance${i}@example.com`,
+    },
   });
   return c;
 }
