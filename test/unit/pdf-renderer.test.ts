@@ -42,4 +42,13 @@ describe('contract renderer in worker threads', () => {
     expect(report.authentic).toBe(true);
     expect(report.signatures).toHaveLength(2);
   });
+
+  it('fails the contract, not the pool, when Party A’s certificate cannot be issued', async () => {
+    const input = frameworkInput();
+    const broken = { subjectType: 'personal' as const, name: '张三', creditCode: null, idNumber: null };
+    await expect(renderer.signedFramework(input, { identity: broken, partyBName: input.partyB.name })).rejects.toThrow(/Party A/);
+    const identity = { subjectType: 'enterprise' as const, name: input.partyA.name, creditCode: input.partyA.idCode, idNumber: null };
+    const signed = await renderer.signedFramework(input, { identity, partyBName: input.partyB.name });
+    expect(verifyPdfSignatures(signed.bytes, { rootCertPem: pki.root.certPem }).authentic).toBe(true);
+  });
 });

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import { signContractPdf } from '../pdf/sign.js';
-import { certificateFromPem, issueEventCertificate, type SigningPki } from '../pki/platform-pki.js';
+import { certificateFromPem, issueEventCertificate, type PlatformPki, type SigningPki } from '../pki/platform-pki.js';
 import type { SignatureRecord } from './types.js';
 
 /** The verified identity Party A signs as. */
@@ -14,7 +14,12 @@ export type SignerIdentity = {
 /** Who signs a contract: Party A as verified, Party B by name (its certificate is the PKI's). */
 export type Signatories = { identity: SignerIdentity; partyBName: string };
 
+/** Party A's signing credential for one contract: an event certificate issued to its identity. */
+export type PartyACredential = { name: string; certPem: string; key: KeyObject; signedAt: Date };
+
 export type SignedContract = { bytes: Buffer; sha256: string; signatures: SignatureRecord[] };
+
+type Widgets = { partyA: [number, number, number, number]; partyB: [number, number, number, number] };
 
 function record(role: SignatureRecord['role'], signer: string, certPem: string, at: Date): SignatureRecord {
   const cert = certificateFromPem(certPem);
@@ -29,32 +34,42 @@ function record(role: SignatureRecord['role'], signer: string, certPem: string, 
 }
 
 /**
- * Party A signs with an event certificate issued now to the verified identity, then Party B
- * with the organisation certificate; returns the final bytes, their SHA-256 and who signed.
+ * Issues Party A's event certificate: the subject is the verified identity (the credit code,
+ * or a SHA-256 of a person's ID number). Needs the issuing CA's key, so it runs where the
+ * platform PKI lives, not in the PDF workers.
  */
-export async function signContractDocument(
-  pki: SigningPki,
-  options: Signatories & {
-    unsigned: Buffer;
-    widgets?: { partyA: [number, number, number, number]; partyB: [number, number, number, number] };
-  },
-): Promise<SignedContract> {
-  const { identity } = options;
-  const signedAt = new Date();
-  const partyA = issueEventCertificate(
+export function issuePartyACredential(pki: Pick<PlatformPki, 'issuing'>, identity: SignerIdentity, signedAt: Date = new Date()): PartyACredential {
+  const { certPem, key } = issueEventCertificate(
     pki,
     identity.subjectType === 'enterprise'
       ? { subjectType: 'enterprise', name: identity.name, creditCode: identity.creditCode! }
       : { subjectType: 'personal', name: identity.name, idNumberHash: createHash('sha256').update(identity.idNumber!).digest('hex') },
     signedAt,
   );
-  const bytes = await signContractPdf(options.unsigned, { partyA, pki, signingTime: signedAt, widgets: options.widgets });
+  return { name: identity.name, certPem, key, signedAt };
+}
+
+/**
+ * Party A signs with its event certificate, then Party B with the organisation certificate;
+ * returns the final bytes, their SHA-256 and who signed.
+ */
+export async function signWithCredential(
+  pki: SigningPki,
+  options: { unsigned: Buffer; partyA: PartyACredential; partyBName: string; widgets?: Widgets },
+): Promise<SignedContract> {
+  const { partyA } = options;
+  const bytes = await signContractPdf(options.unsigned, { partyA, pki, signingTime: partyA.signedAt, widgets: options.widgets });
   return {
     bytes,
     sha256: createHash('sha256').update(bytes).digest('hex'),
     signatures: [
-      record('party_a', identity.name, partyA.certPem, signedAt),
-      record('party_b', options.partyBName, pki.partyB.certPem, signedAt),
+      record('party_a', partyA.name, partyA.certPem, partyA.signedAt),
+      record('party_b', options.partyBName, pki.partyB.certPem, partyA.signedAt),
     ],
   };
+}
+
+/** Issues Party A's event certificate now and signs with it, then as Party B. */
+export function signContractDocument(pki: PlatformPki, options: Signatories & { unsigned: Buffer; widgets?: Widgets }): Promise<SignedContract> {
+  return signWithCredential(pki, { ...options, partyA: issuePartyACredential(pki, options.identity) });
 }

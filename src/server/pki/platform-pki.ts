@@ -68,29 +68,29 @@ export type PlatformPki = {
 };
 
 /**
- * What signing a contract needs: the issuing CA (for Party A's event certificates), Party B's
- * organisation certificate, and the root's certificate only. Worker threads get this much,
- * never the root key.
+ * What signing a contract needs once Party A's event certificate is issued: Party B's
+ * organisation certificate and key, and the CA certificates of the chain. Worker threads get
+ * this much, never a CA key.
  */
-export type SigningPki = { root: { certPem: string }; issuing: CertifiedKey; partyB: CertifiedKey };
+export type SigningPki = { root: { certPem: string }; issuing: { certPem: string }; partyB: CertifiedKey };
 
 /** A SigningPki as it crosses to a worker thread: KeyObjects clone, X509Certificates do not. */
 export type TransferableSigningPki = {
   root: { certPem: string };
-  issuing: { certPem: string; key: KeyObject };
+  issuing: { certPem: string };
   partyB: { certPem: string; key: KeyObject };
 };
 
 export function transferableSigningPki(pki: SigningPki): TransferableSigningPki {
   return {
     root: { certPem: pki.root.certPem },
-    issuing: { certPem: pki.issuing.certPem, key: pki.issuing.key },
+    issuing: { certPem: pki.issuing.certPem },
     partyB: { certPem: pki.partyB.certPem, key: pki.partyB.key },
   };
 }
 
 export function signingPkiFrom(t: TransferableSigningPki): SigningPki {
-  return { root: { certPem: t.root.certPem }, issuing: certified(t.issuing.certPem, t.issuing.key), partyB: certified(t.partyB.certPem, t.partyB.key) };
+  return { root: { certPem: t.root.certPem }, issuing: { certPem: t.issuing.certPem }, partyB: certified(t.partyB.certPem, t.partyB.key) };
 }
 
 export type PartyBIdentity = { name: string; creditCode: string };
@@ -452,7 +452,7 @@ export const eventCertificateLifetimeMs = day;
  * in serialNumber — never the ID number itself.
  */
 export function issueEventCertificate(
-  pki: Pick<SigningPki, 'issuing'>,
+  pki: Pick<PlatformPki, 'issuing'>,
   subject: EventSubject,
   now: Date = new Date(),
 ): IssuedCertificate {
