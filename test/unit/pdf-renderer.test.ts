@@ -1,4 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderFrameworkAgreementDocument } from '../../src/server/pdf/render-framework-agreement.js';
 import { createRenderer } from '../../src/server/pdf/renderer.js';
@@ -41,6 +45,18 @@ describe('contract renderer in worker threads', () => {
     expect(report.problems).toEqual([]);
     expect(report.authentic).toBe(true);
     expect(report.signatures).toHaveLength(2);
+    // The worker reads Party A's certificate, issued in this thread, without a full parse:
+    // poppler must still find each signer by issuer and serial number.
+    const dir = mkdtempSync(join(tmpdir(), 'qiyue-worker-'));
+    try {
+      const path = join(dir, 'signed.pdf');
+      writeFileSync(path, signed.bytes);
+      const out = spawnSync('pdfsig', [path], { encoding: 'utf8' });
+      expect((out.stdout + out.stderr).match(/Signature Validation: Signature is Valid\./g)).toHaveLength(2);
+      expect(out.stdout).toContain(`Signer Certificate Common Name: ${input.partyA.name}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('fails the contract, not the pool, when Party A’s certificate cannot be issued', async () => {

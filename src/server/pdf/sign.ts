@@ -8,6 +8,7 @@ import {
   chainPems,
   parsedCertificate,
   type SigningPki,
+  signerCertificate,
 } from '../pki/platform-pki.js';
 import { addSignaturePlaceholder, type SignatureFieldOptions } from './pdf-structure.js';
 
@@ -94,10 +95,12 @@ export class CmsSigner extends Signer {
     super();
     this.cert = certificateFromPem(certPem);
     if (!this.cert.checkPrivateKey(key)) throw new Error('the key does not match the certificate');
-    this.parsed = parsedCertificate(this.cert);
+    this.parsed = signerCertificate(this.cert);
     // The CertificateSet is a SET OF, written in DER order.
     const certs = [this.cert, ...chain.map(certificateFromPem)];
-    this.certificates = certs.sort((a, b) => Buffer.compare(a.raw, b.raw)).map(parsedCertificate);
+    this.certificates = certs
+      .sort((a, b) => Buffer.compare(a.raw, b.raw))
+      .map((c) => (c === this.cert ? this.parsed : parsedCertificate(c)));
   }
 
   get subject(): string {
