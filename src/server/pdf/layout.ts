@@ -180,19 +180,67 @@ export function heading(doc: PDFKit.PDFDocument, text: string): void {
   doc.moveDown(0.25);
 }
 
+const paragraphStyle = { lineGap: 3.5, paragraphGap: 3, indent: fontSize.body * 2 } as const;
+
+/** Widths of single characters in the body text (both regular subsets share the metrics). */
+const bodyCharWidths = new Map<string, number>();
+/** A paragraph's lines depend only on its text: the template's paragraphs are broken once. */
+const paragraphLines = new Map<string, WrappedLine[]>();
+
+/**
+ * A body paragraph, justified on both edges: every line but the last is spread to the full
+ * width by spacing its characters, as Chinese typesetting does (pdfkit only stretches spaces,
+ * which Chinese text has none of). Lines break by `wrapText`'s rules; a line that would end
+ * below the bottom margin starts a new page.
+ */
 export function paragraph(
   doc: PDFKit.PDFDocument,
   text: string,
   options: { indent?: boolean } = {},
 ): void {
   doc.font('regular').fontSize(fontSize.body).fillColor('#000000');
-  doc.text(text, page.left, doc.y, {
-    width: contentWidth,
-    align: 'justify',
-    lineGap: 3.5,
-    paragraphGap: 3,
-    indent: options.indent ? fontSize.body * 2 : 0,
+  const indent = options.indent ? paragraphStyle.indent : 0;
+  const key = `${indent}:${text}`;
+  let lines = paragraphLines.get(key);
+  if (!lines) {
+    const measure = (ch: string) => {
+      let w = bodyCharWidths.get(ch);
+      if (w === undefined) {
+        w = doc.widthOfString(ch);
+        bodyCharWidths.set(ch, w);
+      }
+      return w;
+    };
+    lines = wrapText(text, contentWidth, measure, 0, indent);
+    // Names and other variable text make new paragraphs; start again rather than grow forever.
+    if (paragraphLines.size >= 2000) paragraphLines.clear();
+    paragraphLines.set(key, lines);
+  }
+  const lineHeight = doc.currentLineHeight(true);
+  const maxY = page.height - page.bottom;
+  let y = doc.y;
+  if (y + lineHeight > maxY) {
+    doc.addPage();
+    y = doc.y;
+  }
+  lines.forEach((line, i) => {
+    const last = i === lines.length - 1;
+    let characterSpacing = 0;
+    const count = [...line.text].length;
+    if (!last && count > 1) {
+      const slack = contentWidth - line.indent - doc.widthOfString(line.text);
+      // A line cut short before a long Latin token is left ragged rather than letter-spaced.
+      if (slack > 0 && slack / (count - 1) <= fontSize.body * 0.3) characterSpacing = slack / (count - 1);
+    }
+    if (line.text) doc.text(line.text, page.left + line.indent, y, { lineBreak: false, characterSpacing });
+    y += lineHeight + paragraphStyle.lineGap;
+    if (!last && y + lineHeight > maxY) {
+      doc.addPage();
+      y = doc.y;
+    }
   });
+  doc.x = page.left;
+  doc.y = y + paragraphStyle.paragraphGap;
 }
 
 export type Field = { label: string; value: string | null | undefined };
@@ -432,6 +480,7 @@ export function wrapText(
   width: number,
   measure: (ch: string) => number,
   hangingIndent = 0,
+  firstLineIndent = 0,
 ): WrappedLine[] {
   const widthOf = (s: string) => {
     let w = 0;
@@ -439,7 +488,7 @@ export function wrapText(
     return w;
   };
   // Most cells fit on one line.
-  if (!text.includes('\n') && widthOf(text) <= width) return [{ text: text.trimEnd(), indent: 0 }];
+  if (!text.includes('\n') && widthOf(text) <= width - firstLineIndent) return [{ text: text.trimEnd(), indent: firstLineIndent }];
   const out: WrappedLine[] = [];
   for (const paragraph of text.split('\n')) {
     let line = '';
@@ -447,7 +496,7 @@ export function wrapText(
     /** Index in `line` of the last break opportunity; 0 when there is none. */
     let lastBreak = 0;
     let prev = '';
-    let indent = 0;
+    let indent = out.length === 0 ? firstLineIndent : 0;
     for (const ch of paragraph) {
       const w = measure(ch);
       const cp = ch.codePointAt(0)!;
