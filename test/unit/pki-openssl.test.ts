@@ -1,14 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createPlatformPki,
   issueEventCertificate,
   loadPlatformPki,
+  parsedCertificate,
   policyOids,
+  signerCertificate,
 } from '../../src/server/pki/platform-pki.js';
 
 /** The certificates the PKI issues, as OpenSSL reads them. */
@@ -103,5 +105,30 @@ describe('platform certificates under openssl x509 -text', () => {
     expect(issuing).toContain('X509v3 Key Usage: critical Certificate Sign, CRL Sign');
     expect(issuing).not.toContain('Certificate Policies');
     verifyChain(pki.issuing.certPem);
+  });
+});
+
+describe('a signer certificate read for signing without a full parse', () => {
+  // OpenSSL-made certificates with serial numbers ours never have: the top bit set (DER adds
+  // a zero byte) and an odd number of hex digits.
+  const caKey = join(dir, 'ca.key');
+  const caPem = join(dir, 'ca.pem');
+  beforeAll(() => {
+    openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', caKey, '-out', caPem, '-subj', '/C=CN/O=外部测试/CN=外部测试根', '-days', '2', '-set_serial', '1');
+  });
+
+  it.each(['0x80F1E2D3C4B5A697', '0xABC'])('has the issuer and serial number of the full parse (serial %s)', (serial) => {
+    const leafKey = join(dir, `leaf${serial}.key`);
+    const leafCsr = join(dir, `leaf${serial}.csr`);
+    const leafPem = join(dir, `leaf${serial}.pem`);
+    openssl('req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', leafKey, '-out', leafCsr, '-subj', '/C=CN/CN=某某公司');
+    openssl('x509', '-req', '-in', leafCsr, '-CA', caPem, '-CAkey', caKey, '-set_serial', serial, '-days', '1', '-out', leafPem);
+    const ca = new X509Certificate(readFileSync(caPem));
+    const leaf = new X509Certificate(readFileSync(leafPem));
+    const light = signerCertificate(leaf, [ca]);
+    const full = parsedCertificate(new X509Certificate(readFileSync(leafPem)));
+    expect(Buffer.from(light.serialNumber.toBER())).toEqual(Buffer.from(full.serialNumber.toBER()));
+    expect(Buffer.from(light.issuer.toSchema().toBER())).toEqual(Buffer.from(full.issuer.toSchema().toBER()));
+    expect(Buffer.from(light.toSchema().toBER())).toEqual(leaf.raw);
   });
 });

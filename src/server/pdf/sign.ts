@@ -95,9 +95,10 @@ export class CmsSigner extends Signer {
     super();
     this.cert = certificateFromPem(certPem);
     if (!this.cert.checkPrivateKey(key)) throw new Error('the key does not match the certificate');
-    this.parsed = signerCertificate(this.cert);
+    const issuers = chain.map(certificateFromPem);
+    this.parsed = signerCertificate(this.cert, issuers);
     // The CertificateSet is a SET OF, written in DER order.
-    const certs = [this.cert, ...chain.map(certificateFromPem)];
+    const certs = [this.cert, ...issuers];
     this.certificates = certs
       .sort((a, b) => Buffer.compare(a.raw, b.raw))
       .map((c) => (c === this.cert ? this.parsed : parsedCertificate(c)));

@@ -232,21 +232,23 @@ const byX509 = new WeakMap<X509Certificate, PkiCertificate>();
 /** The certificate as pkijs reads it, parsed once per X509Certificate object. */
 /**
  * What a signature needs of its signer's certificate (issuer, serial number, the DER to
- * embed), read without pkijs's full parse, which takes ~3.5 ms: an event certificate signs
- * once, in a worker thread that did not issue it. The full object when one is at hand.
+ * embed), without pkijs's full parse, which takes ~3.5 ms: an event certificate signs once,
+ * in a worker thread that did not issue it. The issuer is the subject of the chain
+ * certificate that issued it, as parsed once; the serial number is Node's. The full object
+ * when one is at hand, or when the issuer is not in `chain`.
  */
-export function signerCertificate(cert: X509Certificate): PkiCertificate {
+export function signerCertificate(cert: X509Certificate, chain: X509Certificate[]): PkiCertificate {
   const known = byX509.get(cert);
   if (known) return known;
-  const der = new Uint8Array(cert.raw);
-  const outer = asn1js.fromBER(der).result as asn1js.Sequence;
-  const fields = (outer.valueBlock.value[0] as asn1js.Sequence).valueBlock.value;
-  // TBSCertificate: [0] EXPLICIT version, serialNumber, signature, issuer, ...
-  const at = fields[0]!.idBlock.tagClass === 3 ? 1 : 0;
+  const issuer = chain.find((ca) => cert.checkIssued(ca));
+  if (!issuer || !/^[0-9A-F]+$/i.test(cert.serialNumber)) return parsedCertificate(cert);
+  // A positive INTEGER in DER: whole bytes, and a leading zero byte when the top bit is set.
+  let hex = cert.serialNumber.length % 2 ? `0${cert.serialNumber}` : cert.serialNumber;
+  if (Number.parseInt(hex[0]!, 16) >= 8) hex = `00${hex}`;
   const signer = new PkiCertificate();
-  signer.serialNumber = fields[at] as asn1js.Integer;
-  signer.issuer = new pkijs.RelativeDistinguishedNames({ schema: fields[at + 2] });
-  signer.embedAs(der);
+  signer.serialNumber = new asn1js.Integer({ valueHex: Buffer.from(hex, 'hex') });
+  signer.issuer = parsedCertificate(issuer).subject;
+  signer.embedAs(new Uint8Array(cert.raw));
   return signer;
 }
 
