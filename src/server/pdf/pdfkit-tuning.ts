@@ -2,7 +2,7 @@ import { deflateSync } from 'node:zlib';
 
 /**
  * The places where contract rendering reaches into pdfkit 0.20's internals, for speed.
- * Both keep the output a valid PDF with the same text and fonts; the PDF tests (pdftotext,
+ * Each keeps the output a valid PDF with the same text and fonts; the PDF tests (pdftotext,
  * pdffonts, pdfsig, openssl) check every document that goes through them.
  */
 
