@@ -25,7 +25,8 @@ type LayoutFont = fontkit.Font & { glyphsForString(s: string): Glyph[] };
 type Outline = { operators: string; advanceWidth: number };
 
 const outlines = new WeakMap<object, Map<string, Outline | null>>();
-const n = (v: number) => String(Math.round(v * 100) / 100);
+// Whole font units: a unit is ~0.015 pt at seal size, and the outlines are integers anyway.
+const n = (v: number) => String(Math.round(v));
 
 /**
  * TrueType outlines are quadratic; PDF paths only have cubic curves, so each quadratic
