@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as asn1js from 'asn1js';
+import jsQR from 'jsqr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderFrameworkAgreement } from '../../src/server/pdf/render-framework-agreement.js';
 import { verifyPdfSignatures } from '../../src/server/pdf/verify.js';
@@ -177,6 +178,14 @@ describe('framework agreement PDF', () => {
     expect(dark).toBeGreaterThan(300);
   });
 
+  it('carries on every page a QR code that opens the verification page for this contract', () => {
+    const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [signedPath], { encoding: 'utf8' }))![1]);
+    for (let p = 1; p <= pages; p++) {
+      const ppm = execFileSync('pdftoppm', ['-r', '150', '-f', String(p), '-l', String(p), signedPath], { maxBuffer: 64 * 1024 * 1024 });
+      expect(decodeQr(ppm)).toBe(frameworkInput().verifyUrl);
+    }
+  });
+
   it('marks a draft with a watermark on every page and draws no seal', async () => {
     const pdf = await renderFrameworkAgreement(frameworkInput({ draft: true }));
     const path = join(dir, 'draft.pdf');
@@ -212,6 +221,21 @@ describe('framework agreement PDF', () => {
 });
 
 /** Counts saturated red and dark pixels of a binary PPM (P6) image. */
+/** The text of the QR code in a PPM image (pdftoppm's default output), or null. */
+function decodeQr(ppm: Buffer): string | null {
+  const header = /^P6\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(ppm.toString('latin1', 0, 64));
+  if (!header) throw new Error('not a PPM');
+  const [width, height] = [Number(header[1]), Number(header[2])];
+  const rgba = new Uint8ClampedArray(width * height * 4);
+  for (let i = 0, j = header[0].length; i < rgba.length; i += 4, j += 3) {
+    rgba[i] = ppm[j]!;
+    rgba[i + 1] = ppm[j + 1]!;
+    rgba[i + 2] = ppm[j + 2]!;
+    rgba[i + 3] = 255;
+  }
+  return jsQR(rgba, width, height)?.data ?? null;
+}
+
 function countPixels(ppm: Buffer): { red: number; dark: number } {
   const header = /^P6\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(ppm.toString('latin1', 0, 64));
   if (!header) throw new Error('not a PPM');

@@ -1,7 +1,7 @@
 import PDFDocument from 'pdfkit';
 import { type ContractFonts, loadContractFonts } from './font.js';
 import { deflateStreamsFast, shareLayoutCache, splitTemplateFont } from './pdfkit-tuning.js';
-import { drawQrCode, type QrRuns, qrRuns } from './qr.js';
+import { placeQrCode, qrCodeForm, qrRuns } from './qr.js';
 import { drawSeal } from './seal.js';
 
 /** A4 in points, and the frame every contract page shares. */
@@ -97,7 +97,7 @@ export function createContractDocument(o: ContractDocumentOptions): ContractDocu
 
   const finish = async () => {
     const range = doc.bufferedPageRange();
-    const qr = qrRuns(o.verifyUrl);
+    const qr = qrCodeForm(doc, qrRuns(o.verifyUrl), qrSize);
     for (let i = range.start; i < range.start + range.count; i++) {
       doc.switchToPage(i);
       drawPageFrame(doc, o, qr, i - range.start + 1, range.count);
@@ -108,10 +108,13 @@ export function createContractDocument(o: ContractDocumentOptions): ContractDocu
   return { doc, fonts, finish };
 }
 
+/** The verification QR code in the footer, in points. */
+const qrSize = 52;
+
 function drawPageFrame(
   doc: PDFKit.PDFDocument,
   o: ContractDocumentOptions,
-  qr: QrRuns,
+  qr: PDFKit.PDFKitReference,
   pageNo: number,
   pageCount: number,
 ): void {
@@ -132,7 +135,6 @@ function drawPageFrame(
   doc.moveTo(x0, 56).lineTo(x1, 56).lineWidth(0.6).strokeColor('#999999').stroke();
 
   const footerTop = page.height - 78;
-  const qrSize = 52;
   doc.moveTo(x0, footerTop).lineTo(x1, footerTop).lineWidth(0.6).strokeColor('#999999').stroke();
   doc.text(`第 ${pageNo} 页 / 共 ${pageCount} 页`, x0, footerTop + 12, {
     width: contentWidth,
@@ -141,7 +143,7 @@ function drawPageFrame(
   });
   doc.text(`合同编号：${o.number}`, x0, footerTop + 12, { width: 200, lineBreak: false });
   doc.text('扫描二维码验证合同真伪', x0, footerTop + 26, { width: 200, lineBreak: false });
-  drawQrCode(doc, qr, x1 - qrSize, footerTop + 6, qrSize);
+  placeQrCode(doc, qr, x1 - qrSize, footerTop + 6);
 
   if (o.draft) {
     doc.save();
