@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as asn1js from 'asn1js';
-import jsQR from 'jsqr';
+import jsqr from 'jsqr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderFrameworkAgreement } from '../../src/server/pdf/render-framework-agreement.js';
 import { verifyPdfSignatures } from '../../src/server/pdf/verify.js';
@@ -233,7 +233,8 @@ function decodeQr(ppm: Buffer): string | null {
     rgba[i + 2] = ppm[j + 2]!;
     rgba[i + 3] = 255;
   }
-  return jsQR(rgba, width, height)?.data ?? null;
+  // jsqr is CommonJS with an ES-style default export: `.default` is the function either way.
+  return jsqr.default(rgba, width, height)?.data ?? null;
 }
 
 function countPixels(ppm: Buffer): { red: number; dark: number } {
