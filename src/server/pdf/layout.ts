@@ -184,10 +184,24 @@ export function heading(doc: PDFKit.PDFDocument, text: string): void {
 
 const paragraphStyle = { lineGap: 3.5, paragraphGap: 3, indent: fontSize.body * 2 } as const;
 
-/** Widths of single characters in the body text (both regular subsets share the metrics). */
-const bodyCharWidths = new Map<string, number>();
-/** A paragraph's lines depend only on its text: the template's paragraphs are broken once. */
-const paragraphLines = new Map<string, WrappedLine[]>();
+type ParagraphCache = {
+  /** Widths of single characters at the body size (both regular subsets share the metrics). */
+  charWidths: Map<string, number>;
+  /** A paragraph's lines depend only on its text: the template's paragraphs are broken once. */
+  lines: Map<string, WrappedLine[]>;
+};
+/** Per font (the fontkit object under pdfkit's current font). */
+const paragraphCaches = new WeakMap<object, ParagraphCache>();
+
+function paragraphCache(doc: PDFKit.PDFDocument): ParagraphCache {
+  const font = (doc as unknown as { _font: { font: object } })._font.font;
+  let cache = paragraphCaches.get(font);
+  if (!cache) {
+    cache = { charWidths: new Map(), lines: new Map() };
+    paragraphCaches.set(font, cache);
+  }
+  return cache;
+}
 
 /**
  * A body paragraph, justified on both edges: every line but the last is spread to the full
@@ -202,21 +216,22 @@ export function paragraph(
 ): void {
   doc.font('regular').fontSize(fontSize.body).fillColor('#000000');
   const indent = options.indent ? paragraphStyle.indent : 0;
+  const cache = paragraphCache(doc);
   const key = `${indent}:${text}`;
-  let lines = paragraphLines.get(key);
+  let lines = cache.lines.get(key);
   if (!lines) {
     const measure = (ch: string) => {
-      let w = bodyCharWidths.get(ch);
+      let w = cache.charWidths.get(ch);
       if (w === undefined) {
         w = doc.widthOfString(ch);
-        bodyCharWidths.set(ch, w);
+        cache.charWidths.set(ch, w);
       }
       return w;
     };
     lines = wrapText(text, contentWidth, measure, 0, indent);
     // Names and other variable text make new paragraphs; start again rather than grow forever.
-    if (paragraphLines.size >= 2000) paragraphLines.clear();
-    paragraphLines.set(key, lines);
+    if (cache.lines.size >= 2000) cache.lines.clear();
+    cache.lines.set(key, lines);
   }
   const lineHeight = doc.currentLineHeight(true);
   const maxY = page.height - page.bottom;
