@@ -10,6 +10,8 @@ import {
 } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { signCrl } from './ca/crl-signer.js';
+import { issuingCaProfile, leafProfile, type ProfileExtensions, profileExtensions, profileOids, servicePolicyOids } from './ca/profiles.js';
 
 /**
  * The platform PKI: a root CA, an issuing CA below it, Party B's organisation certificate
@@ -50,7 +52,8 @@ const backdate = 5 * 60 * 1000;
 
 export type StoredCertifiedKey = { certPem: string; encryptedKeyPem: string };
 
-export type StoredPki = {
+/** The first format: root, issuing CA and Party B only. Still read, upgraded on first load. */
+export type StoredPkiV1 = {
   format: 'qiyue-pki-v1';
   algorithm: 'ECDSA-P256-SHA256';
   createdAt: string;
@@ -59,12 +62,41 @@ export type StoredPki = {
   partyB: StoredCertifiedKey;
 };
 
+/**
+ * Adds the trust services' certificates (TSA, delegated OCSP responder) and the root's CRL,
+ * which only the issuing-CA command re-issues: ordinary start-up never decrypts the root key.
+ */
+export type StoredPkiV2 = Omit<StoredPkiV1, 'format'> & {
+  format: 'qiyue-pki-v2';
+  /** The public URL the CRL and OCSP locations of the current certificates name. */
+  publicUrl: string;
+  tsa: StoredCertifiedKey;
+  ocsp: StoredCertifiedKey;
+  /** The root's CRL, base64 DER; it names the issuing CAs rolled out so far. */
+  rootCrl: string;
+  /** Issuing CAs replaced by the command, still chaining documents signed under them. */
+  retiredIssuing?: { certPem: string }[];
+};
+
+export type StoredPki = StoredPkiV1 | StoredPkiV2;
+
 export type CertifiedKey = { certPem: string; cert: X509Certificate; key: KeyObject };
 
+/** A CA certificate whose key the running service does not hold. */
+export type CaCertificate = { certPem: string; cert: X509Certificate };
+
+/** The issuing CA, with the public URL its certificates name for CRL, OCSP and CA issuers. */
+export type IssuingCa = CertifiedKey & { publicUrl?: string };
+
 export type PlatformPki = {
-  root: CertifiedKey;
-  issuing: CertifiedKey;
+  root: CaCertificate;
+  issuing: IssuingCa;
+  /** Replaced in place when an operator revokes it (see revoke-certificate.ts). */
   partyB: CertifiedKey;
+  tsa: CertifiedKey;
+  ocsp: CertifiedKey;
+  rootCrl: Buffer;
+  retiredIssuing: CaCertificate[];
 };
 
 /**
@@ -262,13 +294,17 @@ export function parsedCertificate(cert: X509Certificate): PkiCertificate {
 }
 
 type IssueParams = {
-  subject: NameAttribute[];
+  /** Attributes to encode, or a Name as parsed from an earlier certificate (kept verbatim). */
+  subject: NameAttribute[] | pkijs.RelativeDistinguishedNames;
   issuer: CertifiedKey | null;
   subjectKey: KeyObject;
   notBefore: Date;
   notAfter: Date;
   ca: { pathLength?: number } | null;
   policy?: string;
+  /** Leaf key usage: signing documents (the default) or only digitalSignature (TSA, OCSP). */
+  keyUsage?: 'nonRepudiation' | 'digitalSignature';
+  profile?: ProfileExtensions;
 };
 
 const ecdsaWithSha256 = () => new pkijs.AlgorithmIdentifier({ algorithmId: oids.ecdsaWithSha256 });
@@ -278,7 +314,7 @@ function issue(p: IssueParams): string {
     json: createPublicKey(p.subjectKey).export({ format: 'jwk' }),
   });
   const issuer = p.issuer ? parsedCertificate(p.issuer.cert) : null;
-  const subject = buildName(p.subject);
+  const subject = Array.isArray(p.subject) ? buildName(p.subject) : p.subject;
   const basicConstraints = p.ca
     ? new pkijs.BasicConstraints({
         cA: true,
@@ -292,7 +328,9 @@ function issue(p: IssueParams): string {
       true,
       p.ca
         ? new asn1js.BitString({ valueHex: Uint8Array.of(0x06), unusedBits: 1 }) // keyCertSign (5), cRLSign (6)
-        : new asn1js.BitString({ valueHex: Uint8Array.of(0xc0), unusedBits: 6 }), // digitalSignature (0), nonRepudiation (1)
+        : p.keyUsage === 'digitalSignature'
+          ? new asn1js.BitString({ valueHex: Uint8Array.of(0x80), unusedBits: 7 }) // digitalSignature (0)
+          : new asn1js.BitString({ valueHex: Uint8Array.of(0xc0), unusedBits: 6 }), // digitalSignature (0), nonRepudiation (1)
     ),
     extension(
       oids.subjectKeyIdentifier,
@@ -312,6 +350,7 @@ function issue(p: IssueParams): string {
     });
     extensions.push(extension(oids.certificatePolicies, false, policies.toSchema()));
   }
+  if (p.profile) extensions.push(...profileExtensions(p.profile));
   const cert = new PkiCertificate({
     version: 2,
     serialNumber: serialNumber(),
@@ -351,15 +390,15 @@ export function certificateFields(cert: X509Certificate): CertificateFields {
   };
 }
 
-function generateKey(): KeyObject {
+export function generateKey(): KeyObject {
   return generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
 }
 
-function certified(certPem: string, key: KeyObject): CertifiedKey {
+export function certified(certPem: string, key: KeyObject): CertifiedKey {
   return { certPem, cert: certificateFromPem(certPem), key };
 }
 
-function encrypt(ck: CertifiedKey, passphrase: string): StoredCertifiedKey {
+export function encryptKey(ck: CertifiedKey, passphrase: string): StoredCertifiedKey {
   return {
     certPem: ck.certPem,
     encryptedKeyPem: ck.key
@@ -368,15 +407,169 @@ function encrypt(ck: CertifiedKey, passphrase: string): StoredCertifiedKey {
   };
 }
 
-/** Creates a new root CA, issuing CA and Party B organisation certificate. */
+export const lifetimes = {
+  root: 20 * year,
+  /** Outlives the TSA and OCSP certificates it issues by five years. */
+  issuing: 15 * year,
+  partyB: 3 * year,
+  /**
+   * Ten years: a relying party checks a timestamp token, and the OCSP responses in a DSS,
+   * against these certificates' validity; documents must validate years after signing.
+   */
+  trustService: 10 * year,
+} as const;
+
+/** node:crypto on Node 20 has no validToDate. */
+export function notAfterOf(cert: X509Certificate): Date {
+  return new Date(cert.validTo);
+}
+
+const defaultPublicUrl = 'http://localhost:3000';
+
+function orgName(ca: CaCertificate): string {
+  const o = /^O=(.*)$/m.exec(ca.cert.subject);
+  return o?.[1] ?? 'Qiyue';
+}
+
+/** Issues an issuing CA under the root (the root's key is needed: the command does this). */
+export function issueIssuingCa(root: CertifiedKey, publicUrl: string, now: Date = new Date()): IssuingCa {
+  const org = orgName(root);
+  const key = generateKey();
+  const certPem = issue({
+    subject: [
+      { type: 'countryName', value: 'CN' },
+      { type: 'organizationName', value: org },
+      { type: 'commonName', value: `${org} 契约平台签发证书` },
+    ],
+    issuer: root,
+    subjectKey: key,
+    notBefore: new Date(now.getTime() - backdate),
+    notAfter: new Date(Math.min(now.getTime() + lifetimes.issuing, notAfterOf(root.cert).getTime())),
+    ca: { pathLength: 0 },
+    profile: issuingCaProfile(publicUrl),
+  });
+  return { ...certified(certPem, key), publicUrl };
+}
+
+/** A leaf under the issuing CA never outlives it. */
+function leafNotAfter(issuing: IssuingCa, now: Date, lifetime: number): Date {
+  return new Date(Math.min(now.getTime() + lifetime, notAfterOf(issuing.cert).getTime()));
+}
+
+/**
+ * Party B's organisation certificate. `subject` is the identity to certify, or the Name of
+ * the certificate it replaces (a rollover keeps the subject byte for byte).
+ */
+export function issuePartyBCertificate(
+  issuing: IssuingCa,
+  subject: PartyBIdentity | pkijs.RelativeDistinguishedNames,
+  now: Date = new Date(),
+): CertifiedKey {
+  const key = generateKey();
+  const certPem = issue({
+    subject:
+      subject instanceof pkijs.RelativeDistinguishedNames
+        ? subject
+        : [
+            { type: 'countryName', value: 'CN' },
+            { type: 'organizationName', value: subject.name },
+            { type: 'serialNumber', value: subject.creditCode },
+            { type: 'commonName', value: subject.name },
+          ],
+    issuer: issuing,
+    subjectKey: key,
+    notBefore: new Date(now.getTime() - backdate),
+    notAfter: leafNotAfter(issuing, now, lifetimes.partyB),
+    ca: null,
+    policy: policyOids.partyBOrganisation,
+    profile: leafProfile(issuing.publicUrl),
+  });
+  return certified(certPem, key);
+}
+
+/** The embedded TSA's certificate: critical EKU id-kp-timeStamping only (RFC 3161 2.3). */
+export function issueTsaCertificate(issuing: IssuingCa, now: Date = new Date()): CertifiedKey {
+  const org = orgName(issuing);
+  const key = generateKey();
+  const certPem = issue({
+    subject: [
+      { type: 'countryName', value: 'CN' },
+      { type: 'organizationName', value: org },
+      { type: 'commonName', value: `${org} 契约平台时间戳服务` },
+    ],
+    issuer: issuing,
+    subjectKey: key,
+    notBefore: new Date(now.getTime() - backdate),
+    notAfter: leafNotAfter(issuing, now, lifetimes.trustService),
+    ca: null,
+    keyUsage: 'digitalSignature',
+    policy: servicePolicyOids.tsaCertificate,
+    profile: { ...leafProfile(issuing.publicUrl), extendedKeyUsage: [profileOids.kpTimeStamping] },
+  });
+  return certified(certPem, key);
+}
+
+/**
+ * The delegated OCSP responder (RFC 6960 4.2.2.2): id-kp-OCSPSigning, and id-pkix-ocsp-nocheck
+ * so that relying parties do not ask the responder about itself. It names no OCSP URL.
+ */
+export function issueOcspResponderCertificate(issuing: IssuingCa, now: Date = new Date()): CertifiedKey {
+  const org = orgName(issuing);
+  const key = generateKey();
+  const profile = leafProfile(issuing.publicUrl);
+  const certPem = issue({
+    subject: [
+      { type: 'countryName', value: 'CN' },
+      { type: 'organizationName', value: org },
+      { type: 'commonName', value: `${org} 契约平台证书状态服务` },
+    ],
+    issuer: issuing,
+    subjectKey: key,
+    notBefore: new Date(now.getTime() - backdate),
+    notAfter: leafNotAfter(issuing, now, lifetimes.trustService),
+    ca: null,
+    keyUsage: 'digitalSignature',
+    policy: servicePolicyOids.ocspResponderCertificate,
+    profile: {
+      crlUrl: profile.crlUrl,
+      caIssuersUrl: profile.caIssuersUrl,
+      extendedKeyUsage: [profileOids.kpOcspSigning],
+      ocspNoCheck: true,
+    },
+  });
+  return certified(certPem, key);
+}
+
+/**
+ * The root's CRL, valid until the newest issuing CA expires: the root key signs it only when
+ * the command creates or rolls an issuing CA. Its number is the issue time in seconds, so
+ * that it increases across runs without reading the previous one.
+ */
+export function issueRootCrl(
+  root: CertifiedKey,
+  o: { revoked: { serial: string; revokedAt: Date }[]; nextUpdate: Date; now?: Date },
+): Buffer {
+  const now = o.now ?? new Date();
+  return signCrl({
+    issuer: parsedCertificate(root.cert),
+    key: root.key,
+    revoked: o.revoked.map((r) => ({ ...r, reason: 'superseded' as const })),
+    thisUpdate: new Date(now.getTime() - backdate),
+    nextUpdate: o.nextUpdate,
+    crlNumber: Math.floor(now.getTime() / 1000),
+  });
+}
+
+/** Creates a new root CA, issuing CA, Party B, TSA and OCSP responder certificates, and the root CRL. */
 export function createPlatformPki(options: {
   keyPassphrase: string;
   partyB: PartyBIdentity;
+  publicUrl?: string;
   now?: Date;
-}): StoredPki {
+}): StoredPkiV2 {
   if (!options.keyPassphrase) throw new Error('a key passphrase is required');
   const now = options.now ?? new Date();
-  const notBefore = new Date(now.getTime() - backdate);
+  const publicUrl = options.publicUrl ?? defaultPublicUrl;
   const org = options.partyB.name;
 
   const rootKey = generateKey();
@@ -389,61 +582,29 @@ export function createPlatformPki(options: {
       ],
       issuer: null,
       subjectKey: rootKey,
-      notBefore,
-      notAfter: new Date(now.getTime() + 20 * year),
+      notBefore: new Date(now.getTime() - backdate),
+      notAfter: new Date(now.getTime() + lifetimes.root),
       ca: {},
     }),
     rootKey,
   );
-
-  const issuingKey = generateKey();
-  const issuing = certified(
-    issue({
-      subject: [
-        { type: 'countryName', value: 'CN' },
-        { type: 'organizationName', value: org },
-        { type: 'commonName', value: `${org} 契约平台签发证书` },
-      ],
-      issuer: root,
-      subjectKey: issuingKey,
-      notBefore,
-      notAfter: new Date(now.getTime() + 10 * year),
-      ca: { pathLength: 0 },
-    }),
-    issuingKey,
-  );
-
-  const partyBKey = generateKey();
-  const partyB = certified(
-    issue({
-      subject: [
-        { type: 'countryName', value: 'CN' },
-        { type: 'organizationName', value: org },
-        { type: 'serialNumber', value: options.partyB.creditCode },
-        { type: 'commonName', value: org },
-      ],
-      issuer: issuing,
-      subjectKey: partyBKey,
-      notBefore,
-      notAfter: new Date(now.getTime() + 3 * year),
-      ca: null,
-      policy: policyOids.partyBOrganisation,
-    }),
-    partyBKey,
-  );
-
+  const issuing = issueIssuingCa(root, publicUrl, now);
   const pass = options.keyPassphrase;
   return {
-    format: 'qiyue-pki-v1',
+    format: 'qiyue-pki-v2',
     algorithm: 'ECDSA-P256-SHA256',
     createdAt: now.toISOString(),
-    root: encrypt(root, pass),
-    issuing: encrypt(issuing, pass),
-    partyB: encrypt(partyB, pass),
+    publicUrl,
+    root: encryptKey(root, pass),
+    issuing: encryptKey(issuing, pass),
+    partyB: encryptKey(issuePartyBCertificate(issuing, options.partyB, now), pass),
+    tsa: encryptKey(issueTsaCertificate(issuing, now), pass),
+    ocsp: encryptKey(issueOcspResponderCertificate(issuing, now), pass),
+    rootCrl: issueRootCrl(root, { revoked: [], nextUpdate: notAfterOf(issuing.cert), now }).toString('base64'),
   };
 }
 
-function decrypt(stored: StoredCertifiedKey, passphrase: string, what: string): CertifiedKey {
+export function decryptKey(stored: StoredCertifiedKey, passphrase: string, what: string): CertifiedKey {
   let key: KeyObject;
   try {
     key = createPrivateKey({ key: stored.encryptedKeyPem, format: 'pem', passphrase });
@@ -457,19 +618,54 @@ function decrypt(stored: StoredCertifiedKey, passphrase: string, what: string): 
   return ck;
 }
 
-/** Decrypts the stored PKI. Throws PkiPassphraseError for a wrong passphrase. */
-export function loadPlatformPki(stored: StoredPki, keyPassphrase: string): PlatformPki {
-  if (stored?.format !== 'qiyue-pki-v1') throw new Error('unknown stored PKI format');
-  const pki = {
-    root: decrypt(stored.root, keyPassphrase, 'root CA'),
-    issuing: decrypt(stored.issuing, keyPassphrase, 'issuing CA'),
-    partyB: decrypt(stored.partyB, keyPassphrase, 'Party B'),
+/**
+ * A v1 PKI with the certificates v2 adds. The root key is decrypted this once, for the root
+ * CRL; the issuing CA and Party B stay as they are (they name no CRL or OCSP location until
+ * the issuing-CA command rolls them).
+ */
+export function upgradeStoredPki(
+  stored: StoredPkiV1,
+  keyPassphrase: string,
+  options: { publicUrl?: string; now?: Date } = {},
+): StoredPkiV2 {
+  const now = options.now ?? new Date();
+  const publicUrl = options.publicUrl ?? defaultPublicUrl;
+  const root = decryptKey(stored.root, keyPassphrase, 'root CA');
+  const issuing: IssuingCa = { ...decryptKey(stored.issuing, keyPassphrase, 'issuing CA'), publicUrl };
+  return {
+    ...stored,
+    format: 'qiyue-pki-v2',
+    publicUrl,
+    tsa: encryptKey(issueTsaCertificate(issuing, now), keyPassphrase),
+    ocsp: encryptKey(issueOcspResponderCertificate(issuing, now), keyPassphrase),
+    rootCrl: issueRootCrl(root, { revoked: [], nextUpdate: notAfterOf(issuing.cert), now }).toString('base64'),
+  };
+}
+
+/**
+ * Decrypts the stored PKI's working keys: the issuing CA's and the leaves'; never the root's.
+ * A v1 PKI is upgraded in memory (persist the upgrade with `upgradeStoredPki`). `publicUrl`
+ * is what event certificates issued from now on name. Throws PkiPassphraseError for a wrong
+ * passphrase.
+ */
+export function loadPlatformPki(stored: StoredPki, keyPassphrase: string, options: { publicUrl?: string } = {}): PlatformPki {
+  if (stored?.format === 'qiyue-pki-v1') stored = upgradeStoredPki(stored, keyPassphrase, options);
+  if (stored?.format !== 'qiyue-pki-v2') throw new Error('unknown stored PKI format');
+  const root: CaCertificate = { certPem: stored.root.certPem, cert: certificateFromPem(stored.root.certPem) };
+  const pki: PlatformPki = {
+    root,
+    issuing: { ...decryptKey(stored.issuing, keyPassphrase, 'issuing CA'), publicUrl: options.publicUrl ?? stored.publicUrl },
+    partyB: decryptKey(stored.partyB, keyPassphrase, 'Party B'),
+    tsa: decryptKey(stored.tsa, keyPassphrase, 'TSA'),
+    ocsp: decryptKey(stored.ocsp, keyPassphrase, 'OCSP responder'),
+    rootCrl: Buffer.from(stored.rootCrl, 'base64'),
+    retiredIssuing: (stored.retiredIssuing ?? []).map((r) => ({ certPem: r.certPem, cert: certificateFromPem(r.certPem) })),
   };
   if (!pki.issuing.cert.verify(pki.root.cert.publicKey)) {
     throw new Error('the stored issuing CA is not signed by the stored root');
   }
-  if (!pki.partyB.cert.verify(pki.issuing.cert.publicKey)) {
-    throw new Error('the stored Party B certificate is not signed by the issuing CA');
+  for (const [what, ck] of [['Party B', pki.partyB], ['TSA', pki.tsa], ['OCSP responder', pki.ocsp]] as const) {
+    if (!ck.cert.verify(pki.issuing.cert.publicKey)) throw new Error(`the stored ${what} certificate is not signed by the issuing CA`);
   }
   return pki;
 }
@@ -480,7 +676,8 @@ export const eventCertificateLifetimeMs = day;
 /**
  * Issues Party A's event certificate for one signing. The subject carries the verified
  * identity: CN = name; the credit code (enterprise) or a SHA-256 of the ID number (person)
- * in serialNumber — never the ID number itself.
+ * in serialNumber — never the ID number itself. It names the issuing CA's CRL and OCSP
+ * responder under the issuing CA's public URL.
  */
 export function issueEventCertificate(
   pki: Pick<PlatformPki, 'issuing'>,
@@ -514,6 +711,7 @@ export function issueEventCertificate(
     notAfter: new Date(now.getTime() + eventCertificateLifetimeMs),
     ca: null,
     policy: policyOids.partyAEvent,
+    profile: leafProfile(pki.issuing.publicUrl),
   });
   return { certPem, key };
 }

@@ -4,3 +4,4 @@ export * from './verification.js';
 export * from './contracts.js';
 export * from './attachments.js';
 export * from './stamping.js';
+export * from './pki.js';
