@@ -2,8 +2,17 @@ import { deflateSync } from 'node:zlib';
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRawStream, type PDFRef } from 'pdf-lib';
 import PDFKit from 'pdfkit';
 import { describe, expect, it } from 'vitest';
-import { addSignaturePlaceholder } from '../../src/server/pdf/pdf-structure.js';
 import { PdfReader, PdfStructureError } from '../../src/server/pdf-structure/reader.js';
+import { prepareSignatureRevision } from '../../src/server/signing/signature-fields.js';
+
+/** An incremental update adding a signature field with a zero /Contents placeholder. */
+function addSignaturePlaceholder(pdf: Buffer, o: { fieldName: string; signerName: string }): Buffer {
+  return prepareSignatureRevision(pdf, {
+    target: { create: { name: o.fieldName, pageIndex: -1 } },
+    dictionary: { kind: 'approval', subFilter: 'ETSI.CAdES.detached', signerName: o.signerName, reason: 'test', claimedTime: new Date('2026-01-01T00:00:00Z') },
+    contentsLength: 64,
+  }).bytes;
+}
 
 function pdfkitFile(pages = 2): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -77,22 +86,8 @@ describe('PdfReader', () => {
 
   it('reads incremental updates as revisions, each object as of its revision', async () => {
     const original = await pdfkitFile(1);
-    const once = addSignaturePlaceholder(original, {
-      fieldName: 'PartyA',
-      signerName: '甲方',
-      reason: 'test',
-      signingTime: new Date('2026-01-01T00:00:00Z'),
-      signatureLength: 64,
-      subFilter: 'ETSI.CAdES.detached',
-    });
-    const twice = addSignaturePlaceholder(once, {
-      fieldName: 'PartyB',
-      signerName: '乙方',
-      reason: 'test',
-      signingTime: new Date('2026-01-01T00:00:00Z'),
-      signatureLength: 64,
-      subFilter: 'ETSI.CAdES.detached',
-    });
+    const once = addSignaturePlaceholder(original, { fieldName: 'PartyA', signerName: '甲方' });
+    const twice = addSignaturePlaceholder(once, { fieldName: 'PartyB', signerName: '乙方' });
     const reader = PdfReader.open(twice);
     expect(reader.revisions).toHaveLength(3);
     const [r0, r1, r2] = reader.revisions as [typeof reader.revisions[0], typeof reader.revisions[0], typeof reader.revisions[0]];

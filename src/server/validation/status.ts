@@ -36,7 +36,7 @@ export const verificationProblems = [
 
 export type VerificationProblem = (typeof verificationProblems)[number];
 
-export type SignatureRole = 'party_a' | 'party_b' | 'unknown';
+export type SignatureRole = 'party_a' | 'party_b' | 'document_timestamp' | 'unknown';
 
 export type PadesLevel = 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
 
