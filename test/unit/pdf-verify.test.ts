@@ -1,16 +1,31 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { PDFDict, PDFName, PDFRef } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CmsSigner, signPdf } from '../../src/server/pdf/sign.js';
-import { verifyPdfSignatures, type VerificationResult } from '../../src/server/pdf/verify.js';
-import { chainPems, issueEventCertificate } from '../../src/server/pki/platform-pki.js';
-import { makePki, makeSignedContract, type SignedFixture } from '../fixtures/signed-contract.js';
+import { PdfReader } from '../../src/server/pdf-structure/reader.js';
+import {
+  appendIncrementalUpdate,
+  nextObjectNumber,
+  readObjectBody,
+  readPdfIndex,
+  refString,
+  setEntry,
+  type UpdatedObject,
+} from '../../src/server/pdf-structure/incremental-writer.js';
+import { certificateFromPem, issueEventCertificate } from '../../src/server/pki/platform-pki.js';
+import { appendDss } from '../../src/server/signing/dss.js';
+import { addDocumentTimestamp, type KeySigner, keyObjectSigner, signRevision } from '../../src/server/signing/sign-pdf.js';
+import type { TimestampAuthority } from '../../src/server/signing/timestamps.js';
+import { type VerificationProblem, type VerificationResult, verificationProblems } from '../../src/server/validation/status.js';
+import { verifyPdf } from '../../src/server/validation/verify-pdf.js';
+import { makePadesContract, makePki, materialFor, type PadesFixture, platformTsa } from '../fixtures/pades-contract.js';
 
-let fx: SignedFixture;
+let fx: PadesFixture;
 let verify: (pdf: Buffer) => VerificationResult;
+const asserted = new Set<string>();
 
 beforeAll(async () => {
-  fx = await makeSignedContract();
-  verify = (pdf) => verifyPdfSignatures(pdf, { rootCertPem: fx.pki.root.certPem });
+  fx = await makePadesContract();
+  verify = (pdf) => verifyPdf(pdf, { trustedRoots: [fx.pki.root.cert] });
 });
 
 type Range = [number, number, number, number];
@@ -25,31 +40,148 @@ function byteRanges(pdf: Buffer) {
   }));
 }
 
-/** Rewrites the last signature's ByteRange in place, keeping the file length. */
-function withLastRange(pdf: Buffer, edit: (r: Range) => Range): Buffer {
-  const last = byteRanges(pdf).at(-1)!;
-  const text = `/ByteRange [${edit([...last.range]).join(' ')}]`.padEnd(last.length, ' ');
-  expect(text.length).toBe(last.length);
+/** Rewrites signature i's ByteRange in place (default: the last), keeping the file length. */
+function withRange(pdf: Buffer, edit: (r: Range) => Range, i = -1): Buffer {
+  const target = byteRanges(pdf).at(i)!;
+  const text = `/ByteRange [${edit([...target.range]).join(' ')}]`.padEnd(target.length, ' ');
+  expect(text.length).toBe(target.length);
   const out = Buffer.from(pdf);
-  out.write(text, last.at, 'latin1');
+  out.write(text, target.at, 'latin1');
   return out;
 }
 
-function expectRejected(result: VerificationResult, problem: string) {
+function expectRejected(result: VerificationResult, problem: VerificationProblem) {
+  asserted.add(problem);
   expect(result.authentic).toBe(false);
   expect(result.problems).toContain(problem);
 }
 
-describe('verifyPdfSignatures', () => {
-  it('accepts the untouched contract', () => {
+/** An incremental update built from the file's own objects (classic xref, as we write). */
+function update(pdf: Buffer, build: (o: { reader: PdfReader; next: () => number; body: (num: number) => string }) => UpdatedObject[]): Buffer {
+  const index = readPdfIndex(pdf);
+  let next = nextObjectNumber(index);
+  const reader = PdfReader.open(pdf);
+  const objects = build({ reader, next: () => next++, body: (num) => readObjectBody(pdf, index, { num, gen: 0 }) });
+  return appendIncrementalUpdate(pdf, index, objects, next).bytes;
+}
+
+function lastPage(reader: PdfReader): PDFRef {
+  return reader.pages().at(-1)!;
+}
+
+/** A FreeText annotation ("作废", void) added to the last page. */
+function withAnnotation(pdf: Buffer): Buffer {
+  return update(pdf, ({ reader, next, body }) => {
+    const page = lastPage(reader);
+    const annot = { num: next(), gen: 0 };
+    const pageBody = body(page.objectNumber);
+    const annots = reader.get(reader.lookup(page, PDFDict), 'Annots');
+    const list = annots ? annots.toString().replace(/\]$/, ` ${refString(annot)}]`) : `[${refString(annot)}]`;
+    return [
+      { ref: annot, dict: '<< /Type /Annot /Subtype /FreeText /Rect [100 100 300 200] /Contents <FEFF4F5C5E9F> /DA (/Helv 24 Tf 1 0 0 rg) >>' },
+      { ref: { num: page.objectNumber, gen: 0 }, dict: setEntry(pageBody, 'Annots', list) },
+    ];
+  });
+}
+
+/** The shadow attack: a new revision replaces the last page's content stream. */
+function withSwappedContent(pdf: Buffer): Buffer {
+  return update(pdf, ({ reader }) => {
+    const page = reader.lookup(lastPage(reader), PDFDict)!;
+    const contents = page.get(PDFName.of('Contents'));
+    const ref = contents instanceof PDFRef ? contents : (reader.lookup(contents) as unknown as { get(i: number): PDFRef }).get(0);
+    const stream = Buffer.from('BT /F1 24 Tf 72 400 Td (Amount: 1 000 000 000) Tj ET', 'latin1');
+    return [{ ref: { num: ref.objectNumber, gen: 0 }, dict: `<< /Length ${stream.length} >>`, stream }];
+  });
+}
+
+/** Party A certifies, `between` modifies the file, then Party B, the DSS and a document timestamp follow. */
+async function signedAround(between: (pdf: Buffer) => Buffer): Promise<Buffer> {
+  const tsa = platformTsa(fx.pki);
+  const claimedTime = new Date();
+  const a = await signRevision(fx.unsigned, {
+    signer: fx.partyA,
+    tsa,
+    field: { create: { name: 'PartyA', pageIndex: -1, rect: fx.widgets.partyA } },
+    laterFields: [{ name: 'PartyB', pageIndex: -1, rect: fx.widgets.partyB }],
+    dictionary: { kind: 'certification', subFilter: 'ETSI.CAdES.detached', signerName: 'A', reason: 'A', claimedTime },
+  });
+  const modified = between(a.bytes);
+  const b = await signRevision(modified, {
+    signer: fx.partyB,
+    tsa,
+    field: { fill: 'PartyB' },
+    dictionary: { kind: 'approval', subFilter: 'ETSI.CAdES.detached', signerName: 'B', reason: 'B', claimedTime },
+  });
+  const withDss = appendDss(b.bytes, [
+    { contents: a.contents, material: materialFor(fx.pki, fx.partyA.cert) },
+    { contents: b.contents, material: materialFor(fx.pki, fx.partyB.cert) },
+  ]);
+  return (await addDocumentTimestamp(withDss, { tsa })).bytes;
+}
+
+/** One more approval signature over the finished file. */
+async function addSignature(pdf: Buffer, signer: KeySigner, tsa: TimestampAuthority = platformTsa(fx.pki)): Promise<Buffer> {
+  const r = await signRevision(pdf, {
+    signer,
+    tsa,
+    field: { create: { name: `Extra${randomBytes(3).toString('hex')}`, pageIndex: 0 } },
+    dictionary: { kind: 'approval', subFilter: 'ETSI.CAdES.detached', signerName: 'X', reason: 'X', claimedTime: new Date() },
+  });
+  return r.bytes;
+}
+
+/** Replaces hex inside signature i's /Contents (default Party B's, the second). */
+function patchContents(pdf: Buffer, find: string, replace: string, i = 1): Buffer {
+  const range = byteRanges(pdf)[i]!.range;
+  const start = range[1] + 1;
+  const end = range[2] - 1;
+  const hex = pdf.toString('latin1', start, end);
+  expect(hex.toLowerCase()).toContain(find.toLowerCase());
+  const out = Buffer.from(pdf);
+  out.write(hex.toLowerCase().split(find.toLowerCase()).join(replace.toLowerCase()), start, 'latin1');
+  return out;
+}
+
+describe('verifyPdf: genuine contracts', () => {
+  it('accepts the untouched contract as PAdES B-LTA, with proven times', () => {
     const r = verify(fx.signed);
-    expect(r).toMatchObject({ authentic: true, problems: [] });
-    expect(r.signatures).toHaveLength(2);
-    expect(r.signatures.every((s) => s.signedAt && !Number.isNaN(Date.parse(s.signedAt)))).toBe(true);
+    expect(r).toMatchObject({ authentic: true, level: 'B-LTA', problems: [] });
+    expect(r.signatures.map((s) => s.role)).toEqual(['party_a', 'party_b', 'document_timestamp']);
+    const [a, b, ts] = r.signatures;
+    expect(a).toMatchObject({ valid: true, keyCustody: 'platform', level: 'B-LTA', coversWholeDocument: false });
+    expect(b).toMatchObject({ valid: true, keyCustody: null, level: 'B-LTA' });
+    expect(ts).toMatchObject({ valid: true, coversWholeDocument: true });
+    for (const s of [a!, b!]) {
+      expect(s.timestamp?.tsa).toContain('时间戳');
+      expect(s.signedAt).toBe(s.timestamp?.time);
+    }
+    expect(r.revisions.map((rev) => rev.allowed)).toEqual([true, true, true, true, true]);
+    expect(r.revisions[3]!.changes).toEqual(['dss']);
+    expect(r.revisions[4]!.changes).toContain('document_timestamp');
   });
 
+  it('judges the signatures at the proven time: five years on it still validates', () => {
+    const later = new Date(Date.now() + 5 * 365 * 24 * 3600 * 1000);
+    const r = verifyPdf(fx.signed, { trustedRoots: [fx.pki.root.cert], now: later });
+    expect(r).toMatchObject({ authentic: true, level: 'B-LTA' });
+  });
+
+  it('accepts a file that is only signed by Party A (the first revision) when asked for Party A only', () => {
+    const first = byteRanges(fx.signed)[0]!.range;
+    const alone = fx.signed.subarray(0, first[2] + first[3]);
+    const r = verify(alone);
+    expectRejected(r, 'party_b_signature_missing');
+    expect(r.signatures).toHaveLength(1);
+    expect(r.signatures[0]).toMatchObject({ role: 'party_a', valid: true, coversWholeDocument: true, level: 'B-T' });
+    expect(verifyPdf(alone, { trustedRoots: [fx.pki.root.cert], requiredRoles: ['party_a'] })).toMatchObject({ authentic: true, level: 'B-T' });
+  });
+});
+
+describe('verifyPdf: the attack corpus', () => {
   it('rejects a flipped byte anywhere in the signed content', () => {
-    for (const at of [100, Math.floor(fx.signed.length / 2), fx.signed.length - 10]) {
+    // In the header, the middle, and the document timestamp's revision (clear of its xref).
+    for (const at of [100, Math.floor(fx.signed.length / 2), fx.signed.length - 600]) {
       const pdf = Buffer.from(fx.signed);
       // Stay clear of the /Contents hex, which no ByteRange covers.
       const inContents = byteRanges(pdf).some((b) => at >= b.range[1] && at < b.range[2]);
@@ -57,62 +189,95 @@ describe('verifyPdfSignatures', () => {
       pdf[at] = pdf[at]! ^ 0x01;
       expectRejected(verify(pdf), 'digest_mismatch');
     }
+    // A flipped digit of the final startxref leaves the last revision unreadable.
+    const tail = Buffer.from(fx.signed);
+    const sx = tail.lastIndexOf('startxref') + 'startxref\n'.length;
+    tail[sx] = tail[sx]! === 0x31 ? 0x32 : 0x31;
+    expectRejected(verify(tail), 'modified_after_signing');
   });
 
-  it('rejects an incremental update appended after the last signature', () => {
-    const update = Buffer.from(
-      '\n99 0 obj\n<< /Type /Annot /Subtype /FreeText /Contents (作废) >>\nendobj\nxref\n99 1\n0000000000 00000 n\r\ntrailer\n<< /Size 100 >>\nstartxref\n0\n%%EOF\n',
+  it('rejects an unreadable update appended after the last signature', () => {
+    const junk = Buffer.from(
+      '\n99 0 obj\n<< /Type /Annot /Subtype /FreeText /Contents (void) >>\nendobj\nxref\n99 1\n0000000000 00000 n\r\ntrailer\n<< /Size 100 >>\nstartxref\n0\n%%EOF\n',
       'latin1',
     );
-    const r = verify(Buffer.concat([fx.signed, update]));
+    const r = verify(Buffer.concat([fx.signed, junk]));
     expectRejected(r, 'modified_after_signing');
     expect(r.signatures.every((s) => !s.coversWholeDocument)).toBe(true);
   });
 
+  it('rejects an annotation appended after signing, and names the change', () => {
+    const r = verify(withAnnotation(fx.signed));
+    expectRejected(r, 'modified_after_signing');
+    expect(r.revisions.at(-1)).toMatchObject({ changes: ['annotation_added'], allowed: false });
+    expectRejected(r, 'modification_not_permitted');
+  });
+
+  it('rejects an annotation (overlay) inserted between the certification and the next signature', async () => {
+    const r = verify(await signedAround(withAnnotation));
+    // Party B's signature and the timestamp cover it, but DocMDP P=2 does not allow it.
+    expect(r.signatures.every((s) => s.valid)).toBe(true);
+    expectRejected(r, 'modification_not_permitted');
+    expect(r.revisions[2]).toMatchObject({ changes: ['annotation_added'], allowed: false });
+  });
+
+  it('rejects a shadow-style content swap, after signing or between signatures', async () => {
+    const after = verify(withSwappedContent(fx.signed));
+    expectRejected(after, 'modified_after_signing');
+    expect(after.revisions.at(-1)).toMatchObject({ changes: ['content_modified'], allowed: false });
+    const between = verify(await signedAround(withSwappedContent));
+    expectRejected(between, 'modification_not_permitted');
+    expect(between.revisions[2]).toMatchObject({ changes: ['content_modified'], allowed: false });
+  });
+
+  it('rejects a signature dictionary moved to a new revision, its ByteRange gap no longer its /Contents', () => {
+    // Signature wrapping: Party B's dictionary is written again in an update; its ByteRange
+    // still points at the old bytes, so the gap is not this dictionary's /Contents.
+    const moved = update(fx.signed, ({ reader }) => {
+      const acro = reader.get(reader.catalog(), 'AcroForm', PDFDict)!;
+      const fields = reader.get(acro, 'Fields')!.toString();
+      const fieldRefs = [...fields.matchAll(/(\d+) 0 R/g)].map((m) => Number(m[1]));
+      const partyBField = fieldRefs.find((n) => reader.lookup(reader.resolve(n), PDFDict)?.get(PDFName.of('T'))?.toString().includes('PartyB'))!;
+      const v = reader.lookup(reader.resolve(partyBField), PDFDict)!.get(PDFName.of('V')) as PDFRef;
+      const sig = reader.lookup(v, PDFDict)!;
+      return [{ ref: { num: v.objectNumber, gen: 0 }, dict: sig.toString() }];
+    });
+    const r = verify(moved);
+    expectRejected(r, 'byte_range_gap');
+    expect(r.signatures.find((s) => s.role === 'party_b' || s.problems.includes('byte_range_gap'))?.valid).toBe(false);
+  });
+
   it('rejects a truncated file', () => {
     const r = verify(fx.signed.subarray(0, fx.signed.length - 200));
-    expectRejected(r, 'byte_range_beyond_eof');
-    expect(r.problems).toContain('truncated_file');
+    expectRejected(r, 'truncated_file');
+    expect(r.problems).toContain('modified_after_signing');
   });
 
-  it('rejects the first revision alone (Party B’s signature cut off)', () => {
-    const first = byteRanges(fx.signed)[0]!.range;
-    const r = verify(fx.signed.subarray(0, first[2] + first[3]));
-    expectRejected(r, 'party_b_signature_missing');
-    expect(r.signatures).toHaveLength(1);
-    expect(r.signatures[0]).toMatchObject({ role: 'party_a', valid: true, coversWholeDocument: true });
+  it('rejects byte ranges that do not start at 0, overlap, leave another gap, or run past the end', () => {
+    expectRejected(verify(withRange(fx.signed, ([a, b, c, d]) => [a + 1, b - 1, c, d])), 'byte_range_not_at_start');
+    expectRejected(verify(withRange(fx.signed, ([a, , c, d]) => [a, c + 10, c, d])), 'byte_range_overlap');
+    expectRejected(verify(withRange(fx.signed, ([a, b, c, d]) => [a, b - 50, c, d])), 'byte_range_gap');
+    expectRejected(verify(withRange(fx.signed, ([a, b, c, d]) => [a, b, c + 20, d - 20])), 'byte_range_gap');
+    expectRejected(verify(withRange(fx.signed, ([a, b, c, d]) => [a, b, c, d + 1000])), 'byte_range_beyond_eof');
   });
 
-  it('rejects a byte range that does not start at 0', () => {
-    expectRejected(verify(withLastRange(fx.signed, ([a, b, c, d]) => [a + 1, b - 1, c, d])), 'byte_range_not_at_start');
-  });
-
-  it('rejects overlapping byte ranges', () => {
-    expectRejected(verify(withLastRange(fx.signed, ([a, , c, d]) => [a, c + 10, c, d])), 'byte_range_overlap');
-  });
-
-  it('rejects a gap other than the signature’s own /Contents', () => {
-    expectRejected(verify(withLastRange(fx.signed, ([a, b, c, d]) => [a, b - 50, c, d])), 'byte_range_gap');
-    expectRejected(verify(withLastRange(fx.signed, ([a, b, c, d]) => [a, b, c + 20, d - 20])), 'byte_range_gap');
-  });
-
-  it('rejects a byte range that stops short of the end of the file', () => {
-    const r = verify(withLastRange(fx.signed, ([a, b, c, d]) => [a, b, c, d - 30]));
+  it('rejects a byte range that stops short of the end of its revision', () => {
+    const r = verify(withRange(fx.signed, ([a, b, c, d]) => [a, b, c, d - 30]));
     expectRejected(r, 'modified_after_signing');
+    expectRejected(r, 'signature_not_at_revision_end');
   });
 
-  it('rejects a missing signature dictionary entry', () => {
+  it('rejects a signature dictionary without its ByteRange', () => {
     const pdf = Buffer.from(fx.signed);
-    const last = byteRanges(pdf).at(-1)!;
-    pdf.write('/ByteRangX', last.at, 'latin1');
+    pdf.write('/ByteRangX', byteRanges(pdf)[1]!.at, 'latin1');
     const r = verify(pdf);
     expectRejected(r, 'malformed_signature');
-    expect(r.problems).toContain('party_b_signature_missing');
+    expectRejected(r, 'party_b_signature_missing');
   });
 
   it('rejects a malformed CMS in /Contents', () => {
+    const last = byteRanges(fx.signed)[1]!;
     const pdf = Buffer.from(fx.signed);
-    const last = byteRanges(pdf).at(-1)!;
     pdf.write('ffff', last.range[1] + 1, 'latin1');
     expectRejected(verify(pdf), 'malformed_signature');
     const notHex = Buffer.from(fx.signed);
@@ -120,34 +285,100 @@ describe('verifyPdfSignatures', () => {
     expectRejected(verify(notHex), 'malformed_signature');
   });
 
-  it('rejects a CMS whose messageDigest does not match the signed bytes', async () => {
-    const signer = new CmsSigner(fx.pki.partyB.certPem, fx.pki.partyB.key, chainPems(fx.pki));
-    signer.digestOverride = Buffer.from('something else');
-    const pdf = await signPdf(fx.signed, signer, { fieldName: 'Liar' });
-    const r = verify(pdf);
-    expectRejected(r, 'digest_mismatch');
-    // The signature over the attributes itself is fine: only the digest gives it away.
-    expect(r.problems).not.toContain('signature_invalid');
+  it('rejects a signature that does not verify over its attributes', async () => {
+    const liar: KeySigner = { ...fx.partyB, sign: (tbs) => fx.partyB.sign(Buffer.concat([tbs, Buffer.from('x')])) };
+    const r = verify(await addSignature(fx.signed, liar));
+    expectRejected(r, 'signature_invalid');
+    expect(r.problems).not.toContain('digest_mismatch');
+  });
+
+  it('rejects a digest algorithm it does not accept', () => {
+    // SHA-256 → SHA-224 in the SignedData's and SignerInfo's digestAlgorithm.
+    const r = verify(patchContents(fx.signed, '0609608648016503040201', '0609608648016503040204'));
+    expectRejected(r, 'unsupported_algorithm');
+  });
+
+  it('rejects an ESS signing-certificate-v2 that names another certificate', () => {
+    const certHash = createHash('sha256').update(fx.partyB.cert.raw).digest('hex');
+    const r = verify(patchContents(fx.signed, certHash, `${certHash.slice(0, -2)}00`));
+    expectRejected(r, 'signing_certificate_mismatch');
   });
 
   it('rejects certificates from a look-alike CA with the same names', async () => {
     const fake = makePki();
     expect(fake.root.cert.subject).toBe(fx.pki.root.cert.subject);
-    const forged = await makeSignedContract(fake);
+    const forged = await makePadesContract({ pki: fake });
     const r = verify(forged.signed);
     expectRejected(r, 'untrusted_certificate');
-    expect(r.signatures.every((s) => s.role === 'unknown' && !s.valid)).toBe(true);
+    expectRejected(r, 'timestamp_untrusted');
+    expectRejected(r, 'party_a_signature_missing');
+    expect(r.signatures.every((s) => (s.role === 'unknown' || s.role === 'document_timestamp') && !s.valid)).toBe(true);
+    expect(r.level).toBeNull();
   });
 
   it('rejects a genuine contract re-signed by an outsider after the fact', async () => {
     const fake = makePki();
     const ev = issueEventCertificate(fake, { subjectType: 'enterprise', name: '示例云计算有限公司', creditCode: '91110108MA01C2XK3P' });
-    const pdf = await signPdf(fx.signed, new CmsSigner(ev.certPem, ev.key, chainPems(fake)));
-    expectRejected(verify(pdf), 'untrusted_certificate');
+    const outsider = keyObjectSigner(certificateFromPem(ev.certPem), ev.key, [fake.issuing.cert, fake.root.cert]);
+    expectRejected(verify(await addSignature(fx.signed, outsider, platformTsa(fake))), 'untrusted_certificate');
+  });
+
+  it('rejects an expired event certificate with a backdated claimed time', async () => {
+    const threeDaysAgo = new Date(Date.now() - 3 * 24 * 3600 * 1000);
+    const old = await makePadesContract({ pki: fx.pki, eventIssuedAt: threeDaysAgo, claimedTime: new Date(threeDaysAgo.getTime() + 3600_000) });
+    const r = verify(old.signed);
+    expectRejected(r, 'certificate_not_valid_at_signing_time');
+    // The timestamp proves today, not the claim.
+    expect(r.signatures[0]!.signedAt).not.toBe(new Date(threeDaysAgo.getTime() + 3600_000).toISOString());
+  });
+
+  it('rejects a timestamp from an unknown TSA', async () => {
+    const stranger = makePki({ name: '某时间戳机构' });
+    const r = verify(await makePadesContract({ pki: fx.pki, tsa: platformTsa(stranger) }).then((f) => f.signed));
+    expectRejected(r, 'timestamp_untrusted');
+    expect(r.signatures.every((s) => s.timestamp === null)).toBe(true);
+  });
+
+  it('rejects a timestamp whose imprint is not the signature value', async () => {
+    const real = platformTsa(fx.pki);
+    const wrong: TimestampAuthority = { timestamp: () => real.timestamp(createHash('sha256').update('else').digest()) };
+    const r = verify(await makePadesContract({ pki: fx.pki, tsa: wrong }).then((f) => f.signed));
+    expectRejected(r, 'timestamp_invalid');
+  });
+
+  it('rejects a certificate revoked before the proven signing time', async () => {
+    const r = verify((await makePadesContract({ pki: fx.pki, partyARevokedAt: new Date(Date.now() - 3600_000) })).signed);
+    expectRejected(r, 'certificate_revoked');
+    expect(r.signatures[0]).toMatchObject({ valid: false });
+  });
+
+  it('rejects a certificate whose key usage does not allow signing', async () => {
+    const ca = keyObjectSigner(fx.pki.issuing.cert, fx.pki.issuing.key, [fx.pki.root.cert]);
+    expectRejected(verify(await addSignature(fx.signed, ca)), 'certificate_not_for_signing');
   });
 
   it('rejects an unsigned PDF', () => {
     expectRejected(verify(fx.unsigned), 'no_signature');
+  });
+
+  it('answers not_a_pdf, malformed_pdf and file_too_complex for files it cannot read', () => {
+    expectRejected(verify(Buffer.from('hello, this is not a pdf at all')), 'not_a_pdf');
+    expectRejected(verify(Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(2048), Buffer.from('\n%%EOF\n')])), 'malformed_pdf');
+    // 20 MB of chained xref/trailer fragments: refused by the revision cap, not scanned.
+    const parts: string[] = ['%PDF-1.7\n'];
+    let at = parts[0]!.length;
+    let prev = -1;
+    while (at < 20 * 1024 * 1024) {
+      const s = `xref\n0 1\n0000000000 65535 f\r\ntrailer\n<< /Size 1${prev >= 0 ? ` /Prev ${prev}` : ''} >>\n`;
+      parts.push(s);
+      prev = at;
+      at += s.length;
+    }
+    parts.push(`startxref\n${prev}\n%%EOF\n`);
+    expectRejected(verify(Buffer.from(parts.join(''), 'latin1')), 'file_too_complex');
+    // 20 MB of `%PDF-1.7` and `1 0 obj /Type /Sig`: no structure at all.
+    const unit = '%PDF-1.7\n1 0 obj /Type /Sig\n';
+    expectRejected(verify(Buffer.from(unit.repeat(Math.ceil((20 * 1024 * 1024) / unit.length)), 'latin1')), 'malformed_pdf');
   });
 
   it('never throws on garbage', () => {
@@ -155,7 +386,6 @@ describe('verifyPdfSignatures', () => {
       Buffer.alloc(0),
       randomBytes(1),
       randomBytes(4096),
-      Buffer.from('hello, this is not a pdf'),
       Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(2048)]),
       Buffer.from('%PDF-1.7\n1 0 obj << /Type /Sig /ByteRange [0 10 20 30] /Contents <3082> >> endobj\n%%EOF'),
       Buffer.from('%PDF-1.7\n1 0 obj << /ByteRange [0 99999999999 1 1] /Contents <> >> endobj %%EOF'),
@@ -167,6 +397,14 @@ describe('verifyPdfSignatures', () => {
       expect(r.authentic).toBe(false);
       expect(r.problems.length).toBeGreaterThan(0);
     }
-    expect(verify('not a buffer' as unknown as Buffer).authentic).toBe(false);
+    expect(verify('not a buffer' as unknown as Buffer)).toMatchObject({ authentic: false, problems: ['not_a_pdf'] });
+  });
+});
+
+describe('verifyPdf: problem codes', () => {
+  it('every code the verifier can give is asserted above (verification_timeout in the pool test)', () => {
+    const elsewhere = new Set(['verification_timeout']);
+    const missing = verificationProblems.filter((p) => !asserted.has(p) && !elsewhere.has(p));
+    expect(missing).toEqual([]);
   });
 });
