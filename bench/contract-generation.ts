@@ -4,7 +4,7 @@
  */
 import { renderFrameworkAgreementDocument } from '../src/server/pdf/render-framework-agreement.js';
 import { signContractPdf } from '../src/server/pdf/sign.js';
-import { verifyPdfSignatures } from '../src/server/pdf/verify.js';
+import { verifyPdf } from '../src/server/validation/verify-pdf.js';
 import { createPlatformPki, issueEventCertificate, loadPlatformPki } from '../src/server/pki/platform-pki.js';
 import { frameworkInput } from '../test/fixtures/contract-fixtures.js';
 
@@ -72,7 +72,7 @@ const signed = await signContractPdf(pdf, { partyA: event, pki });
 const vt: number[] = [];
 for (let i = 0; i < 20; i++) {
   const t = performance.now();
-  verifyPdfSignatures(signed, { rootCertPem: pki.root.certPem });
+  verifyPdf(signed, { trustedRoots: [pki.root.certPem] });
   vt.push(performance.now() - t);
 }
 console.log(row('verify', vt));

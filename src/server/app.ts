@@ -30,6 +30,7 @@ import { partyARoutes } from './routes/party-a.js';
 import { stampingRoutes } from './routes/stamping.js';
 import { verificationRoutes } from './routes/verification.js';
 import { verifyRoutes } from './routes/verify.js';
+import { createPdfVerifier } from './validation/verify-pool.js';
 import { verifierFor } from './verification/verifier.js';
 
 declare module 'fastify' {
@@ -51,6 +52,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
     verifier: verifierFor(config.verifierMode),
     pki,
     renderer: createRenderer(config.renderThreads, pki),
+    pdfVerifier: createPdfVerifier({ threads: config.verifyThreads, trustedRootsPem: [pki.root.certPem] }),
   };
 
   const app = Fastify({
@@ -63,6 +65,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   app.decorate('ctx', ctx);
   app.addHook('onClose', async () => {
     await ctx.renderer.close();
+    await ctx.pdfVerifier.close();
     await database.close();
   });
   app.setValidatorCompiler(validatorCompiler);

@@ -29,6 +29,8 @@ const envSchema = z.object({
   SMTP_FROM: z.string().default('Qiyue <no-reply@qiyue.example>'),
   QIYUE_CONFIG_FILE: z.string().optional(),
   QIYUE_RENDER_THREADS: z.coerce.number().int().min(0).max(16).default(defaultRenderThreads),
+  // One verifier thread: hostile uploads then cost at most one core of this small machine.
+  QIYUE_VERIFY_THREADS: z.coerce.number().int().min(0).max(16).default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -60,6 +62,8 @@ export type Config = {
   runJobs: boolean;
   /** Worker threads rendering contract PDFs; 0 renders in the request's thread. */
   renderThreads: number;
+  /** Worker threads verifying uploaded PDFs; 0 verifies in process, without a time budget. */
+  verifyThreads: number;
 };
 
 export type PartyB = {
@@ -171,5 +175,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stampingDestination: file.stampingDestination ?? demoDestination,
     runJobs: true,
     renderThreads: e.QIYUE_RENDER_THREADS,
+    verifyThreads: e.QIYUE_VERIFY_THREADS,
   };
 }

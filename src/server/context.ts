@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import type { ContractRenderer } from './pdf/renderer.js';
 import type { PlatformPki } from './pki/platform-pki.js';
+import type { PdfVerifier } from './validation/verify-pool.js';
 import type { Verifier } from './verification/verifier.js';
 
 /** What operations need from the running application, passed explicitly. */
@@ -13,4 +14,6 @@ export type AppContext = {
   verifier: Verifier;
   pki: PlatformPki;
   renderer: ContractRenderer;
+  /** Checks uploaded PDFs off the request thread (POST /verify). */
+  pdfVerifier: PdfVerifier;
 };

@@ -6,7 +6,7 @@ import * as asn1js from 'asn1js';
 import jsqr from 'jsqr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderFrameworkAgreement } from '../../src/server/pdf/render-framework-agreement.js';
-import { verifyPdfSignatures } from '../../src/server/pdf/verify.js';
+import { verifyPdf } from '../../src/server/validation/verify-pdf.js';
 import { frameworkInput } from '../fixtures/contract-fixtures.js';
 import { makeSignedContract, type SignedFixture } from '../fixtures/signed-contract.js';
 
@@ -161,7 +161,7 @@ describe('framework agreement PDF', () => {
   });
 
   it('passes our own verifier', () => {
-    const result = verifyPdfSignatures(fx.signed, { rootCertPem: fx.pki.root.certPem });
+    const result = verifyPdf(fx.signed, { trustedRoots: [fx.pki.root.certPem] });
     expect(result.problems).toEqual([]);
     expect(result.authentic).toBe(true);
     expect(result.signatures.map((s) => [s.role, s.signer, s.valid, s.coversWholeDocument])).toEqual([

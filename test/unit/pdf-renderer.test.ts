@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderFrameworkAgreementDocument } from '../../src/server/pdf/render-framework-agreement.js';
 import { createRenderer } from '../../src/server/pdf/renderer.js';
-import { verifyPdfSignatures } from '../../src/server/pdf/verify.js';
+import { verifyPdf } from '../../src/server/validation/verify-pdf.js';
 import { frameworkInput } from '../fixtures/contract-fixtures.js';
 import { makePki } from '../fixtures/signed-contract.js';
 
@@ -41,7 +41,7 @@ describe('contract renderer in worker threads', () => {
       ['party_b', input.partyB.name],
     ]);
     expect(signed.signatures[1]!.certificateSerial).toBe(pki.partyB.cert.serialNumber);
-    const report = verifyPdfSignatures(signed.bytes, { rootCertPem: pki.root.certPem });
+    const report = verifyPdf(signed.bytes, { trustedRoots: [pki.root.certPem] });
     expect(report.problems).toEqual([]);
     expect(report.authentic).toBe(true);
     expect(report.signatures).toHaveLength(2);
@@ -65,6 +65,6 @@ describe('contract renderer in worker threads', () => {
     await expect(renderer.signedFramework(input, { identity: broken, partyBName: input.partyB.name })).rejects.toThrow(/Party A/);
     const identity = { subjectType: 'enterprise' as const, name: input.partyA.name, creditCode: input.partyA.idCode, idNumber: null };
     const signed = await renderer.signedFramework(input, { identity, partyBName: input.partyB.name });
-    expect(verifyPdfSignatures(signed.bytes, { rootCertPem: pki.root.certPem }).authentic).toBe(true);
+    expect(verifyPdf(signed.bytes, { trustedRoots: [pki.root.certPem] }).authentic).toBe(true);
   });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderFrameworkAgreementDocument } from '../../src/server/pdf/render-framework-agreement.js';
 import { CmsSigner, signPdf } from '../../src/server/pdf/sign.js';
-import { verifyPdfSignatures } from '../../src/server/pdf/verify.js';
+import { verifyPdf } from '../../src/server/validation/verify-pdf.js';
 import {
   chainPems,
   issueEventCertificate,
@@ -80,8 +80,8 @@ describe('a stored qiyue-pki-v1 PKI from the first implementation', () => {
     const signed = await signPdf(pdf, new CmsSigner(ev.certPem, ev.key, chainPems(pki)), {
       fieldName: 'PartyA',
     });
-    const result = verifyPdfSignatures(signed, {
-      rootCertPem: pki.root.certPem,
+    const result = verifyPdf(signed, {
+      trustedRoots: [pki.root.certPem],
       requiredRoles: ['party_a'],
     });
     expect(result).toMatchObject({ authentic: true, problems: [] });

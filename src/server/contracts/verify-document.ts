@@ -4,7 +4,6 @@ import { maskName } from '../../shared/ids.js';
 import type { VerifyResponse } from '../../shared/schemas/contract.js';
 import type { AppContext } from '../context.js';
 import { contractDocuments, contracts } from '../db/schema/index.js';
-import { verifyPdfSignatures } from '../pdf/verify.js';
 import { currentStatus } from './present-contract.js';
 
 /**
@@ -12,13 +11,15 @@ import { currentStatus } from './present-contract.js';
  * platform root, and is the contract still in force? Fails closed; names are masked.
  */
 export async function verifyDocument(ctx: AppContext, bytes: Buffer): Promise<VerifyResponse> {
-  const result = verifyPdfSignatures(bytes, { rootCertPem: ctx.pki.root.certPem });
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const [known] = await ctx.db
-    .select({ number: contracts.number, kind: contracts.kind, status: contracts.status, expiresAt: contracts.expiresAt })
-    .from(contractDocuments)
-    .innerJoin(contracts, eq(contracts.id, contractDocuments.contractId))
-    .where(eq(contractDocuments.sha256, sha256));
+  const [result, [known]] = await Promise.all([
+    ctx.pdfVerifier.verify(bytes),
+    ctx.db
+      .select({ number: contracts.number, kind: contracts.kind, status: contracts.status, expiresAt: contracts.expiresAt })
+      .from(contractDocuments)
+      .innerJoin(contracts, eq(contracts.id, contractDocuments.contractId))
+      .where(eq(contractDocuments.sha256, sha256)),
+  ]);
 
   const problems: string[] = [...result.problems];
   // Every file this service signs is stored: valid signatures on unknown bytes mean a file we
@@ -28,13 +29,19 @@ export async function verifyDocument(ctx: AppContext, bytes: Buffer): Promise<Ve
     authentic: result.authentic && Boolean(known),
     known: Boolean(known),
     contract: known ? { number: known.number, kind: known.kind, status: currentStatus(known) } : null,
+    level: result.level,
     signatures: result.signatures.map((s) => ({
       role: s.role,
       signer: maskName(s.signer),
       signedAt: s.signedAt,
+      timestamp: s.timestamp,
+      keyCustody: s.keyCustody,
       valid: s.valid,
       coversWholeDocument: s.coversWholeDocument,
+      level: s.level,
+      problems: s.problems,
     })),
+    revisions: result.revisions,
     problems: [...new Set(problems)],
   };
 }

@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import * as asn1js from 'asn1js';
+import type * as asn1js from 'asn1js';
 import { policyOids } from '../pki/platform-pki.js';
 import { PdfReader, PdfStructureError } from '../pdf-structure/reader.js';
 import { analyseRevision, type RevisionAnalysis } from './diff-analysis/policy.js';

@@ -87,19 +87,31 @@ export const auditEvent = z.object({
 });
 export const auditResponse = z.object({ events: z.array(auditEvent), chainValid: z.boolean() });
 
+export const padesLevel = z.enum(['B-B', 'B-T', 'B-LT', 'B-LTA']);
+
 export const verifyResponse = z.object({
   authentic: z.boolean(),
   known: z.boolean(),
   contract: z.object({ number: z.string(), kind: contractKind, status: contractStatus }).nullable(),
+  /** The lowest PAdES baseline level over the signatures; null if one is not even B-B. */
+  level: padesLevel.nullable(),
   signatures: z.array(
     z.object({
+      /** party_a, party_b, document_timestamp or unknown. */
       role: z.string(),
       signer: z.string(),
+      /** The time the signature timestamp proves, else the signer's claim. */
       signedAt: z.string().nullable(),
+      timestamp: z.object({ time: z.string(), tsa: z.string() }).nullable(),
+      keyCustody: z.enum(['platform', 'signer']).nullable(),
       valid: z.boolean(),
       coversWholeDocument: z.boolean(),
+      level: padesLevel.nullable(),
+      problems: z.array(z.string()),
     }),
   ),
+  /** What each incremental update changed, and whether the certification allows it. */
+  revisions: z.array(z.object({ index: z.number().int(), changes: z.array(z.string()), allowed: z.boolean() })),
   problems: z.array(z.string()),
 });
 export type VerifyResponse = z.infer<typeof verifyResponse>;
