@@ -2,6 +2,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { digest, verifySignature } from './crypto.js';
 import type { VerificationProblem } from './status.js';
+import { children, encodeTlv, readTlv, slice } from './der.js';
 import { type Cert, type CertPool, extension, extOids } from './trust/certs.js';
 import { parseCrl, parseOcsp, type RevocationData } from './trust/revocation.js';
 
@@ -35,33 +36,91 @@ export type ParsedCms = {
   eContent: Uint8Array | null;
   eContentType: string;
   revocation: RevocationData;
+  /** The signer's unsigned attributes (raw DER values): the signature timestamp lives here. */
+  unsigned: { type: Buffer; values: Uint8Array[] }[];
 };
+
+/** The raw values of an unsigned attribute of the signer. */
+export function unsignedAttribute(cms: ParsedCms, oid: string): Uint8Array[] {
+  const type = oidBytes(oid);
+  return cms.unsigned.find((a) => a.type.equals(type))?.values ?? [];
+}
+
+const oidTlv = new Map<string, Buffer>();
+const oidBytes = (oid: string) => {
+  let der = oidTlv.get(oid);
+  if (!der) {
+    der = Buffer.from(new asn1js.ObjectIdentifier({ value: oid }).toBER());
+    oidTlv.set(oid, der);
+  }
+  return der;
+};
+
+type SplitCms = { signedData: Buffer; certs: Uint8Array[]; unsigned: { type: Buffer; values: Uint8Array[] }[] };
+
+/**
+ * ContentInfo → SignedData with its certificates and the signer's unsigned attributes cut
+ * out as raw DER (see der.ts for why). Null unless it is a SignedData with one SignerInfo.
+ */
+function splitSignedData(der: Uint8Array): SplitCms | null {
+  const info = readTlv(der, 0);
+  const [type, wrapped] = children(der, info);
+  if (info.tag !== 0x30 || !type || !wrapped || wrapped.tag !== 0xa0) return null;
+  if (!Buffer.from(slice(der, type)).equals(oidBytes(cmsOids.signedData))) return null;
+  const [sd] = children(der, wrapped);
+  if (sd?.tag !== 0x30) return null;
+  const parts = children(der, sd);
+  const certs: Uint8Array[] = [];
+  const unsigned: SplitCms['unsigned'] = [];
+  const kept: Uint8Array[] = [];
+  for (const part of parts) {
+    if (part.tag === 0xa0) {
+      for (const c of children(der, part)) if (c.tag === 0x30) certs.push(slice(der, c));
+    } else if (part.tag === 0x31 && part === parts.at(-1)) {
+      const infos = children(der, part);
+      if (infos.length !== 1 || infos[0]!.tag !== 0x30) return null;
+      const signerParts = children(der, infos[0]!);
+      const signerKept: Uint8Array[] = [];
+      for (const sp of signerParts) {
+        if (sp.tag !== 0xa1) {
+          signerKept.push(slice(der, sp));
+          continue;
+        }
+        for (const attr of children(der, sp)) {
+          const [attrType, values] = children(der, attr);
+          if (!attrType || values?.tag !== 0x31) return null;
+          unsigned.push({ type: Buffer.from(slice(der, attrType)), values: children(der, values).map((v) => slice(der, v)) });
+        }
+      }
+      kept.push(encodeTlv(0x31, [encodeTlv(0x30, signerKept)]));
+    } else {
+      kept.push(slice(der, part));
+    }
+  }
+  return { signedData: encodeTlv(0x30, kept), certs, unsigned };
+}
 
 /** Parses a ContentInfo holding SignedData with one signer; null if it is anything else. */
 export function parseSignedData(der: Uint8Array, pool: CertPool): ParsedCms | null {
   try {
-    // /Contents is zero-padded after the DER: asn1js reads the first element only.
-    const asn = asn1js.fromBER(der);
+    const split = splitSignedData(der);
+    if (!split) return null;
+    const asn = asn1js.fromBER(new Uint8Array(split.signedData));
     if (asn.offset === -1) return null;
-    const info = new pkijs.ContentInfo({ schema: asn.result });
-    if (info.contentType !== cmsOids.signedData) return null;
-    const signedData = new pkijs.SignedData({ schema: info.content });
+    const signedData = new pkijs.SignedData({ schema: asn.result });
     if (signedData.signerInfos.length !== 1) return null;
     const signerInfo = signedData.signerInfos[0]!;
-    const certs = (signedData.certificates ?? [])
-      .filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate)
-      .map((c) => pool.add(c))
-      .filter((c): c is Cert => !!c);
+    const certs = split.certs.map((c) => pool.add(c)).filter((c): c is Cert => !!c);
     const revocation: RevocationData = { ocsps: [], crls: [] };
     for (const crl of signedData.crls ?? []) {
       if (crl instanceof pkijs.CertificateRevocationList) revocation.crls.push(crl);
       else if (crl instanceof pkijs.OtherRevocationInfoFormat && crl.otherRevInfoFormat === cmsOids.ocspRevocationInfo) {
-        const basic = parseOcsp(new Uint8Array(crl.otherRevInfo.toBER()));
+        const basic = parseOcsp(new Uint8Array(crl.otherRevInfo.toBER()), pool);
         if (basic) revocation.ocsps.push(basic);
       }
     }
     const archival = signerInfo.signedAttrs?.attributes.find((a) => a.type === cmsOids.adbeRevocationInfoArchival);
-    if (archival) addArchival(archival.values[0], revocation);
+    if (archival) addArchival(archival.values[0], revocation, pool);
     const eContent = signedData.encapContentInfo.eContent;
     return {
       signedData,
@@ -70,6 +129,7 @@ export function parseSignedData(der: Uint8Array, pool: CertPool): ParsedCms | nu
       eContent: eContent ? octets(eContent) : null,
       eContentType: signedData.encapContentInfo.eContentType,
       revocation,
+      unsigned: split.unsigned,
     };
   } catch {
     return null;
@@ -85,7 +145,7 @@ function octets(s: asn1js.OctetString): Uint8Array {
 }
 
 /** adbe-revocationInfoArchival: SEQUENCE { crl [0] SEQ OF CRL, ocsp [1] SEQ OF OCSPResponse, … }. */
-function addArchival(value: unknown, into: RevocationData) {
+function addArchival(value: unknown, into: RevocationData, pool: CertPool) {
   if (!(value instanceof asn1js.Sequence)) return;
   for (const tagged of value.valueBlock.value) {
     if (!(tagged instanceof asn1js.Constructed)) continue;
@@ -97,7 +157,7 @@ function addArchival(value: unknown, into: RevocationData) {
         const crl = parseCrl(der);
         if (crl) into.crls.push(crl);
       } else if (tagged.idBlock.tagNumber === 1) {
-        const basic = parseOcsp(der);
+        const basic = parseOcsp(der, pool);
         if (basic) into.ocsps.push(basic);
       }
     }

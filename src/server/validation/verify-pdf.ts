@@ -4,7 +4,7 @@ import { policyOids } from '../pki/platform-pki.js';
 import { PdfReader, PdfStructureError } from '../pdf-structure/reader.js';
 import { analyseRevision, type RevisionAnalysis } from './diff-analysis/policy.js';
 import { readDss } from './dss.js';
-import { checkSignerInfo, cmsOids, parseSignedData } from './generic-cms.js';
+import { checkSignerInfo, cmsOids, parseSignedData, unsignedAttribute } from './generic-cms.js';
 import { padesLevel } from './pades-level.js';
 import { checkByteRange, type EmbeddedSignature, findSignatures, signedContent } from './pdf-embedded.js';
 import {
@@ -93,12 +93,6 @@ function roleOf(cert: Cert): SignatureRole {
   return 'unknown';
 }
 
-function signatureTimestampToken(cms: NonNullable<ReturnType<typeof parseSignedData>>): Uint8Array | null {
-  const attr = cms.signerInfo.unsignedAttrs?.attributes.find((a) => a.type === cmsOids.signatureTimeStampToken);
-  const value = attr?.values[0] as asn1js.BaseBlock | undefined;
-  return value ? new Uint8Array(value.toBER()) : null;
-}
-
 function checkSignature(sig: EmbeddedSignature, reader: PdfReader, trust: TrustContext, now: Date): Checked {
   const problems = new Set<VerificationProblem>(sig.problems);
   const rangeEnd = checkByteRange(reader, sig);
@@ -155,7 +149,7 @@ function checkSignature(sig: EmbeddedSignature, reader: PdfReader, trust: TrustC
   if (!sig.claimedTime && cmsCheck.claimedSigningTime) checked.report.signedAt = cmsCheck.claimedSigningTime.toISOString();
 
   // The time a valid signature timestamp proves; the claimed time never counts.
-  const token = signatureTimestampToken(cms);
+  const token = unsignedAttribute(cms, cmsOids.signatureTimeStampToken)[0] ?? null;
   let provenTime: Date | null = null;
   if (token) {
     const ts = validateTimestampToken(token, [cms.signerInfo.signature.valueBlock.valueHexView], trust);
@@ -186,7 +180,7 @@ function checkSignature(sig: EmbeddedSignature, reader: PdfReader, trust: TrustC
 function dssRevocation(certs: Uint8Array[], ocsps: Uint8Array[], crls: Uint8Array[], pool: CertPool): RevocationData {
   for (const der of certs) pool.add(der);
   return {
-    ocsps: ocsps.map(parseOcsp).filter((o) => o !== null),
+    ocsps: ocsps.map((o) => parseOcsp(o, pool)).filter((o) => o !== null),
     crls: crls.map(parseCrl).filter((c) => c !== null),
   };
 }

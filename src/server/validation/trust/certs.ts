@@ -31,28 +31,46 @@ export const ekuOids = {
   ocspSigning: '1.3.6.1.5.5.7.3.9',
 } as const;
 
+/**
+ * Parsed certificates by DER digest, shared by every verification in this thread: the
+ * platform's CA, TSA and OCSP certificates recur in every document (several times each), and
+ * a pkijs parse costs far more than a hash. Entries are immutable.
+ */
+const parsedCache = new Map<string, Cert>();
+const parsedCacheLimit = 1024;
+
+function parse(bytes: Buffer, id: string): Cert | undefined {
+  const known = parsedCache.get(id);
+  if (known) return known;
+  const asn = asn1js.fromBER(new Uint8Array(bytes));
+  if (asn.offset === -1) return undefined;
+  const parsed = new pkijs.Certificate({ schema: asn.result });
+  const cert: Cert = {
+    der: bytes,
+    id,
+    parsed,
+    x509: new X509Certificate(bytes),
+    subjectDer: Buffer.from(parsed.subject.toSchema().toBER()),
+    issuerDer: Buffer.from(parsed.issuer.toSchema().toBER()),
+  };
+  if (parsedCache.size >= parsedCacheLimit) parsedCache.delete(parsedCache.keys().next().value!);
+  parsedCache.set(id, cert);
+  return cert;
+}
+
+/** The certificates one verification has seen (from the CMS, timestamps, OCSP and the DSS). */
 export class CertPool {
   private readonly byId = new Map<string, Cert>();
 
-  /** Parses (or finds) a certificate; undefined if the bytes are not one. */
-  add(der: Uint8Array | pkijs.Certificate): Cert | undefined {
+  /** Parses (or finds) a certificate from its DER; undefined if the bytes are not one. */
+  add(der: Uint8Array): Cert | undefined {
     try {
-      const bytes = der instanceof pkijs.Certificate ? Buffer.from(der.toSchema().toBER()) : Buffer.from(der);
+      const bytes = Buffer.from(der);
       const id = createHash('sha256').update(bytes).digest('hex');
       const known = this.byId.get(id);
       if (known) return known;
-      const parsedAsn = asn1js.fromBER(new Uint8Array(bytes));
-      if (parsedAsn.offset === -1) return undefined;
-      const parsed = der instanceof pkijs.Certificate ? der : new pkijs.Certificate({ schema: parsedAsn.result });
-      const cert: Cert = {
-        der: bytes,
-        id,
-        parsed,
-        x509: new X509Certificate(bytes),
-        subjectDer: Buffer.from(parsed.subject.toSchema().toBER()),
-        issuerDer: Buffer.from(parsed.issuer.toSchema().toBER()),
-      };
-      this.byId.set(id, cert);
+      const cert = parse(bytes, id);
+      if (cert) this.byId.set(id, cert);
       return cert;
     } catch {
       return undefined;

@@ -1,6 +1,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { digest, verifySignature } from '../crypto.js';
+import { children, encodeTlv, readTlv, slice } from '../der.js';
 import {
   type Cert,
   type CertPool,
@@ -35,21 +36,50 @@ export function emptyRevocationData(): RevocationData {
   return { ocsps: [], crls: [] };
 }
 
-/** An OCSPResponse (as DSS stores it) or a bare BasicOCSPResponse; null if neither. */
-export function parseOcsp(der: Uint8Array): pkijs.BasicOCSPResponse | null {
+const basicOcspOid = Buffer.from(new asn1js.ObjectIdentifier({ value: '1.3.6.1.5.5.7.48.1.1' }).toBER());
+const responderCerts = new WeakMap<pkijs.BasicOCSPResponse, Cert[]>();
+
+/**
+ * An OCSPResponse (as DSS stores it) or a bare BasicOCSPResponse; null if neither. The
+ * certificates it carries go to the pool.
+ */
+export function parseOcsp(der: Uint8Array, pool: CertPool): pkijs.BasicOCSPResponse | null {
   try {
-    const asn = asn1js.fromBER(der);
-    if (asn.offset === -1) return null;
-    try {
-      const response = new pkijs.OCSPResponse({ schema: asn.result });
-      const bytes = response.responseBytes;
-      if (response.responseStatus.valueBlock.valueDec !== 0 || !bytes) return null;
-      if (bytes.responseType !== '1.3.6.1.5.5.7.48.1.1') return null;
-      const inner = asn1js.fromBER(bytes.response.valueBlock.valueHexView);
-      return new pkijs.BasicOCSPResponse({ schema: inner.result });
-    } catch {
-      return new pkijs.BasicOCSPResponse({ schema: asn.result });
+    let basicDer = der;
+    let top = readTlv(der, 0);
+    const first = children(der, top)[0];
+    // OCSPResponse ::= SEQUENCE { responseStatus ENUMERATED, responseBytes [0] EXPLICIT
+    // SEQUENCE { responseType, response OCTET STRING } }; else a bare BasicOCSPResponse.
+    if (first?.tag === 0x0a) {
+      if (first.end - first.contentStart !== 1 || der[first.contentStart] !== 0) return null;
+      const bytes = children(der, top)[1];
+      const inner = bytes && children(der, bytes)[0];
+      const [type, octets] = inner ? children(der, inner) : [];
+      if (!type || octets?.tag !== 0x04) return null;
+      if (!Buffer.from(slice(der, type)).equals(basicOcspOid)) return null;
+      basicDer = der.subarray(octets.contentStart, octets.end);
+      top = readTlv(basicDer, 0);
     }
+    const kept: Uint8Array[] = [];
+    const certs: Cert[] = [];
+    for (const part of children(basicDer, top)) {
+      if (part.tag !== 0xa0) {
+        kept.push(slice(basicDer, part));
+        continue;
+      }
+      // certs [0] EXPLICIT SEQUENCE OF Certificate
+      for (const list of children(basicDer, part)) {
+        for (const c of children(basicDer, list)) {
+          const cert = pool.add(slice(basicDer, c));
+          if (cert) certs.push(cert);
+        }
+      }
+    }
+    const asn = asn1js.fromBER(new Uint8Array(encodeTlv(0x30, kept)));
+    if (asn.offset === -1) return null;
+    const basic = new pkijs.BasicOCSPResponse({ schema: asn.result });
+    responderCerts.set(basic, certs);
+    return basic;
   } catch {
     return null;
   }
@@ -86,7 +116,7 @@ function ocspSigner(basic: pkijs.BasicOCSPResponse, issuer: Cert, pool: CertPool
   }
   const cached = perIssuer.get(issuer.id);
   if (cached !== undefined) return cached;
-  const candidates = [issuer, ...(basic.certs ?? []).map((c) => pool.add(c)).filter((c): c is Cert => !!c)];
+  const candidates = [issuer, ...(responderCerts.get(basic) ?? [])];
   let found: Cert | null = null;
   for (const candidate of candidates) {
     const delegated =
