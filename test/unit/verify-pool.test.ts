@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/shared/errors.js';
 import { createPdfVerifier, type PdfVerifier } from '../../src/server/validation/verify-pool.js';
@@ -20,18 +21,19 @@ afterAll(async () => {
 
 describe('the verifier pool', () => {
   it('verifies in a worker thread', async () => {
-    const r = await verifier().verify(fx.signed);
-    expect(r).toMatchObject({ authentic: true, level: 'B-LTA' });
+    const { result, sha256 } = await verifier().verify(fx.signed);
+    expect(result).toMatchObject({ authentic: true, level: 'B-LTA' });
+    expect(sha256).toBe(createHash('sha256').update(fx.signed).digest('hex'));
   });
 
   it('answers verification_timeout past the budget, and replaces the worker', async () => {
     // A budget no verification (let alone a worker start) fits in.
     const v = verifier({ timeBudgetMs: 1 });
-    expect(await v.verify(fx.signed)).toMatchObject({ authentic: false, problems: ['verification_timeout'] });
+    expect((await v.verify(fx.signed)).result).toMatchObject({ authentic: false, problems: ['verification_timeout'] });
     // The killed worker is replaced: the pool keeps answering.
-    expect(await v.verify(fx.signed)).toMatchObject({ problems: ['verification_timeout'] });
+    expect((await v.verify(fx.signed)).result).toMatchObject({ problems: ['verification_timeout'] });
     const roomy = verifier();
-    expect((await roomy.verify(fx.signed)).authentic).toBe(true);
+    expect((await roomy.verify(fx.signed)).result.authentic).toBe(true);
   });
 
   it('refuses with 503 and Retry-After when its queue is full', async () => {
@@ -43,6 +45,6 @@ describe('the verifier pool', () => {
       expect(e).toBeInstanceOf(AppError);
       expect(e).toMatchObject({ code: 'service_unavailable', status: 503, headers: { 'retry-after': '2' } });
     }
-    expect(outcomes.some((o) => o.status === 'fulfilled' && o.value.authentic)).toBe(true);
+    expect(outcomes.some((o) => o.status === 'fulfilled' && o.value.result.authentic)).toBe(true);
   });
 });

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { maskName } from '../../shared/ids.js';
 import type { VerifyResponse } from '../../shared/schemas/contract.js';
@@ -11,15 +10,15 @@ import { currentStatus } from './present-contract.js';
  * platform root, and is the contract still in force? Fails closed; names are masked.
  */
 export async function verifyDocument(ctx: AppContext, bytes: Buffer): Promise<VerifyResponse> {
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const [result, [known]] = await Promise.all([
-    ctx.pdfVerifier.verify(bytes),
-    ctx.db
-      .select({ number: contracts.number, kind: contracts.kind, status: contracts.status, expiresAt: contracts.expiresAt })
-      .from(contractDocuments)
-      .innerJoin(contracts, eq(contracts.id, contractDocuments.contractId))
-      .where(eq(contractDocuments.sha256, sha256)),
-  ]);
+  // The verifier's worker hashes the file too, off the request thread.
+  const { result, sha256 } = await ctx.pdfVerifier.verify(bytes);
+  const [known] = sha256
+    ? await ctx.db
+        .select({ number: contracts.number, kind: contracts.kind, status: contracts.status, expiresAt: contracts.expiresAt })
+        .from(contractDocuments)
+        .innerJoin(contracts, eq(contracts.id, contractDocuments.contractId))
+        .where(eq(contractDocuments.sha256, sha256))
+    : [];
 
   const problems: string[] = [...result.problems];
   // Every file this service signs is stored: valid signatures on unknown bytes mean a file we

@@ -7,6 +7,9 @@ import { hasUnstorableChars } from '../../shared/ids.js';
 function findBadString(value: unknown, path: string, depth = 0): string | null {
   if (depth > 20) return path;
   if (typeof value === 'string') return hasUnstorableChars(value) ? path || '(body)' : null;
+  // A raw body (an uploaded PDF) holds bytes, not fields; walking its 20 million indices
+  // blocked the event loop for minutes.
+  if (ArrayBuffer.isView(value)) return null;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const bad = findBadString(value[i], path ? `${path}.${i}` : String(i), depth + 1);

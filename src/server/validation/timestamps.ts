@@ -67,7 +67,7 @@ export function validateTimestampToken(token: Uint8Array, imprinted: Uint8Array[
     result.problem = 'timestamp_untrusted';
     return result;
   }
-  const revocation = pathRevocation(chain.path, ctx.revocation, ctx.pool, info.genTime);
+  const revocation = pathRevocation(chain.path, ctx.revocation, info.genTime);
   if (revocation.revoked) return result;
   result.revocationMissing = revocation.missing;
   result.responders = revocation.responders;

@@ -1,5 +1,4 @@
 import { X509Certificate } from 'node:crypto';
-import type * as asn1js from 'asn1js';
 import { policyOids } from '../pki/platform-pki.js';
 import { PdfReader, PdfStructureError } from '../pdf-structure/reader.js';
 import { analyseRevision, type RevisionAnalysis } from './diff-analysis/policy.js';
@@ -169,7 +168,7 @@ function checkSignature(sig: EmbeddedSignature, reader: PdfReader, trust: TrustC
     problems.add('certificate_not_for_signing');
   }
   if (chain.ok) {
-    if (pathRevocation(chain.path, trust.revocation, trust.pool, at).revoked) problems.add('certificate_revoked');
+    if (pathRevocation(chain.path, trust.revocation, at).revoked) problems.add('certificate_revoked');
     checked.report.role = roleOf(signer);
     // Every Party A key is held by the platform until signer-held keys arrive.
     if (checked.report.role === 'party_a') checked.report.keyCustody = 'platform';
@@ -251,7 +250,7 @@ function verifyPdfUnsafe(input: Uint8Array, options: VerifyPdfOptions): Verifica
   const dssCovers = (path: Cert[], at: Date) =>
     path.length > 0 &&
     path.every((c) => anchorIds.has(c.id) || dssCertIds.has(c.id)) &&
-    pathRevocation(path, dssRevocationData, pool, at).missing.length === 0;
+    pathRevocation(path, dssRevocationData, at).missing.length === 0;
   const archive = checked.some(
     (c) => c.sig.kind === 'document_timestamp' && c.problems.size === 0 && dss.revision !== null && c.sig.revision > dss.revision,
   );

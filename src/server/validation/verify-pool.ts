@@ -2,8 +2,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { AppError } from '../../shared/errors.js';
 import type { VerificationResult } from './status.js';
-import { verifyPdf } from './verify-pdf.js';
-import type { VerifyTask, VerifyWorkerData } from './verify-worker.js';
+import { type VerifiedFile, type VerifyTask, type VerifyWorkerData, verifyFile } from './verify-worker.js';
 
 /**
  * Verification off the request thread: a pool of its own (one thread by default on a small
@@ -12,7 +11,8 @@ import type { VerifyTask, VerifyWorkerData } from './verify-worker.js';
  * caller gets 503 with Retry-After instead of waiting behind hostile uploads.
  */
 export type PdfVerifier = {
-  verify(bytes: Buffer, o?: { requiredRoles?: VerifyTask['requiredRoles'] }): Promise<VerificationResult>;
+  /** The verdict, and the file's SHA-256 (hex). */
+  verify(bytes: Buffer, o?: { requiredRoles?: VerifyTask['requiredRoles'] }): Promise<VerifiedFile>;
   close(): Promise<void>;
 };
 
@@ -27,24 +27,22 @@ export type PdfVerifierOptions = {
 
 export const verifyRetryAfterSeconds = 2;
 
-const timedOut = (): VerificationResult => ({
-  authentic: false,
-  level: null,
-  signatures: [],
-  revisions: [],
-  problems: ['verification_timeout'],
+const unanswered = (problem: VerificationResult['problems'][number]): VerifiedFile => ({
+  result: { authentic: false, level: null, signatures: [], revisions: [], problems: [problem] },
+  // Not worth hashing a file nobody could verify: no stored contract will match.
+  sha256: '',
 });
 
 export function createPdfVerifier(o: PdfVerifierOptions): PdfVerifier {
   if (o.threads <= 0) {
     return {
-      verify: async (bytes, v) => verifyPdf(bytes, { trustedRoots: o.trustedRootsPem, requiredRoles: v?.requiredRoles }),
+      verify: async (bytes, v) => verifyFile({ bytes, requiredRoles: v?.requiredRoles }, o.trustedRootsPem),
       close: async () => {},
     };
   }
   const maxQueue = o.maxQueue ?? 4;
   const budget = o.timeBudgetMs ?? 2000;
-  let pool: Piscina<VerifyTask, VerificationResult> | undefined;
+  let pool: Piscina<VerifyTask, VerifiedFile> | undefined;
   const started = () =>
     (pool ??= new Piscina({
       filename: new URL('./verify-worker.ts', import.meta.url).href,
@@ -83,9 +81,9 @@ export function createPdfVerifier(o: PdfVerifierOptions): PdfVerifier {
         );
       } catch (error) {
         const name = (error as Error)?.name;
-        if (name === 'AbortError') return timedOut();
+        if (name === 'AbortError') return unanswered('verification_timeout');
         // A worker killed by its memory limit: the file is what exhausted it.
-        if ((error as { code?: string })?.code === 'ERR_WORKER_OUT_OF_MEMORY') return { ...timedOut(), problems: ['file_too_complex'] };
+        if ((error as { code?: string })?.code === 'ERR_WORKER_OUT_OF_MEMORY') return unanswered('file_too_complex');
         if (/queue is at limit/i.test((error as Error)?.message ?? '')) {
           throw new AppError('service_unavailable', 'Too many verifications at once; try again shortly', {
             headers: { 'retry-after': String(verifyRetryAfterSeconds) },

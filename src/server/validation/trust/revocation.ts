@@ -108,7 +108,7 @@ function current(thisUpdate: Date, nextUpdate: Date | undefined, at: Date): bool
 const ocspSignerCache = new WeakMap<pkijs.BasicOCSPResponse, Map<string, Cert | null>>();
 
 /** The certificate that signed an OCSP response on behalf of `issuer`, if any verifies. */
-function ocspSigner(basic: pkijs.BasicOCSPResponse, issuer: Cert, pool: CertPool): Cert | null {
+function ocspSigner(basic: pkijs.BasicOCSPResponse, issuer: Cert): Cert | null {
   let perIssuer = ocspSignerCache.get(basic);
   if (!perIssuer) {
     perIssuer = new Map();
@@ -149,7 +149,6 @@ export function revocationStatus(
   cert: Cert,
   issuer: Cert,
   data: RevocationData,
-  pool: CertPool,
   at: Date,
 ): RevocationStatus {
   const serial = serialOf(cert);
@@ -166,7 +165,7 @@ export function revocationStatus(
       ) {
         continue;
       }
-      const signer = ocspSigner(basic, issuer, pool);
+      const signer = ocspSigner(basic, issuer);
       if (!signer) continue;
       const tag = (single.certStatus as asn1js.BaseBlock).idBlock.tagNumber;
       if (tag === 1) {
@@ -228,7 +227,6 @@ function revocationTime(status: unknown): Date | null {
 export function pathRevocation(
   path: Cert[],
   data: RevocationData,
-  pool: CertPool,
   at: Date,
 ): { revoked: boolean; missing: Cert[]; responders: Cert[] } {
   let revoked = false;
@@ -237,7 +235,7 @@ export function pathRevocation(
   for (let i = 0; i < path.length - 1; i++) {
     const cert = path[i]!;
     if (ocspNoCheck(cert)) continue;
-    const status = revocationStatus(cert, path[i + 1]!, data, pool, at);
+    const status = revocationStatus(cert, path[i + 1]!, data, at);
     if (status.status === 'revoked') revoked = true;
     else if (status.status === 'unknown') missing.push(cert);
     else if (status.responder) responders.push(status.responder);
