@@ -197,6 +197,7 @@ export function verifyPdf(input: Uint8Array, options: VerifyPdfOptions): Verific
 function verifyPdfUnsafe(input: Uint8Array, options: VerifyPdfOptions): VerificationResult {
   if (!(input instanceof Uint8Array) || input.length < 16) return fail('not_a_pdf');
   const bytes = input;
+  if (Buffer.from(bytes.buffer, bytes.byteOffset, 5).toString('latin1') !== '%PDF-') return fail('not_a_pdf');
   const problems = new Set<VerificationProblem>();
   if (!endsWithEof(bytes)) problems.add('truncated_file');
   const reader = openReader(bytes, problems);
