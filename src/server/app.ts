@@ -16,6 +16,8 @@ import { type DatabaseHandle, openDatabase } from './db/client.js';
 import { createRenderer } from './pdf/renderer.js';
 import { startJobs } from './jobs.js';
 import { ensurePlatformPki } from './pki/stored-platform-pki.js';
+import { createTrustServices } from './pki/trust-services.js';
+import { preparePartyASigning, transferableSigningKeys } from './contracts/sign-contract-document.js';
 import { seedDemo } from './demo/seed-demo.js';
 import { errorHandler, sendProblem } from './http/problem.js';
 import { registerInputGuard } from './http/input-guard.js';
@@ -44,13 +46,18 @@ export const apiPrefix = '/api/v1';
 export async function buildApp(config: Config, options: { database?: DatabaseHandle } = {}): Promise<FastifyInstance> {
   const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   const pki = await ensurePlatformPki(database.db, { key: config.key, partyB: config.partyB });
+  const trust = createTrustServices({ db: database.db, pki });
   const ctx: AppContext = {
     db: database.db,
     config,
     passwords: createPasswordHasher(config.passwordHash),
     verifier: verifierFor(config.verifierMode),
     pki,
-    renderer: createRenderer(config.renderThreads, pki),
+    trust,
+    renderer: createRenderer(config.renderThreads, {
+      keys: transferableSigningKeys(pki, trust),
+      preparePartyA: (identity) => preparePartyASigning({ db: database.db, pki, trust }, identity),
+    }),
   };
 
   const app = Fastify({

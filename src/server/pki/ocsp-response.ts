@@ -82,6 +82,8 @@ export function buildOcspResponse(o: {
     ...(o.nonce ? { responseExtensions: [new pkijs.Extension({ extnID: oids.nonce, extnValue: new asn1js.OctetString({ valueHex: o.nonce }).toBER() })] } : {}),
   });
   const tbs = Buffer.from(tbsResponseData.toSchema(true).toBER());
+  // BasicOCSPResponse writes the ResponseData from these bytes, the ones that were signed.
+  tbsResponseData.tbsView = new Uint8Array(tbs);
   const isEc = o.responder.key.asymmetricKeyType === 'ec';
   const basic = new pkijs.BasicOCSPResponse({
     tbsResponseData,

@@ -90,9 +90,25 @@ export function issueTimestampToken(o: {
     // Version 3: the content is not id-data (RFC 5652 5.1).
     version: 3,
     digestAlgorithms: [new pkijs.AlgorithmIdentifier({ algorithmId: cmsOids.sha256 })],
-    encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: cmsOids.tstInfo, eContent: new asn1js.OctetString({ valueHex: tstDer }) }),
+    encapContentInfo: primitiveContent(cmsOids.tstInfo, tstDer),
     ...(certificates ? { certificates } : {}),
     signerInfos: [signerInfo],
   });
   return Buffer.from(new pkijs.ContentInfo({ contentType: cmsOids.signedData, content: signedData.toSchema() }).toSchema().toBER());
+}
+
+/**
+ * pkijs writes eContent as a constructed (BER) OCTET STRING; RFC 3161 tokens are DER, and
+ * validators such as pyHanko (asn1crypto) refuse the constructed form.
+ */
+function primitiveContent(eContentType: string, content: Buffer): pkijs.EncapsulatedContentInfo {
+  const info = new pkijs.EncapsulatedContentInfo({ eContentType, eContent: new asn1js.OctetString({ valueHex: content }) });
+  const schema = new asn1js.Sequence({
+    value: [
+      new asn1js.ObjectIdentifier({ value: eContentType }),
+      new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [new asn1js.OctetString({ valueHex: content })] }),
+    ],
+  });
+  info.toSchema = () => schema;
+  return info;
 }
