@@ -5,7 +5,8 @@ import { commonName, signContractPdf } from '../signing/sign-contract.js';
 import { keyObjectSigner } from '../signing/sign-pdf.js';
 import type { SigningKeys, TransferableSigningKeys } from '../signing/signing-keys.js';
 import type { Database } from '../db/client.js';
-import { recordEventCertificate, type TrustServices } from '../pki/trust-services.js';
+import { recordCertificate } from '../pki/registry.js';
+import type { TrustServices } from '../pki/trust-services.js';
 import type { SignatureRecord } from './types.js';
 
 /** The verified identity Party A signs as. */
@@ -110,7 +111,7 @@ export async function signContractDocument(
 export async function preparePartyASigning(deps: { db: Database; pki: PlatformPki; trust: TrustServices }, identity: SignerIdentity): Promise<PartyAPreparation> {
   const credential = issuePartyACredential(deps.pki, identity);
   const eventCert = certificateFromPem(credential.certPem);
-  await recordEventCertificate(deps.db, deps.pki, eventCert);
+  await recordCertificate(deps.db, eventCert, 'event');
   const tsa = deps.trust.tsaChain.slice(0, 1);
   const [partyA, partyB] = await Promise.all([
     deps.trust.validationMaterial([eventCert, ...tsa]),

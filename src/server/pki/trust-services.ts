@@ -40,7 +40,7 @@ export async function certificateStatus(db: Database, cert: X509Certificate): Pr
   return { status: 'good' };
 }
 
-export function createTrustServices(o: { db: Database; pki: PlatformPki; tsaSetup?: TsaSetup }): TrustServices {
+export function createTrustServices(o: { db: Database; pki: PlatformPki; config?: unknown; tsaSetup?: TsaSetup }): TrustServices {
   const { pki } = o;
   const tsaSetup: TsaSetup = o.tsaSetup ?? { kind: 'embedded', certPem: pki.tsa.certPem, key: pki.tsa.key, chainPems: [pki.issuing.certPem, pki.root.certPem] };
   const cached = new Map<string, { der: Buffer; until: number }>();
@@ -83,17 +83,3 @@ export function createTrustServices(o: { db: Database; pki: PlatformPki; tsaSetu
   };
 }
 
-/** Records an event certificate in the registry the OCSP responder and CRLs answer from. */
-export async function recordEventCertificate(db: Database, pki: Pick<PlatformPki, 'issuing'>, cert: X509Certificate, accountId?: string): Promise<void> {
-  const serial = (c: X509Certificate) => c.serialNumber.toUpperCase().replace(/^(00)+/, '');
-  await db.insert(pkiCertificates).values({
-    serial: serial(cert),
-    issuerSerial: serial(pki.issuing.cert),
-    purpose: 'event',
-    subject: cert.subject.replaceAll('\n', ', '),
-    notBefore: new Date(cert.validFrom),
-    notAfter: new Date(cert.validTo),
-    accountId: accountId ?? null,
-    der: cert.raw,
-  });
-}
