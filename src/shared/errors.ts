@@ -34,6 +34,7 @@ export const errorStatus = {
   too_many_requests: 429,
   internal_error: 500,
   service_unavailable: 503,
+  timestamp_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;
@@ -72,6 +73,7 @@ export const errorTitle: Record<ErrorCode, string> = {
   too_many_requests: 'Too many attempts, try again later',
   internal_error: 'Internal error',
   service_unavailable: 'Service unavailable',
+  timestamp_unavailable: 'The time-stamping authority did not answer; nothing was signed, try again later',
 };
 
 export type FieldError = { path: string; message: string };
