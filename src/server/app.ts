@@ -16,6 +16,8 @@ import { type DatabaseHandle, openDatabase } from './db/client.js';
 import { createRenderer } from './pdf/renderer.js';
 import { startJobs } from './jobs.js';
 import { ensurePlatformPki } from './pki/stored-platform-pki.js';
+import { createTrustServices } from './pki/trust-services.js';
+import { pkiRoutes, trustRoutes } from './routes/pki.js';
 import { seedDemo } from './demo/seed-demo.js';
 import { errorHandler, sendProblem } from './http/problem.js';
 import { registerInputGuard } from './http/input-guard.js';
@@ -43,13 +45,14 @@ export const apiPrefix = '/api/v1';
 /** Opens the database, applies migrations, creates the operator and demo data, and wires the routes. */
 export async function buildApp(config: Config, options: { database?: DatabaseHandle } = {}): Promise<FastifyInstance> {
   const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
-  const pki = await ensurePlatformPki(database.db, { key: config.key, partyB: config.partyB });
+  const pki = await ensurePlatformPki(database.db, { key: config.key, partyB: config.partyB, publicUrl: config.publicUrl });
   const ctx: AppContext = {
     db: database.db,
     config,
     passwords: createPasswordHasher(config.passwordHash),
     verifier: verifierFor(config.verifierMode),
     pki,
+    trust: createTrustServices({ db: database.db, pki, config }),
     renderer: createRenderer(config.renderThreads, pki),
   };
 
@@ -123,10 +126,13 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
       await api.register(integrationRoutes, { ctx });
       await api.register(stampingRoutes, { ctx });
       await api.register(outboxRoutes, { ctx });
+      await api.register(trustRoutes, { ctx });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: apiPrefix },
   );
+  // At the root: the certificates name these locations, and relying parties fetch them anonymously.
+  await app.register(pkiRoutes, { ctx });
 
   const webDir = config.webDir;
   const hasWeb = Boolean(webDir && fs.existsSync(path.join(webDir, 'index.html')));

@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import type { ContractRenderer } from './pdf/renderer.js';
 import type { PlatformPki } from './pki/platform-pki.js';
+import type { TrustServices } from './pki/trust-services.js';
 import type { Verifier } from './verification/verifier.js';
 
 /** What operations need from the running application, passed explicitly. */
@@ -12,5 +13,7 @@ export type AppContext = {
   passwords: PasswordHasher;
   verifier: Verifier;
   pki: PlatformPki;
+  /** TSA, validation material (OCSP, CRLs) and trust anchors for signing and verifying. */
+  trust: TrustServices;
   renderer: ContractRenderer;
 };
