@@ -13,6 +13,7 @@ export type AppContext = {
   passwords: PasswordHasher;
   verifier: Verifier;
   pki: PlatformPki;
+  /** TSA, validation material (OCSP, CRLs) and trust anchors for signing and verifying. */
   trust: TrustServices;
   renderer: ContractRenderer;
 };

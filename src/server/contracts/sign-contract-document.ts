@@ -126,6 +126,6 @@ export function transferableSigningKeys(pki: PlatformPki, trust: TrustServices):
   return {
     partyB: { certPem: pki.partyB.certPem, key: pki.partyB.key, chainPems: platformChainPems },
     platformChainPems,
-    tsa: trust.tsaSetup,
+    tsa: trust.tsaSetup(),
   };
 }

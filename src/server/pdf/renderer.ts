@@ -124,8 +124,9 @@ export function createRenderer(threads: number, signing: RendererSigning): Contr
     signedFramework: (input, signatories, options) => signed({ kind: 'framework', input }, signatories, options),
     signedAttachment: (input, signatories, options) => signed({ kind: 'attachment', input }, signatories, options),
     warm: () => void started(),
+    // Graceful: contracts being signed finish first (a rollover replaces a renderer in use).
     close: async () => {
-      await pool?.destroy();
+      await pool?.close();
     },
   };
 }

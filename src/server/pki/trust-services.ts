@@ -1,85 +1,127 @@
-import type { X509Certificate } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { X509Certificate } from 'node:crypto';
+import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
-import { pkiCertificates } from '../db/schema/index.js';
-import type { ValidationMaterial } from '../signing/dss.js';
-import type { TimestampAuthority } from '../signing/timestamps.js';
-import { timestampAuthorityFrom, type TsaSetup } from '../signing/tsa-setup.js';
-import { crlReasonCodes } from './ca/crl-signer.js';
-import { buildOcspResponse, type CertificateStatus } from './ocsp-response.js';
-import { parsedCertificate, type PlatformPki } from './platform-pki.js';
+import { createOcspResponder, type OcspResponder, registryLookup } from './ocsp.js';
+import type { PlatformPki } from './platform-pki.js';
+import { serialOf } from './registry.js';
+import { createHttpTsa } from './tsa-client.js';
+import type { TsaSetup } from '../signing/tsa-setup.js';
+import { embeddedTsa, type TimestampAuthority, type TransferableTsa } from './tsa.js';
 
-export type { TimestampAuthority, ValidationMaterial };
+export type { TimestampAuthority, TransferableTsa } from './tsa.js';
+export { embeddedTsa } from './tsa.js';
+
+export type ValidationMaterial = { certificates: Buffer[]; ocspResponses: Buffer[]; crls: Buffer[] };
 
 export type TrustServices = {
+  /** The embedded platform TSA, or the HTTP client when QIYUE_TSA_URL is set. */
   tsa: TimestampAuthority;
-  /** How signing threads reach the TSA. */
-  tsaSetup: TsaSetup;
-  /** The TSA's certificate first, then its CAs. */
+  /** TSA certificate first, then its CAs (for an external TSA: the certificates of QIYUE_TSA_CA_FILE). */
   tsaChain: X509Certificate[];
   /**
-   * For each certificate and every CA above it to the root: the CA certificates, an OCSP
-   * response of the platform responder for each leaf, and the root's CRL for the issuing CA.
+   * For each certificate and every CA above it to the root: the certificates (those given
+   * included, and the OCSP responder's), an OCSP
+   * response for leaf certificates, the root CRL for the issuing CA. Proves status now; the
+   * long-lived certificates' responses are cached up to an hour.
    */
   validationMaterial(certs: X509Certificate[]): Promise<ValidationMaterial>;
+  /** Anchors the verifier trusts: the platform root and the roots of an external TSA's chain. */
+  trustedRoots(): X509Certificate[];
+  /** The embedded TSA as worker threads receive it. */
+  transferableTsa(): TransferableTsa;
+  /** How signing threads reach the TSA: the embedded one's key, or the external one's URL. */
+  tsaSetup(): TsaSetup;
+  ocsp: OcspResponder;
 };
 
-/** OCSP responses are valid for a week; validators judge them at the time a timestamp proves. */
-export const ocspValidityMs = 7 * 24 * 60 * 60 * 1000;
-/** Responses for long-lived certificates (Party B, TSA) are reused this long. */
-const cacheMs = 60 * 60 * 1000;
+/** Long-lived certificates' OCSP responses, by serial; a revocation here drops them. */
+const responseCache = new Map<string, { der: Buffer; at: number }>();
+export const ocspCacheMs = 60 * 60 * 1000;
 
-/** The registry's word on a certificate the issuing CA issued. */
-export async function certificateStatus(db: Database, cert: X509Certificate): Promise<CertificateStatus> {
-  const [row] = await db
-    .select({ revokedAt: pkiCertificates.revokedAt, reason: pkiCertificates.revocationReason })
-    .from(pkiCertificates)
-    .where(eq(pkiCertificates.serial, cert.serialNumber.toUpperCase().replace(/^(00)+/, '')));
-  if (!row) return { status: 'unknown' };
-  if (row.revokedAt) return { status: 'revoked', revokedAt: row.revokedAt, reasonCode: crlReasonCodes[row.reason ?? 'unspecified'] };
-  return { status: 'good' };
+/** Forgets cached OCSP responses about a certificate (after a revocation in this process). */
+export function forgetOcspResponse(serial: string): void {
+  responseCache.delete(serial);
 }
 
-export function createTrustServices(o: { db: Database; pki: PlatformPki; config?: unknown; tsaSetup?: TsaSetup }): TrustServices {
-  const { pki } = o;
-  const tsaSetup: TsaSetup = o.tsaSetup ?? { kind: 'embedded', certPem: pki.tsa.certPem, key: pki.tsa.key, chainPems: [pki.issuing.certPem, pki.root.certPem] };
-  const cached = new Map<string, { der: Buffer; until: number }>();
+const day = 24 * 60 * 60 * 1000;
+const isSelfSigned = (c: X509Certificate) => c.checkIssued(c) && c.verify(c.publicKey);
 
-  const ocspFor = async (cert: X509Certificate): Promise<Buffer> => {
-    const hit = cached.get(cert.fingerprint256);
-    if (hit && hit.until > Date.now()) return hit.der;
-    const status = await certificateStatus(o.db, cert);
-    const der = buildOcspResponse({
-      responder: pki.ocsp,
-      entries: [{ issuer: pki.issuing.cert, serialNumber: parsedCertificate(cert).serialNumber, ...status }],
-      validityMs: ocspValidityMs,
-    });
-    // Event certificates sign once; only the long-lived ones are asked for again.
-    if (Date.now() - new Date(cert.validFrom).getTime() > cacheMs) cached.set(cert.fingerprint256, { der, until: Date.now() + cacheMs });
+export function createTrustServices(o: { db: Database; pki: PlatformPki; config: Config }): TrustServices {
+  const { pki } = o;
+  const ocsp = createOcspResponder({ pki, lookup: registryLookup(o.db) });
+  const external = o.config.tsa;
+  const externalChain = (external?.caPems ?? []).map((p) => new X509Certificate(p));
+  const transferableTsa = (): TransferableTsa => ({
+    certPem: pki.tsa.certPem,
+    key: pki.tsa.key,
+    chainPems: [pki.issuing.certPem, pki.root.certPem],
+  });
+  const httpTsa = external && createHttpTsa(external);
+  // The embedded TSA reads pki.tsa on each call: a rolled TSA certificate takes effect at once.
+  const tsa: TimestampAuthority = httpTsa ?? { timestamp: (digest) => embeddedTsa(transferableTsa()).timestamp(digest) };
+
+  const responseFor = async (cert: X509Certificate): Promise<Buffer> => {
+    const serial = serialOf(cert);
+    // Event certificates live a day and sign once: always fresh. The others are asked often.
+    const longLived = new Date(cert.validTo).getTime() - new Date(cert.validFrom).getTime() > 2 * day;
+    const cached = longLived ? responseCache.get(serial) : undefined;
+    if (cached && Date.now() - cached.at < ocspCacheMs) return cached.der;
+    const der = await ocsp.ocspResponseFor(cert, pki.issuing.cert);
+    if (longLived) responseCache.set(serial, { der, at: Date.now() });
     return der;
   };
 
   return {
-    tsa: timestampAuthorityFrom(tsaSetup),
-    tsaSetup,
-    tsaChain: [pki.tsa.cert, pki.issuing.cert, pki.root.cert],
+    tsa,
+    get tsaChain() {
+      return external ? externalChain : [pki.tsa.cert, pki.issuing.cert, pki.root.cert];
+    },
     async validationMaterial(certs) {
       const certificates = new Map<string, Buffer>();
       const ocspResponses: Buffer[] = [];
-      const crls: Buffer[] = [];
+      const crls = new Map<string, Buffer>();
       const add = (c: X509Certificate) => certificates.set(c.fingerprint256, c.raw);
-      for (const cert of certs) {
-        add(cert);
-        if (cert.checkIssued(pki.issuing.cert) && cert.verify(pki.issuing.cert.publicKey)) {
-          ocspResponses.push(await ocspFor(cert));
-          add(pki.ocsp.cert);
-          add(pki.issuing.cert);
-          add(pki.root.cert);
-          if (!crls.includes(pki.rootCrl)) crls.push(pki.rootCrl);
+      const known = () => [pki.issuing.cert, pki.root.cert, ...pki.retiredIssuing.map((r) => r.cert), ...externalChain];
+      const seen = new Set<string>();
+      for (const start of certs) {
+        let cert: X509Certificate | undefined = start;
+        while (cert && !seen.has(cert.fingerprint256)) {
+          seen.add(cert.fingerprint256);
+          const c: X509Certificate = cert;
+          if (isSelfSigned(c)) {
+            add(c);
+            break;
+          }
+          const issuer = known().find((ca) => c.checkIssued(ca) && c.verify(ca.publicKey));
+          add(c);
+          if (issuer?.raw.equals(pki.issuing.cert.raw)) {
+            // The delegated responder is not asked about itself (id-pkix-ocsp-nocheck).
+            if (!c.raw.equals(pki.ocsp.cert.raw)) {
+              ocspResponses.push(await responseFor(c));
+              add(pki.ocsp.cert);
+            }
+          } else if (issuer?.raw.equals(pki.root.cert.raw)) {
+            crls.set('root', pki.rootCrl);
+          }
+          cert = issuer;
         }
       }
-      return { certificates: [...certificates.values()], ocspResponses, crls };
+      // The OCSP responder's own chain is the issuing CA's: its status is in the root CRL.
+      if (ocspResponses.length) {
+        add(pki.issuing.cert);
+        add(pki.root.cert);
+        crls.set('root', pki.rootCrl);
+      }
+      return { certificates: [...certificates.values()], ocspResponses, crls: [...crls.values()] };
     },
+    trustedRoots() {
+      return [pki.root.cert, ...externalChain.filter(isSelfSigned)];
+    },
+    transferableTsa,
+    tsaSetup: () =>
+      external
+        ? { kind: 'http', url: external.url, username: external.username, password: external.password, timeoutMs: external.timeoutMs }
+        : { kind: 'embedded', ...transferableTsa() },
+    ocsp,
   };
 }
-
