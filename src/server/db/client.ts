@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite, types } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
@@ -52,6 +53,8 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
     fs.mkdirSync(dataDir, { recursive: true });
   }
   const client = await PGlite.create(dataDir, {
+    // The trigram indexes of substring search (migration 0006) need the extension loaded.
+    extensions: { pg_trgm },
     // PGlite's own bytea conversions go through a hex string one byte at a time (tens of ms
     // for a signed contract). A Uint8Array parameter that reaches the wire protocol as is
     // travels in binary; results still arrive as hex text, which Buffer decodes natively.

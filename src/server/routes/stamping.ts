@@ -62,8 +62,8 @@ export const stampingRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
     '/stamping-requests',
     { config: { access: 'customer' }, schema: { tags: ['stamping'], querystring: stampingListQuery, response: { 200: stampingList } } },
     async (request) => {
-      const { rows, counts } = await listStampingRequests(ctx.db, { viewer: sessionOf(request), ...request.query });
-      return { items: await presentRequests(ctx.db, rows), counts };
+      const { rows, counts, nextCursor } = await listStampingRequests(ctx.db, { viewer: sessionOf(request), ...request.query });
+      return { items: await presentRequests(ctx.db, rows), counts, nextCursor };
     },
   );
 
@@ -122,8 +122,8 @@ export const stampingRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
     '/admin/stamping-requests',
     { config: { access: 'operator' }, schema: { tags: ['admin'], querystring: stampingListQuery, response: { 200: stampingList } } },
     async (request) => {
-      const { rows, counts } = await listStampingRequests(ctx.db, { viewer: sessionOf(request), ...request.query });
-      return { items: await presentRequests(ctx.db, rows), counts };
+      const { rows, counts, nextCursor } = await listStampingRequests(ctx.db, { viewer: sessionOf(request), ...request.query });
+      return { items: await presentRequests(ctx.db, rows), counts, nextCursor };
     },
   );
 };

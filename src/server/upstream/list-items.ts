@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, ilike, lt, or } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, or } from 'drizzle-orm';
 import type { IcpFiling, Order, UnselectableReason } from '../../shared/schemas/attachment.js';
 import type { Database } from '../db/client.js';
-import { containsPattern, decodeCursor, encodeCursor } from '../db/keyset.js';
+import { afterKeyset, containsPattern, decodeCursor, keysetPage, keysetTime } from '../db/keyset.js';
 import { attachmentItems, contracts, icpFilings, orders } from '../db/schema/index.js';
 import { getVerifiedIdentity } from '../verification/get-verification.js';
 
@@ -36,7 +36,7 @@ export async function listOrders(db: Database, options: { accountId: string; q?:
   const cursor = options.cursor ? decodeCursor(options.cursor) : undefined;
   const like = options.q ? containsPattern(options.q) : undefined;
   const rows = await db
-    .select({ order: orders, contractId: contracts.id, number: contracts.number })
+    .select({ order: orders, id: orders.id, keysetAt: keysetTime(orders.paidAt), contractId: contracts.id, number: contracts.number })
     .from(orders)
     .leftJoin(attachmentItems, coveringJoin('order', orders.id))
     .leftJoin(contracts, eq(contracts.id, attachmentItems.contractId))
@@ -44,13 +44,12 @@ export async function listOrders(db: Database, options: { accountId: string; q?:
       and(
         eq(orders.accountId, options.accountId),
         like ? or(ilike(orders.orderNo, like), ilike(orders.product, like), ilike(orders.spec, like)) : undefined,
-        cursor ? or(lt(orders.paidAt, cursor.at), and(eq(orders.paidAt, cursor.at), lt(orders.id, cursor.id))) : undefined,
+        cursor ? afterKeyset(orders.paidAt, orders.id, cursor) : undefined,
       ),
     )
     .orderBy(desc(orders.paidAt), desc(orders.id))
     .limit(options.limit + 1);
-  const page = rows.slice(0, options.limit);
-  const last = page[page.length - 1];
+  const { page, nextCursor } = keysetPage(rows, options.limit);
   const items: Order[] = page.map(({ order: o, contractId, number }) => ({
     id: o.id,
     orderNo: o.orderNo,
@@ -63,7 +62,7 @@ export async function listOrders(db: Database, options: { accountId: string; q?:
     ...selectability(orderReason(o, contractId)),
     ...coverageOf({ contractId, number }),
   }));
-  return { items, nextCursor: rows.length > options.limit && last ? encodeCursor(last.order.paidAt, last.order.id) : null };
+  return { items, nextCursor };
 }
 
 /** The account's ICP filings, each with whether it can go into an attachment. */
