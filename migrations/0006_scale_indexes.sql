@@ -4,6 +4,7 @@ DROP INDEX "verifications_status_idx";--> statement-breakpoint
 DROP INDEX "stamping_requests_status_idx";--> statement-breakpoint
 DROP INDEX "stamping_requests_account_idx";--> statement-breakpoint
 ALTER TABLE "contracts" ADD COLUMN "party_a_name" text GENERATED ALWAYS AS (party_a ->> 'name') STORED NOT NULL;--> statement-breakpoint
+CREATE INDEX "users_account_idx" ON "users" USING btree ("account_id");--> statement-breakpoint
 CREATE INDEX "contracts_status_created_idx" ON "contracts" USING btree ("status","created_at","id");--> statement-breakpoint
 CREATE INDEX "contracts_kind_status_created_idx" ON "contracts" USING btree ("kind","status","created_at","id");--> statement-breakpoint
 CREATE INDEX "contracts_number_trgm_idx" ON "contracts" USING gin ("number" gin_trgm_ops);--> statement-breakpoint

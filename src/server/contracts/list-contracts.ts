@@ -31,9 +31,11 @@ const listColumns = {
   effectiveAt: isoTime(contracts.effectiveAt),
   expiresAt: isoTime(contracts.expiresAt),
   statusReason: contracts.statusReason,
+  // Qualified by hand: drizzle writes a lone table's columns unqualified, and a bare "id" would
+  // bind to stamping_requests inside the subquery.
   stampingStatus: sql<StampingStatus | null>`(select sr.status from stamping_request_contracts src
       join stamping_requests sr on sr.id = src.request_id
-      where src.contract_id = ${contracts.id} order by sr.created_at desc, sr.id desc limit 1)`,
+      where src.contract_id = "contracts"."id" order by sr.created_at desc, sr.id desc limit 1)`,
   createdAt: isoTime(contracts.createdAt),
   keysetAt: keysetTime(contracts.createdAt),
 };
