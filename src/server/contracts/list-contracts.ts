@@ -71,14 +71,17 @@ function prepareList(db: Database, shape: Shape, name: string) {
 type PreparedList = ReturnType<typeof prepareList>;
 
 // One prepared statement per combination of filters (at most a few dozen), per database:
-// the SQL is built once, and PostgreSQL plans it per connection once.
+// the SQL is built once, and PostgreSQL plans it once per connection.
 const prepared = new WeakMap<Database, Map<string, PreparedList>>();
 
 function listStatement(db: Database, shape: Shape): PreparedList {
   const byShape = prepared.get(db) ?? new Map<string, PreparedList>();
   prepared.set(db, byShape);
   const key = [shape.isOperator ? 'op' : 'cu', shape.kind ? 'k' : '', shape.status ?? '', shape.frameworkId ? 'f' : '', shape.q ? 'q' : '', shape.cursor ? 'c' : ''].join('_');
-  const statement = byShape.get(key) ?? prepareList(db, shape, `contracts_list_${key}`);
+  // A search stays an unnamed statement, planned for each pattern: PostgreSQL's generic plan
+  // of a named one cannot tell a rare company name from a common one, and may walk the
+  // whole created_at index looking for 20 matches.
+  const statement = byShape.get(key) ?? prepareList(db, shape, shape.q ? '' : `contracts_list_${key}`);
   byShape.set(key, statement);
   return statement;
 }
