@@ -71,6 +71,19 @@ describe(`keyset pages are exact within one millisecond (${testDatabaseKind})`, 
     expect(await pageThrough(operator, '/api/v1/admin/stamping-requests?q=PAGE')).toEqual(expected);
   });
 
+  it("an account's ICP filings by number, each exactly once", async () => {
+    const numbers = ['闽ICP备10000003号-2', '闽ICP备10000003号-1', '京ICP备20000001号', '闽ICP备10000001号', '沪ICP备30000001号-1'];
+    for (const number of numbers) {
+      const body = { siteName: '示例站点', domains: ['example.cn'], entityName: '福州示例云计算有限公司', status: 'active', approvedAt: '2025-01-02T00:00:00Z' };
+      expect((await t.push(`${customer.accountId}/icp-filings/${encodeURIComponent(number)}`, body)).statusCode).toBe(201);
+    }
+    const all = (await t.request(customer, 'GET', '/api/v1/icp-filings')).json();
+    expect(all.nextCursor).toBeNull();
+    expect(all.items).toHaveLength(numbers.length);
+    // The database's collation orders the numbers; pages of one must follow the full list.
+    expect(await pageThrough(customer, '/api/v1/icp-filings')).toEqual(all.items.map((f: { id: string }) => f.id));
+  });
+
   it("the operators' pending queue, oldest first, each exactly once", async () => {
     expect(await pageThrough(operator, '/api/v1/admin/verifications?status=pending')).toEqual([...newestFirst].reverse().map((r) => r.id));
   });
@@ -87,7 +100,8 @@ describe(`keyset pages are exact within one millisecond (${testDatabaseKind})`, 
       crafted(['2026-01-01T00:00:00Z', 'x']),
       crafted({}),
     ];
-    for (const path of ['/api/v1/contracts', '/api/v1/orders', '/api/v1/stamping-requests']) {
+    cursors.push(Buffer.from(JSON.stringify(['k', "闽ICP备1号' or 1=1"])).toString('base64url'));
+    for (const path of ['/api/v1/contracts', '/api/v1/orders', '/api/v1/stamping-requests', '/api/v1/icp-filings']) {
       for (const cursor of cursors) {
         const res = await t.request(customer, 'GET', `${path}?cursor=${encodeURIComponent(cursor)}`);
         expect([path, cursor, res.statusCode, res.json().code]).toEqual([path, cursor, 400, 'invalid_cursor']);

@@ -49,6 +49,23 @@ export function decodeCursor(cursor: string): Keyset {
   return { at, id: id.toLowerCase() };
 }
 
+/** A cursor for a list ordered by a unique text key (an account's ICP filing numbers). */
+export function encodeTextCursor(key: string): string {
+  return Buffer.from(JSON.stringify(['k', key])).toString('base64url');
+}
+
+export function decodeTextCursor(cursor: string, pattern: RegExp): string {
+  if (!/^[A-Za-z0-9_-]{1,300}$/.test(cursor)) throw invalidCursor();
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalidCursor();
+  }
+  if (!Array.isArray(value) || value.length !== 2 || value[0] !== 'k' || typeof value[1] !== 'string' || !pattern.test(value[1])) throw invalidCursor();
+  return value[1];
+}
+
 /**
  * The rows after `key` in (time, id) order: one row comparison, which an index on
  * (…, time, id) positions on directly instead of reading and discarding the pages before.

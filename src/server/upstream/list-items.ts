@@ -1,7 +1,8 @@
-import { and, asc, desc, eq, ilike, or } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, ilike, or } from 'drizzle-orm';
 import type { IcpFiling, Order, UnselectableReason } from '../../shared/schemas/attachment.js';
 import type { Database } from '../db/client.js';
-import { afterKeyset, containsPattern, decodeCursor, keysetPage, keysetTime } from '../db/keyset.js';
+import { icpFilingNumberPattern } from '../../shared/ids.js';
+import { afterKeyset, containsPattern, decodeCursor, decodeTextCursor, encodeTextCursor, keysetPage, keysetTime } from '../db/keyset.js';
 import { attachmentItems, contracts, icpFilings, orders } from '../db/schema/index.js';
 import { getVerifiedIdentity } from '../verification/get-verification.js';
 
@@ -65,17 +66,27 @@ export async function listOrders(db: Database, options: { accountId: string; q?:
   return { items, nextCursor };
 }
 
-/** The account's ICP filings, each with whether it can go into an attachment. */
-export async function listIcpFilings(db: Database, options: { accountId: string }): Promise<IcpFiling[]> {
+/** The account's ICP filings by number, each with whether it can go into an attachment. */
+export async function listIcpFilings(
+  db: Database,
+  options: { accountId: string; limit?: number; cursor?: string },
+): Promise<{ items: IcpFiling[]; nextCursor: string | null }> {
+  const limit = options.limit ?? 1000;
+  const after = options.cursor ? decodeTextCursor(options.cursor, icpFilingNumberPattern) : undefined;
   const identity = await getVerifiedIdentity(db, options.accountId);
   const rows = await db
     .select({ filing: icpFilings, contractId: contracts.id, number: contracts.number })
     .from(icpFilings)
     .leftJoin(attachmentItems, coveringJoin('icp_filing', icpFilings.id))
     .leftJoin(contracts, eq(contracts.id, attachmentItems.contractId))
-    .where(eq(icpFilings.accountId, options.accountId))
-    .orderBy(asc(icpFilings.filingNumber));
-  return rows.map(({ filing: f, contractId, number }) => ({
+    // The number is unique in the account: (account, number) positions the page in its index.
+    .where(and(eq(icpFilings.accountId, options.accountId), after ? gt(icpFilings.filingNumber, after) : undefined))
+    .orderBy(asc(icpFilings.filingNumber))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  const nextCursor = rows.length > limit && last ? encodeTextCursor(last.filing.filingNumber) : null;
+  const items = page.map(({ filing: f, contractId, number }) => ({
     id: f.id,
     filingNumber: f.filingNumber,
     siteName: f.siteName,
@@ -86,4 +97,5 @@ export async function listIcpFilings(db: Database, options: { accountId: string 
     ...selectability(filingReason(f, identity?.name ?? null, contractId)),
     ...coverageOf({ contractId, number }),
   }));
+  return { items, nextCursor };
 }
