@@ -2,6 +2,7 @@
 // catalogue) key on the code, never on the English title.
 export const errorStatus = {
   validation_failed: 400,
+  invalid_cursor: 400,
   invalid_json: 400,
   unauthenticated: 401,
   invalid_credentials: 401,
@@ -41,6 +42,7 @@ export type ErrorCode = keyof typeof errorStatus;
 
 export const errorTitle: Record<ErrorCode, string> = {
   validation_failed: 'The request is not valid',
+  invalid_cursor: 'The cursor is not one this list gave out',
   invalid_json: 'The request body is not valid JSON',
   unauthenticated: 'Sign in first',
   invalid_credentials: 'E-mail or password is wrong',
