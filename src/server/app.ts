@@ -16,6 +16,10 @@ import { type DatabaseHandle, openDatabase } from './db/client.js';
 import { createRenderer } from './pdf/renderer.js';
 import { startJobs } from './jobs.js';
 import { ensurePlatformPki } from './pki/stored-platform-pki.js';
+import { createTrustServices } from './pki/trust-services.js';
+import { onCertificateRollover } from './pki/revoke-certificate.js';
+import { preparePartyASigning, transferableSigningKeys } from './contracts/sign-contract-document.js';
+import { pkiRoutes, trustRoutes } from './routes/pki.js';
 import { seedDemo } from './demo/seed-demo.js';
 import { errorHandler, sendProblem } from './http/problem.js';
 import { registerInputGuard } from './http/input-guard.js';
@@ -44,16 +48,31 @@ export const apiPrefix = '/api/v1';
 /** Opens the database, applies migrations, creates the operator and demo data, and wires the routes. */
 export async function buildApp(config: Config, options: { database?: DatabaseHandle } = {}): Promise<FastifyInstance> {
   const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
-  const pki = await ensurePlatformPki(database.db, { key: config.key, partyB: config.partyB });
+  const pki = await ensurePlatformPki(database.db, { key: config.key, partyB: config.partyB, publicUrl: config.publicUrl });
+  const trust = createTrustServices({ db: database.db, pki, config });
   const ctx: AppContext = {
     db: database.db,
     config,
     passwords: createPasswordHasher(config.passwordHash),
     verifier: verifierFor(config.verifierMode),
     pki,
-    renderer: createRenderer(config.renderThreads, pki),
-    pdfVerifier: createPdfVerifier({ threads: config.verifyThreads, trustedRootsPem: [pki.root.certPem] }),
+    trust,
+    renderer: signingRenderer(),
+    pdfVerifier: createPdfVerifier({ threads: config.verifyThreads, trustedRootsPem: trust.trustedRoots().map((c) => c.toString()) }),
   };
+  function signingRenderer() {
+    return createRenderer(config.renderThreads, {
+      keys: transferableSigningKeys(pki, trust),
+      preparePartyA: (identity) => preparePartyASigning({ db: database.db, pki, trust }, identity),
+    });
+  }
+  // The signing threads hold copies of Party B's and the TSA's keys: a revocation that rolls
+  // one over gets new threads; the old ones finish what they are signing.
+  onCertificateRollover(pki, () => {
+    const old = ctx.renderer;
+    ctx.renderer = signingRenderer();
+    void old.close();
+  });
 
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
@@ -126,10 +145,13 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
       await api.register(integrationRoutes, { ctx });
       await api.register(stampingRoutes, { ctx });
       await api.register(outboxRoutes, { ctx });
+      await api.register(trustRoutes, { ctx });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: apiPrefix },
   );
+  // At the root: the certificates name these locations, and relying parties fetch them anonymously.
+  await app.register(pkiRoutes, { ctx });
 
   const webDir = config.webDir;
   const hasWeb = Boolean(webDir && fs.existsSync(path.join(webDir, 'index.html')));

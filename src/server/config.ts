@@ -28,6 +28,11 @@ const envSchema = z.object({
   SMTP_URL: z.url().optional(),
   SMTP_FROM: z.string().default('Qiyue <no-reply@qiyue.example>'),
   QIYUE_CONFIG_FILE: z.string().optional(),
+  QIYUE_TSA_URL: z.url({ protocol: /^https?$/ }).optional(),
+  QIYUE_TSA_USERNAME: z.string().min(1).optional(),
+  QIYUE_TSA_PASSWORD: z.string().optional(),
+  QIYUE_TSA_CA_FILE: z.string().optional(),
+  QIYUE_TSA_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   QIYUE_RENDER_THREADS: z.coerce.number().int().min(0).max(16).default(defaultRenderThreads),
   // One verifier thread: hostile uploads then cost at most one core of this small machine.
   QIYUE_VERIFY_THREADS: z.coerce.number().int().min(0).max(16).default(1),
@@ -64,7 +69,20 @@ export type Config = {
   renderThreads: number;
   /** Worker threads verifying uploaded PDFs; 0 verifies in process, without a time budget. */
   verifyThreads: number;
+  /** An external RFC 3161 TSA instead of the embedded one; its chain is trusted by the verifier. */
+  tsa?: ExternalTsa;
 };
+
+export type ExternalTsa = {
+  url: string;
+  username?: string;
+  password?: string;
+  /** PEM certificates of the TSA's chain (QIYUE_TSA_CA_FILE), trusted for its tokens. */
+  caPems: string[];
+  timeoutMs: number;
+};
+
+const pemBlock = /-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----/g;
 
 export type PartyB = {
   name: string;
@@ -145,6 +163,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       problems.push(`  QIYUE_CONFIG_FILE: cannot read ${e.QIYUE_CONFIG_FILE} (${(error as Error).message})`);
     }
   }
+  let tsa: ExternalTsa | undefined;
+  if (e.QIYUE_TSA_URL) {
+    let caPems: string[] = [];
+    if (!e.QIYUE_TSA_CA_FILE) problems.push('  QIYUE_TSA_CA_FILE: required with QIYUE_TSA_URL (the TSA chain the verifier trusts)');
+    else {
+      try {
+        caPems = (fs.readFileSync(e.QIYUE_TSA_CA_FILE, 'utf8').match(pemBlock) ?? []).map((p) => `${p}\n`);
+        if (!caPems.length) problems.push(`  QIYUE_TSA_CA_FILE: no PEM certificate in ${e.QIYUE_TSA_CA_FILE}`);
+      } catch (error) {
+        problems.push(`  QIYUE_TSA_CA_FILE: cannot read ${e.QIYUE_TSA_CA_FILE} (${(error as Error).message})`);
+      }
+    }
+    tsa = { url: e.QIYUE_TSA_URL, username: e.QIYUE_TSA_USERNAME, password: e.QIYUE_TSA_PASSWORD, caPems, timeoutMs: e.QIYUE_TSA_TIMEOUT_MS };
+  } else if (e.QIYUE_TSA_USERNAME || e.QIYUE_TSA_PASSWORD || e.QIYUE_TSA_CA_FILE) {
+    problems.push('  QIYUE_TSA_USERNAME, QIYUE_TSA_PASSWORD, QIYUE_TSA_CA_FILE: only with QIYUE_TSA_URL');
+  }
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
 
   const operator =
@@ -176,5 +210,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runJobs: true,
     renderThreads: e.QIYUE_RENDER_THREADS,
     verifyThreads: e.QIYUE_VERIFY_THREADS,
+    tsa,
   };
 }

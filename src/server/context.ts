@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import type { ContractRenderer } from './pdf/renderer.js';
 import type { PlatformPki } from './pki/platform-pki.js';
+import type { TrustServices } from './pki/trust-services.js';
 import type { PdfVerifier } from './validation/verify-pool.js';
 import type { Verifier } from './verification/verifier.js';
 
@@ -13,6 +14,8 @@ export type AppContext = {
   passwords: PasswordHasher;
   verifier: Verifier;
   pki: PlatformPki;
+  /** TSA, validation material (OCSP, CRLs) and trust anchors for signing and verifying. */
+  trust: TrustServices;
   renderer: ContractRenderer;
   /** Checks uploaded PDFs off the request thread (POST /verify). */
   pdfVerifier: PdfVerifier;

@@ -16,6 +16,7 @@ export type AuditAction =
   | 'integration.order_updated'
   | 'integration.icp_filing_created'
   | 'integration.icp_filing_updated'
+  | 'certificate.revoked'
   | `stamping.${'submitted' | 'received' | 'stamped' | 'returned' | 'completed' | 'rejected' | 'cancelled' | 'courier_changed'}`;
 
 export type Actor = {

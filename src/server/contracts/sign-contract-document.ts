@@ -3,7 +3,10 @@ import { certificateFromPem, issueEventCertificate, type PlatformPki } from '../
 import type { ValidationMaterial } from '../signing/dss.js';
 import { commonName, signContractPdf } from '../signing/sign-contract.js';
 import { keyObjectSigner } from '../signing/sign-pdf.js';
-import type { SigningKeys } from '../signing/signing-keys.js';
+import type { SigningKeys, TransferableSigningKeys } from '../signing/signing-keys.js';
+import type { Database } from '../db/client.js';
+import { recordCertificate } from '../pki/registry.js';
+import type { TrustServices } from '../pki/trust-services.js';
 import type { SignatureRecord } from './types.js';
 
 /** The verified identity Party A signs as. */
@@ -97,5 +100,32 @@ export async function signContractDocument(
       record('party_a', credential.name, eventCert, signed.provenTimes.partyA),
       record('party_b', options.partyBName || commonName(keys.partyB.cert.subject), keys.partyB.cert, signed.provenTimes.partyB),
     ],
+  };
+}
+
+/**
+ * In the request thread: issues Party A's event certificate, records it (refused and lost
+ * requests too, so that the responder knows every serial), and gathers the validation data of
+ * both parties' chains and the TSA's.
+ */
+export async function preparePartyASigning(deps: { db: Database; pki: PlatformPki; trust: TrustServices }, identity: SignerIdentity): Promise<PartyAPreparation> {
+  const credential = issuePartyACredential(deps.pki, identity);
+  const eventCert = certificateFromPem(credential.certPem);
+  await recordCertificate(deps.db, eventCert, 'event');
+  const tsa = deps.trust.tsaChain.slice(0, 1);
+  const [partyA, partyB] = await Promise.all([
+    deps.trust.validationMaterial([eventCert, ...tsa]),
+    deps.trust.validationMaterial([deps.pki.partyB.cert, ...tsa]),
+  ]);
+  return { credential, material: { partyA, partyB } };
+}
+
+/** The keys signing threads get: Party B's, the TSA's; the platform chain for Party A. */
+export function transferableSigningKeys(pki: PlatformPki, trust: TrustServices): TransferableSigningKeys {
+  const platformChainPems = [pki.issuing.certPem, pki.root.certPem];
+  return {
+    partyB: { certPem: pki.partyB.certPem, key: pki.partyB.key, chainPems: platformChainPems },
+    platformChainPems,
+    tsa: trust.tsaSetup(),
   };
 }

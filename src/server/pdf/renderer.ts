@@ -1,7 +1,9 @@
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { PartyAPreparation, SignedContract, Signatories, SignerIdentity } from '../contracts/sign-contract-document.js';
+import { AppError } from '../../shared/errors.js';
 import { signingKeysFrom, type TransferableSigningKeys } from '../signing/signing-keys.js';
+import { TimestampUnavailable } from '../signing/timestamps.js';
 import type { AttachmentInput } from './render-attachment.js';
 import type { FrameworkAgreementInput, RenderedContract } from './render-framework-agreement.js';
 import type { CredentialMessage, RenderTask, WorkerData } from './render-worker.js';
@@ -37,6 +39,16 @@ export type RendererSigning = {
   preparePartyA(identity: SignerIdentity): Promise<PartyAPreparation>;
 };
 
+/** A TSA failure answers 503 with its own code; the request may be retried as it is. */
+async function signingErrors<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (TimestampUnavailable.is(error)) throw new AppError('timestamp_unavailable', undefined, { headers: { 'Retry-After': '30' } });
+    throw error;
+  }
+}
+
 // pdfkit and fontkit take a few hundred milliseconds to load: not before the first contract.
 const renderers = () => import('./render-worker.js');
 
@@ -45,7 +57,7 @@ export function createInProcessRenderer(signing: RendererSigning): ContractRende
   const signed = async (task: RenderTask, s: Signatories, o: SignedOptions = {}) => {
     keys ??= signingKeysFrom(signing.keys);
     const preparation = Promise.resolve(o.checked).then(() => signing.preparePartyA(s.identity));
-    return (await renderers()).produceInProcess(task, { keys, partyBName: s.partyBName, preparation });
+    return signingErrors((await renderers()).produceInProcess(task, { keys, partyBName: s.partyBName, preparation }));
   };
   return {
     framework: async (input) => (await renderers()).renderInProcess({ kind: 'framework', input }),
@@ -103,7 +115,7 @@ export function createRenderer(threads: number, signing: RendererSigning): Contr
       running.catch(() => {});
       throw refused;
     }
-    const result = (await running) as Signed;
+    const result = (await signingErrors(running)) as Signed;
     return { ...result, bytes: asBuffer(result.bytes) };
   };
   return {
@@ -112,8 +124,9 @@ export function createRenderer(threads: number, signing: RendererSigning): Contr
     signedFramework: (input, signatories, options) => signed({ kind: 'framework', input }, signatories, options),
     signedAttachment: (input, signatories, options) => signed({ kind: 'attachment', input }, signatories, options),
     warm: () => void started(),
+    // Graceful: contracts being signed finish first (a rollover replaces a renderer in use).
     close: async () => {
-      await pool?.destroy();
+      await pool?.close();
     },
   };
 }

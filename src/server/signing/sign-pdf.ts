@@ -2,7 +2,7 @@ import { createHash, type KeyObject, sign, type X509Certificate } from 'node:cry
 import { assembleSignedData, type SignatureAlgorithm } from './cms/assemble.js';
 import { prepareSignedAttributes } from './cms/signed-attributes.js';
 import { embedContents, type NewField, prepareSignatureRevision, revisionDigest, type SignatureDictionary } from './signature-fields.js';
-import type { TimestampAuthority } from './timestamps.js';
+import { stamp, type TimestampAuthority } from './timestamps.js';
 
 /** A key that signs the DER of CMS signed attributes, wherever it is held. */
 export type KeySigner = {
@@ -60,7 +60,7 @@ export async function signRevision(
   const prepared = prepareSignatureRevision(pdf, { target: o.field, dictionary: o.dictionary, contentsLength, laterFields: o.laterFields });
   const attributes = prepareSignedAttributes({ digest: revisionDigest(prepared), signerCert: o.signer.cert });
   const signature = await o.signer.sign(attributes.toBeSigned);
-  const timestampToken = await o.tsa.timestamp(sha256(signature));
+  const timestampToken = await stamp(o.tsa, sha256(signature));
   const cms = assembleSignedData({ prepared: attributes, signature, algorithm: o.signer.algorithm, chain: o.signer.chain, signatureTimestamp: timestampToken });
   const bytes = embedContents(prepared, cms);
   return { bytes, contents: paddedContents(cms, contentsLength), timestampToken };
@@ -70,7 +70,7 @@ export async function signRevision(
 export async function addDocumentTimestamp(pdf: Buffer, o: { tsa: TimestampAuthority; contentsLength?: number }): Promise<SignedRevision> {
   const contentsLength = o.contentsLength ?? documentTimestampContentsLength;
   const prepared = prepareSignatureRevision(pdf, { target: { create: { name: 'DocumentTimestamp', pageIndex: 0 } }, dictionary: { kind: 'document-timestamp' }, contentsLength });
-  const timestampToken = await o.tsa.timestamp(revisionDigest(prepared));
+  const timestampToken = await stamp(o.tsa, revisionDigest(prepared));
   const bytes = embedContents(prepared, timestampToken);
   return { bytes, contents: paddedContents(timestampToken, contentsLength), timestampToken };
 }

@@ -1,7 +1,5 @@
-import type { KeyObject } from 'node:crypto';
-import { certificateFromPem } from '../pki/platform-pki.js';
-import { issueTimestampToken } from '../pki/timestamp-token.js';
-// TODO(merge): import { createHttpTsa } from '../pki/tsa-client.js';
+import { createHttpTsa } from '../pki/tsa-client.js';
+import { embeddedTsa, type TransferableTsa } from '../pki/tsa.js';
 import type { TimestampAuthority } from './timestamps.js';
 
 /**
@@ -9,14 +7,9 @@ import type { TimestampAuthority } from './timestamps.js';
  * leaf key, so signing threads may hold it), or any RFC 3161 TSA over HTTP.
  */
 export type TsaSetup =
-  | { kind: 'embedded'; certPem: string; key: KeyObject; chainPems: string[] }
-  | { kind: 'http'; url: string; username?: string; password?: string; timeoutMs?: number };
+  | ({ kind: 'embedded' } & TransferableTsa)
+  | { kind: 'http'; url: string; username?: string; password?: string; timeoutMs: number };
 
 export function timestampAuthorityFrom(setup: TsaSetup): TimestampAuthority {
-  if (setup.kind === 'http') throw new Error('HTTP TSA not wired yet');
-  const cert = certificateFromPem(setup.certPem);
-  const chain = setup.chainPems.map(certificateFromPem);
-  return {
-    timestamp: async (digest) => issueTimestampToken({ tsa: { cert, key: setup.key }, chain, digest, certReq: true }),
-  };
+  return setup.kind === 'http' ? createHttpTsa(setup) : embeddedTsa(setup);
 }

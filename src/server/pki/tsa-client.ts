@@ -1,0 +1,153 @@
+import { randomBytes } from 'node:crypto';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { type TimestampAuthority, tspOids } from './tsa.js';
+
+/** A time-stamping authority failed, timed out, refused, or answered something unusable. */
+export class TimestampError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TimestampError';
+  }
+}
+
+const maxReplyBytes = 1024 * 1024;
+
+const statusNames = ['granted', 'grantedWithMods', 'rejection', 'waiting', 'revocationWarning', 'revocationNotification'];
+const failureNames: Record<number, string> = {
+  0: 'badAlg',
+  2: 'badRequest',
+  5: 'badDataFormat',
+  14: 'timeNotAvailable',
+  15: 'unacceptedPolicy',
+  16: 'unacceptedExtension',
+  17: 'addInfoNotAvailable',
+  25: 'systemFailure',
+};
+
+function failureText(info: asn1js.BitString | undefined): string {
+  if (!info) return '';
+  const bytes = info.valueBlock.valueHexView;
+  const names: string[] = [];
+  for (let bit = 0; bit < bytes.length * 8; bit++) {
+    if (bytes[bit >> 3]! & (0x80 >> (bit & 7))) names.push(failureNames[bit] ?? `bit ${bit}`);
+  }
+  return names.length ? ` (${names.join(', ')})` : '';
+}
+
+async function readLimited(response: Response): Promise<Buffer> {
+  const reader = response.body?.getReader();
+  if (!reader) return Buffer.alloc(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxReplyBytes) {
+      await reader.cancel();
+      throw new TimestampError('the TSA reply is larger than 1 MB');
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Checks a DER TimeStampResp against the query it answers and returns the token's DER, byte
+ * for byte as the TSA sent it.
+ */
+export function tokenFromReply(reply: Uint8Array, expected: { digest: Buffer; nonce: Buffer }): Buffer {
+  const asn1 = asn1js.fromBER(reply);
+  if (asn1.offset === -1 || asn1.offset !== reply.byteLength) throw new TimestampError('the TSA answered something that is not a DER TimeStampResp');
+  let resp: pkijs.TimeStampResp;
+  try {
+    resp = new pkijs.TimeStampResp({ schema: asn1.result });
+  } catch (cause) {
+    throw new TimestampError('the TSA answered something that is not a TimeStampResp', { cause });
+  }
+  const status = resp.status.status as number;
+  if (status !== 0 && status !== 1) {
+    const text = resp.status.statusStrings?.map((s) => s.valueBlock.value).join('; ');
+    throw new TimestampError(
+      `the TSA refused the request: ${statusNames[status] ?? `status ${status}`}${failureText(resp.status.failInfo)}${text ? `: ${text}` : ''}`,
+    );
+  }
+  if (!resp.timeStampToken) throw new TimestampError('the TSA granted the request but sent no token');
+  let tstInfo: pkijs.TSTInfo;
+  try {
+    if (resp.timeStampToken.contentType !== tspOids.signedData) throw new Error('not SignedData');
+    const signed = new pkijs.SignedData({ schema: resp.timeStampToken.content });
+    if (signed.encapContentInfo.eContentType !== tspOids.tstInfo || !signed.encapContentInfo.eContent) throw new Error('no TSTInfo');
+    const eContent = signed.encapContentInfo.eContent;
+    // A constructed OCTET STRING (BER) holds its bytes in parts.
+    const bytes = eContent.idBlock.isConstructed
+      ? Buffer.concat(eContent.valueBlock.value.map((p) => Buffer.from((p as asn1js.OctetString).valueBlock.valueHexView)))
+      : Buffer.from(eContent.valueBlock.valueHexView);
+    tstInfo = pkijs.TSTInfo.fromBER(bytes);
+  } catch (cause) {
+    throw new TimestampError('the TSA token is not a SignedData over a TSTInfo', { cause });
+  }
+  const imprint = tstInfo.messageImprint;
+  if (imprint.hashAlgorithm.algorithmId !== tspOids.sha256 || !Buffer.from(imprint.hashedMessage.valueBlock.valueHexView).equals(expected.digest))
+    throw new TimestampError('the TSA token stamps another digest than the one sent');
+  const nonce = tstInfo.nonce ? Buffer.from(tstInfo.nonce.valueBlock.valueHexView) : null;
+  if (!nonce || !stripZeros(nonce).equals(stripZeros(expected.nonce))) throw new TimestampError('the TSA token does not carry the nonce sent');
+  // The token's own encoding, not a re-encoding: its signature covers bytes inside it.
+  const seq = asn1.result as asn1js.Sequence;
+  const token = seq.valueBlock.value[1]!;
+  return Buffer.from(token.valueBeforeDecodeView);
+}
+
+function stripZeros(b: Buffer): Buffer {
+  let i = 0;
+  while (i < b.length - 1 && b[i] === 0) i++;
+  return b.subarray(i);
+}
+
+/** A TimeStampReq for a SHA-256 digest, asking for the TSA certificate, with a 64-bit nonce. */
+export function timestampQuery(digest: Buffer, nonce: Buffer): Buffer {
+  const req = new pkijs.TimeStampReq({
+    version: 1,
+    messageImprint: new pkijs.MessageImprint({
+      hashAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: tspOids.sha256 }),
+      hashedMessage: new asn1js.OctetString({ valueHex: digest }),
+    }),
+    nonce: new asn1js.Integer({ valueHex: nonce }),
+    certReq: true,
+  });
+  return Buffer.from(req.toSchema().toBER());
+}
+
+/**
+ * An RFC 3161 client over HTTP for any TSA (RFC 3161 3.4): sends a nonce and certReq, and
+ * accepts only a granted reply whose token stamps the digest sent with the nonce sent.
+ */
+export function createHttpTsa(o: { url: string; username?: string; password?: string; timeoutMs: number }): TimestampAuthority {
+  const headers: Record<string, string> = { 'content-type': 'application/timestamp-query', accept: 'application/timestamp-reply' };
+  if (o.username !== undefined) {
+    headers.authorization = `Basic ${Buffer.from(`${o.username}:${o.password ?? ''}`).toString('base64')}`;
+  }
+  return {
+    async timestamp(digest) {
+      if (digest.byteLength !== 32) throw new TimestampError('a SHA-256 digest is 32 bytes');
+      const nonce = randomBytes(8);
+      nonce[0] = nonce[0]! & 0x7f;
+      const signal = AbortSignal.timeout(o.timeoutMs);
+      let reply: Buffer;
+      try {
+        const response = await fetch(o.url, { method: 'POST', headers, body: new Uint8Array(timestampQuery(digest, nonce)), signal, redirect: 'error' });
+        if (!response.ok) {
+          await response.body?.cancel();
+          throw new TimestampError(`the TSA at ${o.url} answered HTTP ${response.status}`);
+        }
+        reply = await readLimited(response);
+      } catch (error) {
+        if (error instanceof TimestampError) throw error;
+        if (signal.aborted) throw new TimestampError(`the TSA at ${o.url} did not answer within ${o.timeoutMs} ms`, { cause: error });
+        throw new TimestampError(`the TSA at ${o.url} cannot be reached: ${(error as Error).message}`, { cause: error });
+      }
+      return tokenFromReply(reply, { digest, nonce });
+    },
+  };
+}
