@@ -153,6 +153,33 @@ describe('PdfReader', () => {
     expect(reader.pages(1)).toHaveLength(3);
   });
 
+  it('reads a hybrid file: the table for old readers, /XRefStm for the compressed objects', () => {
+    const parts: string[] = ['%PDF-1.5\n'];
+    const offsets: number[] = [];
+    const add = (text: string) => {
+      offsets.push(parts.join('').length);
+      parts.push(text);
+    };
+    add('1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n');
+    add('2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n');
+    add('3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] /Marker 4 0 R >>\nendobj\n');
+    const objStm = '4 0 (in-stream)';
+    add(`5 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Length ${objStm.length} >>\nstream\n${objStm}\nendstream\nendobj\n`);
+    // Object 4: type 2 (compressed), in stream 5, index 0.
+    const row = String.fromCharCode(2, 0, 5, 0);
+    add(`6 0 obj\n<< /Type /XRef /Size 7 /Index [4 1] /W [1 2 1] /Length 4 >>\nstream\n${row}\nendstream\nendobj\n`);
+    const entry = (n: number, t = 'n') => `${String(n).padStart(10, '0')} ${t === 'f' ? '65535' : '00000'} ${t}\r\n`;
+    const xrefAt = parts.join('').length;
+    const [o1, o2, o3, o5, o6] = offsets as [number, number, number, number, number];
+    parts.push(`xref\n0 7\n${entry(0, 'f')}${entry(o1)}${entry(o2)}${entry(o3)}${entry(0, 'f')}${entry(o5)}${entry(o6)}`);
+    parts.push(`trailer\n<< /Size 7 /Root 1 0 R /XRefStm ${o6} >>\nstartxref\n${xrefAt}\n%%EOF\n`);
+    const reader = PdfReader.open(latin(parts.join('')));
+    expect(reader.revisions).toHaveLength(1);
+    expect(reader.revisions[0]!.xrefKind).toBe('hybrid');
+    const page = reader.lookup(reader.pages()[0], PDFDict)!;
+    expect(reader.get(page, 'Marker')?.toString()).toBe('(in-stream)');
+  });
+
   it('refuses what is not a PDF, or has no startxref', async () => {
     expect(errorCode(() => PdfReader.open(latin('hello world, not a pdf')))).toBe('not_a_pdf');
     const bytes = await pdfkitFile(1);

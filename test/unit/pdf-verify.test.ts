@@ -351,6 +351,25 @@ describe('verifyPdf: the attack corpus', () => {
     expect(r.signatures[0]).toMatchObject({ valid: false });
   });
 
+  it('keeps a signature valid when its certificate was revoked only after the proven time', async () => {
+    const r = verify((await makePadesContract({ pki: fx.pki, partyARevokedAt: new Date(Date.now() + 3600_000) })).signed);
+    expect(r).toMatchObject({ authentic: true, level: 'B-LTA' });
+  });
+
+  it('does not count an OCSP response from a responder the issuer did not delegate to', async () => {
+    const stranger = makePki();
+    const r = verify((await makePadesContract({ pki: fx.pki, partyAOcspResponder: { cert: stranger.ocsp.cert, key: stranger.ocsp.key } })).signed);
+    // Still valid, but without usable revocation data Party A's signature is not B-LT.
+    expect(r.authentic).toBe(true);
+    expect(r.signatures[0]!.level).toBe('B-T');
+    expect(r.level).toBe('B-T');
+  });
+
+  it('rejects a timestamp signed by a certificate that is not a time-stamping one', async () => {
+    const tsa = platformTsa(fx.pki, { as: { cert: fx.pki.ocsp.cert, key: fx.pki.ocsp.key } });
+    expectRejected(verify((await makePadesContract({ pki: fx.pki, tsa })).signed), 'timestamp_invalid');
+  });
+
   it('rejects a certificate whose key usage does not allow signing', async () => {
     const ca = keyObjectSigner(fx.pki.issuing.cert, fx.pki.issuing.key, [fx.pki.root.cert]);
     expectRejected(verify(await addSignature(fx.signed, ca)), 'certificate_not_for_signing');
