@@ -90,10 +90,11 @@ describe('framework agreement', () => {
     const verify = (bytes: Buffer) =>
       t.app.inject({ method: 'POST', url: '/api/v1/verify', headers: { 'content-type': 'application/pdf' }, payload: bytes });
     const ok = (await verify(pdf)).json();
-    expect(ok).toMatchObject({ authentic: true, known: true, contract: { kind: 'framework', status: 'effective' }, problems: [] });
-    expect(ok.signatures).toHaveLength(2);
+    expect(ok).toMatchObject({ authentic: true, known: true, level: 'B-LTA', contract: { kind: 'framework', status: 'effective' }, problems: [] });
+    // Party A, Party B, and the document timestamp that covers the whole file.
+    expect(ok.signatures.map((s: { role: string }) => s.role)).toEqual(['party_a', 'party_b', 'document_timestamp']);
     expect(ok.signatures.every((s: { valid: boolean }) => s.valid)).toBe(true);
-    expect(ok.signatures[1].coversWholeDocument).toBe(true);
+    expect(ok.signatures[2].coversWholeDocument).toBe(true);
     expect(ok.signatures[0].signer).toBe('福州********司');
 
     const flipped = Buffer.from(pdf);
