@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import fc from 'fast-check';
 import { PDFDict, PDFName, PDFRef } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PdfReader } from '../../src/server/pdf-structure/reader.js';
@@ -399,6 +400,25 @@ describe('verifyPdf: the attack corpus', () => {
     expectRejected(verify(Buffer.from(unit.repeat(Math.ceil((20 * 1024 * 1024) / unit.length)), 'latin1')), 'malformed_pdf');
   });
 
+  it('refuses a file with more signature fields than any contract has, before hashing each', () => {
+    // Twenty fields whose values are all Party B's signature: twenty hashes of the file.
+    const many = update(fx.signed, ({ reader, next, body }) => {
+      const acroRef = reader.catalog().get(PDFName.of('AcroForm')) as PDFRef;
+      const acro = reader.lookup(acroRef, PDFDict)!;
+      const sigRefs = reader.get(acro, 'Fields')!.toString();
+      const v = [...sigRefs.matchAll(/(\d+) 0 R/g)]
+        .map((m) => reader.lookup(reader.resolve(Number(m[1])), PDFDict)?.get(PDFName.of('V')))
+        .find((x): x is PDFRef => x instanceof PDFRef)!;
+      const fields = Array.from({ length: 20 }, (_, i) => ({
+        ref: { num: next(), gen: 0 },
+        dict: `<< /FT /Sig /T (Copy${i}) /V ${v.toString()} >>`,
+      }));
+      const list = sigRefs.replace(/\]$/, ` ${fields.map((f) => refString(f.ref)).join(' ')}]`);
+      return [...fields, { ref: { num: acroRef.objectNumber, gen: 0 }, dict: setEntry(body(acroRef.objectNumber), 'Fields', list) }];
+    });
+    expectRejected(verify(many), 'file_too_complex');
+  });
+
   it('never throws on garbage', () => {
     const inputs = [
       Buffer.alloc(0),
@@ -416,6 +436,31 @@ describe('verifyPdf: the attack corpus', () => {
       expect(r.problems.length).toBeGreaterThan(0);
     }
     expect(verify('not a buffer' as unknown as Buffer)).toMatchObject({ authentic: false, problems: ['not_a_pdf'] });
+  });
+});
+
+describe('verifyPdf: mutations', () => {
+  it('never throws, and accepts a changed file only when the change is inside a /Contents gap', () => {
+    const gaps = byteRanges(fx.signed).map((b) => [b.range[1], b.range[2]] as const);
+    const revisionEnds = new Set(PdfReader.open(fx.signed).revisions.flatMap((r) => [r.end, r.eofEnd]));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: fx.signed.length - 1 }), fc.integer({ min: 1, max: 255 }), (at, xor) => {
+        const pdf = Buffer.from(fx.signed);
+        pdf[at] = pdf[at]! ^ xor;
+        const r = verify(pdf);
+        expect(Array.isArray(r.problems)).toBe(true);
+        if (r.authentic) expect(gaps.some(([from, to]) => at >= from && at < to)).toBe(true);
+      }),
+      { numRuns: 40 },
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: fx.signed.length - 1 }), (length) => {
+        // Cut exactly where a revision ends, a file is an earlier, genuine state of itself.
+        if (revisionEnds.has(length)) return;
+        expect(verify(fx.signed.subarray(0, length)).authentic).toBe(false);
+      }),
+      { numRuns: 20 },
+    );
   });
 });
 

@@ -38,6 +38,11 @@ type Checked = {
   signingCertificateV2Bound: boolean;
 };
 
+/** Far above what a contract carries (two signatures and a document timestamp). */
+const maxSignatures = 16;
+/** Bytes hashed over all signatures, as a multiple of the file size. */
+const maxHashedFactor = 8;
+
 const fail = (...problems: VerificationProblem[]): VerificationResult => ({
   authentic: false,
   level: null,
@@ -214,6 +219,9 @@ function verifyPdfUnsafe(input: Uint8Array, options: VerifyPdfOptions): Verifica
   };
   const now = options.now ?? new Date();
   const sigs = findSignatures(reader);
+  // Each signature hashes up to the whole file: many of them would make the work quadratic.
+  const hashed = sigs.reduce((n, s) => n + (signedContent(reader, s) ? s.byteRange![1] + s.byteRange![3] : 0), 0);
+  if (sigs.length > maxSignatures || hashed > bytes.length * maxHashedFactor) return fail('file_too_complex');
   if (sigs.filter((s) => s.kind === 'signature').length === 0) problems.add('no_signature');
   const checked = sigs.map((s) => checkSignature(s, reader, trust, now)).sort((a, b) => a.rangeEnd - b.rangeEnd);
 
