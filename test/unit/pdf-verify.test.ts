@@ -419,6 +419,14 @@ describe('verifyPdf: the attack corpus', () => {
     expectRejected(verify(many), 'file_too_complex');
   });
 
+  it('answers unsupported_pdf for an encrypted file', () => {
+    const index = readPdfIndex(fx.unsigned);
+    const trailer = `\nxref\n0 0\ntrailer\n<< /Size ${index.size} /Root ${refString(index.root)} /Prev ${index.startxref} /Encrypt << /Filter /Standard /V 2 >> >>\n`;
+    const at = fx.unsigned.length + 1;
+    const encrypted = Buffer.concat([fx.unsigned, Buffer.from(`${trailer}startxref\n${at}\n%%EOF\n`, 'latin1')]);
+    expectRejected(verify(encrypted), 'unsupported_pdf');
+  });
+
   it('never throws on garbage', () => {
     const inputs = [
       Buffer.alloc(0),

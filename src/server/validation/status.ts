@@ -8,6 +8,8 @@ export const verificationProblems = [
   'not_a_pdf',
   'truncated_file',
   'malformed_pdf',
+  /** Encrypted, or a stream filter the verifier does not decode. */
+  'unsupported_pdf',
   'file_too_complex',
   'verification_timeout',
   'no_signature',

@@ -51,6 +51,13 @@ const fail = (...problems: VerificationProblem[]): VerificationResult => ({
   problems,
 });
 
+function structureProblem(e: PdfStructureError): VerificationProblem {
+  if (e.code === 'not_a_pdf') return 'not_a_pdf';
+  if (e.code === 'too_large') return 'file_too_complex';
+  if (e.code === 'encrypted' || e.code === 'unsupported_filter') return 'unsupported_pdf';
+  return 'malformed_pdf';
+}
+
 function endsWithEof(bytes: Uint8Array): boolean {
   let end = bytes.length;
   while (end > 0 && (bytes[end - 1] === 0x0a || bytes[end - 1] === 0x0d || bytes[end - 1] === 0x20)) end--;
@@ -70,9 +77,11 @@ function openReader(bytes: Uint8Array, problems: Set<VerificationProblem>): PdfR
       return reader;
     } catch (e) {
       if (!(e instanceof PdfStructureError)) throw e;
-      if (e.code === 'not_a_pdf') problems.add('not_a_pdf');
-      if (e.code === 'too_large') problems.add('file_too_complex');
-      if (e.code === 'not_a_pdf' || e.code === 'too_large' || e.code === 'encrypted') return null;
+      const fatal = structureProblem(e);
+      if (fatal !== 'malformed_pdf') {
+        problems.add(fatal);
+        return null;
+      }
       const eof = Buffer.from(view.buffer, view.byteOffset, view.byteLength).lastIndexOf('%%EOF', view.length - 6, 'latin1');
       if (eof < 0) break;
       view = view.subarray(0, eof + 5);
@@ -194,8 +203,7 @@ export function verifyPdf(input: Uint8Array, options: VerifyPdfOptions): Verific
   try {
     return verifyPdfUnsafe(input, options);
   } catch (e) {
-    if (e instanceof PdfStructureError) return fail(e.code === 'too_large' ? 'file_too_complex' : 'malformed_pdf');
-    return fail('malformed_pdf');
+    return fail(e instanceof PdfStructureError ? structureProblem(e) : 'malformed_pdf');
   }
 }
 
