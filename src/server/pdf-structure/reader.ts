@@ -3,6 +3,7 @@ import {
   PDFArray,
   PDFContext,
   PDFDict,
+  PDFHexString,
   PDFName,
   PDFNumber,
   type PDFObject,
@@ -231,6 +232,18 @@ class ObjectParser extends PDFObjectParser {
     } finally {
       this.depth--;
     }
+  }
+
+  /** pdf-lib builds hex strings a character at a time; a signature's /Contents is ~24 KB of them. */
+  protected override parseHexString(): PDFHexString {
+    this.cursor.assertNext(ch('<'));
+    const start = this.cursor.offset();
+    const bytes = this.cursor.bytes;
+    const end = bytes.indexOf(ch('>'), start);
+    if (end < 0) throw new PdfStructureError('malformed_object', `unterminated hex string at ${start}`);
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
+    this.cursor.moveTo(end + 1);
+    return PDFHexString.of(text);
   }
 
   protected override parseArray(): PDFArray {
