@@ -20,6 +20,27 @@ describe('POST /api/v1/verify', () => {
     expect(res.json()).toMatchObject({ authentic: false, known: false, level: null, signatures: [], revisions: [], problems: ['not_a_pdf'] });
   });
 
+  it('answers 20 MB adversarial uploads with a problem code (timing: bench/verify.ts)', async () => {
+    const size = 20 * 1024 * 1024 - 4096;
+    const sigSpam = Buffer.from('%PDF-1.7\n1 0 obj /Type /Sig\n'.repeat(Math.floor(size / 28)), 'latin1');
+    const spam = (await verify(sigSpam)).json();
+    expect(spam.authentic).toBe(false);
+    expect(spam.problems).toContain('malformed_pdf');
+    const parts: string[] = ['%PDF-1.7\n'];
+    let at = parts[0]!.length;
+    let prev = -1;
+    while (at < size - 200) {
+      const s = `xref\n0 1\n0000000000 65535 f\r\ntrailer\n<< /Size 1${prev >= 0 ? ` /Prev ${prev}` : ''} >>\n`;
+      parts.push(s);
+      prev = at;
+      at += s.length;
+    }
+    parts.push(`startxref\n${prev}\n%%EOF\n`);
+    const chains = await verify(Buffer.from(parts.join(''), 'latin1'));
+    expect(chains.statusCode).toBe(200);
+    expect(chains.json()).toMatchObject({ authentic: false, problems: ['file_too_complex'] });
+  });
+
   it('reports a file the platform keys signed but the service did not issue as not_issued_here', async () => {
     const fx = await makePadesContract({ pki: t.app.ctx.pki });
     const body = (await verify(fx.signed)).json();
