@@ -366,6 +366,13 @@ describe('verifyPdf: the attack corpus', () => {
     expect(r.level).toBe('B-T');
   });
 
+  it('does not count a CRL the issuer did not sign (a look-alike root’s, with the same names)', async () => {
+    const lookAlike = makePki();
+    const r = verify((await makePadesContract({ pki: fx.pki, crls: [lookAlike.rootCrl] })).signed);
+    expect(r.authentic).toBe(true);
+    expect(r.level).toBe('B-T');
+  });
+
   it('rejects a timestamp signed by a certificate that is not a time-stamping one', async () => {
     const tsa = platformTsa(fx.pki, { as: { cert: fx.pki.ocsp.cert, key: fx.pki.ocsp.key } });
     expectRejected(verify((await makePadesContract({ pki: fx.pki, tsa })).signed), 'timestamp_invalid');
