@@ -45,3 +45,8 @@ export function fieldValue(ctx: DiffContext, field: PDFDict): PDFObject | undefi
 }
 
 export const refNumber = (o: PDFObject | undefined) => (o instanceof PDFRef ? o.objectNumber : null);
+
+/** A signature field whose value is a document timestamp: allowed wherever PAdES allows those. */
+export function isDocTimestampField(ctx: DiffContext, o: PDFObject | undefined): boolean {
+  return o instanceof PDFDict && isSignatureField(ctx, o) && isDocTimestampDict(fieldValue(ctx, o));
+}

@@ -1,5 +1,5 @@
 import { PDFArray, PDFDict, PDFName } from 'pdf-lib';
-import { changedKeys, isSignatureField, refNumber } from '../helpers.js';
+import { changedKeys, isDocTimestampField, isSignatureField, refNumber } from '../helpers.js';
 import type { Rule } from '../types.js';
 
 /**
@@ -23,5 +23,6 @@ export const acroFormRule: Rule = (ctx, num) => {
   }
   const keys = before instanceof PDFDict ? changedKeys(before, now) : [];
   if (keys.some((k) => !['Fields', 'SigFlags', 'DR', 'DA'].includes(k))) return [{ change: 'acroform_changed', needs: null }];
-  return [{ change: 'acroform_fields', needs: 2 }];
+  const onlyTimestamps = added.every((f) => isDocTimestampField(ctx, ctx.reader.lookup(f, ctx.revision)));
+  return [{ change: 'acroform_fields', needs: onlyTimestamps ? 1 : 2 }];
 };

@@ -1,5 +1,5 @@
-import { PDFDict, PDFName, PDFRef } from 'pdf-lib';
-import { changedKeys } from '../helpers.js';
+import { PDFArray, PDFDict, PDFName, PDFRef } from 'pdf-lib';
+import { changedKeys, isDocTimestampField } from '../helpers.js';
 import type { Change, Rule } from '../types.js';
 
 /** The catalog may gain a DSS (any level) and a new AcroForm (signing); nothing else. */
@@ -14,7 +14,9 @@ export const catalogRule: Rule = (ctx, num) => {
     if (key === 'DSS' || key === 'Extensions') changes.push({ change: 'dss', needs: 1 });
     else if (key === 'Perms') changes.push({ change: 'certification_permissions', needs: null });
     else if (key === 'AcroForm' && before.get(PDFName.of('AcroForm')) === undefined) {
-      changes.push({ change: 'acroform_fields', needs: 2 });
+      const fields = ctx.reader.get(ctx.reader.get(now, 'AcroForm', PDFDict, ctx.revision), 'Fields', PDFArray, ctx.revision);
+      const onlyTimestamps = (fields?.asArray() ?? []).every((f) => isDocTimestampField(ctx, ctx.reader.lookup(f, ctx.revision)));
+      changes.push({ change: 'acroform_fields', needs: onlyTimestamps ? 1 : 2 });
     } else changes.push({ change: 'catalog_changed', needs: null });
   }
   return changes;

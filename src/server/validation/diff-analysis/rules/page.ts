@@ -1,5 +1,5 @@
 import { PDFArray, PDFDict, type PDFObject } from 'pdf-lib';
-import { changedKeys, isSignatureField, typeName } from '../helpers.js';
+import { changedKeys, isDocTimestampField, isSignatureField, typeName } from '../helpers.js';
 import type { Change, DiffContext, Rule } from '../types.js';
 
 const annots = (ctx: DiffContext, page: PDFDict, revision: number): PDFObject[] =>
@@ -22,11 +22,9 @@ export const pageRule: Rule = (ctx, num) => {
       if (!old.every((a) => currentText.includes(a))) changes.push({ change: 'annotation_removed', needs: null });
       for (const added of current.filter((a) => !old.includes(a.toString()))) {
         const annot = ctx.reader.lookup(added, ctx.revision);
-        changes.push(
-          isSignatureField(ctx, annot)
-            ? { change: 'signature_widget', needs: 2 }
-            : { change: 'annotation_added', needs: 3 },
-        );
+        if (isDocTimestampField(ctx, annot)) changes.push({ change: 'signature_widget', needs: 1 });
+        else if (isSignatureField(ctx, annot)) changes.push({ change: 'signature_widget', needs: 2 });
+        else changes.push({ change: 'annotation_added', needs: 3 });
       }
     } else if (key === 'Contents' || key === 'Resources') {
       changes.push({ change: 'page_content', needs: null });
