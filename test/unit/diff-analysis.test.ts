@@ -1,4 +1,4 @@
-import { PDFDict, PDFName, PDFRef } from 'pdf-lib';
+import { PDFDict, PDFName, type PDFRef } from 'pdf-lib';
 import PDFKit from 'pdfkit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
