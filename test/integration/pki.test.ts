@@ -12,6 +12,7 @@ import { pkiCertificates, pkiMaterial } from '../../src/server/db/schema/index.j
 import { certificateFromPem, issueEventCertificate, type StoredPkiV2 } from '../../src/server/pki/platform-pki.js';
 import { recordCertificate, serialOf } from '../../src/server/pki/registry.js';
 import { onCertificateRollover } from '../../src/server/pki/revoke-certificate.js';
+import { ensurePlatformPki } from '../../src/server/pki/stored-platform-pki.js';
 import { createHttpTsa, TimestampError } from '../../src/server/pki/tsa-client.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { hasTool } from '../helpers/tools.js';
@@ -366,5 +367,21 @@ describe('validation material', () => {
     expect(r.out).toContain('Response verify OK');
     expect(r.out).toMatch(/: good\n/);
     expect(trust.tsaChain.map((c) => c.serialNumber)).toEqual([pki.tsa.cert.serialNumber, pki.issuing.cert.serialNumber, pki.root.cert.serialNumber]);
+  });
+});
+
+describe('start-up', () => {
+  it('loads the stored PKI without its root key: garbage in its place changes nothing', async () => {
+    const { db, config, pki } = t.app.ctx;
+    const [row] = await db.select().from(pkiMaterial);
+    const data = row!.data as StoredPkiV2;
+    await db.update(pkiMaterial).set({ data: { ...data, root: { ...data.root, encryptedKeyPem: 'not a key at all' } } });
+    try {
+      const loaded = await ensurePlatformPki(db, { key: config.key, partyB: config.partyB, publicUrl: config.publicUrl });
+      expect(loaded.root.certPem).toBe(pki.root.certPem);
+      expect(loaded.issuing.cert.checkPrivateKey(loaded.issuing.key)).toBe(true);
+    } finally {
+      await db.update(pkiMaterial).set({ data });
+    }
   });
 });

@@ -74,8 +74,8 @@ export type StoredPkiV2 = Omit<StoredPkiV1, 'format'> & {
   ocsp: StoredCertifiedKey;
   /** The root's CRL, base64 DER; it names the issuing CAs rolled out so far. */
   rootCrl: string;
-  /** Issuing CAs replaced by the command, still chaining documents signed under them. */
-  retiredIssuing?: { certPem: string }[];
+  /** Issuing CAs replaced by the command (and revoked on the root CRL), still chaining documents signed under them. */
+  retiredIssuing?: { certPem: string; revokedAt: string }[];
 };
 
 export type StoredPki = StoredPkiV1 | StoredPkiV2;
