@@ -33,6 +33,8 @@ const envSchema = z.object({
   QIYUE_TSA_PASSWORD: z.string().optional(),
   QIYUE_TSA_CA_FILE: z.string().optional(),
   QIYUE_TSA_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  QIYUE_PARTY_B_P12: z.string().min(1).optional(),
+  QIYUE_PARTY_B_P12_PASSWORD: z.string().optional(),
   QIYUE_RENDER_THREADS: z.coerce.number().int().min(0).max(16).default(defaultRenderThreads),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -67,6 +69,8 @@ export type Config = {
   renderThreads: number;
   /** An external RFC 3161 TSA instead of the embedded one; its chain is trusted by the verifier. */
   tsa?: ExternalTsa;
+  /** Party B's certificate and key from a licensed CA's PKCS#12 file instead of the platform CA. */
+  partyBP12?: { path: string; password: string };
 };
 
 export type ExternalTsa = {
@@ -175,6 +179,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } else if (e.QIYUE_TSA_USERNAME || e.QIYUE_TSA_PASSWORD || e.QIYUE_TSA_CA_FILE) {
     problems.push('  QIYUE_TSA_USERNAME, QIYUE_TSA_PASSWORD, QIYUE_TSA_CA_FILE: only with QIYUE_TSA_URL');
   }
+  if (e.QIYUE_PARTY_B_P12 && !fs.existsSync(e.QIYUE_PARTY_B_P12)) problems.push(`  QIYUE_PARTY_B_P12: no file ${e.QIYUE_PARTY_B_P12}`);
+  if (e.QIYUE_PARTY_B_P12_PASSWORD !== undefined && !e.QIYUE_PARTY_B_P12) problems.push('  QIYUE_PARTY_B_P12_PASSWORD: only with QIYUE_PARTY_B_P12');
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
 
   const operator =
@@ -206,5 +212,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runJobs: true,
     renderThreads: e.QIYUE_RENDER_THREADS,
     tsa,
+    partyBP12: e.QIYUE_PARTY_B_P12 ? { path: e.QIYUE_PARTY_B_P12, password: e.QIYUE_PARTY_B_P12_PASSWORD ?? '' } : undefined,
   };
 }

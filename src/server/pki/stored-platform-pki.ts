@@ -10,6 +10,7 @@ import {
   type StoredPkiV2,
   upgradeStoredPki,
 } from './platform-pki.js';
+import { loadPartyBP12 } from './party-b-p12.js';
 import { recordPlatformCertificates } from './registry.js';
 
 export const pkiRowId = 'platform';
@@ -42,7 +43,7 @@ export async function writeStoredPki(tx: Database, data: StoredPkiV2): Promise<v
  */
 export async function ensurePlatformPki(
   db: Database,
-  options: { key: string; partyB: PartyB; publicUrl?: string },
+  options: { key: string; partyB: PartyB; publicUrl?: string; partyBP12?: { path: string; password: string } },
 ): Promise<PlatformPki> {
   if (!(await readStoredPki(db))) {
     const created = createPlatformPki({ keyPassphrase: options.key, partyB: options.partyB, publicUrl: options.publicUrl });
@@ -61,5 +62,11 @@ export async function ensurePlatformPki(
   }
   const pki = loadPlatformPki(stored, options.key, { publicUrl: options.publicUrl });
   await recordPlatformCertificates(db, pki);
+  if (options.partyBP12) {
+    // A licensed CA's certificate: not the platform's to record, revoke or roll over.
+    const external = await loadPartyBP12(options.partyBP12.path, options.partyBP12.password);
+    pki.partyB = external.partyB;
+    pki.partyBChain = external.chain;
+  }
   return pki;
 }
