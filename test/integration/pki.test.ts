@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readChain } from '../../src/server/audit/read-chain.js';
-import { pkiCertificates, pkiMaterial } from '../../src/server/db/schema/index.js';
+import { contracts, pkiCertificates, pkiMaterial } from '../../src/server/db/schema/index.js';
 import { certificateFromPem, issueEventCertificate, type StoredPkiV2 } from '../../src/server/pki/platform-pki.js';
 import { recordCertificate, serialOf } from '../../src/server/pki/registry.js';
 import { onCertificateRollover } from '../../src/server/pki/revoke-certificate.js';
@@ -338,6 +338,24 @@ describe('revocation by operators', () => {
     const platform = await readChain(db, 'platform');
     expect(platform.chainValid).toBe(true);
     expect(platform.events.at(-1)).toMatchObject({ action: 'certificate.revoked', subjectId: old.cert.serialNumber, data: { replacedBy: replacement.serial } });
+  });
+
+  it("audits an event certificate's revocation in the account of the contract it signed", async () => {
+    const c = await t.verifiedCustomer();
+    const applied = await t.request(c, 'POST', '/api/v1/contracts/framework', { termYears: 1, copies: 2, accept: true });
+    expect(applied.statusCode).toBe(201);
+    const contractId = applied.json().contract.id;
+    // Recorded without its account, as a caller that does not know it would.
+    const ev = await eventCertificate();
+    const [row] = await t.app.ctx.db.select().from(contracts).where(eq(contracts.id, contractId));
+    const signatures = row!.signatures.map((s) => (s.role === 'party_a' ? { ...s, certificateSerial: ev.cert.serialNumber } : s));
+    await t.app.ctx.db.update(contracts).set({ signatures }).where(eq(contracts.id, contractId));
+
+    const op = await t.operator();
+    const res = await t.request(op, 'POST', `/api/v1/admin/certificates/${ev.cert.serialNumber}/revoke`, { reason: 'key_compromise' });
+    expect(res.statusCode).toBe(200);
+    const { events } = await readChain(t.app.ctx.db, c.accountId!);
+    expect(events.at(-1)).toMatchObject({ action: 'certificate.revoked', subjectId: ev.cert.serialNumber, data: { contractId, crlReason: 'keyCompromise' } });
   });
 
   it('refuses unknown serials, CA certificates, bad reasons and non-operators', async () => {

@@ -1,10 +1,10 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { AppError } from '../../shared/errors.js';
 import { appendEvent } from '../audit/append-event.js';
 import type { Actor } from '../audit/events.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
-import { type CertificatePurpose, type CrlReason, pkiCertificates } from '../db/schema/index.js';
+import { type CertificatePurpose, contracts, type CrlReason, pkiCertificates } from '../db/schema/index.js';
 import { reissueIssuingCrl } from './crl.js';
 import {
   type CertifiedKey,
@@ -51,6 +51,16 @@ export function onCertificateRollover(pki: PlatformPki, listener: Listener): () 
   listeners.set(pki, set);
   set.add(listener);
   return () => set.delete(listener);
+}
+
+/** The contract whose signature records name this certificate serial, if any. */
+async function contractSignedWith(tx: Database, serial: string) {
+  const [row] = await tx
+    .select({ id: contracts.id, accountId: contracts.accountId })
+    .from(contracts)
+    .where(sql`${contracts.signatures} @> ${JSON.stringify([{ certificateSerial: serial }])}::jsonb`)
+    .limit(1);
+  return row;
 }
 
 export type RevocationResult = {
@@ -107,8 +117,10 @@ export async function revokeCertificate(
       await recordCertificate(tx, replacement.cert, purpose);
     }
     await reissueIssuingCrl(tx, ctx.pki);
+    const signed = purpose === 'event' ? await contractSignedWith(tx, serial) : undefined;
     await appendEvent(tx, {
-      accountId: row.accountId,
+      // The account the certificate was issued for, or whose contract it signed; else the platform's chain.
+      accountId: row.accountId ?? signed?.accountId ?? null,
       actor: o.actor,
       action: 'certificate.revoked',
       subject: { type: 'certificate', id: serial },
@@ -117,6 +129,7 @@ export async function revokeCertificate(
         reason: o.reason,
         crlReason: reason,
         ...(replacement ? { replacedBy: serialOf(replacement.cert) } : {}),
+        ...(signed ? { contractId: signed.id } : {}),
       },
     });
     return { revokedAt, replacement };
