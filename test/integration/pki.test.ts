@@ -384,6 +384,10 @@ describe('validation material', () => {
     const r = openssl(['ocsp', '-respin', file('vm.der', m.ocspResponses[0]!), '-issuer', paths.issuing, '-cert', ev.path, '-CAfile', paths.root]);
     expect(r.out).toContain('Response verify OK');
     expect(r.out).toMatch(/: good\n/);
+    // Usable by a validator that judges the certificate at a timestamp taken just before.
+    const thisUpdate = new Date(/This Update: (.*)/.exec(r.out)![1]!);
+    expect(thisUpdate.getTime()).toBeLessThan(Date.now() - 60_000);
+    expect(thisUpdate.getTime()).toBeGreaterThanOrEqual(new Date(ev.cert.validFrom).getTime());
     expect(trust.tsaChain.map((c) => c.serialNumber)).toEqual([pki.tsa.cert.serialNumber, pki.issuing.cert.serialNumber, pki.root.cert.serialNumber]);
   });
 });
