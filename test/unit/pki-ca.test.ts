@@ -96,6 +96,15 @@ describe.skipIf(!hasOpenssl)('the embedded TSA', () => {
     expect(signed.signerInfos[0]!.signedAttrs!.attributes.some((a) => a.type === '1.2.840.113549.1.9.5')).toBe(false);
   });
 
+  it('writes the TSTInfo as a primitive OCTET STRING, as DER requires (asn1crypto refuses BER here)', async () => {
+    const token = await embeddedTsa({ certPem: pki.tsa.certPem, key: pki.tsa.key, chainPems: [] }).timestamp(createHash('sha256').update('y').digest());
+    const tstInfoOid = Buffer.from('060b2a864886f70d0109100104', 'hex');
+    const at = token.indexOf(tstInfoOid) + tstInfoOid.length;
+    expect(token[at]).toBe(0xa0);
+    const lengthBytes = token[at + 1]! & 0x80 ? (token[at + 1]! & 0x7f) + 1 : 1;
+    expect(token[at + 1 + lengthBytes]).toBe(0x04);
+  });
+
   it('encodes each failure as a DER named bit', () => {
     const failInfo = (f: Parameters<typeof timestampRejection>[0]) => {
       const resp = pkijs.TimeStampResp.fromBER(new Uint8Array(timestampRejection(f, 'x')));

@@ -131,13 +131,14 @@ export function timestampTokenContentInfo(o: TimestampTokenOptions): pkijs.Conte
       : [o.tsa.cert, ...o.chain]
           .sort((a, b) => Buffer.compare(a.raw, b.raw))
           .map((c) => parsedCertificate(c));
+  const encapContentInfo = new pkijs.EncapsulatedContentInfo({ eContentType: tspOids.tstInfo });
+  // Assigned after construction: pkijs's constructor turns an eContent into a constructed
+  // (BER) OCTET STRING, which DER forbids and strict parsers (asn1crypto, pyHanko) refuse.
+  encapContentInfo.eContent = new asn1js.OctetString({ valueHex: eContent });
   const signedData = new pkijs.SignedData({
     version: 3,
     digestAlgorithms: [sha256()],
-    encapContentInfo: new pkijs.EncapsulatedContentInfo({
-      eContentType: tspOids.tstInfo,
-      eContent: new asn1js.OctetString({ valueHex: eContent }),
-    }),
+    encapContentInfo,
     ...(certificates ? { certificates } : {}),
     signerInfos: [signerInfo],
   });
