@@ -5,6 +5,7 @@ import { deleteExpiredSessions } from './auth/sessions.js';
 import { expireContracts } from './contracts/expire-contracts.js';
 import type { Database } from './db/client.js';
 import { idempotencyKeys, loginThrottle } from './db/schema/index.js';
+import { syncRolledCertificates } from './pki/stored-platform-pki.js';
 import { completeReturnedRequests } from './stamping/advance-request.js';
 
 /**
@@ -33,6 +34,10 @@ export function startJobs(ctx: AppContext, log: FastifyBaseLogger): () => void {
   every(10 * 60_000, 'complete-returned-stamping', () => completeReturnedRequests(ctx));
   every(10 * 60_000, 'expire-contracts', () => expireContracts(ctx.db));
   every(60 * 60_000, 'forget-expired-sessions-and-keys', () => forgetExpired(ctx.db));
+  // Another instance may have revoked and replaced Party B's (or the TSA's) certificate.
+  every(30_000, 'sync-rolled-certificates', () =>
+    syncRolledCertificates(ctx.db, ctx.pki, { key: ctx.config.key, partyBFromP12: Boolean(ctx.config.partyBP12) }),
+  );
   const smtpUrl = ctx.config.smtpUrl;
   if (smtpUrl) {
     // nodemailer loads only where e-mail is configured.

@@ -12,7 +12,7 @@ import { contracts, pkiCertificates, pkiMaterial } from '../../src/server/db/sch
 import { certificateFromPem, issueEventCertificate, type StoredPkiV2 } from '../../src/server/pki/platform-pki.js';
 import { recordCertificate, serialOf } from '../../src/server/pki/registry.js';
 import { onCertificateRollover } from '../../src/server/pki/revoke-certificate.js';
-import { ensurePlatformPki } from '../../src/server/pki/stored-platform-pki.js';
+import { ensurePlatformPki, syncRolledCertificates } from '../../src/server/pki/stored-platform-pki.js';
 import { createHttpTsa, TimestampError } from '../../src/server/pki/tsa-client.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { hasTool } from '../helpers/tools.js';
@@ -312,8 +312,10 @@ describe('the HTTP TSA client against a bad TSA', () => {
 
 describe('revocation by operators', () => {
   it('rolls Party B over to a new certificate, stored, recorded and swapped in', async () => {
-    const { pki, db } = t.app.ctx;
+    const { pki, db, config } = t.app.ctx;
     const old = pki.partyB;
+    // Another instance, loaded before the revocation.
+    const other = await ensurePlatformPki(db, { key: config.key, partyB: config.partyB, publicUrl: config.publicUrl });
     const seen: string[] = [];
     const stop = onCertificateRollover(pki, (purpose, replacement) => seen.push(`${purpose}:${replacement.cert.serialNumber}`));
     const op = await t.operator();
@@ -335,6 +337,10 @@ describe('revocation by operators', () => {
         [replacement.serial, null],
       ]),
     );
+    expect(other.partyB.cert.serialNumber).toBe(old.cert.serialNumber);
+    expect(await syncRolledCertificates(db, other, { key: config.key })).toEqual(['party_b']);
+    expect(other.partyB.certPem).toBe(pki.partyB.certPem);
+    expect(await syncRolledCertificates(db, other, { key: config.key })).toEqual([]);
     const platform = await readChain(db, 'platform');
     expect(platform.chainValid).toBe(true);
     expect(platform.events.at(-1)).toMatchObject({ action: 'certificate.revoked', subjectId: old.cert.serialNumber, data: { replacedBy: replacement.serial } });

@@ -4,6 +4,7 @@ import type { Database } from '../db/client.js';
 import { pkiMaterial } from '../db/schema/index.js';
 import {
   createPlatformPki,
+  decryptKey,
   loadPlatformPki,
   type PlatformPki,
   type StoredPki,
@@ -11,6 +12,7 @@ import {
   upgradeStoredPki,
 } from './platform-pki.js';
 import { loadPartyBP12 } from './party-b-p12.js';
+import { applyRollover, type RolledPurpose, rolledField } from './rollover.js';
 import { recordPlatformCertificates } from './registry.js';
 
 export const pkiRowId = 'platform';
@@ -69,4 +71,29 @@ export async function ensurePlatformPki(
     pki.partyBChain = external.chain;
   }
   return pki;
+}
+
+/**
+ * Picks up certificates that another instance rolled over (a revoked Party B, TSA or OCSP
+ * responder certificate): reads the stored PKI and swaps in whichever differs. A PKCS#12
+ * Party B is not the platform's and stays. Returns the purposes that changed.
+ */
+export async function syncRolledCertificates(
+  db: Database,
+  pki: PlatformPki,
+  options: { key: string; partyBFromP12?: boolean },
+): Promise<RolledPurpose[]> {
+  const stored = await readStoredPki(db);
+  if (stored?.format !== 'qiyue-pki-v2' || stored.issuing.certPem !== pki.issuing.certPem) return [];
+  const changed: RolledPurpose[] = [];
+  for (const purpose of Object.keys(rolledField) as RolledPurpose[]) {
+    if (purpose === 'party_b' && options.partyBFromP12) continue;
+    const field = rolledField[purpose];
+    if (stored[field].certPem === pki[field].certPem) continue;
+    const replacement = decryptKey(stored[field], options.key, purpose);
+    if (!replacement.cert.verify(pki.issuing.cert.publicKey)) continue;
+    applyRollover(pki, purpose, replacement);
+    changed.push(purpose);
+  }
+  return changed;
 }
