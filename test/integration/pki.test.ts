@@ -9,7 +9,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readChain } from '../../src/server/audit/read-chain.js';
 import { contracts, pkiCertificates, pkiMaterial } from '../../src/server/db/schema/index.js';
-import { certificateFromPem, issueEventCertificate, type StoredPkiV2 } from '../../src/server/pki/platform-pki.js';
+import { certificateFromPem, createPlatformPki, issueEventCertificate, type StoredPkiV2 } from '../../src/server/pki/platform-pki.js';
 import { recordCertificate, serialOf } from '../../src/server/pki/registry.js';
 import { onCertificateRollover } from '../../src/server/pki/revoke-certificate.js';
 import { ensurePlatformPki, syncRolledCertificates } from '../../src/server/pki/stored-platform-pki.js';
@@ -254,7 +254,15 @@ describe.skipIf(!hasOpenssl)('the time-stamping authority', () => {
 
   it('serves the HTTP client, which checks the imprint', async () => {
     const digest = createHash('sha256').update(readFileSync(data)).digest();
-    const token = await createHttpTsa({ url: `${base}/pki/tsa`, timeoutMs: 5000 }).timestamp(digest);
+    const { pki } = t.app.ctx;
+    const token = await createHttpTsa({ url: `${base}/pki/tsa`, timeoutMs: 5000, trust: [pki.issuing.cert, pki.root.cert] }).timestamp(digest);
+    // The same reply, from a TSA the configuration does not trust.
+    const stranger = createPlatformPki({ keyPassphrase: 'another-platform-key', partyB: { name: '别家', creditCode: '91110108MA0000000A' } });
+    const untrusted = await createHttpTsa({ url: `${base}/pki/tsa`, timeoutMs: 5000, trust: [certificateFromPem(stranger.root.certPem)] })
+      .timestamp(digest)
+      .catch((e) => e);
+    expect(untrusted).toBeInstanceOf(TimestampError);
+    expect(untrusted.message).toMatch(/does not chain/);
     const verify = openssl(['ts', '-verify', '-token_in', '-in', file('token.der', token), '-digest', digest.toString('hex'), '-CAfile', paths.root, '-untrusted', paths.issuing]);
     expect(verify.out).toContain('Verification: OK');
   });

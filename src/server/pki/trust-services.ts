@@ -96,7 +96,7 @@ export function createTrustServices(o: { db: Database; pki: PlatformPki; config:
     key: pki.tsa.key,
     chainPems: [pki.issuing.certPem, pki.root.certPem],
   });
-  const httpTsa = external && createHttpTsa(external);
+  const httpTsa = external && createHttpTsa({ ...external, trust: externalChain });
   // The embedded TSA reads pki.tsa on each call: a rolled TSA certificate takes effect at once.
   const tsa: TimestampAuthority = httpTsa ?? { timestamp: (digest) => embeddedTsa(transferableTsa()).timestamp(digest) };
 
