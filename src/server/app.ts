@@ -17,6 +17,8 @@ import { createRenderer } from './pdf/renderer.js';
 import { startJobs } from './jobs.js';
 import { ensurePlatformPki } from './pki/stored-platform-pki.js';
 import { createTrustServices } from './pki/trust-services.js';
+import { onCertificateRollover } from './pki/revoke-certificate.js';
+import { preparePartyASigning, transferableSigningKeys } from './contracts/sign-contract-document.js';
 import { pkiRoutes, trustRoutes } from './routes/pki.js';
 import { seedDemo } from './demo/seed-demo.js';
 import { errorHandler, sendProblem } from './http/problem.js';
@@ -46,15 +48,29 @@ export const apiPrefix = '/api/v1';
 export async function buildApp(config: Config, options: { database?: DatabaseHandle } = {}): Promise<FastifyInstance> {
   const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   const pki = await ensurePlatformPki(database.db, { key: config.key, partyB: config.partyB, publicUrl: config.publicUrl, partyBP12: config.partyBP12 });
+  const trust = createTrustServices({ db: database.db, pki, config });
   const ctx: AppContext = {
     db: database.db,
     config,
     passwords: createPasswordHasher(config.passwordHash),
     verifier: verifierFor(config.verifierMode),
     pki,
-    trust: createTrustServices({ db: database.db, pki, config }),
-    renderer: createRenderer(config.renderThreads, pki),
+    trust,
+    renderer: signingRenderer(),
   };
+  function signingRenderer() {
+    return createRenderer(config.renderThreads, {
+      keys: transferableSigningKeys(pki, trust),
+      preparePartyA: (identity) => preparePartyASigning({ db: database.db, pki, trust }, identity),
+    });
+  }
+  // The signing threads hold copies of Party B's and the TSA's keys: a revocation that rolls
+  // one over gets new threads; the old ones finish what they are signing.
+  onCertificateRollover(pki, () => {
+    const old = ctx.renderer;
+    ctx.renderer = signingRenderer();
+    void old.close();
+  });
 
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },

@@ -2,6 +2,7 @@
 // catalogue) key on the code, never on the English title.
 export const errorStatus = {
   validation_failed: 400,
+  invalid_cursor: 400,
   invalid_json: 400,
   unauthenticated: 401,
   invalid_credentials: 401,
@@ -34,12 +35,14 @@ export const errorStatus = {
   too_many_requests: 429,
   internal_error: 500,
   service_unavailable: 503,
+  timestamp_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;
 
 export const errorTitle: Record<ErrorCode, string> = {
   validation_failed: 'The request is not valid',
+  invalid_cursor: 'The cursor is not one this list gave out',
   invalid_json: 'The request body is not valid JSON',
   unauthenticated: 'Sign in first',
   invalid_credentials: 'E-mail or password is wrong',
@@ -72,6 +75,7 @@ export const errorTitle: Record<ErrorCode, string> = {
   too_many_requests: 'Too many attempts, try again later',
   internal_error: 'Internal error',
   service_unavailable: 'Service unavailable',
+  timestamp_unavailable: 'The time-stamping authority did not answer; nothing was signed, try again later',
 };
 
 export type FieldError = { path: string; message: string };

@@ -1,6 +1,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/server/app.js';
 import { type Config, loadConfig } from '../../src/server/config.js';
+import { openDatabase } from '../../src/server/db/client.js';
 import { createTestDatabase } from './database.js';
 
 export const operatorLogin = { email: 'desk@qiyue.test', password: 'operator-password-1' };
@@ -46,10 +47,17 @@ export type TestApp = {
 let counter = 0;
 
 /** Builds the app on a fresh database for one test file; close it in afterAll. */
-export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+export async function createTestApp(
+  overrides: Partial<Config> = {},
+  options: { logQuery?: (query: string, params: unknown[]) => void } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = testConfig({ databaseUrl: database.databaseUrl, dataDir: database.dataDir, ...overrides });
-  const app = await buildApp(config);
+  const app = await buildApp(config, {
+    ...(options.logQuery
+      ? { database: await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logQuery: options.logQuery }) }
+      : {}),
+  });
 
   const request: TestApp['request'] = (caller, method, url, body, headers = {}) =>
     app.inject({

@@ -1,4 +1,7 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** Whether an external program the tests check PDFs with (pdfsig, pdftotext, openssl) is installed. */
 export function hasTool(command: string, versionFlag = '-v'): boolean {
@@ -16,5 +19,23 @@ export function outputOf(command: string, args: string[]): string {
     return execFileSync(command, args, { encoding: 'utf8' });
   } catch (error) {
     return String((error as { stdout?: string }).stdout ?? '');
+  }
+}
+
+/**
+ * Runs one of poppler's tools on a PDF given as bytes (written to a temporary file, since
+ * not every tool reads standard input) and returns what it printed. In CI a missing tool fails
+ * the test instead of skipping it.
+ */
+export function pdfTool(command: string, args: string[], pdf: Buffer): string {
+  const dir = mkdtempSync(join(tmpdir(), 'qiyue-pdf-'));
+  try {
+    const file = join(dir, 'file.pdf');
+    writeFileSync(file, pdf);
+    const run = spawnSync(command, args.map((a) => (a === '-' ? file : a)), { encoding: 'utf8' });
+    if (run.error) throw run.error;
+    return `${run.stdout}${run.stderr}`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }

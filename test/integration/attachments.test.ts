@@ -126,7 +126,7 @@ describe('attachments', () => {
     } while (cursor);
     expect(seen).toEqual([`${framework.number}-A03`, `${framework.number}-A02`, `${framework.number}-A01`, framework.number]);
     expect((await t.request(c, 'GET', `/api/v1/contracts?frameworkId=${framework.id}&status=effective`)).json().items).toHaveLength(2);
-    expect((await t.request(c, 'GET', '/api/v1/contracts?cursor=not-a-cursor')).json().code).toBe('validation_failed');
+    expect((await t.request(c, 'GET', '/api/v1/contracts?cursor=not-a-cursor')).json().code).toBe('invalid_cursor');
     const firstOrders = (await t.request(c, 'GET', '/api/v1/orders?limit=2')).json();
     const nextOrders = (await t.request(c, 'GET', `/api/v1/orders?limit=2&cursor=${firstOrders.nextCursor}`)).json();
     expect([...firstOrders.items, ...nextOrders.items].map((o: { id: string }) => o.id).sort()).toEqual([...ids].sort());

@@ -8,6 +8,7 @@ import { createMailer, deliverOutbox } from '../../src/server/notifications/deli
 import { completeReturnedRequests } from '../../src/server/stamping/advance-request.js';
 import { createTestApp, type Caller, type TestApp } from '../helpers/app.js';
 import { testDatabaseKind } from '../helpers/database.js';
+import { pdfTool } from '../helpers/tools.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -137,6 +138,22 @@ describe('offline stamping', () => {
     expect(pdf.statusCode).toBe(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    // A clean unsigned document: the contracts' signature widgets stay behind, and each font
+    // program has a subset tag of its own, although every contract names its subsets alike.
+    const contractPdf = (await t.request(c, 'GET', `/api/v1/contracts/${contract.id}/pdf`)).rawPayload;
+    const pages = (file: Buffer) => Number(/Pages:\s+(\d+)/.exec(pdfTool('pdfinfo', ['-'], file))![1]);
+    expect(pages(pdf.rawPayload)).toBe(pages(before.rawPayload));
+    expect(pages(pdf.rawPayload)).toBeGreaterThan(pages(contractPdf));
+    expect(pdfTool('pdfsig', ['-'], pdf.rawPayload)).toMatch(/does not contain any signatures/);
+    expect(pdfTool('pdfsig', ['-'], contractPdf)).toMatch(/Signature #1/);
+    const fonts = pdfTool('pdffonts', ['-'], pdf.rawPayload)
+      .split('\n')
+      .slice(2)
+      .map((line) => line.split(/\s+/))
+      .filter((cols) => /^[A-Z]{6}\+/.test(cols[0] ?? ''));
+    const programs = new Set(fonts.map((cols) => cols.at(-2)));
+    expect(new Set(fonts.map((cols) => cols[0])).size).toBe(programs.size);
+    expect(programs.size).toBeGreaterThan(2);
 
     const queue = (await t.request(op, 'GET', `/api/v1/admin/stamping-requests?status=submitted&q=${encodeURIComponent(contract.number)}`)).json();
     expect(queue.items.map((r: { id: string }) => r.id)).toEqual([request.id]);

@@ -3,12 +3,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
 import jsqr from 'jsqr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderFrameworkAgreement } from '../../src/server/pdf/render-framework-agreement.js';
+import { renderFrameworkAgreement, renderFrameworkAgreementDocument } from '../../src/server/pdf/render-framework-agreement.js';
 import { verifyPdfSignatures } from '../../src/server/pdf/verify.js';
 import { frameworkInput } from '../fixtures/contract-fixtures.js';
 import { makeSignedContract, type SignedFixture } from '../fixtures/signed-contract.js';
+import { redPixels } from '../helpers/pixels.js';
 
 let dir: string;
 let fx: SignedFixture;
@@ -124,24 +126,35 @@ describe('framework agreement PDF', () => {
     expect(text).toContain('叁年');
   });
 
-  it('is accepted by pdfsig: two valid signatures, the last covering the whole document', () => {
+  it('is accepted by pdfsig: two valid PAdES signatures, then a document timestamp covering the whole file', () => {
     const out = run('pdfsig', [signedPath]);
     const text = out.stdout + out.stderr;
-    expect(text).toContain('Signature #1');
-    expect(text).toContain('Signature #2');
-    expect(text).not.toContain('Signature #3');
-    expect(text.match(/Signature Validation: Signature is Valid\./g)).toHaveLength(2);
-    const second = text.slice(text.indexOf('Signature #2'));
-    expect(second).toContain('Total document signed');
-    expect(text).toContain('Signer Certificate Common Name: 杭州星河数据科技有限公司');
-    expect(second).toContain('Signer Certificate Common Name: 示例云计算有限公司');
+    const [a, b, ts] = text.split(/Signature #\d+:/).slice(1);
+    expect(text).not.toContain('Signature #4');
+    for (const s of [a!, b!]) {
+      expect(s).toContain('Signature Type: ETSI.CAdES.detached');
+      expect(s).toContain('Signature Validation: Signature is Valid.');
+      expect(s).toContain('Not total document signed');
+    }
+    expect(a).toContain('Signer Certificate Common Name: 杭州星河数据科技有限公司');
+    expect(b).toContain('Signer Certificate Common Name: 示例云计算有限公司');
+    expect(ts).toContain('Signature Field Name: DocumentTimestamp');
+    expect(ts).toContain('Total document signed');
   });
 
-  it('is accepted by openssl cms -verify for each signature, chained to the root', () => {
+  it('is accepted by openssl: each CAdES signature by cms -verify, each timestamp by ts -verify, against the root', () => {
     const sigs = signatures(fx.signed);
-    expect(sigs).toHaveLength(2);
-    expect(sigs[1]!.range[2]! + sigs[1]!.range[3]!).toBe(fx.signed.length);
-    sigs.forEach((s, i) => {
+    expect(sigs).toHaveLength(3);
+    expect(sigs[2]!.range[2]! + sigs[2]!.range[3]!).toBe(fx.signed.length);
+    const issuingPath = join(dir, 'issuing.pem');
+    writeFileSync(issuingPath, fx.pki.issuing.certPem);
+    const tsVerify = (token: Buffer, data: Buffer, name: string) => {
+      writeFileSync(join(dir, `${name}.tst`), token);
+      writeFileSync(join(dir, `${name}.data`), data);
+      const out = run('openssl', ['ts', '-verify', '-token_in', '-in', join(dir, `${name}.tst`), '-data', join(dir, `${name}.data`), '-CAfile', rootPath, '-untrusted', issuingPath]);
+      expect(out.stdout + out.stderr).toContain('Verification: OK');
+    };
+    sigs.slice(0, 2).forEach((s, i) => {
       const sig = join(dir, `sig${i}.der`);
       const content = join(dir, `content${i}.bin`);
       writeFileSync(sig, s.cms);
@@ -152,12 +165,19 @@ describe('framework agreement PDF', () => {
       ]);
       expect(out.stderr).toContain('Verification successful');
       expect(out.status).toBe(0);
-      // The signed attributes CAdES asks for.
+      // PAdES baseline: signing-certificate-v2, no signingTime; the time is the timestamp's.
       const dump = run('openssl', ['cms', '-cmsout', '-print', '-inform', 'DER', '-in', sig]).stdout;
-      for (const attr of ['contentType', 'messageDigest', 'signingTime', 'id-smime-aa-signingCertificateV2']) {
+      for (const attr of ['contentType', 'messageDigest', 'id-smime-aa-signingCertificateV2', 'id-smime-aa-timeStampToken']) {
         expect(dump).toContain(attr);
       }
+      expect(dump).not.toContain('signingTime');
+      // The signature timestamp covers the signature value.
+      const signerInfo = new pkijs.SignedData({ schema: new pkijs.ContentInfo({ schema: asn1js.fromBER(new Uint8Array(s.cms)).result }).content }).signerInfos[0]!;
+      const token = signerInfo.unsignedAttrs!.attributes.find((x) => x.type === '1.2.840.113549.1.9.16.2.14')!.values[0]!;
+      tsVerify(Buffer.from(token.toBER()), Buffer.from(signerInfo.signature.valueBlock.valueHexView), `sig${i}`);
     });
+    // The document timestamp covers everything before it.
+    tsVerify(sigs[2]!.cms, sigs[2]!.content, 'document');
   });
 
   it('passes our own verifier', () => {
@@ -170,12 +190,15 @@ describe('framework agreement PDF', () => {
     ]);
   });
 
-  it('shows red seals and a QR code on the signature page', () => {
+  it('shows each red seal inside its signature block, and a QR code, on the signature page', async () => {
     const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [signedPath], { encoding: 'utf8' }))![1]);
     const ppm = execFileSync('pdftoppm', ['-r', '50', '-f', String(pages), '-l', String(pages), signedPath]);
-    const { red, dark } = countPixels(ppm);
-    expect(red).toBeGreaterThan(300);
-    expect(dark).toBeGreaterThan(300);
+    const { signatureRects } = await renderFrameworkAgreementDocument(frameworkInput());
+    const { inside, outside } = redPixels(ppm, 50, [signatureRects.partyA, signatureRects.partyB]);
+    expect(inside[0]).toBeGreaterThan(150);
+    expect(inside[1]).toBeGreaterThan(150);
+    expect(outside).toBe(0);
+    expect(countPixels(ppm).dark).toBeGreaterThan(300);
   });
 
   it('carries on every page a QR code that opens the verification page for this contract', () => {

@@ -3,17 +3,30 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderFrameworkAgreementDocument } from '../../src/server/pdf/render-framework-agreement.js';
 import { createRenderer } from '../../src/server/pdf/renderer.js';
 import { verifyPdfSignatures } from '../../src/server/pdf/verify.js';
 import { frameworkInput } from '../fixtures/contract-fixtures.js';
-import { makePki } from '../fixtures/signed-contract.js';
+import { makeSigningSetup, type SigningSetup } from '../fixtures/signed-contract.js';
+import { preparePartyASigning, transferableSigningKeys } from '../../src/server/contracts/sign-contract-document.js';
 
 describe('contract renderer in worker threads', () => {
-  const pki = makePki();
-  const renderer = createRenderer(2, pki);
-  afterAll(() => renderer.close());
+  let setup: SigningSetup;
+  let renderer: ReturnType<typeof createRenderer>;
+  let pki: SigningSetup['pki'];
+  beforeAll(async () => {
+    setup = await makeSigningSetup();
+    pki = setup.pki;
+    renderer = createRenderer(2, {
+      keys: transferableSigningKeys(setup.pki, setup.trust),
+      preparePartyA: (identity) => preparePartyASigning({ db: setup.database.db, pki: setup.pki, trust: setup.trust }, identity),
+    });
+  });
+  afterAll(async () => {
+    await renderer.close();
+    await setup.close();
+  });
 
   it('renders in a worker what the request thread renders, seal rectangles included', async () => {
     const input = frameworkInput();
@@ -53,6 +66,7 @@ describe('contract renderer in worker threads', () => {
       writeFileSync(path, signed.bytes);
       const out = spawnSync('pdfsig', [path], { encoding: 'utf8' });
       expect((out.stdout + out.stderr).match(/Signature Validation: Signature is Valid\./g)).toHaveLength(2);
+      expect(out.stdout).toContain('Signature Type: ETSI.CAdES.detached');
       expect(out.stdout).toContain(`Signer Certificate Common Name: ${input.partyA.name}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -3,18 +3,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { renderFrameworkAgreementDocument } from '../../src/server/pdf/render-framework-agreement.js';
-import { CmsSigner, signPdf } from '../../src/server/pdf/sign.js';
-import { verifyPdfSignatures } from '../../src/server/pdf/verify.js';
 import {
-  chainPems,
   issueEventCertificate,
   loadPlatformPki,
   PkiPassphraseError,
   type StoredPki,
   upgradeStoredPki,
 } from '../../src/server/pki/platform-pki.js';
-import { frameworkInput } from '../fixtures/contract-fixtures.js';
+import { makeSignedContract, makeSigningSetup } from '../fixtures/signed-contract.js';
+import { pdfTool } from '../helpers/tools.js';
 
 /**
  * A 'qiyue-pki-v1' PKI as stored by the first implementation (hand-written DER), created
@@ -71,22 +68,16 @@ describe('a stored qiyue-pki-v1 PKI from the first implementation', () => {
     expect(out.status).toBe(0);
   });
 
-  it('signs a contract that verifies against the stored root', async () => {
-    const ev = issueEventCertificate(pki, {
-      subjectType: 'enterprise',
-      name: '杭州星河数据科技有限公司',
-      creditCode: '91330106MA2B3C4D5E',
-    });
-    const { pdf } = await renderFrameworkAgreementDocument(frameworkInput());
-    const signed = await signPdf(pdf, new CmsSigner(ev.certPem, ev.key, chainPems(pki)), {
-      fieldName: 'PartyA',
-    });
-    const result = verifyPdfSignatures(signed, {
-      rootCertPem: pki.root.certPem,
-      requiredRoles: ['party_a'],
-    });
-    expect(result).toMatchObject({ authentic: true, problems: [] });
-    expect(result.signatures[0]).toMatchObject({ role: 'party_a', signer: '杭州星河数据科技有限公司' });
+  it('signs a PAdES contract under the stored root that poppler validates', async () => {
+    const setup = await makeSigningSetup(pki);
+    try {
+      const { signed } = await makeSignedContract(setup);
+      const out = pdfTool('pdfsig', ['-'], signed);
+      expect(out.match(/Signature Validation: Signature is Valid\./g)).toHaveLength(2);
+      expect(out).toContain('Signer Certificate Common Name: 杭州星河数据科技有限公司');
+    } finally {
+      await setup.close();
+    }
   });
 
   it('gains a TSA and an OCSP responder certificate under its issuing CA, and a root CRL, on upgrade', () => {

@@ -55,8 +55,9 @@ async function effectiveFramework(db: Database, accountId: string) {
  * Generates, signs and stores the account's framework agreement, effective at once. The PDF is
  * rendered and signed (in a worker thread) before the transaction, which then only inserts: a
  * transaction held during rendering would stall every other request on PGlite's single
- * connection. The check for a framework in force runs while the worker renders; a request it
- * refuses, or that loses a race, leaves its number unused, which the numbering allows.
+ * connection. The check for a framework in force runs while the worker renders, and Party A's
+ * event certificate is only issued once it passed; a request it refuses, or that loses a race,
+ * leaves its number unused, which the numbering allows.
  */
 export async function applyFramework(ctx: AppContext, options: { accountId: string; body: ApplyFrameworkBody; actor: Actor }) {
   const { accountId, body } = options;
@@ -67,7 +68,13 @@ export async function applyFramework(ctx: AppContext, options: { accountId: stri
   const expiresAt = addYears(effectiveAt, body.termYears);
   const number = frameworkNumber(beijingDate(effectiveAt).year, next!.seq);
   const partyB = partyBSnapshot(ctx.config.partyB);
-  const signing = ctx.renderer.signedFramework(
+  // Refused before Party A's certificate is issued; the worker renders meanwhile.
+  const checked = (async () => {
+    await expireContracts(ctx.db, { accountId });
+    const existing = await effectiveFramework(ctx.db, accountId);
+    if (existing) throw new AppError('framework_exists', `Framework agreement ${existing.number} is in force`);
+  })();
+  const signed = await ctx.renderer.signedFramework(
     {
       number,
       templateVersion: frameworkTemplateVersion,
@@ -81,16 +88,8 @@ export async function applyFramework(ctx: AppContext, options: { accountId: stri
       draft: false,
     },
     { identity, partyBName: partyB.name },
+    { checked },
   );
-  try {
-    await expireContracts(ctx.db, { accountId });
-    const existing = await effectiveFramework(ctx.db, accountId);
-    if (existing) throw new AppError('framework_exists', `Framework agreement ${existing.number} is in force`);
-  } catch (error) {
-    signing.catch(() => {}); // refused: the document is not needed
-    throw error;
-  }
-  const signed = await signing;
 
   try {
     // Of simultaneous applications the partial unique index lets one insert; the others wait

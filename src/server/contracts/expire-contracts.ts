@@ -1,24 +1,41 @@
-import { and, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { attachmentItems, contracts } from '../db/schema/index.js';
 
-/** Writes 'expired' on contracts past their term, for one account or for all. */
+const batchSize = 1000;
+
+/**
+ * Writes 'expired' on contracts past their term, for one account or for all, a batch per
+ * transaction. The due rows are read in expiry order through the partial index of contracts
+ * still marked in force (`contracts_effective_expiry_idx`), so a sweep over a million
+ * contracts reads only the few it changes; the literal status lets the planner match it.
+ */
 export async function expireContracts(db: Database, options: { accountId?: string } = {}) {
-  const expired = await db
-    .update(contracts)
-    .set({ status: 'expired', statusChangedAt: sql`now()` })
-    .where(
-      and(
-        eq(contracts.status, 'effective'),
-        lte(contracts.expiresAt, sql`now()`),
-        options.accountId ? eq(contracts.accountId, options.accountId) : undefined,
-      ),
-    )
-    .returning({ id: contracts.id });
-  if (expired.length)
-    await db
-      .update(attachmentItems)
-      .set({ inForce: false })
-      .where(inArray(attachmentItems.contractId, expired.map((c) => c.id)));
-  return expired.length;
+  let total = 0;
+  for (;;) {
+    const changed = await db.transaction(async (tx) => {
+      const due = await tx
+        .select({ id: contracts.id })
+        .from(contracts)
+        .where(
+          and(
+            sql`${contracts.status} = 'effective'`,
+            sql`${contracts.expiresAt} <= now()`,
+            options.accountId ? eq(contracts.accountId, options.accountId) : undefined,
+          ),
+        )
+        .orderBy(asc(contracts.expiresAt))
+        .limit(batchSize)
+        // Instances sweeping at once share the work; an account's own check waits instead,
+        // since it must see its framework expired before deciding.
+        .for('update', options.accountId ? {} : { skipLocked: true });
+      if (!due.length) return 0;
+      const ids = due.map((c) => c.id);
+      await tx.update(contracts).set({ status: 'expired', statusChangedAt: sql`now()` }).where(inArray(contracts.id, ids));
+      await tx.update(attachmentItems).set({ inForce: false }).where(inArray(attachmentItems.contractId, ids));
+      return ids.length;
+    });
+    total += changed;
+    if (changed < batchSize) return total;
+  }
 }

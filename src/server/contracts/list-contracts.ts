@@ -1,10 +1,16 @@
-import { and, desc, eq, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
-import type { ContractListQuery } from '../../shared/schemas/contract.js';
+import { and, desc, eq, ilike, or, type SQL, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import type { ContractListItem, ContractListQuery, ContractStatus } from '../../shared/schemas/contract.js';
+import type { StampingStatus } from '../../shared/schemas/stamping.js';
 import type { SessionUser } from '../auth/sessions.js';
 import type { Database } from '../db/client.js';
-import { containsPattern, decodeCursor, encodeCursor } from '../db/keyset.js';
+import { containsPattern, decodeCursor, keysetPage, keysetTime } from '../db/keyset.js';
 import { contracts } from '../db/schema/index.js';
-import type { ContractRow } from './present-contract.js';
+
+const param = (name: string) => sql.placeholder(name);
+
+// ISO text as Date.toISOString() writes it, made by PostgreSQL: no Date parsed per cell.
+const isoTime = (column: AnyPgColumn) => sql<string>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 function statusCondition(status: ContractListQuery['status']): SQL | undefined {
   if (status === 'effective') return and(eq(contracts.status, 'effective'), sql`${contracts.expiresAt} > now()`);
@@ -12,35 +18,115 @@ function statusCondition(status: ContractListQuery['status']): SQL | undefined {
   return status ? eq(contracts.status, status) : undefined;
 }
 
-/** Newest first, keyset-paginated; customers see their own account, operators every account. */
-export async function listContracts(db: Database, options: { viewer: Pick<SessionUser, 'role' | 'accountId'>; query: ContractListQuery }) {
-  const { query, viewer } = options;
-  const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
-  const like = query.q ? containsPattern(query.q) : undefined;
-  const rows: ContractRow[] = await db
-    .select()
+/** The columns a list row shows, and the latest stamping request's status, in the same query. */
+const listColumns = {
+  id: contracts.id,
+  number: contracts.number,
+  kind: contracts.kind,
+  // A contract past its term is expired wherever it is shown, even before the sweep wrote it.
+  status: sql<ContractStatus>`case when ${contracts.status} = 'effective' and ${contracts.expiresAt} <= now() then 'expired' else ${contracts.status} end`,
+  frameworkId: contracts.frameworkId,
+  copies: contracts.copies,
+  partyAName: contracts.partyAName,
+  effectiveAt: isoTime(contracts.effectiveAt),
+  expiresAt: isoTime(contracts.expiresAt),
+  statusReason: contracts.statusReason,
+  // Qualified by hand: drizzle writes a lone table's columns unqualified, and a bare "id" would
+  // bind to stamping_requests inside the subquery.
+  stampingStatus: sql<StampingStatus | null>`(select sr.status from stamping_request_contracts src
+      join stamping_requests sr on sr.id = src.request_id
+      where src.contract_id = "contracts"."id" order by sr.created_at desc, sr.id desc limit 1)`,
+  createdAt: isoTime(contracts.createdAt),
+  keysetAt: keysetTime(contracts.createdAt),
+};
+
+type Shape = {
+  isOperator: boolean;
+  kind: boolean;
+  status: ContractListQuery['status'];
+  frameworkId: boolean;
+  q: boolean;
+  cursor: boolean;
+};
+
+function prepareList(db: Database, shape: Shape, name: string) {
+  return db
+    .select(listColumns)
     .from(contracts)
     .where(
       and(
-        viewer.role === 'operator' ? undefined : eq(contracts.accountId, viewer.accountId ?? '00000000-0000-0000-0000-000000000000'),
-        query.kind ? eq(contracts.kind, query.kind) : undefined,
-        query.frameworkId ? eq(contracts.frameworkId, query.frameworkId) : undefined,
-        statusCondition(query.status),
-        like ? or(ilike(contracts.number, like), sql`${contracts.partyA}->>'name' ilike ${like}`) : undefined,
-        cursor
-          ? or(
-              lt(contracts.createdAt, cursor.at),
-              and(eq(contracts.createdAt, cursor.at), lt(contracts.id, cursor.id)),
-            )
-          : undefined,
+        shape.isOperator ? undefined : eq(contracts.accountId, param('accountId')),
+        shape.kind ? eq(contracts.kind, param('kind')) : undefined,
+        shape.frameworkId ? eq(contracts.frameworkId, param('frameworkId')) : undefined,
+        statusCondition(shape.status),
+        shape.q ? or(ilike(contracts.number, param('like')), ilike(contracts.partyAName, param('like'))) : undefined,
+        shape.cursor ? sql`(${contracts.createdAt}, ${contracts.id}) < (${param('at')}::timestamptz, ${param('id')}::uuid)` : undefined,
       ),
     )
     .orderBy(desc(contracts.createdAt), desc(contracts.id))
-    .limit(query.limit + 1);
-  const page = rows.slice(0, query.limit);
-  const last = page[page.length - 1];
+    .limit(param('limit'))
+    .prepare(name);
+}
+
+type PreparedList = ReturnType<typeof prepareList>;
+
+// One prepared statement per combination of filters (at most a few dozen), per database:
+// the SQL is built once, and PostgreSQL plans it once per connection.
+const prepared = new WeakMap<Database, Map<string, PreparedList>>();
+
+function listStatement(db: Database, shape: Shape): PreparedList {
+  const byShape = prepared.get(db) ?? new Map<string, PreparedList>();
+  prepared.set(db, byShape);
+  const key = [shape.isOperator ? 'op' : 'cu', shape.kind ? 'k' : '', shape.status ?? '', shape.frameworkId ? 'f' : '', shape.q ? 'q' : '', shape.cursor ? 'c' : ''].join('_');
+  // A search stays an unnamed statement, planned for each pattern: PostgreSQL's generic plan
+  // of a named one cannot tell a rare company name from a common one, and may walk the
+  // whole created_at index looking for 20 matches.
+  const statement = byShape.get(key) ?? prepareList(db, shape, shape.q ? '' : `contracts_list_${key}`);
+  byShape.set(key, statement);
+  return statement;
+}
+
+/** Newest first, keyset-paginated; customers see their own account, operators every account. */
+export async function listContracts(
+  db: Database,
+  options: { viewer: Pick<SessionUser, 'role' | 'accountId'>; query: ContractListQuery },
+): Promise<{ items: ContractListItem[]; nextCursor: string | null }> {
+  const { query, viewer } = options;
+  const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
+  const isOperator = viewer.role === 'operator';
+  const statement = listStatement(db, {
+    isOperator,
+    kind: Boolean(query.kind),
+    status: query.status,
+    frameworkId: Boolean(query.frameworkId),
+    q: Boolean(query.q),
+    cursor: Boolean(cursor),
+  });
+  const rows = await statement.execute({
+    accountId: isOperator ? undefined : (viewer.accountId ?? '00000000-0000-0000-0000-000000000000'),
+    kind: query.kind,
+    frameworkId: query.frameworkId,
+    like: query.q ? containsPattern(query.q) : undefined,
+    at: cursor?.at,
+    id: cursor?.id,
+    limit: query.limit + 1,
+  });
+  const { page, nextCursor } = keysetPage(rows, query.limit);
   return {
-    rows: page,
-    nextCursor: rows.length > query.limit && last ? encodeCursor(last.createdAt, last.id) : null,
+    items: page.map((r) => ({
+      id: r.id,
+      number: r.number,
+      kind: r.kind,
+      status: r.status,
+      ...(r.frameworkId ? { frameworkId: r.frameworkId } : {}),
+      copies: r.copies,
+      partyAName: r.partyAName,
+      effectiveAt: r.effectiveAt,
+      expiresAt: r.expiresAt,
+      ...(r.statusReason ? { statusReason: r.statusReason } : {}),
+      ...(r.stampingStatus ? { stampingStatus: r.stampingStatus } : {}),
+      createdAt: r.createdAt,
+    })),
+    nextCursor,
   };
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite, types } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
@@ -30,7 +31,13 @@ const migrationLockId = 727_110_001;
  * Opens PostgreSQL when a URL is given, else PGlite in `dataDir` ('memory://' for tests),
  * and applies the committed migrations.
  */
-export async function openDatabase(options: { databaseUrl?: string; dataDir: string }): Promise<DatabaseHandle> {
+export async function openDatabase(options: {
+  databaseUrl?: string;
+  dataDir: string;
+  /** Sees every statement the app sends (the query-plan test explains them). */
+  logQuery?: (query: string, params: unknown[]) => void;
+}): Promise<DatabaseHandle> {
+  const logger = options.logQuery ? { logQuery: options.logQuery } : undefined;
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
     // An idle connection that drops (a server restart, a failover) must not end the process;
@@ -44,7 +51,7 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
       await client.query('select pg_advisory_unlock($1)', [migrationLockId]).catch(() => {});
       client.release();
     }
-    return { db: drizzlePg(pool, { schema }) as unknown as Database, kind: 'postgres', close: () => pool.end() };
+    return { db: drizzlePg(pool, { schema, logger }) as unknown as Database, kind: 'postgres', close: () => pool.end() };
   }
   let dataDir = options.dataDir;
   if (!dataDir.startsWith('memory://')) {
@@ -52,14 +59,16 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
     fs.mkdirSync(dataDir, { recursive: true });
   }
   const client = await PGlite.create(dataDir, {
+    // The trigram indexes of substring search (migration 0006) need the extension loaded.
+    extensions: { pg_trgm },
     // PGlite's own bytea conversions go through a hex string one byte at a time (tens of ms
     // for a signed contract). A Uint8Array parameter that reaches the wire protocol as is
     // travels in binary; results still arrive as hex text, which Buffer decodes natively.
     serializers: { [types.BYTEA]: (bytes: Uint8Array) => bytes as unknown as string },
     parsers: { [types.BYTEA]: (hex: string) => Buffer.from(hex.slice(2), 'hex') },
   });
-  const db = drizzlePglite(client, { schema });
-  await migratePglite(db, { migrationsFolder });
+  await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder });
+  const db = drizzlePglite(client, { schema, logger });
   return { db: db as unknown as Database, kind: 'pglite', close: () => client.close() };
 }
 

@@ -1,4 +1,4 @@
-import { PDFDocument } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFName, type PDFPage, PDFRef } from 'pdf-lib';
 import { createContractDocument, fieldTable, heading, paragraph, table, title } from './layout.js';
 
 export type PrintPackageInput = {
@@ -14,8 +14,9 @@ const copiesInWords: Record<number, string> = { 2: '一式贰份', 3: '一式叁
 
 /**
  * The print package of a stamping request: a cover sheet (request number and QR, what to
- * stamp and how many copies, where to mail it, a checklist), then every page of each contract
- * exactly as signed.
+ * stamp and how many copies, where to mail it, a checklist), then every page of each contract.
+ * It is a clean unsigned document: the contracts' signature widgets are left behind (copied,
+ * they would show as broken signatures), and every font program gets a subset tag of its own.
  */
 export async function renderPrintPackage(input: PrintPackageInput): Promise<Buffer> {
   const number = input.requestNumber ?? '待提交';
@@ -71,7 +72,62 @@ export async function renderPrintPackage(input: PrintPackageInput): Promise<Buff
   for (const source of [cover, ...input.contracts.map((c) => c.pdf)]) {
     const pdf = await PDFDocument.load(source, { updateMetadata: false });
     const pages = await merged.copyPages(pdf, pdf.getPageIndices());
-    for (const p of pages) merged.addPage(p);
+    for (const p of pages) merged.addPage(withoutWidgets(p));
   }
+  retagFontSubsets(merged);
   return Buffer.from(await merged.save());
+}
+
+function withoutWidgets(page: PDFPage): PDFPage {
+  const annots = page.node.Annots();
+  if (!annots) return page;
+  const kept = annots.asArray().filter((a) => {
+    const dict = page.doc.context.lookup(a);
+    return !(dict instanceof PDFDict && dict.get(PDFName.of('Subtype')) === PDFName.of('Widget'));
+  });
+  if (kept.length === 0) page.node.delete(PDFName.of('Annots'));
+  else page.node.set(PDFName.of('Annots'), page.doc.context.obj(kept));
+  return page;
+}
+
+const subsetTag = /^[A-Z]{6}\+/;
+
+/** AAAAAA, AAAAAB, …: a subset tag per font program. */
+function tagFor(n: number): string {
+  let tag = '';
+  for (let i = 0; i < 6; i++, n = Math.floor(n / 26)) tag = String.fromCharCode(65 + (n % 26)) + tag;
+  return tag;
+}
+
+/**
+ * pdfkit derives a subset's tag from the font's resource name, so the subsets of different
+ * contracts share tags although their glyphs differ, and viewers may take one for the other.
+ */
+function retagFontSubsets(doc: PDFDocument): void {
+  const name = (d: PDFDict, key: string) => {
+    const v = d.get(PDFName.of(key));
+    return v instanceof PDFName ? v.decodeText() : null;
+  };
+  const renamed = new Map<PDFDict, string>();
+  let next = 0;
+  const objects = doc.context.enumerateIndirectObjects().map(([, o]) => o).filter((o): o is PDFDict => o instanceof PDFDict);
+  for (const d of objects) {
+    const fontName = name(d, 'Type') === 'FontDescriptor' ? name(d, 'FontName') : null;
+    if (!fontName || !subsetTag.test(fontName)) continue;
+    const newName = `${tagFor(next++)}+${fontName.slice(7)}`;
+    d.set(PDFName.of('FontName'), PDFName.of(newName));
+    renamed.set(d, newName);
+  }
+  const descriptorName = (font: PDFDict) => {
+    const descriptor = doc.context.lookup(font.get(PDFName.of('FontDescriptor')));
+    return descriptor instanceof PDFDict ? renamed.get(descriptor) : undefined;
+  };
+  for (const d of objects) {
+    if (name(d, 'Type') !== 'Font') continue;
+    let newName = descriptorName(d);
+    const descendants = d.get(PDFName.of('DescendantFonts'));
+    const descendant = descendants instanceof PDFArray ? doc.context.lookup(descendants.get(0)) : descendants instanceof PDFRef ? doc.context.lookup(descendants) : undefined;
+    if (!newName && descendant instanceof PDFDict) newName = descriptorName(descendant);
+    if (newName) d.set(PDFName.of('BaseFont'), PDFName.of(newName));
+  }
 }

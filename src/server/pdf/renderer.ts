@@ -1,7 +1,9 @@
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { issuePartyACredential, type SignedContract, type Signatories } from '../contracts/sign-contract-document.js';
-import { type PlatformPki, transferableSigningPki } from '../pki/platform-pki.js';
+import type { PartyAPreparation, SignedContract, Signatories, SignerIdentity } from '../contracts/sign-contract-document.js';
+import { AppError } from '../../shared/errors.js';
+import { signingKeysFrom, type TransferableSigningKeys } from '../signing/signing-keys.js';
+import { TimestampUnavailable } from '../signing/timestamps.js';
 import type { AttachmentInput } from './render-attachment.js';
 import type { FrameworkAgreementInput, RenderedContract } from './render-framework-agreement.js';
 import type { CredentialMessage, RenderTask, WorkerData } from './render-worker.js';
@@ -14,23 +16,54 @@ export type ContractRenderer = {
   /** The unsigned PDF, e.g. a draft to preview. */
   framework(input: FrameworkAgreementInput): Promise<RenderedContract>;
   attachment(input: AttachmentInput): Promise<RenderedContract>;
-  /** The PDF signed by Party A (an event certificate issued now), then Party B. */
-  signedFramework(input: FrameworkAgreementInput, signatories: Signatories): Promise<SignedContract>;
-  signedAttachment(input: AttachmentInput, signatories: Signatories): Promise<SignedContract>;
+  /** The PDF signed by Party A (an event certificate issued now), then Party B, as PAdES B-LTA. */
+  signedFramework(input: FrameworkAgreementInput, signatories: Signatories, options?: SignedOptions): Promise<SignedContract>;
+  signedAttachment(input: AttachmentInput, signatories: Signatories, options?: SignedOptions): Promise<SignedContract>;
   /** Starts the worker threads ahead of the first contract. */
   warm(): void;
   close(): Promise<void>;
 };
 
+/**
+ * `checked` settles once the request's own checks have passed: Party A's certificate is only
+ * issued then (rendering starts at once), so a refused request issues none.
+ */
+export type SignedOptions = { checked?: Promise<unknown> };
+
+/**
+ * What signing needs: the keys the signing threads hold, and, in the request thread, Party A's
+ * event certificate issued (and recorded) with the validation data for the DSS.
+ */
+export type RendererSigning = {
+  keys: TransferableSigningKeys;
+  preparePartyA(identity: SignerIdentity): Promise<PartyAPreparation>;
+};
+
+/** A TSA failure answers 503 with its own code; the request may be retried as it is. */
+async function signingErrors<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (TimestampUnavailable.is(error)) throw new AppError('timestamp_unavailable', undefined, { headers: { 'Retry-After': '30' } });
+    throw error;
+  }
+}
+
 // pdfkit and fontkit take a few hundred milliseconds to load: not before the first contract.
 const renderers = () => import('./render-worker.js');
 
-export function createInProcessRenderer(pki: PlatformPki): ContractRenderer {
+export function createInProcessRenderer(signing: RendererSigning): ContractRenderer {
+  let keys: ReturnType<typeof signingKeysFrom> | undefined;
+  const signed = async (task: RenderTask, s: Signatories, o: SignedOptions = {}) => {
+    keys ??= signingKeysFrom(signing.keys);
+    const preparation = Promise.resolve(o.checked).then(() => signing.preparePartyA(s.identity));
+    return signingErrors((await renderers()).produceInProcess(task, { keys, partyBName: s.partyBName, preparation }));
+  };
   return {
     framework: async (input) => (await renderers()).renderInProcess({ kind: 'framework', input }),
     attachment: async (input) => (await renderers()).renderInProcess({ kind: 'attachment', input }),
-    signedFramework: async (input, signatories) => (await renderers()).produceInProcess({ kind: 'framework', input }, signatories, pki),
-    signedAttachment: async (input, signatories) => (await renderers()).produceInProcess({ kind: 'attachment', input }, signatories, pki),
+    signedFramework: (input, signatories, options) => signed({ kind: 'framework', input }, signatories, options),
+    signedAttachment: (input, signatories, options) => signed({ kind: 'attachment', input }, signatories, options),
     warm: () => void renderers(),
     close: async () => {},
   };
@@ -41,8 +74,8 @@ type Signed = Omit<SignedContract, 'bytes'> & { bytes: Uint8Array };
 
 const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
-export function createRenderer(threads: number, pki: PlatformPki): ContractRenderer {
-  if (threads <= 0) return createInProcessRenderer(pki);
+export function createRenderer(threads: number, signing: RendererSigning): ContractRenderer {
+  if (threads <= 0) return createInProcessRenderer(signing);
   type Pool = Piscina<RenderTask, Unsigned | Signed>;
   // Created on first use, so that starting the server does not wait for the workers.
   let pool: Pool | undefined;
@@ -54,34 +87,46 @@ export function createRenderer(threads: number, pki: PlatformPki): ContractRende
       // Workers load the TypeScript sources as the main process does.
       execArgv: ['--import', 'tsx'],
       idleTimeout: 60_000,
-      workerData: { signingPki: transferableSigningPki(pki) } satisfies WorkerData,
+      workerData: { signingKeys: signing.keys } satisfies WorkerData,
     }));
   const unsigned = async (task: RenderTask): Promise<RenderedContract> => {
     const { pdf, signatureRects } = (await started().run(task)) as Unsigned;
     return { pdf: asBuffer(pdf), signatureRects };
   };
-  const signed = async (task: RenderTask, signatories: Signatories): Promise<SignedContract> => {
+  const signed = async (task: RenderTask, signatories: Signatories, options: SignedOptions = {}): Promise<SignedContract> => {
     const { port1, port2 } = new MessageChannel();
     const running = started().run({ ...task, sign: { partyBName: signatories.partyBName, credentials: port2 } }, { transferList: [port2] });
     // Issued here while the worker renders: the issuing CA's key never leaves this thread.
     let message: CredentialMessage;
+    let refused: unknown;
     try {
-      message = { credential: issuePartyACredential(pki, signatories.identity) };
+      await options.checked;
+    } catch (error) {
+      refused = error;
+    }
+    try {
+      if (refused) throw new Error('the request was refused');
+      message = { preparation: await signing.preparePartyA(signatories.identity) };
     } catch (error) {
       message = { error: error instanceof Error ? error.message : String(error) };
     }
     port1.postMessage(message);
-    const result = (await running) as Signed;
+    if (refused) {
+      running.catch(() => {});
+      throw refused;
+    }
+    const result = (await signingErrors(running)) as Signed;
     return { ...result, bytes: asBuffer(result.bytes) };
   };
   return {
     framework: (input) => unsigned({ kind: 'framework', input }),
     attachment: (input) => unsigned({ kind: 'attachment', input }),
-    signedFramework: (input, signatories) => signed({ kind: 'framework', input }, signatories),
-    signedAttachment: (input, signatories) => signed({ kind: 'attachment', input }, signatories),
+    signedFramework: (input, signatories, options) => signed({ kind: 'framework', input }, signatories, options),
+    signedAttachment: (input, signatories, options) => signed({ kind: 'attachment', input }, signatories, options),
     warm: () => void started(),
+    // Graceful: contracts being signed finish first (a rollover replaces a renderer in use).
     close: async () => {
-      await pool?.destroy();
+      await pool?.close();
     },
   };
 }

@@ -2,7 +2,7 @@ import { createHash, verify as cryptoVerify, X509Certificate } from 'node:crypto
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { policyOids } from '../pki/platform-pki.js';
-import { cmsOids } from './sign.js';
+import { cmsOids } from '../signing/cms/oids.js';
 
 /**
  * Verifies the signatures of a contract PDF, failing closed: anything unexpected makes the

@@ -7,6 +7,7 @@ import { createOcspResponder, type OcspResponder, registryLookup } from './ocsp.
 import { parsedCertificate, type PlatformPki } from './platform-pki.js';
 import { serialOf } from './registry.js';
 import { createHttpTsa } from './tsa-client.js';
+import type { TsaSetup } from '../signing/tsa-setup.js';
 import { embeddedTsa, type TimestampAuthority, type TransferableTsa } from './tsa.js';
 
 export type { TimestampAuthority, TransferableTsa } from './tsa.js';
@@ -30,6 +31,8 @@ export type TrustServices = {
   trustedRoots(): X509Certificate[];
   /** The embedded TSA as worker threads receive it. */
   transferableTsa(): TransferableTsa;
+  /** How signing threads reach the TSA: the embedded one's key, or the external one's URL. */
+  tsaSetup(): TsaSetup;
   ocsp: OcspResponder;
 };
 
@@ -163,6 +166,10 @@ export function createTrustServices(o: { db: Database; pki: PlatformPki; config:
       return roots.filter((r, i) => roots.findIndex((o) => o.raw.equals(r.raw)) === i);
     },
     transferableTsa,
+    tsaSetup: () =>
+      external
+        ? { kind: 'http', url: external.url, username: external.username, password: external.password, timeoutMs: external.timeoutMs }
+        : { kind: 'embedded', ...transferableTsa() },
     ocsp,
   };
 }

@@ -2,6 +2,7 @@ import { createHash, type KeyObject, randomBytes, sign, type X509Certificate } f
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { servicePolicyOids } from './ca/profiles.js';
+import { derOrder, signingCertificateV2 } from '../signing/cms/signed-attributes.js';
 import { certificateFromPem, parsedCertificate } from './platform-pki.js';
 
 /**
@@ -60,32 +61,6 @@ function nonceInteger(n: asn1js.Integer | bigint): asn1js.Integer {
 }
 
 /** DER orders a SET OF by the encodings of its members. */
-function derOrder(attributes: pkijs.Attribute[]): pkijs.Attribute[] {
-  return attributes
-    .map((a) => ({ a, der: Buffer.from(a.toSchema().toBER()) }))
-    .sort((x, y) => Buffer.compare(x.der, y.der))
-    .map((x) => x.a);
-}
-
-/** RFC 5035 SigningCertificateV2 naming the TSA certificate (hash SHA-256, the default, omitted). */
-function signingCertificateV2(cert: X509Certificate): pkijs.Attribute {
-  const parsed = parsedCertificate(cert);
-  const essCertIdV2 = new asn1js.Sequence({
-    value: [
-      new asn1js.OctetString({ valueHex: createHash('sha256').update(cert.raw).digest() }),
-      new asn1js.Sequence({
-        value: [
-          new pkijs.GeneralNames({ names: [new pkijs.GeneralName({ type: 4, value: parsed.issuer })] }).toSchema(),
-          parsed.serialNumber,
-        ],
-      }),
-    ],
-  });
-  return new pkijs.Attribute({
-    type: tspOids.signingCertificateV2,
-    values: [new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [essCertIdV2] })] })],
-  });
-}
 
 /** The DER TimeStampToken (ContentInfo of SignedData over a TSTInfo) for one digest. */
 export function issueTimestampToken(o: TimestampTokenOptions): Buffer {
@@ -112,7 +87,7 @@ export function timestampTokenContentInfo(o: TimestampTokenOptions): pkijs.Conte
   const attributes = derOrder([
     new pkijs.Attribute({ type: tspOids.contentType, values: [new asn1js.ObjectIdentifier({ value: tspOids.tstInfo })] }),
     new pkijs.Attribute({ type: tspOids.messageDigest, values: [new asn1js.OctetString({ valueHex: createHash('sha256').update(eContent).digest() })] }),
-    signingCertificateV2(o.tsa.cert),
+    signingCertificateV2(o.tsa.cert.raw, signer),
   ]);
   // RFC 5652 5.4: the signature covers the attributes as an explicit SET OF.
   const signedAttrsDer = new asn1js.Set({ value: attributes.map((a) => a.toSchema()) }).toBER();
@@ -131,14 +106,10 @@ export function timestampTokenContentInfo(o: TimestampTokenOptions): pkijs.Conte
       : [o.tsa.cert, ...o.chain]
           .sort((a, b) => Buffer.compare(a.raw, b.raw))
           .map((c) => parsedCertificate(c));
-  const encapContentInfo = new pkijs.EncapsulatedContentInfo({ eContentType: tspOids.tstInfo });
-  // Assigned after construction: pkijs's constructor turns an eContent into a constructed
-  // (BER) OCTET STRING, which DER forbids and strict parsers (asn1crypto, pyHanko) refuse.
-  encapContentInfo.eContent = new asn1js.OctetString({ valueHex: eContent });
   const signedData = new pkijs.SignedData({
     version: 3,
     digestAlgorithms: [sha256()],
-    encapContentInfo,
+    encapContentInfo: primitiveContent(tspOids.tstInfo, eContent),
     ...(certificates ? { certificates } : {}),
     signerInfos: [signerInfo],
   });
@@ -244,4 +215,20 @@ export function embeddedTsa(t: TransferableTsa): TimestampAuthority {
       return issueTimestampToken({ tsa, chain, digestAlgorithm: tspOids.sha256, digest, certReq: true });
     },
   };
+}
+
+/**
+ * pkijs writes eContent as a constructed (BER) OCTET STRING; timestamp tokens are DER, and
+ * validators such as pyHanko (asn1crypto) refuse the constructed form.
+ */
+function primitiveContent(eContentType: string, content: Buffer): pkijs.EncapsulatedContentInfo {
+  const info = new pkijs.EncapsulatedContentInfo({ eContentType, eContent: new asn1js.OctetString({ valueHex: content }) });
+  const schema = new asn1js.Sequence({
+    value: [
+      new asn1js.ObjectIdentifier({ value: eContentType }),
+      new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [new asn1js.OctetString({ valueHex: content })] }),
+    ],
+  });
+  info.toSchema = () => schema;
+  return info;
 }

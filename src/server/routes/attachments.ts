@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createAttachmentBody, icpFilingList, orderList, orderListQuery } from '../../shared/schemas/attachment.js';
+import { createAttachmentBody, icpFilingList, icpFilingListQuery, orderList, orderListQuery } from '../../shared/schemas/attachment.js';
 import { contractEnvelope } from '../../shared/schemas/contract.js';
 import { createAttachment, previewAttachment } from '../contracts/create-attachment.js';
 import { presentContract } from '../contracts/present-contract.js';
@@ -13,9 +13,14 @@ import { pdfDisposition } from './contracts.js';
 const frameworkParams = z.object({ frameworkId: z.uuid() });
 
 export const attachmentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
-  app.get('/icp-filings', { config: { access: 'customer' }, schema: { tags: ['attachments'], response: { 200: icpFilingList } } }, async (request) => ({
-    items: await listIcpFilings(ctx.db, { accountId: accountOf(request) }),
-  }));
+  app.get(
+    '/icp-filings',
+    {
+      config: { access: 'customer' },
+      schema: { tags: ['attachments'], description: 'By filing number, keyset-paginated.', querystring: icpFilingListQuery, response: { 200: icpFilingList } },
+    },
+    async (request) => listIcpFilings(ctx.db, { accountId: accountOf(request), ...request.query }),
+  );
 
   app.get(
     '/orders',

@@ -55,12 +55,17 @@ export const contractRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
 
   app.get(
     '/contracts',
-    { config: { access: 'user' }, schema: { tags: ['contracts'], querystring: contractListQuery, response: { 200: contractList } } },
-    async (request) => {
-      const { rows, nextCursor } = await listContracts(ctx.db, { viewer: sessionOf(request), query: request.query });
-      const stamping = await stampingStatusByContract(ctx.db, rows.map((r) => r.id));
-      return { items: rows.map((r) => presentContract(r, stampingExtra(stamping.get(r.id)))), nextCursor };
+    {
+      config: { access: 'user' },
+      schema: {
+        tags: ['contracts'],
+        description:
+          'Newest first, keyset-paginated. Items are the lean list shape (Party A by name, no snapshots, signatures or hash); GET /contracts/{id} answers the full contract.',
+        querystring: contractListQuery,
+        response: { 200: contractList },
+      },
     },
+    async (request) => listContracts(ctx.db, { viewer: sessionOf(request), query: request.query }),
   );
 
   app.get(

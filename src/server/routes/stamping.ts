@@ -60,10 +60,13 @@ export const stampingRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
 
   app.get(
     '/stamping-requests',
-    { config: { access: 'customer' }, schema: { tags: ['stamping'], querystring: stampingListQuery, response: { 200: stampingList } } },
+    {
+      config: { access: 'customer' },
+      schema: { tags: ['stamping'], description: 'Newest first, keyset-paginated, with counts per state.', querystring: stampingListQuery, response: { 200: stampingList } },
+    },
     async (request) => {
-      const { rows, counts } = await listStampingRequests(ctx.db, { viewer: sessionOf(request), ...request.query });
-      return { items: await presentRequests(ctx.db, rows), counts };
+      const { rows, counts, nextCursor } = await listStampingRequests(ctx.db, { viewer: sessionOf(request), ...request.query });
+      return { items: await presentRequests(ctx.db, rows), counts, nextCursor };
     },
   );
 
@@ -120,10 +123,18 @@ export const stampingRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
 
   app.get(
     '/admin/stamping-requests',
-    { config: { access: 'operator' }, schema: { tags: ['admin'], querystring: stampingListQuery, response: { 200: stampingList } } },
+    {
+      config: { access: 'operator' },
+      schema: {
+        tags: ['admin'],
+        description: 'Every account, newest first, keyset-paginated; q searches request, tracking and contract numbers and company names.',
+        querystring: stampingListQuery,
+        response: { 200: stampingList },
+      },
+    },
     async (request) => {
-      const { rows, counts } = await listStampingRequests(ctx.db, { viewer: sessionOf(request), ...request.query });
-      return { items: await presentRequests(ctx.db, rows), counts };
+      const { rows, counts, nextCursor } = await listStampingRequests(ctx.db, { viewer: sessionOf(request), ...request.query });
+      return { items: await presentRequests(ctx.db, rows), counts, nextCursor };
     },
   );
 };

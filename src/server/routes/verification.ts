@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   adminVerification,
   adminVerificationList,
+  adminVerificationQuery,
   rejectBody,
   verification,
   verificationBody,
@@ -49,13 +50,15 @@ export const verificationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
       config: { access: 'operator' },
       schema: {
         tags: ['admin'],
-        querystring: z.object({ status: z.enum(['pending', 'verified', 'rejected']).default('pending') }),
+        description: 'Pending oldest first, the others newest first; keyset-paginated.',
+        querystring: adminVerificationQuery,
         response: { 200: adminVerificationList },
       },
     },
     async (request) => {
-      const rows = await listVerifications(ctx.db, { status: request.query.status });
+      const { rows, nextCursor } = await listVerifications(ctx.db, request.query);
       return {
+        nextCursor,
         items: rows.map((r) => ({
           ...presentVerification(r.verification, { isOwner: false }),
           accountId: r.verification.accountId,

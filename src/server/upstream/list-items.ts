@@ -1,7 +1,8 @@
-import { and, asc, desc, eq, ilike, lt, or } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, ilike, or } from 'drizzle-orm';
 import type { IcpFiling, Order, UnselectableReason } from '../../shared/schemas/attachment.js';
 import type { Database } from '../db/client.js';
-import { containsPattern, decodeCursor, encodeCursor } from '../db/keyset.js';
+import { icpFilingNumberPattern } from '../../shared/ids.js';
+import { afterKeyset, containsPattern, decodeCursor, decodeTextCursor, encodeTextCursor, keysetPage, keysetTime } from '../db/keyset.js';
 import { attachmentItems, contracts, icpFilings, orders } from '../db/schema/index.js';
 import { getVerifiedIdentity } from '../verification/get-verification.js';
 
@@ -36,7 +37,7 @@ export async function listOrders(db: Database, options: { accountId: string; q?:
   const cursor = options.cursor ? decodeCursor(options.cursor) : undefined;
   const like = options.q ? containsPattern(options.q) : undefined;
   const rows = await db
-    .select({ order: orders, contractId: contracts.id, number: contracts.number })
+    .select({ order: orders, id: orders.id, keysetAt: keysetTime(orders.paidAt), contractId: contracts.id, number: contracts.number })
     .from(orders)
     .leftJoin(attachmentItems, coveringJoin('order', orders.id))
     .leftJoin(contracts, eq(contracts.id, attachmentItems.contractId))
@@ -44,13 +45,12 @@ export async function listOrders(db: Database, options: { accountId: string; q?:
       and(
         eq(orders.accountId, options.accountId),
         like ? or(ilike(orders.orderNo, like), ilike(orders.product, like), ilike(orders.spec, like)) : undefined,
-        cursor ? or(lt(orders.paidAt, cursor.at), and(eq(orders.paidAt, cursor.at), lt(orders.id, cursor.id))) : undefined,
+        cursor ? afterKeyset(orders.paidAt, orders.id, cursor) : undefined,
       ),
     )
     .orderBy(desc(orders.paidAt), desc(orders.id))
     .limit(options.limit + 1);
-  const page = rows.slice(0, options.limit);
-  const last = page[page.length - 1];
+  const { page, nextCursor } = keysetPage(rows, options.limit);
   const items: Order[] = page.map(({ order: o, contractId, number }) => ({
     id: o.id,
     orderNo: o.orderNo,
@@ -63,20 +63,30 @@ export async function listOrders(db: Database, options: { accountId: string; q?:
     ...selectability(orderReason(o, contractId)),
     ...coverageOf({ contractId, number }),
   }));
-  return { items, nextCursor: rows.length > options.limit && last ? encodeCursor(last.order.paidAt, last.order.id) : null };
+  return { items, nextCursor };
 }
 
-/** The account's ICP filings, each with whether it can go into an attachment. */
-export async function listIcpFilings(db: Database, options: { accountId: string }): Promise<IcpFiling[]> {
+/** The account's ICP filings by number, each with whether it can go into an attachment. */
+export async function listIcpFilings(
+  db: Database,
+  options: { accountId: string; limit?: number; cursor?: string },
+): Promise<{ items: IcpFiling[]; nextCursor: string | null }> {
+  const limit = options.limit ?? 1000;
+  const after = options.cursor ? decodeTextCursor(options.cursor, icpFilingNumberPattern) : undefined;
   const identity = await getVerifiedIdentity(db, options.accountId);
   const rows = await db
     .select({ filing: icpFilings, contractId: contracts.id, number: contracts.number })
     .from(icpFilings)
     .leftJoin(attachmentItems, coveringJoin('icp_filing', icpFilings.id))
     .leftJoin(contracts, eq(contracts.id, attachmentItems.contractId))
-    .where(eq(icpFilings.accountId, options.accountId))
-    .orderBy(asc(icpFilings.filingNumber));
-  return rows.map(({ filing: f, contractId, number }) => ({
+    // The number is unique in the account: (account, number) positions the page in its index.
+    .where(and(eq(icpFilings.accountId, options.accountId), after ? gt(icpFilings.filingNumber, after) : undefined))
+    .orderBy(asc(icpFilings.filingNumber))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  const nextCursor = rows.length > limit && last ? encodeTextCursor(last.filing.filingNumber) : null;
+  const items = page.map(({ filing: f, contractId, number }) => ({
     id: f.id,
     filingNumber: f.filingNumber,
     siteName: f.siteName,
@@ -87,4 +97,5 @@ export async function listIcpFilings(db: Database, options: { accountId: string 
     ...selectability(filingReason(f, identity?.name ?? null, contractId)),
     ...coverageOf({ contractId, number }),
   }));
+  return { items, nextCursor };
 }

@@ -70,10 +70,18 @@ export type IcpFiling = z.infer<typeof icpFiling>;
 export const orderListQuery = z.object({
   q: z.string().trim().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().max(200).optional(),
+  cursor: z.string().max(200).optional().describe('The nextCursor of the previous page; anything else answers 400 invalid_cursor.'),
 });
 export const orderList = z.object({ items: z.array(order), nextCursor: z.string().nullable() });
-export const icpFilingList = z.object({ items: z.array(icpFiling) });
+export const icpFilingListQuery = z.object({
+  // An account has a handful of filings: the default page holds them all.
+  limit: z.coerce.number().int().min(1).max(1000).default(1000),
+  cursor: z.string().max(200).optional().describe('The nextCursor of the previous page; anything else answers 400 invalid_cursor.'),
+});
+export const icpFilingList = z.object({
+  items: z.array(icpFiling),
+  nextCursor: z.string().nullable().describe('Opaque; pass it as `cursor` for the next page. null on the last page.'),
+});
 
 export const maxAttachmentItems = 500;
 

@@ -68,11 +68,36 @@ export const contractListQuery = z.object({
   q: z.string().trim().max(100).optional(),
   frameworkId: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional(),
+  cursor: z.string().max(200).optional().describe('The nextCursor of the previous page; anything else answers 400 invalid_cursor.'),
 });
 export type ContractListQuery = z.infer<typeof contractListQuery>;
 
-export const contractList = z.object({ items: z.array(contract), nextCursor: z.string().nullable() });
+/**
+ * A row of a contract list: what the list shows. The snapshots of both parties, the
+ * signatures and the hash are in the detail (`GET /contracts/{id}`) only.
+ */
+export const contractListItem = z
+  .object({
+    id: z.string(),
+    number: z.string(),
+    kind: contractKind,
+    status: contractStatus,
+    frameworkId: z.string().optional(),
+    copies: z.number().int(),
+    partyAName: z.string(),
+    effectiveAt: z.string(),
+    expiresAt: z.string(),
+    statusReason: z.string().optional(),
+    stampingStatus: stampingStatus.optional(),
+    createdAt: z.string(),
+  })
+  .describe('A contract as a list shows it; the full contract is GET /contracts/{id}.');
+export type ContractListItem = z.infer<typeof contractListItem>;
+
+export const contractList = z.object({
+  items: z.array(contractListItem),
+  nextCursor: z.string().nullable().describe('Opaque; pass it as `cursor` for the next page. null on the last page.'),
+});
 
 export const reasonBody = z.strictObject({ reason: humanText({ min: 2, max: 500 }) });
 

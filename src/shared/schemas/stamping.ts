@@ -62,7 +62,16 @@ export const stampingRequest = z.object({
 export type StampingRequest = z.infer<typeof stampingRequest>;
 
 export const stampingEnvelope = z.object({ request: stampingRequest });
-export const stampingList = z.object({ items: z.array(stampingRequest), counts: z.record(z.string(), z.number()) });
-export const stampingListQuery = z.object({ status: stampingStatus.optional(), q: z.string().trim().max(100).optional() });
+export const stampingList = z.object({
+  items: z.array(stampingRequest),
+  counts: z.record(z.string(), z.number()),
+  nextCursor: z.string().nullable().describe('Opaque; pass it as `cursor` for the next page. null on the last page.'),
+});
+export const stampingListQuery = z.object({
+  status: stampingStatus.optional(),
+  q: z.string().trim().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(200),
+  cursor: z.string().max(200).optional().describe('The nextCursor of the previous page; anything else answers 400 invalid_cursor.'),
+});
 
 export const destination = z.object({ recipient: z.string(), phone: z.string(), address: z.string(), postalCode: z.string() });

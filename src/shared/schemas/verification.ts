@@ -44,6 +44,15 @@ export const verificationResponse = z.object({ verification: verification.nullab
 export const adminVerification = verification.extend({ accountId: z.string(), email: z.string() });
 export type AdminVerification = z.infer<typeof adminVerification>;
 
-export const adminVerificationList = z.object({ items: z.array(adminVerification) });
+export const adminVerificationList = z.object({
+  items: z.array(adminVerification),
+  nextCursor: z.string().nullable().describe('Opaque; pass it as `cursor` for the next page. null on the last page.'),
+});
+
+export const adminVerificationQuery = z.object({
+  status: z.enum(['pending', 'verified', 'rejected']).default('pending'),
+  limit: z.coerce.number().int().min(1).max(200).default(200),
+  cursor: z.string().max(200).optional().describe('The nextCursor of the previous page; anything else answers 400 invalid_cursor.'),
+});
 
 export const rejectBody = z.strictObject({ reason: humanText({ min: 2, max: 500 }) });

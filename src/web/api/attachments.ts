@@ -1,5 +1,5 @@
 import type { CreateAttachmentBody, IcpFiling, Order, UnselectableReason } from '../../shared/schemas/attachment';
-import type { Contract } from '../../shared/schemas/contract';
+import type { Contract, ContractListItem } from '../../shared/schemas/contract';
 import { api } from './client';
 import { fetchContracts } from './contracts';
 
@@ -81,8 +81,8 @@ export async function fetchFrameworkAttachments(
   frameworkId: string,
   filter: { status?: Contract['status']; q?: string } = {},
   signal?: AbortSignal,
-): Promise<Contract[]> {
-  const all: Contract[] = [];
+): Promise<ContractListItem[]> {
+  const all: ContractListItem[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < 20; page++) {
     const answer = await fetchContracts({ ...filter, frameworkId, limit: 100, cursor }, signal);

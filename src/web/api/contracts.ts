@@ -1,4 +1,4 @@
-import type { ApplyFrameworkBody, Contract, ContractKind, ContractStatus, VerifyResponse } from '../../shared/schemas/contract';
+import type { ApplyFrameworkBody, Contract, ContractKind, ContractListItem, ContractStatus, VerifyResponse } from '../../shared/schemas/contract';
 import { api, apiUrl } from './client';
 
 export type ContractListFilter = {
@@ -10,7 +10,7 @@ export type ContractListFilter = {
   limit?: number;
   cursor?: string;
 };
-export type ContractListPage = { items: Contract[]; nextCursor: string | null };
+export type ContractListPage = { items: ContractListItem[]; nextCursor: string | null };
 
 export type AuditEvent = {
   seq: number;

@@ -1,7 +1,7 @@
 import { Card, Empty, Flex, Space, Table, type TableColumnsType, Tag, Typography } from 'antd';
 import { Link } from 'react-router-dom';
 import { amountInChineseCapitals, formatYuan } from '../../shared/money';
-import type { Contract } from '../../shared/schemas/contract';
+import type { Contract, ContractListItem } from '../../shared/schemas/contract';
 import { type AttachmentFilingItem, type AttachmentOrderItem, attachmentItemsOf, fetchFrameworkAttachments } from '../api/attachments';
 import { useT } from '../i18n';
 import { ApplyAttachmentButton } from './apply-attachment-button';
@@ -119,13 +119,13 @@ export function FrameworkAttachmentsCard({
   canApply,
 }: {
   framework: Contract;
-  detailPath: (contract: Contract) => string;
+  detailPath: (contract: ContractListItem) => string;
   canApply: boolean;
 }) {
   const t = useT();
   const attachments = useLoad((signal) => fetchFrameworkAttachments(framework.id, {}, signal), [framework.id, framework.status]);
   const rows = [...(attachments.data ?? [])].sort((a, b) => a.number.localeCompare(b.number));
-  const columns: TableColumnsType<Contract> = [
+  const columns: TableColumnsType<ContractListItem> = [
     {
       key: 'number',
       title: t('contracts.column.number'),
@@ -156,7 +156,7 @@ export function FrameworkAttachmentsCard({
       {attachments.error ? (
         <LoadError error={attachments.error} onRetry={attachments.reload} />
       ) : (
-        <Table<Contract>
+        <Table<ContractListItem>
           rowKey="id"
           size="middle"
           columns={columns}

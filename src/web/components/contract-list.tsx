@@ -2,7 +2,7 @@ import { DownloadOutlined, PrinterOutlined, ReloadOutlined } from '@ant-design/i
 import { Button, Empty, Flex, Input, Select, Space, Table, type TableColumnsType, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { type Contract, type ContractKind, type ContractStatus, contractKind, contractStatus } from '../../shared/schemas/contract';
+import { type ContractListItem as Contract, type ContractKind, type ContractStatus, contractKind, contractStatus } from '../../shared/schemas/contract';
 import { fetchFrameworkAttachments } from '../api/attachments';
 import { type ContractListFilter, contractPdfUrl, fetchContracts } from '../api/contracts';
 import { useT } from '../i18n';
@@ -141,7 +141,7 @@ export function ContractList({ detailPath, isOperator = false, refreshKey = 0 }:
       key: 'partyA',
       title: t('contracts.column.partyA'),
       ellipsis: { showTitle: true },
-      render: (_, c) => c.partyA.name,
+      render: (_, c) => c.partyAName,
     },
     { key: 'effectiveAt', title: t('contracts.column.effectiveAt'), width: 110, render: (_, c) => formatDate(c.effectiveAt) },
     { key: 'expiresAt', title: t('contracts.column.expiresAt'), width: 110, render: (_, c) => formatDate(c.expiresAt) },

@@ -747,6 +747,7 @@ export const messages: Record<MessageKey, string> = {
 
 export const errors: Record<ErrorCode, string> = {
   validation_failed: 'Some information is not valid. Please check and try again',
+  invalid_cursor: 'The list has changed. Please reload it from the first page',
   invalid_json: 'The request is malformed',
   unauthenticated: 'Your session has expired. Please sign in again',
   invalid_credentials: 'E-mail or password is wrong',

@@ -742,6 +742,7 @@ export type MessageKey = keyof typeof messages;
 
 export const errors: Record<ErrorCode, string> = {
   validation_failed: '提交的信息有误，请检查后重试',
+  invalid_cursor: '列表已变化，请从第一页重新加载',
   invalid_json: '请求格式错误',
   unauthenticated: '登录已过期，请重新登录',
   invalid_credentials: '邮箱或密码错误',

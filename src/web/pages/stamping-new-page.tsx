@@ -3,7 +3,7 @@ import { Alert, App, Button, Card, Col, Descriptions, Empty, Flex, Form, Input, 
 import { useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { mobilePhonePattern } from '../../shared/ids';
-import type { Contract } from '../../shared/schemas/contract';
+import type { ContractListItem as Contract } from '../../shared/schemas/contract';
 import { returnAddress as returnAddressSchema, type SubmitStampingBody } from '../../shared/schemas/stamping';
 import { ApiError } from '../api/client';
 import { contractPdfUrl, fetchContracts } from '../api/contracts';

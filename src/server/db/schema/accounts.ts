@@ -19,6 +19,8 @@ export const users = pgTable(
   },
   (t) => [
     uniqueIndex('users_email_unique').on(t.email),
+    // A customer account's user (e-mails to send, the operators' queue) is found by account.
+    index('users_account_idx').on(t.accountId),
     check('users_role_account', sql`(${t.role} = 'customer') = (${t.accountId} is not null)`),
     check('users_email_lower', sql`${t.email} = lower(${t.email})`),
   ],

@@ -44,6 +44,10 @@ export const contracts = pgTable(
     effectiveAt: timestamp('effective_at', { withTimezone: true }).notNull(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     partyA: jsonb('party_a').$type<PartySnapshot>().notNull(),
+    // A plain column for lists and substring search: lists never decode the JSONB snapshots.
+    partyAName: text('party_a_name')
+      .notNull()
+      .generatedAlwaysAs(sql`party_a ->> 'name'`),
     partyB: jsonb('party_b').$type<PartySnapshot>().notNull(),
     templateVersion: text('template_version').notNull(),
     sha256: text('sha256').notNull(),
@@ -63,6 +67,14 @@ export const contracts = pgTable(
     index('contracts_account_created_idx').on(t.accountId, t.createdAt, t.id),
     index('contracts_created_idx').on(t.createdAt, t.id),
     index('contracts_framework_idx').on(t.frameworkId),
+    // The operators' filters, each followed by the keyset order so a page is an index range.
+    index('contracts_status_created_idx').on(t.status, t.createdAt, t.id),
+    index('contracts_kind_status_created_idx').on(t.kind, t.status, t.createdAt, t.id),
+    // Substring search (ILIKE '%…%') on number and Party A's name; pg_trgm, migration 0006.
+    index('contracts_number_trgm_idx').using('gin', t.number.op('gin_trgm_ops')),
+    index('contracts_party_a_name_trgm_idx').using('gin', t.partyAName.op('gin_trgm_ops')),
+    // The expiry sweep reads only the contracts still marked in force, soonest end first.
+    index('contracts_effective_expiry_idx').on(t.expiresAt).where(sql`${t.status} = 'effective'`),
     check(
       'contracts_kind_shape',
       sql`(${t.kind} = 'framework' and ${t.frameworkId} is null and ${t.attachmentSeq} is null and ${t.termYears} in (1, 2, 3))

@@ -25,9 +25,15 @@ export const stampingRequests = pgTable(
   },
   (t) => [
     uniqueIndex('stamping_requests_number_unique').on(t.number),
-    index('stamping_requests_status_idx').on(t.status, t.createdAt),
-    index('stamping_requests_account_idx').on(t.accountId, t.createdAt),
+    index('stamping_requests_status_idx').on(t.status, t.createdAt, t.id),
+    index('stamping_requests_account_idx').on(t.accountId, t.createdAt, t.id),
+    index('stamping_requests_created_idx').on(t.createdAt, t.id),
     index('stamping_requests_tracking_idx').on(t.trackingNumber),
+    index('stamping_requests_number_trgm_idx').using('gin', t.number.op('gin_trgm_ops')),
+    index('stamping_requests_tracking_trgm_idx').using('gin', t.trackingNumber.op('gin_trgm_ops')),
+    index('stamping_requests_return_tracking_trgm_idx').using('gin', t.returnTrackingNumber.op('gin_trgm_ops')),
+    // The auto-completion sweep reads only requests waiting for the customer's confirmation.
+    index('stamping_requests_returned_due_idx').on(t.returnedAt).where(sql`${t.status} = 'returned'`),
     check('stamping_requests_returned', sql`${t.status} not in ('returned', 'completed') or ${t.returnTrackingNumber} is not null`),
     check('stamping_requests_rejected', sql`(${t.status} = 'rejected') = (${t.rejectReason} is not null)`),
   ],
@@ -63,6 +69,8 @@ export const stampingRequestContracts = pgTable(
   (t) => [
     uniqueIndex('stamping_request_contracts_pk').on(t.requestId, t.contractId),
     uniqueIndex('stamping_one_open_request_per_contract').on(t.contractId).where(sql`${t.isOpen}`),
+    // Every contract list joins each row's latest request through this.
+    index('stamping_request_contracts_contract_idx').on(t.contractId),
   ],
 );
 

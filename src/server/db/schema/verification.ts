@@ -25,7 +25,7 @@ export const verifications = pgTable(
     uniqueIndex('verifications_one_open_per_account')
       .on(t.accountId)
       .where(sql`${t.status} in ('pending', 'verified')`),
-    index('verifications_status_idx').on(t.status, t.createdAt),
+    index('verifications_status_idx').on(t.status, t.createdAt, t.id),
     check(
       'verifications_identity',
       sql`(${t.subjectType} = 'personal' and ${t.idNumber} is not null and ${t.creditCode} is null)

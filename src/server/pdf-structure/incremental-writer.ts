@@ -1,8 +1,8 @@
 /**
- * Just enough PDF structure reading and incremental-update writing to add signature fields
- * to a PDF with classic cross-reference tables (what pdfkit writes, and what we append).
- * Cross-reference streams are refused: @signpdf has the same limit, and every file we sign
- * is our own.
+ * Appends incremental updates to the PDFs this service renders and signs (classic
+ * cross-reference tables: what pdfkit writes, and what we append). Earlier revisions are
+ * left byte for byte, so earlier signatures stay valid. Cross-reference streams are refused:
+ * every file we extend is our own.
  */
 
 export type PdfRef = { num: number; gen: number };
@@ -169,129 +169,77 @@ export function pdfDate(d: Date): string {
   )}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}Z)`;
 }
 
-export const byteRangePlaceholder = '**********';
+/** An object of an incremental update: a dictionary (PDF syntax), optionally a stream's bytes. */
+export type UpdatedObject = { ref: PdfRef; dict: string; stream?: Buffer };
 
-export type SignatureFieldOptions = {
-  /** Field name, unique in the document (e.g. `PartyA`). */
-  fieldName: string;
-  signerName: string;
-  reason: string;
-  location?: string;
-  contactInfo?: string;
-  signingTime: Date;
-  /** Bytes reserved for the DER CMS; the placeholder holds twice as many hex digits. */
-  signatureLength: number;
-  subFilter: 'adbe.pkcs7.detached' | 'ETSI.CAdES.detached';
-  /** Page (0-based; negative counts from the end) and rectangle of the widget. */
-  pageIndex?: number;
-  rect?: [number, number, number, number];
+export type WrittenUpdate = {
+  bytes: Buffer;
+  /** Where each object's text starts in `bytes`, by object number. */
+  objectOffsets: Map<number, number>;
 };
 
+/** The next unused object number of a file (for new objects of an update). */
+export function nextObjectNumber(index: PdfIndex): number {
+  let next = index.size;
+  for (const n of index.offsets.keys()) if (n >= next) next = n + 1;
+  return next;
+}
+
+/** The file without the end-of-line after its final %%EOF, so that revisions abut exactly. */
+export function withoutTrailingEol(pdf: Buffer): Buffer {
+  let end = pdf.length;
+  while (end > 0 && (pdf[end - 1] === 0x0a || pdf[end - 1] === 0x0d)) end--;
+  return pdf.subarray(0, end);
+}
+
 /**
- * Appends an incremental update adding a signature field whose /V is a signature dictionary
- * with ByteRange and Contents placeholders (the form @signpdf's `sign` fills in). Existing
- * revisions are left byte for byte, so earlier signatures stay valid.
+ * Appends one incremental update holding `objects` (new ones, and new versions of existing
+ * ones), with its cross-reference section and a trailer chained to the previous one.
  */
-export function addSignaturePlaceholder(pdfIn: Buffer, o: SignatureFieldOptions): Buffer {
-  // Trailing EOL after %%EOF is dropped, as @signpdf does, so revisions abut exactly.
-  let end = pdfIn.length;
-  while (end > 0 && (pdfIn[end - 1] === 0x0a || pdfIn[end - 1] === 0x0d)) end--;
-  const pdf = pdfIn.subarray(0, end);
-  const index = readPdfIndex(pdf);
-  const pages = pageRefs(pdf, index);
-  const pageIdx = o.pageIndex ?? -1;
-  const page = pages[pageIdx < 0 ? pages.length + pageIdx : pageIdx];
-  if (!page) throw new PdfStructureError('no such page');
-
-  let next = Math.max(index.size, ...[...index.offsets.keys()].map((n) => n + 1));
-  const sigRef = { num: next++, gen: 0 };
-  const widgetRef = { num: next++, gen: 0 };
-  const objects: { ref: PdfRef; body: string }[] = [];
-
-  const rect = (o.rect ?? [0, 0, 0, 0]).map((n) => n.toFixed(2)).join(' ');
-  const escapedName = o.fieldName.replace(/[^A-Za-z0-9_.-]/g, '_');
-  objects.push({
-    ref: sigRef,
-    body: [
-      '<<',
-      '/Type /Sig',
-      '/Filter /Adobe.PPKLite',
-      `/SubFilter /${o.subFilter}`,
-      `/ByteRange [0 /${byteRangePlaceholder} /${byteRangePlaceholder} /${byteRangePlaceholder}]`,
-      `/Contents <${'0'.repeat(o.signatureLength * 2)}>`,
-      `/M ${pdfDate(o.signingTime)}`,
-      `/Name ${pdfTextString(o.signerName)}`,
-      `/Reason ${pdfTextString(o.reason)}`,
-      ...(o.location ? [`/Location ${pdfTextString(o.location)}`] : []),
-      ...(o.contactInfo ? [`/ContactInfo ${pdfTextString(o.contactInfo)}`] : []),
-      '/Prop_Build << /App << /Name /Qiyue >> >>',
-      '>>',
-    ].join('\n'),
-  });
-  objects.push({
-    ref: widgetRef,
-    body: `<<\n/Type /Annot\n/Subtype /Widget\n/FT /Sig\n/T (${escapedName})\n/F 132\n/Rect [${rect}]\n/P ${refString(page)}\n/V ${refString(sigRef)}\n>>`,
-  });
-
-  const rootDict = readObjectBody(pdf, index, index.root);
-  const acroEntry = /\/AcroForm\s*(<<|\d+\s+\d+\s+R)/.exec(rootDict);
-  if (acroEntry?.[1] === '<<') throw new PdfStructureError('inline /AcroForm is not supported');
-  const acroRef = parseRef(acroEntry?.[1]);
-  if (acroRef) {
-    let acro = readObjectBody(pdf, index, acroRef);
-    const fields = entry(acro, 'Fields');
-    if (fields === undefined || !fields.startsWith('[')) {
-      throw new PdfStructureError('unsupported /AcroForm /Fields');
-    }
-    acro = acro.replace(fields, appendToArray(fields, refString(widgetRef)));
-    acro = /\/SigFlags\s+\d+/.test(acro)
-      ? acro.replace(/\/SigFlags\s+\d+/, '/SigFlags 3')
-      : withEntry(acro, 'SigFlags', '3');
-    objects.push({ ref: acroRef, body: acro });
-  } else {
-    const newAcro = { num: next++, gen: 0 };
-    objects.push({
-      ref: newAcro,
-      body: `<<\n/Fields [${refString(widgetRef)}]\n/SigFlags 3\n>>`,
-    });
-    objects.push({ ref: index.root, body: withEntry(rootDict, 'AcroForm', refString(newAcro)) });
-  }
-
-  let pageDict = readObjectBody(pdf, index, page);
-  const annots = entry(pageDict, 'Annots');
-  if (annots === undefined) {
-    pageDict = withEntry(pageDict, 'Annots', `[${refString(widgetRef)}]`);
-  } else if (annots.startsWith('[')) {
-    pageDict = pageDict.replace(annots, appendToArray(annots, refString(widgetRef)));
-  } else {
-    const annotsRef = parseRef(annots);
-    if (!annotsRef) throw new PdfStructureError('unsupported /Annots');
-    const array = readObjectBody(pdf, index, annotsRef);
-    objects.push({ ref: annotsRef, body: appendToArray(array, refString(widgetRef)) });
-  }
-  objects.push({ ref: page, body: pageDict });
-
+export function appendIncrementalUpdate(pdfIn: Buffer, index: PdfIndex, objects: UpdatedObject[], size: number): WrittenUpdate {
+  const pdf = withoutTrailingEol(pdfIn);
   const chunks: Buffer[] = [pdf];
+  const objectOffsets = new Map<number, number>();
   let offset = pdf.length;
-  const xref: { num: number; gen: number; at: number }[] = [];
+  const push = (b: Buffer) => {
+    chunks.push(b);
+    offset += b.length;
+  };
   for (const obj of objects) {
-    const text = `\n${obj.ref.num} ${obj.ref.gen} obj\n${obj.body}\nendobj`;
-    xref.push({ num: obj.ref.num, gen: obj.ref.gen, at: offset + 1 });
-    const buf = Buffer.from(text, 'latin1');
-    chunks.push(buf);
-    offset += buf.length;
+    objectOffsets.set(obj.ref.num, offset + 1);
+    if (obj.stream) {
+      push(Buffer.from(`\n${obj.ref.num} ${obj.ref.gen} obj\n${obj.dict}\nstream\n`, 'latin1'));
+      push(obj.stream);
+      push(Buffer.from('\nendstream\nendobj', 'latin1'));
+    } else {
+      push(Buffer.from(`\n${obj.ref.num} ${obj.ref.gen} obj\n${obj.dict}\nendobj`, 'latin1'));
+    }
   }
-  xref.sort((a, b) => a.num - b.num);
+  const entries = objects.map((o) => ({ num: o.ref.num, gen: o.ref.gen, at: objectOffsets.get(o.ref.num)! })).sort((a, b) => a.num - b.num);
   const xrefAt = offset + 1;
   let table = '\nxref\n';
-  for (const e of xref) {
-    table += `${e.num} 1\n${String(e.at).padStart(10, '0')} ${String(e.gen).padStart(5, '0')} n\r\n`;
-  }
-  const size = Math.max(index.size, next);
-  table += `trailer\n<<\n/Size ${size}\n/Root ${refString(index.root)}\n`;
+  for (const e of entries) table += `${e.num} 1\n${String(e.at).padStart(10, '0')} ${String(e.gen).padStart(5, '0')} n\r\n`;
+  table += `trailer\n<<\n/Size ${Math.max(index.size, size)}\n/Root ${refString(index.root)}\n`;
   if (index.info) table += `/Info ${refString(index.info)}\n`;
   if (index.id) table += `/ID ${index.id}\n`;
   table += `/Prev ${index.startxref}\n>>\nstartxref\n${xrefAt}\n%%EOF\n`;
-  chunks.push(Buffer.from(table, 'latin1'));
-  return Buffer.concat(chunks);
+  push(Buffer.from(table, 'latin1'));
+  return { bytes: Buffer.concat(chunks), objectOffsets };
 }
+
+/** The dictionary with `/Key value` set (replaced when present at top level, else added). */
+export function setEntry(dict: string, key: string, value: string): string {
+  const current = entry(dict, key);
+  if (current !== undefined && !current.startsWith('<<')) {
+    const m = new RegExp(`/${key}(?![A-Za-z0-9])\\s*`).exec(dict)!;
+    return dict.slice(0, m.index) + `/${key} ${value}` + dict.slice(m.index + m[0].length + current.length);
+  }
+  return withEntry(dict, key, value);
+}
+
+/** Appends an item to an array entry of a dictionary (creating it), or to an array object. */
+export function arrayWith(array: string | undefined, item: string): string {
+  return array === undefined ? `[${item}]` : appendToArray(array, item);
+}
+
+export { entry as dictEntry, parseRef };
