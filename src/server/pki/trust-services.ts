@@ -64,7 +64,9 @@ function crlUrls(cert: X509Certificate): string[] {
 
 /**
  * The CRL an external certificate names (the first location that answers), cached until its
- * nextUpdate and at most an hour. Throws when none answers: the status cannot be proven.
+ * nextUpdate and at most an hour. Best effort: when none answers, the material goes without
+ * it (a validator then fetches it itself, or reports the status unknown); another CA's outage
+ * must not stop contracts.
  */
 async function externalCrl(cert: X509Certificate): Promise<Buffer | undefined> {
   const urls = crlUrls(cert);
@@ -85,8 +87,12 @@ async function externalCrl(cert: X509Certificate): Promise<Buffer | undefined> {
       problems.push(`${url}: ${(error as Error).message}`);
     }
   }
-  throw new Error(`cannot fetch the CRL of ${cert.subject.replaceAll('\n', ', ')} (${problems.join('; ')})`);
+  externalCrlProblems.set(serialOf(cert), problems.join('; '));
+  return undefined;
 }
+
+/** Why the CRL of an external certificate (by serial) could not be fetched, last time it was asked. */
+export const externalCrlProblems = new Map<string, string>();
 const isSelfSigned = (c: X509Certificate) => c.checkIssued(c) && c.verify(c.publicKey);
 
 export function createTrustServices(o: { db: Database; pki: PlatformPki; config: Config }): TrustServices {
