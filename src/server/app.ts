@@ -56,6 +56,11 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     bodyLimit: 1024 * 1024,
+    // A client that sends its headers or body slowly holds a socket: the whole request must
+    // arrive within 30 s (20 MB at 5 Mbit/s), an idle socket closes after 60 s.
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+    keepAliveTimeout: 5_000,
     trustProxy: config.trustProxy,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
