@@ -3,7 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from './context.js';
 import { deleteExpiredSessions } from './auth/sessions.js';
 import { expireContracts } from './contracts/expire-contracts.js';
-import type { Database } from './db/client.js';
+import { type Database, isDatabaseUnavailable } from './db/client.js';
 import { idempotencyKeys, loginThrottle } from './db/schema/index.js';
 import { completeReturnedRequests } from './stamping/advance-request.js';
 
@@ -15,13 +15,21 @@ export function startJobs(ctx: AppContext, log: FastifyBaseLogger): () => void {
   const timers: NodeJS.Timeout[] = [];
   const every = (ms: number, name: string, task: () => Promise<unknown>) => {
     let running = false;
+    // While the database is unreachable a task is paused: each tick tries again, quietly,
+    // and the first success after the outage says it resumed.
+    let paused = false;
     const run = async () => {
       if (running) return;
       running = true;
       try {
         await task();
+        if (paused) log.info({ job: name }, 'job resumed: the database answers again');
+        paused = false;
       } catch (error) {
-        log.error({ err: error, job: name }, 'job failed');
+        if (isDatabaseUnavailable(error)) {
+          if (!paused) log.warn({ job: name, err: { message: (error as Error).message } }, 'job paused: the database is unreachable');
+          paused = true;
+        } else log.error({ err: error, job: name }, 'job failed');
       } finally {
         running = false;
       }

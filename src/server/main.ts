@@ -1,5 +1,15 @@
 import { ConfigError, loadConfig } from './config.js';
-import { openDatabase } from './db/client.js';
+import { isDatabaseUnavailable, openDatabase } from './db/client.js';
+
+// A connection that dies under a query in flight surfaces where the query was awaited; one that
+// dies where nothing awaits it (a fire-and-forget write) must not end the process either.
+process.on('unhandledRejection', (reason) => {
+  if (isDatabaseUnavailable(reason)) {
+    console.error(`database unavailable: ${(reason as Error).message}`);
+    return;
+  }
+  throw reason;
+});
 
 async function main() {
   let config: ReturnType<typeof loadConfig>;

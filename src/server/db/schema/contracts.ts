@@ -66,7 +66,7 @@ export const contracts = pgTable(
     check(
       'contracts_kind_shape',
       sql`(${t.kind} = 'framework' and ${t.frameworkId} is null and ${t.attachmentSeq} is null and ${t.termYears} in (1, 2, 3))
-       or (${t.kind} <> 'framework' and ${t.frameworkId} is not null and ${t.attachmentSeq} between 1 and 99 and ${t.termYears} is null)`,
+       or (${t.kind} <> 'framework' and ${t.frameworkId} is not null and ${t.attachmentSeq} >= 1 and ${t.termYears} is null)`,
     ),
     check('contracts_copies', sql`${t.copies} in (2, 3)`),
     check('contracts_term', sql`${t.expiresAt} > ${t.effectiveAt}`),
