@@ -61,7 +61,9 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
     keepAliveTimeout: 5_000,
-    trustProxy: config.trustProxy,
+    // Only the last `trustProxy` hops of X-Forwarded-For are ours: an address a client wrote
+    // further left is never taken for its own.
+    trustProxy: config.trustProxy > 0 ? (_address: string, hop: number) => hop < config.trustProxy : false,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
   });

@@ -9,6 +9,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import { hookTransactions } from './commit-hook.js';
 import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
@@ -55,7 +56,7 @@ export async function openDatabase(options: {
       client.on('error', (error) => log(`PostgreSQL connection lost: ${error.message}`));
     });
     await migrateWhenReachable(pool, log);
-    return { db: drizzlePg(pool, { schema }) as unknown as Database, kind: 'postgres', close: () => pool.end() };
+    return { db: hookTransactions(drizzlePg(pool, { schema }) as unknown as Database), kind: 'postgres', close: () => pool.end() };
   }
   let dataDir = options.dataDir;
   if (!dataDir.startsWith('memory://')) {
@@ -71,7 +72,7 @@ export async function openDatabase(options: {
   });
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder });
-  return { db: db as unknown as Database, kind: 'pglite', close: () => client.close() };
+  return { db: hookTransactions(db as unknown as Database), kind: 'pglite', close: () => client.close() };
 }
 
 /**

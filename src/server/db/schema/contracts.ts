@@ -108,6 +108,11 @@ export const idempotencyKeys = pgTable(
     requestHash: text('request_hash').notNull(),
     statusCode: integer('status_code'),
     response: jsonb('response'),
+    // Renewed while its request runs: a key whose request died is free again once it passes.
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    // The row the request created, written in the same transaction as that row: after a crash
+    // between commit and answer, a retry answers from it instead of doing the work again.
+    effectId: uuid('effect_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.key] })],
