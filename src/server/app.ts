@@ -19,6 +19,8 @@ import { ensurePlatformPki } from './pki/stored-platform-pki.js';
 import { seedDemo } from './demo/seed-demo.js';
 import { errorHandler, sendProblem } from './http/problem.js';
 import { registerInputGuard } from './http/input-guard.js';
+import { openApiTransform } from './http/openapi-security.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerSessionHooks } from './http/request-context.js';
 import { attachmentRoutes } from './routes/attachments.js';
 import { authRoutes } from './routes/auth.js';
@@ -96,7 +98,10 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
     },
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
     crossOriginEmbedderPolicy: false,
+    // Sent only over HTTPS, by registerSecurityHeaders.
+    strictTransportSecurity: false,
   });
+  registerSecurityHeaders(app);
 
   await app.register(swagger, {
     openapi: {
@@ -105,17 +110,17 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
       servers: [{ url: '/' }],
       components: {
         securitySchemes: {
-          session: { type: 'apiKey', in: 'cookie', name: 'qiyue_session' },
-          csrf: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token' },
+          session: { type: 'apiKey', in: 'cookie', name: 'qiyue_session', description: 'The session cookie set by /auth/login and /auth/register' },
+          csrf: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token', description: 'The csrfToken of /me or of the login answer; on every unsafe method of a session' },
           bearer: { type: 'http', scheme: 'bearer', description: 'QIYUE_INTEGRATION_TOKEN, for the upstream integration API' },
         },
       },
     },
-    transform: jsonSchemaTransform,
+    transform: openApiTransform(jsonSchemaTransform),
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
-  registerSessionHooks(app, ctx.db);
+  registerSessionHooks(app, ctx.db, { idleMinutes: config.sessionIdleMinutes });
   registerInputGuard(app);
 
   await app.register(

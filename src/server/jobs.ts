@@ -40,7 +40,7 @@ export function startJobs(ctx: AppContext, log: FastifyBaseLogger): () => void {
 
   every(10 * 60_000, 'complete-returned-stamping', () => completeReturnedRequests(ctx));
   every(10 * 60_000, 'expire-contracts', () => expireContracts(ctx.db));
-  every(60 * 60_000, 'forget-expired-sessions-and-keys', () => forgetExpired(ctx.db));
+  every(60 * 60_000, 'forget-expired-sessions-and-keys', () => forgetExpired(ctx.db, ctx.config.sessionIdleMinutes));
   const smtpUrl = ctx.config.smtpUrl;
   if (smtpUrl) {
     // nodemailer loads only where e-mail is configured.
@@ -56,8 +56,8 @@ export function startJobs(ctx: AppContext, log: FastifyBaseLogger): () => void {
 }
 
 /** Sessions past their expiry, idempotency keys older than a day, stale throttling counters. */
-async function forgetExpired(db: Database) {
-  await deleteExpiredSessions(db);
+async function forgetExpired(db: Database, idleMinutes: number) {
+  await deleteExpiredSessions(db, { idleMinutes });
   await db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, sql`now() - interval '1 day'`));
   await db.delete(loginThrottle).where(lt(loginThrottle.windowStartedAt, sql`now() - interval '1 day'`));
 }
