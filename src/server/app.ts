@@ -19,6 +19,7 @@ import { ensurePlatformPki } from './pki/stored-platform-pki.js';
 import { seedDemo } from './demo/seed-demo.js';
 import { errorHandler, sendProblem } from './http/problem.js';
 import { registerInputGuard } from './http/input-guard.js';
+import { registerRateLimits } from './http/rate-limits.js';
 import { openApiTransform } from './http/openapi-security.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerSessionHooks } from './http/request-context.js';
@@ -120,6 +121,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
+  if (config.rateLimit) await registerRateLimits(app, ctx.db);
   registerSessionHooks(app, ctx.db, { idleMinutes: config.sessionIdleMinutes });
   registerInputGuard(app);
 

@@ -4,7 +4,7 @@ import type { AppContext } from './context.js';
 import { deleteExpiredSessions } from './auth/sessions.js';
 import { expireContracts } from './contracts/expire-contracts.js';
 import { type Database, isDatabaseUnavailable } from './db/client.js';
-import { idempotencyKeys, loginThrottle } from './db/schema/index.js';
+import { idempotencyKeys, loginThrottle, rateLimitHits } from './db/schema/index.js';
 import { completeReturnedRequests } from './stamping/advance-request.js';
 
 /**
@@ -55,9 +55,10 @@ export function startJobs(ctx: AppContext, log: FastifyBaseLogger): () => void {
   };
 }
 
-/** Sessions past their expiry, idempotency keys older than a day, stale throttling counters. */
+/** Sessions past their expiry or idle, idempotency keys older than a day, stale throttling and rate counters. */
 async function forgetExpired(db: Database, idleMinutes: number) {
   await deleteExpiredSessions(db, { idleMinutes });
   await db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, sql`now() - interval '1 day'`));
   await db.delete(loginThrottle).where(lt(loginThrottle.windowStartedAt, sql`now() - interval '1 day'`));
+  await db.delete(rateLimitHits).where(lt(rateLimitHits.resetAt, sql`now()`));
 }
