@@ -21,6 +21,7 @@ import { errorHandler, sendProblem } from './http/problem.js';
 import { registerInputGuard } from './http/input-guard.js';
 import { registerRateLimits } from './http/rate-limits.js';
 import { openApiTransform } from './http/openapi-security.js';
+import { recordRouteMethods } from './http/route-methods.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerSessionHooks } from './http/request-context.js';
 import { attachmentRoutes } from './routes/attachments.js';
@@ -103,6 +104,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
     strictTransportSecurity: false,
   });
   registerSecurityHeaders(app);
+  const routeMethods = recordRouteMethods(app);
 
   await app.register(swagger, {
     openapi: {
@@ -149,7 +151,11 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
     const wantsPage = request.method === 'GET' && !request.url.startsWith('/api/');
     // Client-side routes of the console all answer its index page.
     if (hasWeb && wantsPage) return reply.type('text/html').sendFile('index.html');
-    return sendProblem(reply, new AppError('not_found', `No route ${request.method} ${request.url.split('?')[0]}`));
+    const path = request.url.split('?')[0]!;
+    const allowed = routeMethods.allowedFor(path);
+    if (allowed.length)
+      return sendProblem(reply, new AppError('method_not_allowed', `${request.method} is not allowed on ${path}`, { headers: { allow: allowed.join(', ') } }));
+    return sendProblem(reply, new AppError('not_found', `No route ${request.method} ${path}`));
   });
 
   if (config.operator) await ensureOperator(ctx, config.operator);
