@@ -28,7 +28,8 @@ if (process.env.DATABASE_URL) {
   url.pathname = `/${name}`;
   databaseUrl = url.toString();
 }
-const env = { ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: dataDir }), QIYUE_RATE_LIMIT: '0', LOG_LEVEL: 'warn' };
+// As in production on two cores: one PDF worker thread beside the request thread.
+const env = { ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: dataDir }), QIYUE_RATE_LIMIT: '0', QIYUE_RENDER_THREADS: '1', LOG_LEVEL: 'warn' };
 
 type Session = { cookie: string; csrf: string; accountId: string };
 

@@ -70,6 +70,18 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
     trustProxy: config.trustProxy > 0 ? (_address: string, hop: number) => hop < config.trustProxy : false,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // Answered by the hook below instead, as problem+json like every other refusal.
+    return503OnClosing: false,
+  });
+  // While the server drains, requests still arriving on open connections are sent elsewhere.
+  let isClosing = false;
+  app.addHook('preClose', async () => {
+    isClosing = true;
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!isClosing) return;
+    reply.header('connection', 'close');
+    throw new AppError('service_unavailable', 'The server is shutting down', { headers: { 'retry-after': '1' } });
   });
   app.decorate('ctx', ctx);
   app.addHook('onClose', async () => {

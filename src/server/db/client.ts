@@ -63,13 +63,25 @@ export async function openDatabase(options: {
     dataDir = path.join(options.dataDir, 'pgdata');
     fs.mkdirSync(dataDir, { recursive: true });
   }
-  const client = await PGlite.create(dataDir, {
+  const pgliteOptions = {
+    // The embedded server's memory is WebAssembly memory, which never shrinks: PostgreSQL's
+    // default 128 MB of shared buffers is a fixed cost of every instance, and more than the
+    // embedded database's working set needs.
+    startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB', '-c', 'work_mem=2MB', '-c', 'temp_buffers=2MB'],
     // PGlite's own bytea conversions go through a hex string one byte at a time (tens of ms
     // for a signed contract). A Uint8Array parameter that reaches the wire protocol as is
     // travels in binary; results still arrive as hex text, which Buffer decodes natively.
     serializers: { [types.BYTEA]: (bytes: Uint8Array) => bytes as unknown as string },
     parsers: { [types.BYTEA]: (hex: string) => Buffer.from(hex.slice(2), 'hex') },
-  });
+  };
+  if (!dataDir.startsWith('memory://') && !fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    // Creating the cluster (initdb) grows the WebAssembly memory to several hundred MB for
+    // good; an instance of its own, closed again, leaves the server the memory of a restart.
+    const creating = await PGlite.create(dataDir, pgliteOptions);
+    await migratePglite(drizzlePglite(creating, { schema }), { migrationsFolder });
+    await creating.close();
+  }
+  const client = await PGlite.create(dataDir, pgliteOptions);
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder });
   return { db: hookTransactions(db as unknown as Database), kind: 'pglite', close: () => client.close() };
