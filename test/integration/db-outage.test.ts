@@ -85,7 +85,7 @@ describe.runIf(testDatabaseKind === 'postgres')('PostgreSQL outage', () => {
     await client.end();
     expect(rows.length).toBe(acknowledged.length);
     await server.kill();
-  });
+  }, 180_000);
 
   it('waits for a database that is down at start, saying so, and serves once it is up', async () => {
     database.stop('fast');
@@ -97,5 +97,5 @@ describe.runIf(testDatabaseKind === 'postgres')('PostgreSQL outage', () => {
     database.start();
     await server.waitForHealth(60_000);
     await server.kill();
-  });
+  }, 180_000);
 });

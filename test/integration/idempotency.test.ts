@@ -139,5 +139,5 @@ describe('Idempotency-Key across a crash of the server process', () => {
       const list = (await (await fetch(`${server.url}/api/v1/contracts?kind=framework`, { headers })).json()) as { items: { id: string }[] };
       expect(list.items.map((i) => i.id)).toEqual([contract.id]);
     }
-  });
+  }, 240_000);
 });
