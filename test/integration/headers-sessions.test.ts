@@ -20,6 +20,9 @@ describe('response headers', () => {
     const refused = await t.request(c, 'GET', '/api/v1/admin/verifications');
     expect(refused.json().code).toBe('forbidden');
     expect(refused.headers['cache-control']).toBe('no-store');
+    const login = await t.request(null, 'POST', '/api/v1/auth/login', { email: c.email, password: 'correct-horse-battery' });
+    expect(login.statusCode).toBe(200);
+    expect(login.headers['cache-control']).toBe('no-store');
     const health = await t.request(null, 'GET', '/api/v1/health');
     expect(health.headers['permissions-policy']).toContain('camera=()');
     expect(health.headers['cache-control']).toBeUndefined();

@@ -25,7 +25,9 @@ export function registerSecurityHeaders(app: FastifyInstance) {
     if (request.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
     const access = request.routeOptions.config?.access;
     const isAuthenticated = Boolean(request.session) || (access !== undefined && access !== 'public');
-    if ((isAuthenticated || request.headers.authorization) && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    // A login or registration answer carries the new session's cookie and CSRF token.
+    const isPersonal = isAuthenticated || Boolean(request.headers.authorization) || reply.hasHeader('set-cookie');
+    if (isPersonal && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     return payload;
   });
 }
