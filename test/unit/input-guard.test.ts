@@ -11,7 +11,7 @@ describe('input guard', () => {
   it('finds a NUL byte or a lone surrogate in nested strings and keys', () => {
     expect(findBadString({ a: [{ b: 'x\u0000' }] }, '')).toBe('a.0.b');
     expect(findBadString({ ok: 'fine', bad: '\ud800' }, '')).toBe('bad');
-    expect(findBadString({ ['k\u0000']: 1 }, '')).toBe('k\u0000');
+    expect(findBadString({ 'k\u0000': 1 }, '')).toBe('k\u0000');
     expect(findBadString({ a: '中文 😀' }, '')).toBeNull();
   });
 

@@ -11,7 +11,10 @@ export function recordRouteMethods(app: FastifyInstance) {
     if (!route.url.startsWith('/api/') || route.url.includes('*')) return;
     const source = `^${route.url.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[^/]+/g, '[^/]+')}/?$`;
     let entry = routes.find((r) => r.pattern.source === source);
-    if (!entry) routes.push((entry = { pattern: new RegExp(source), methods: new Set() }));
+    if (!entry) {
+      entry = { pattern: new RegExp(source), methods: new Set() };
+      routes.push(entry);
+    }
     for (const m of Array.isArray(route.method) ? route.method : [route.method]) entry.methods.add(String(m).toUpperCase());
   });
   return {
