@@ -24,7 +24,15 @@ const envSchema = z.object({
   QIYUE_OPERATOR_PASSWORD: z.string().min(10).max(128).optional(),
   QIYUE_INTEGRATION_TOKEN: z.string().min(16).optional(),
   QIYUE_KEY: z.string().min(16).optional(),
-  QIYUE_TRUST_PROXY: bool.default(false),
+  // How many reverse proxies in front append to X-Forwarded-For: the client address is the
+  // entry that many hops from the right; the rest is whatever the client sent. 'true' is 1.
+  QIYUE_TRUST_PROXY: z
+    .union([bool, z.coerce.number().int().min(0).max(10)])
+    .transform((v) => (v === true ? 1 : v === false ? 0 : v))
+    .default(0),
+  QIYUE_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  QIYUE_RATE_LIMIT: bool.default(true),
+  QIYUE_IDEMPOTENCY_LEASE_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
   SMTP_URL: z.url().optional(),
   SMTP_FROM: z.string().default('Qiyue <no-reply@qiyue.example>'),
   QIYUE_CONFIG_FILE: z.string().optional(),
@@ -53,7 +61,14 @@ export type Config = {
   integrationToken?: string;
   /** Encrypts private keys at rest. */
   key: string;
-  trustProxy: boolean;
+  /** Trusted proxy hops in front of the server (0: the socket's address is the client's). */
+  trustProxy: number;
+  /** A session unused this long ends, whatever its absolute expiry. */
+  sessionIdleMinutes: number;
+  /** Per-IP request limits (rate-limits.ts); tests that are not about them turn them off. */
+  rateLimit: boolean;
+  /** How long a claimed Idempotency-Key stays claimed after its request stopped renewing it. */
+  idempotencyLeaseMs: number;
   smtpUrl?: string;
   smtpFrom: string;
   logLevel: string;
@@ -202,6 +217,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     integrationToken: e.QIYUE_INTEGRATION_TOKEN ?? (e.QIYUE_DEMO ? 'qiyue-demo-integration-token' : undefined),
     key: e.QIYUE_KEY ?? demoKey,
     trustProxy: e.QIYUE_TRUST_PROXY,
+    sessionIdleMinutes: e.QIYUE_SESSION_IDLE_MINUTES,
+    rateLimit: e.QIYUE_RATE_LIMIT,
+    idempotencyLeaseMs: e.QIYUE_IDEMPOTENCY_LEASE_SECONDS * 1000,
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM,
     logLevel: e.LOG_LEVEL,
