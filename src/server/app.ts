@@ -23,6 +23,10 @@ import { pkiRoutes, trustRoutes } from './routes/pki.js';
 import { seedDemo } from './demo/seed-demo.js';
 import { errorHandler, sendProblem } from './http/problem.js';
 import { registerInputGuard } from './http/input-guard.js';
+import { registerRateLimits } from './http/rate-limits.js';
+import { openApiTransform } from './http/openapi-security.js';
+import { recordRouteMethods } from './http/route-methods.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerSessionHooks } from './http/request-context.js';
 import { attachmentRoutes } from './routes/attachments.js';
 import { authRoutes } from './routes/auth.js';
@@ -48,7 +52,7 @@ export const apiPrefix = '/api/v1';
 /** Opens the database, applies migrations, creates the operator and demo data, and wires the routes. */
 export async function buildApp(config: Config, options: { database?: DatabaseHandle } = {}): Promise<FastifyInstance> {
   const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
-  const pki = await ensurePlatformPki(database.db, { key: config.key, partyB: config.partyB, publicUrl: config.publicUrl });
+  const pki = await ensurePlatformPki(database.db, { key: config.key, partyB: config.partyB, publicUrl: config.publicUrl, partyBP12: config.partyBP12 });
   const trust = createTrustServices({ db: database.db, pki, config });
   const ctx: AppContext = {
     db: database.db,
@@ -77,9 +81,28 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     bodyLimit: 1024 * 1024,
-    trustProxy: config.trustProxy,
+    // A client that sends its headers or body slowly holds a socket: the whole request must
+    // arrive within 30 s (20 MB at 5 Mbit/s), an idle socket closes after 60 s.
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+    keepAliveTimeout: 5_000,
+    // Only the last `trustProxy` hops of X-Forwarded-For are ours: an address a client wrote
+    // further left is never taken for its own.
+    trustProxy: config.trustProxy > 0 ? (_address: string, hop: number) => hop < config.trustProxy : false,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
+    // Answered by the hook below instead, as problem+json like every other refusal.
+    return503OnClosing: false,
+  });
+  // While the server drains, requests still arriving on open connections are sent elsewhere.
+  let isClosing = false;
+  app.addHook('preClose', async () => {
+    isClosing = true;
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!isClosing) return;
+    reply.header('connection', 'close');
+    throw new AppError('service_unavailable', 'The server is shutting down', { headers: { 'retry-after': '1' } });
   });
   app.decorate('ctx', ctx);
   app.addHook('onClose', async () => {
@@ -111,7 +134,11 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
     },
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
     crossOriginEmbedderPolicy: false,
+    // Sent only over HTTPS, by registerSecurityHeaders.
+    strictTransportSecurity: false,
   });
+  registerSecurityHeaders(app);
+  const routeMethods = recordRouteMethods(app);
 
   await app.register(swagger, {
     openapi: {
@@ -120,17 +147,18 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
       servers: [{ url: '/' }],
       components: {
         securitySchemes: {
-          session: { type: 'apiKey', in: 'cookie', name: 'qiyue_session' },
-          csrf: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token' },
+          session: { type: 'apiKey', in: 'cookie', name: 'qiyue_session', description: 'The session cookie set by /auth/login and /auth/register' },
+          csrf: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token', description: 'The csrfToken of /me or of the login answer; on every unsafe method of a session' },
           bearer: { type: 'http', scheme: 'bearer', description: 'QIYUE_INTEGRATION_TOKEN, for the upstream integration API' },
         },
       },
     },
-    transform: jsonSchemaTransform,
+    transform: openApiTransform(jsonSchemaTransform),
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
-  registerSessionHooks(app, ctx.db);
+  if (config.rateLimit) await registerRateLimits(app, ctx.db);
+  registerSessionHooks(app, ctx.db, { idleMinutes: config.sessionIdleMinutes });
   registerInputGuard(app);
 
   await app.register(
@@ -160,7 +188,11 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
     const wantsPage = request.method === 'GET' && !request.url.startsWith('/api/');
     // Client-side routes of the console all answer its index page.
     if (hasWeb && wantsPage) return reply.type('text/html').sendFile('index.html');
-    return sendProblem(reply, new AppError('not_found', `No route ${request.method} ${request.url.split('?')[0]}`));
+    const path = request.url.split('?')[0]!;
+    const allowed = routeMethods.allowedFor(path);
+    if (allowed.length)
+      return sendProblem(reply, new AppError('method_not_allowed', `${request.method} is not allowed on ${path}`, { headers: { allow: allowed.join(', ') } }));
+    return sendProblem(reply, new AppError('not_found', `No route ${request.method} ${path}`));
   });
 
   if (config.operator) await ensureOperator(ctx, config.operator);

@@ -24,7 +24,15 @@ const envSchema = z.object({
   QIYUE_OPERATOR_PASSWORD: z.string().min(10).max(128).optional(),
   QIYUE_INTEGRATION_TOKEN: z.string().min(16).optional(),
   QIYUE_KEY: z.string().min(16).optional(),
-  QIYUE_TRUST_PROXY: bool.default(false),
+  // How many reverse proxies in front append to X-Forwarded-For: the client address is the
+  // entry that many hops from the right; the rest is whatever the client sent. 'true' is 1.
+  QIYUE_TRUST_PROXY: z
+    .union([bool, z.coerce.number().int().min(0).max(10)])
+    .transform((v) => (v === true ? 1 : v === false ? 0 : v))
+    .default(0),
+  QIYUE_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  QIYUE_RATE_LIMIT: bool.default(true),
+  QIYUE_IDEMPOTENCY_LEASE_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
   SMTP_URL: z.url().optional(),
   SMTP_FROM: z.string().default('Qiyue <no-reply@qiyue.example>'),
   QIYUE_CONFIG_FILE: z.string().optional(),
@@ -33,6 +41,8 @@ const envSchema = z.object({
   QIYUE_TSA_PASSWORD: z.string().optional(),
   QIYUE_TSA_CA_FILE: z.string().optional(),
   QIYUE_TSA_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  QIYUE_PARTY_B_P12: z.string().min(1).optional(),
+  QIYUE_PARTY_B_P12_PASSWORD: z.string().optional(),
   QIYUE_RENDER_THREADS: z.coerce.number().int().min(0).max(16).default(defaultRenderThreads),
   // One verifier thread: hostile uploads then cost at most one core of this small machine.
   QIYUE_VERIFY_THREADS: z.coerce.number().int().min(0).max(16).default(1),
@@ -53,7 +63,14 @@ export type Config = {
   integrationToken?: string;
   /** Encrypts private keys at rest. */
   key: string;
-  trustProxy: boolean;
+  /** Trusted proxy hops in front of the server (0: the socket's address is the client's). */
+  trustProxy: number;
+  /** A session unused this long ends, whatever its absolute expiry. */
+  sessionIdleMinutes: number;
+  /** Per-IP request limits (rate-limits.ts); tests that are not about them turn them off. */
+  rateLimit: boolean;
+  /** How long a claimed Idempotency-Key stays claimed after its request stopped renewing it. */
+  idempotencyLeaseMs: number;
   smtpUrl?: string;
   smtpFrom: string;
   logLevel: string;
@@ -71,6 +88,8 @@ export type Config = {
   verifyThreads: number;
   /** An external RFC 3161 TSA instead of the embedded one; its chain is trusted by the verifier. */
   tsa?: ExternalTsa;
+  /** Party B's certificate and key from a licensed CA's PKCS#12 file instead of the platform CA. */
+  partyBP12?: { path: string; password: string };
 };
 
 export type ExternalTsa = {
@@ -179,6 +198,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } else if (e.QIYUE_TSA_USERNAME || e.QIYUE_TSA_PASSWORD || e.QIYUE_TSA_CA_FILE) {
     problems.push('  QIYUE_TSA_USERNAME, QIYUE_TSA_PASSWORD, QIYUE_TSA_CA_FILE: only with QIYUE_TSA_URL');
   }
+  if (e.QIYUE_PARTY_B_P12 && !fs.existsSync(e.QIYUE_PARTY_B_P12)) problems.push(`  QIYUE_PARTY_B_P12: no file ${e.QIYUE_PARTY_B_P12}`);
+  if (e.QIYUE_PARTY_B_P12_PASSWORD !== undefined && !e.QIYUE_PARTY_B_P12) problems.push('  QIYUE_PARTY_B_P12_PASSWORD: only with QIYUE_PARTY_B_P12');
   if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
 
   const operator =
@@ -200,6 +221,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     integrationToken: e.QIYUE_INTEGRATION_TOKEN ?? (e.QIYUE_DEMO ? 'qiyue-demo-integration-token' : undefined),
     key: e.QIYUE_KEY ?? demoKey,
     trustProxy: e.QIYUE_TRUST_PROXY,
+    sessionIdleMinutes: e.QIYUE_SESSION_IDLE_MINUTES,
+    rateLimit: e.QIYUE_RATE_LIMIT,
+    idempotencyLeaseMs: e.QIYUE_IDEMPOTENCY_LEASE_SECONDS * 1000,
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM,
     logLevel: e.LOG_LEVEL,
@@ -211,5 +235,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     renderThreads: e.QIYUE_RENDER_THREADS,
     verifyThreads: e.QIYUE_VERIFY_THREADS,
     tsa,
+    partyBP12: e.QIYUE_PARTY_B_P12 ? { path: e.QIYUE_PARTY_B_P12, password: e.QIYUE_PARTY_B_P12_PASSWORD ?? '' } : undefined,
   };
 }

@@ -3,8 +3,9 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from './context.js';
 import { deleteExpiredSessions } from './auth/sessions.js';
 import { expireContracts } from './contracts/expire-contracts.js';
-import type { Database } from './db/client.js';
-import { idempotencyKeys, loginThrottle } from './db/schema/index.js';
+import { type Database, isDatabaseUnavailable } from './db/client.js';
+import { idempotencyKeys, loginThrottle, rateLimitHits } from './db/schema/index.js';
+import { syncRolledCertificates } from './pki/stored-platform-pki.js';
 import { completeReturnedRequests } from './stamping/advance-request.js';
 
 /**
@@ -15,13 +16,21 @@ export function startJobs(ctx: AppContext, log: FastifyBaseLogger): () => void {
   const timers: NodeJS.Timeout[] = [];
   const every = (ms: number, name: string, task: () => Promise<unknown>) => {
     let running = false;
+    // While the database is unreachable a task is paused: each tick tries again, quietly,
+    // and the first success after the outage says it resumed.
+    let paused = false;
     const run = async () => {
       if (running) return;
       running = true;
       try {
         await task();
+        if (paused) log.info({ job: name }, 'job resumed: the database answers again');
+        paused = false;
       } catch (error) {
-        log.error({ err: error, job: name }, 'job failed');
+        if (isDatabaseUnavailable(error)) {
+          if (!paused) log.warn({ job: name, err: { message: (error as Error).message } }, 'job paused: the database is unreachable');
+          paused = true;
+        } else log.error({ err: error, job: name }, 'job failed');
       } finally {
         running = false;
       }
@@ -32,7 +41,11 @@ export function startJobs(ctx: AppContext, log: FastifyBaseLogger): () => void {
 
   every(10 * 60_000, 'complete-returned-stamping', () => completeReturnedRequests(ctx));
   every(10 * 60_000, 'expire-contracts', () => expireContracts(ctx.db));
-  every(60 * 60_000, 'forget-expired-sessions-and-keys', () => forgetExpired(ctx.db));
+  every(60 * 60_000, 'forget-expired-sessions-and-keys', () => forgetExpired(ctx.db, ctx.config.sessionIdleMinutes));
+  // Another instance may have revoked and replaced Party B's (or the TSA's) certificate.
+  every(30_000, 'sync-rolled-certificates', () =>
+    syncRolledCertificates(ctx.db, ctx.pki, { key: ctx.config.key, partyBFromP12: Boolean(ctx.config.partyBP12) }),
+  );
   const smtpUrl = ctx.config.smtpUrl;
   if (smtpUrl) {
     // nodemailer loads only where e-mail is configured.
@@ -47,9 +60,10 @@ export function startJobs(ctx: AppContext, log: FastifyBaseLogger): () => void {
   };
 }
 
-/** Sessions past their expiry, idempotency keys older than a day, stale throttling counters. */
-async function forgetExpired(db: Database) {
-  await deleteExpiredSessions(db);
+/** Sessions past their expiry or idle, idempotency keys older than a day, stale throttling and rate counters. */
+async function forgetExpired(db: Database, idleMinutes: number) {
+  await deleteExpiredSessions(db, { idleMinutes });
   await db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, sql`now() - interval '1 day'`));
   await db.delete(loginThrottle).where(lt(loginThrottle.windowStartedAt, sql`now() - interval '1 day'`));
+  await db.delete(rateLimitHits).where(lt(rateLimitHits.resetAt, sql`now()`));
 }

@@ -1,5 +1,15 @@
 import { ConfigError, loadConfig } from './config.js';
-import { openDatabase } from './db/client.js';
+import { isDatabaseUnavailable, openDatabase } from './db/client.js';
+
+// A connection that dies under a query in flight surfaces where the query was awaited; one that
+// dies where nothing awaits it (a fire-and-forget write) must not end the process either.
+process.on('unhandledRejection', (reason) => {
+  if (isDatabaseUnavailable(reason)) {
+    console.error(`database unavailable: ${(reason as Error).message}`);
+    return;
+  }
+  throw reason;
+});
 
 async function main() {
   let config: ReturnType<typeof loadConfig>;
@@ -15,8 +25,11 @@ async function main() {
   // The embedded database starts (WebAssembly compilation, recovery) while the rest of the
   // server's modules load: together they are most of the start-up time.
   const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const [{ buildApp }, { demoLogins }] = await Promise.all([import('./app.js'), import('./demo/seed-demo.js')]);
+  const [{ buildApp }, { demoLogins }, { warmUp }] = await Promise.all([import('./app.js'), import('./demo/seed-demo.js'), import('./warm-up.js')]);
   const app = await buildApp(config, { database: await database });
+  const warmStart = performance.now();
+  await warmUp(app);
+  app.log.info({ ms: Math.round(performance.now() - warmStart) }, 'warmed up');
   await app.listen({ port: config.port, host: config.host });
   app.ctx.renderer.warm();
 

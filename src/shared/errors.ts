@@ -33,9 +33,11 @@ export const errorStatus = {
   invalid_tracking_number: 422,
   acceptance_required: 422,
   too_many_requests: 429,
+  rate_limited: 429,
   internal_error: 500,
   service_unavailable: 503,
   timestamp_unavailable: 503,
+  database_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;
@@ -73,9 +75,11 @@ export const errorTitle: Record<ErrorCode, string> = {
   invalid_tracking_number: 'The tracking number does not match the courier',
   acceptance_required: 'The terms must be accepted',
   too_many_requests: 'Too many attempts, try again later',
+  rate_limited: 'Too many requests, try again later',
   internal_error: 'Internal error',
   service_unavailable: 'Service unavailable',
   timestamp_unavailable: 'The time-stamping authority did not answer; nothing was signed, try again later',
+  database_unavailable: 'The database is unreachable, try again shortly',
 };
 
 export type FieldError = { path: string; message: string };

@@ -18,6 +18,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     passwordHash: { memoryCost: 1024, timeCost: 1, parallelism: 1 },
     runJobs: false,
     renderThreads: 0,
+    // Suites register dozens of users from one address; the limits have their own test.
+    rateLimit: false,
     ...overrides,
   };
 }

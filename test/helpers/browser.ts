@@ -3,12 +3,14 @@ import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { operatorLogin, type startTestServer } from './server.js';
+import { missingTool } from './tools.js';
 
 // What the browser tests share: Chromium, screenshots, polling assertions and the flows every
 // test needs before it reaches what it is about (a registered, verified customer; the desk).
 
 export const chromiumPath = '/usr/bin/chromium';
-export const hasChromium = existsSync(chromiumPath);
+// In CI a missing Chromium fails the run (missingTool throws) instead of skipping every e2e test.
+export const hasChromium = existsSync(chromiumPath) || missingTool(`Chromium at ${chromiumPath}`);
 
 const screenshotDir = path.resolve('test-results/screenshots');
 

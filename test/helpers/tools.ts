@@ -3,13 +3,25 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+const isCi = process.env.CI === 'true' || process.env.CI === '1';
+
+/**
+ * Answers false where a test may skip for want of a tool; in CI (`CI=true`) a missing tool
+ * throws instead, so that a green run cannot hide tests that never ran.
+ */
+export function missingTool(what: string): false {
+  if (isCi) throw new Error(`${what} is required in CI (.ci/run installs it) but is missing`);
+  console.warn(`skipping tests that need ${what}: not installed`);
+  return false;
+}
+
 /** Whether an external program the tests check PDFs with (pdfsig, pdftotext, openssl) is installed. */
 export function hasTool(command: string, versionFlag = '-v'): boolean {
   try {
     execFileSync(command, [versionFlag], { stdio: 'ignore' });
     return true;
   } catch {
-    return false;
+    return missingTool(command);
   }
 }
 

@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readChain } from '../../src/server/audit/read-chain.js';
-import { pkiCertificates, pkiMaterial } from '../../src/server/db/schema/index.js';
-import { certificateFromPem, issueEventCertificate, type StoredPkiV2 } from '../../src/server/pki/platform-pki.js';
+import { contracts, pkiCertificates, pkiMaterial } from '../../src/server/db/schema/index.js';
+import { certificateFromPem, createPlatformPki, issueEventCertificate, type StoredPkiV2 } from '../../src/server/pki/platform-pki.js';
 import { recordCertificate, serialOf } from '../../src/server/pki/registry.js';
 import { onCertificateRollover } from '../../src/server/pki/revoke-certificate.js';
+import { ensurePlatformPki, syncRolledCertificates } from '../../src/server/pki/stored-platform-pki.js';
 import { createHttpTsa, TimestampError } from '../../src/server/pki/tsa-client.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { hasTool } from '../helpers/tools.js';
@@ -253,7 +254,15 @@ describe.skipIf(!hasOpenssl)('the time-stamping authority', () => {
 
   it('serves the HTTP client, which checks the imprint', async () => {
     const digest = createHash('sha256').update(readFileSync(data)).digest();
-    const token = await createHttpTsa({ url: `${base}/pki/tsa`, timeoutMs: 5000 }).timestamp(digest);
+    const { pki } = t.app.ctx;
+    const token = await createHttpTsa({ url: `${base}/pki/tsa`, timeoutMs: 5000, trust: [pki.issuing.cert, pki.root.cert] }).timestamp(digest);
+    // The same reply, from a TSA the configuration does not trust.
+    const stranger = createPlatformPki({ keyPassphrase: 'another-platform-key', partyB: { name: '别家', creditCode: '91110108MA0000000A' } });
+    const untrusted = await createHttpTsa({ url: `${base}/pki/tsa`, timeoutMs: 5000, trust: [certificateFromPem(stranger.root.certPem)] })
+      .timestamp(digest)
+      .catch((e) => e);
+    expect(untrusted).toBeInstanceOf(TimestampError);
+    expect(untrusted.message).toMatch(/does not chain/);
     const verify = openssl(['ts', '-verify', '-token_in', '-in', file('token.der', token), '-digest', digest.toString('hex'), '-CAfile', paths.root, '-untrusted', paths.issuing]);
     expect(verify.out).toContain('Verification: OK');
   });
@@ -311,8 +320,10 @@ describe('the HTTP TSA client against a bad TSA', () => {
 
 describe('revocation by operators', () => {
   it('rolls Party B over to a new certificate, stored, recorded and swapped in', async () => {
-    const { pki, db } = t.app.ctx;
+    const { pki, db, config } = t.app.ctx;
     const old = pki.partyB;
+    // Another instance, loaded before the revocation.
+    const other = await ensurePlatformPki(db, { key: config.key, partyB: config.partyB, publicUrl: config.publicUrl });
     const seen: string[] = [];
     const stop = onCertificateRollover(pki, (purpose, replacement) => seen.push(`${purpose}:${replacement.cert.serialNumber}`));
     const op = await t.operator();
@@ -334,9 +345,31 @@ describe('revocation by operators', () => {
         [replacement.serial, null],
       ]),
     );
+    expect(other.partyB.cert.serialNumber).toBe(old.cert.serialNumber);
+    expect(await syncRolledCertificates(db, other, { key: config.key })).toEqual(['party_b']);
+    expect(other.partyB.certPem).toBe(pki.partyB.certPem);
+    expect(await syncRolledCertificates(db, other, { key: config.key })).toEqual([]);
     const platform = await readChain(db, 'platform');
     expect(platform.chainValid).toBe(true);
     expect(platform.events.at(-1)).toMatchObject({ action: 'certificate.revoked', subjectId: old.cert.serialNumber, data: { replacedBy: replacement.serial } });
+  });
+
+  it("audits an event certificate's revocation in the account of the contract it signed", async () => {
+    const c = await t.verifiedCustomer();
+    const applied = await t.request(c, 'POST', '/api/v1/contracts/framework', { termYears: 1, copies: 2, accept: true });
+    expect(applied.statusCode).toBe(201);
+    const contractId = applied.json().contract.id;
+    // Recorded without its account, as a caller that does not know it would.
+    const ev = await eventCertificate();
+    const [row] = await t.app.ctx.db.select().from(contracts).where(eq(contracts.id, contractId));
+    const signatures = row!.signatures.map((s) => (s.role === 'party_a' ? { ...s, certificateSerial: ev.cert.serialNumber } : s));
+    await t.app.ctx.db.update(contracts).set({ signatures }).where(eq(contracts.id, contractId));
+
+    const op = await t.operator();
+    const res = await t.request(op, 'POST', `/api/v1/admin/certificates/${ev.cert.serialNumber}/revoke`, { reason: 'key_compromise' });
+    expect(res.statusCode).toBe(200);
+    const { events } = await readChain(t.app.ctx.db, c.accountId!);
+    expect(events.at(-1)).toMatchObject({ action: 'certificate.revoked', subjectId: ev.cert.serialNumber, data: { contractId, crlReason: 'keyCompromise' } });
   });
 
   it('refuses unknown serials, CA certificates, bad reasons and non-operators', async () => {
@@ -365,6 +398,26 @@ describe('validation material', () => {
     const r = openssl(['ocsp', '-respin', file('vm.der', m.ocspResponses[0]!), '-issuer', paths.issuing, '-cert', ev.path, '-CAfile', paths.root]);
     expect(r.out).toContain('Response verify OK');
     expect(r.out).toMatch(/: good\n/);
+    // Usable by a validator that judges the certificate at a timestamp taken just before.
+    const thisUpdate = new Date(/This Update: (.*)/.exec(r.out)![1]!);
+    expect(thisUpdate.getTime()).toBeLessThan(Date.now() - 60_000);
+    expect(thisUpdate.getTime()).toBeGreaterThanOrEqual(new Date(ev.cert.validFrom).getTime());
     expect(trust.tsaChain.map((c) => c.serialNumber)).toEqual([pki.tsa.cert.serialNumber, pki.issuing.cert.serialNumber, pki.root.cert.serialNumber]);
+  });
+});
+
+describe('start-up', () => {
+  it('loads the stored PKI without its root key: garbage in its place changes nothing', async () => {
+    const { db, config, pki } = t.app.ctx;
+    const [row] = await db.select().from(pkiMaterial);
+    const data = row!.data as StoredPkiV2;
+    await db.update(pkiMaterial).set({ data: { ...data, root: { ...data.root, encryptedKeyPem: 'not a key at all' } } });
+    try {
+      const loaded = await ensurePlatformPki(db, { key: config.key, partyB: config.partyB, publicUrl: config.publicUrl });
+      expect(loaded.root.certPem).toBe(pki.root.certPem);
+      expect(loaded.issuing.cert.checkPrivateKey(loaded.issuing.key)).toBe(true);
+    } finally {
+      await db.update(pkiMaterial).set({ data });
+    }
   });
 });

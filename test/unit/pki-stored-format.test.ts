@@ -8,6 +8,7 @@ import {
   loadPlatformPki,
   PkiPassphraseError,
   type StoredPki,
+  upgradeStoredPki,
 } from '../../src/server/pki/platform-pki.js';
 import { makeSignedContract, makeSigningSetup } from '../fixtures/signed-contract.js';
 import { pdfTool } from '../helpers/tools.js';
@@ -17,7 +18,7 @@ import { pdfTool } from '../helpers/tools.js';
  * 2026-11-26: root valid to 2046, issuing CA to 2036, Party B to 2029. Deployments keep
  * theirs in the database, so the current code must load it and issue and sign under it.
  */
-const stored: StoredPki = {
+const stored: StoredPki & { format: 'qiyue-pki-v1' } = {
   "format": "qiyue-pki-v1",
   "algorithm": "ECDSA-P256-SHA256",
   "createdAt": "2026-11-26T05:07:35.165Z",
@@ -77,5 +78,23 @@ describe('a stored qiyue-pki-v1 PKI from the first implementation', () => {
     } finally {
       await setup.close();
     }
+  });
+
+  it('gains a TSA and an OCSP responder certificate under its issuing CA, and a root CRL, on upgrade', () => {
+    const upgraded = upgradeStoredPki(stored, passphrase, { publicUrl: 'https://qiyue.example' });
+    expect(upgraded.format).toBe('qiyue-pki-v2');
+    expect(upgraded.root).toEqual(stored.root);
+    expect(upgraded.issuing).toEqual(stored.issuing);
+    expect(upgraded.partyB).toEqual(stored.partyB);
+    const after = loadPlatformPki(upgraded, passphrase);
+    expect(after.tsa.cert.verify(after.issuing.cert.publicKey)).toBe(true);
+    expect(after.ocsp.cert.verify(after.issuing.cert.publicKey)).toBe(true);
+    expect(after.tsa.cert.keyUsage).toEqual(['1.3.6.1.5.5.7.3.8']);
+    expect(after.ocsp.cert.keyUsage).toEqual(['1.3.6.1.5.5.7.3.9']);
+    const crl = join(dir, 'root.crl');
+    writeFileSync(crl, after.rootCrl);
+    writeFileSync(join(dir, 'root.pem'), after.root.certPem);
+    const out = spawnSync('openssl', ['crl', '-inform', 'DER', '-in', crl, '-CAfile', join(dir, 'root.pem'), '-noout'], { encoding: 'utf8' });
+    expect(out.stderr + out.stdout).toContain('verify OK');
   });
 });

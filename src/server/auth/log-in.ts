@@ -4,12 +4,12 @@ import { appendEvent } from '../audit/append-event.js';
 import type { Actor } from '../audit/events.js';
 import type { AppContext } from '../context.js';
 import { users } from '../db/schema/index.js';
-import { clearLoginFailures, loginRetryAfter, recordLoginFailure } from './login-throttle.js';
+import { clearLoginFailures, reserveLoginAttempt } from './login-throttle.js';
 import { createSession } from './sessions.js';
 
 export async function logIn(ctx: AppContext, options: { email: string; password: string; actor: Actor }) {
   const ip = options.actor.ip ?? 'unknown';
-  const retryAfter = await loginRetryAfter(ctx.db, options.email, ip);
+  const retryAfter = await reserveLoginAttempt(ctx.db, options.email, ip);
   if (retryAfter > 0) throw new AppError('too_many_requests', undefined, { headers: { 'retry-after': String(retryAfter) } });
 
   const [user] = await ctx.db.select().from(users).where(eq(users.email, options.email)).limit(1);
@@ -17,12 +17,11 @@ export async function logIn(ctx: AppContext, options: { email: string; password:
     await ctx.passwords.verifyNothing(options.password);
   }
   if (!user || !(await ctx.passwords.verify(user.passwordHash, options.password))) {
-    await recordLoginFailure(ctx.db, options.email, ip);
     throw new AppError('invalid_credentials');
   }
 
   return ctx.db.transaction(async (tx) => {
-    await clearLoginFailures(tx, options.email);
+    await clearLoginFailures(tx, options.email, ip);
     // A new session id at every login: a session fixed before login is worthless after it.
     const session = await createSession(tx, user.id);
     await appendEvent(tx, {

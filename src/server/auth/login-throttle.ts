@@ -1,44 +1,52 @@
 import { inArray, sql } from 'drizzle-orm';
-import type { Database } from '../db/client.js';
+import { type Database, queryRows } from '../db/client.js';
 import { loginThrottle } from '../db/schema/index.js';
 
-// Failures counted in a window; past the limit the key is blocked for the block time.
-const windowMs = 15 * 60 * 1000;
-const blockMs = 15 * 60 * 1000;
+// Attempts counted in a window; past the limit the key is blocked for the block time.
+const windowSeconds = 15 * 60;
+const blockSeconds = 15 * 60;
 const limits = { email: 5, ip: 20 } as const;
 
 const keysFor = (email: string, ip: string) => ({ email: `email:${email}`, ip: `ip:${ip}` });
 
-/** Seconds until the caller may try again, or 0 when it may try now. */
-export async function loginRetryAfter(db: Database, email: string, ip: string): Promise<number> {
-  const keys = keysFor(email, ip);
-  const rows = await db
-    .select({ blockedUntil: loginThrottle.blockedUntil })
-    .from(loginThrottle)
-    .where(inArray(loginThrottle.key, [keys.email, keys.ip]));
-  const now = Date.now();
-  const until = Math.max(0, ...rows.map((r) => r.blockedUntil?.getTime() ?? 0));
-  return until > now ? Math.ceil((until - now) / 1000) : 0;
-}
-
-export async function recordLoginFailure(db: Database, email: string, ip: string): Promise<void> {
-  const keys = keysFor(email, ip);
-  for (const [kind, key] of Object.entries(keys) as [keyof typeof limits, string][]) {
-    // One statement per key, so that concurrent failures on several instances all count.
-    await db.execute(sql`
-      insert into login_throttle (key, failures, window_started_at, blocked_until)
+/**
+ * Counts a login attempt before its password is checked and answers the seconds until the
+ * caller may try again (0: go ahead). Each key is counted and compared in one statement, so
+ * that of 40 parallel guesses on any number of instances exactly the limit get through:
+ * checking first and counting after the (slow) password hash let them all pass the check.
+ */
+export async function reserveLoginAttempt(db: Database, email: string, ip: string): Promise<number> {
+  let retryAfter = 0;
+  for (const [kind, key] of Object.entries(keysFor(email, ip)) as [keyof typeof limits, string][]) {
+    const [row] = await queryRows<{ retry_after: number | null }>(
+      db,
+      sql`
+      insert into login_throttle as t (key, failures, window_started_at, blocked_until)
       values (${key}, 1, now(), null)
       on conflict (key) do update set
-        failures = case when login_throttle.window_started_at < now() - make_interval(secs => ${windowMs / 1000})
-                        then 1 else login_throttle.failures + 1 end,
-        window_started_at = case when login_throttle.window_started_at < now() - make_interval(secs => ${windowMs / 1000})
-                                 then now() else login_throttle.window_started_at end,
-        blocked_until = case when login_throttle.window_started_at >= now() - make_interval(secs => ${windowMs / 1000})
-                                  and login_throttle.failures + 1 >= ${limits[kind]}
-                             then now() + make_interval(secs => ${blockMs / 1000}) else login_throttle.blocked_until end`);
+        failures = case when t.blocked_until > now() then t.failures
+                        when t.window_started_at < now() - make_interval(secs => ${windowSeconds}) then 1
+                        else t.failures + 1 end,
+        window_started_at = case when t.blocked_until > now() then t.window_started_at
+                                 when t.window_started_at < now() - make_interval(secs => ${windowSeconds}) then now()
+                                 else t.window_started_at end,
+        blocked_until = case when t.blocked_until > now() then t.blocked_until
+                             when t.window_started_at >= now() - make_interval(secs => ${windowSeconds})
+                                  and t.failures + 1 > ${limits[kind]}
+                             then now() + make_interval(secs => ${blockSeconds})
+                             else null end
+      returning ceil(extract(epoch from (blocked_until - now())))::int as retry_after`,
+    );
+    retryAfter = Math.max(retryAfter, row?.retry_after ?? 0);
   }
+  return retryAfter;
 }
 
-export async function clearLoginFailures(db: Database, email: string): Promise<void> {
+/**
+ * After a successful login: the e-mail's failures are forgotten, and the attempt is given
+ * back to the address, which counts guesses, not the logins of an office behind one NAT.
+ */
+export async function clearLoginFailures(db: Database, email: string, ip: string): Promise<void> {
   await db.delete(loginThrottle).where(inArray(loginThrottle.key, [`email:${email}`]));
+  await db.execute(sql`update login_throttle set failures = greatest(failures - 1, 0) where key = ${`ip:${ip}`} and blocked_until is null`);
 }

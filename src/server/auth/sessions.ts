@@ -28,7 +28,12 @@ export async function createSession(db: Database, userId: string): Promise<{ tok
   return { token, csrfToken: csrfTokens.create(csrfSecret), expiresAt };
 }
 
-export async function findSession(db: Database, token: string): Promise<SessionUser | null> {
+/**
+ * The session of a cookie token while it is within both its absolute lifetime and the idle
+ * timeout; its last use is moved forward at most once a minute, so that reads stay reads.
+ */
+export async function findSession(db: Database, token: string, options: { idleMinutes: number }): Promise<SessionUser | null> {
+  const idle = sql`now() - make_interval(mins => ${options.idleMinutes})`;
   const [row] = await db
     .select({
       sessionId: sessions.id,
@@ -37,20 +42,25 @@ export async function findSession(db: Database, token: string): Promise<SessionU
       role: users.role,
       accountId: users.accountId,
       csrfSecret: sessions.csrfSecret,
+      isStale: sql<boolean>`${sessions.lastSeenAt} < now() - interval '1 minute'`,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.id, hashToken(token)), gt(sessions.expiresAt, sql`now()`)))
+    .where(and(eq(sessions.id, hashToken(token)), gt(sessions.expiresAt, sql`now()`), gt(sessions.lastSeenAt, idle)))
     .limit(1);
-  return row ?? null;
+  if (!row) return null;
+  const { isStale, ...session } = row;
+  if (isStale) await db.update(sessions).set({ lastSeenAt: sql`now()` }).where(eq(sessions.id, session.sessionId));
+  return session;
 }
 
 export async function deleteSession(db: Database, sessionId: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.id, sessionId));
 }
 
-export async function deleteExpiredSessions(db: Database): Promise<void> {
+export async function deleteExpiredSessions(db: Database, options: { idleMinutes: number }): Promise<void> {
   await db.delete(sessions).where(lt(sessions.expiresAt, sql`now()`));
+  await db.delete(sessions).where(lt(sessions.lastSeenAt, sql`now() - make_interval(mins => ${options.idleMinutes})`));
 }
 
 export const csrfTokenFor = (session: Pick<SessionUser, 'csrfSecret'>) => csrfTokens.create(session.csrfSecret);

@@ -20,6 +20,7 @@ export function frameworkNumber(year: number, seq: number): string {
   return `FA${year}${String(seq).padStart(6, '0')}`;
 }
 
+/** Two digits up to A99 as the SPEC prints them; the 100th attachment is A100, not a refusal. */
 export function attachmentNumber(frameworkNo: string, seq: number): string {
   return `${frameworkNo}-A${String(seq).padStart(2, '0')}`;
 }

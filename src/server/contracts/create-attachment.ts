@@ -104,6 +104,25 @@ export async function previewAttachment(ctx: AppContext, options: { accountId: s
 
 class NumberTaken extends Error {}
 
+// Attachments of one framework are generated one after another in this process: each then
+// renders for the number it will get, and only another instance can take a number from it.
+const frameworkQueues = new Map<string, Promise<unknown>>();
+
+function oneAtATime<T>(frameworkId: string, task: () => Promise<T>): Promise<T> {
+  const previous = frameworkQueues.get(frameworkId) ?? Promise.resolve();
+  const next = previous.catch(() => {}).then(task);
+  const settled = next.catch(() => {});
+  frameworkQueues.set(frameworkId, settled);
+  void settled.then(() => {
+    if (frameworkQueues.get(frameworkId) === settled) frameworkQueues.delete(frameworkId);
+  });
+  return next;
+}
+
+// Losing the number to another instance is not a refusal: render again for the next one. The
+// bound is only a guard against a livelock; each instance loses at most once per winner.
+const maxNumberAttempts = 100;
+
 async function lastAttachmentSeq(db: Database, frameworkId: string) {
   const [last] = await db.select({ seq: max(contracts.attachmentSeq) }).from(contracts).where(eq(contracts.frameworkId, frameworkId));
   return last?.seq ?? 0;
@@ -113,7 +132,8 @@ async function lastAttachmentSeq(db: Database, frameworkId: string) {
  * Generates a signed attachment under an effective framework agreement. Numbers are
  * consecutive per framework and a refused request uses none: the PDF is rendered for the next
  * free number outside any transaction, and the transaction, holding the framework's row lock,
- * inserts it only if that number is still the next one (otherwise it renders again).
+ * inserts it only if that number is still the next one (otherwise it renders again). Requests
+ * of one instance queue per framework, so simultaneous disjoint attachments all succeed.
  */
 export async function createAttachment(
   ctx: AppContext,
@@ -127,7 +147,23 @@ export async function createAttachment(
   throwIfCovered(await coveredItems(ctx.db, selection.itemKind, ids));
   const identity = await getVerifiedIdentity(ctx.db, accountId);
   if (!identity) throw new AppError('verification_required');
+  return oneAtATime(framework.id, () => generate(ctx, { ...options, framework, selection, ids, identity }));
+}
 
+async function generate(
+  ctx: AppContext,
+  options: {
+    accountId: string;
+    actor: Actor;
+    framework: ContractRow;
+    selection: Selection;
+    ids: string[];
+    identity: NonNullable<Awaited<ReturnType<typeof getVerifiedIdentity>>>;
+  },
+) {
+  const { accountId, framework, selection, ids, identity } = options;
+  // A request queued behind others: what they covered meanwhile is refused before rendering.
+  throwIfCovered(await coveredItems(ctx.db, selection.itemKind, ids));
   for (let attempt = 0; ; attempt++) {
     const seq = (await lastAttachmentSeq(ctx.db, framework.id)) + 1;
     const number = attachmentNumber(framework.number, seq);
@@ -189,7 +225,10 @@ export async function createAttachment(
         throw new AppError('item_already_covered');
       }
       const lostNumber = error instanceof NumberTaken || isUniqueViolation(error, 'contracts_attachment_seq_unique');
-      if (lostNumber && attempt < 5) continue;
+      if (lostNumber && attempt < maxNumberAttempts) {
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * Math.min(attempt + 1, 5)));
+        continue;
+      }
       if (lostNumber) throw new AppError('invalid_state', 'Other attachments were generated at the same moment; try again');
       throw error;
     }

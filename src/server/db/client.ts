@@ -10,6 +10,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import { hookTransactions } from './commit-hook.js';
 import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
@@ -34,42 +35,95 @@ const migrationLockId = 727_110_001;
 export async function openDatabase(options: {
   databaseUrl?: string;
   dataDir: string;
+  /** Where "waiting for the database" goes; console.error by default. */
+  log?: (message: string) => void;
   /** Sees every statement the app sends (the query-plan test explains them). */
   logQuery?: (query: string, params: unknown[]) => void;
 }): Promise<DatabaseHandle> {
   const logger = options.logQuery ? { logQuery: options.logQuery } : undefined;
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
-    // An idle connection that drops (a server restart, a failover) must not end the process;
-    // the pool replaces it on the next query.
-    pool.on('error', (error) => console.error(`PostgreSQL connection lost: ${error.message}`));
-    const client = await pool.connect();
-    try {
-      await client.query('select pg_advisory_lock($1)', [migrationLockId]);
-      await migratePg(drizzlePg(client, { schema }), { migrationsFolder });
-    } finally {
-      await client.query('select pg_advisory_unlock($1)', [migrationLockId]).catch(() => {});
-      client.release();
-    }
-    return { db: drizzlePg(pool, { schema, logger }) as unknown as Database, kind: 'postgres', close: () => pool.end() };
+    const log = options.log ?? ((message: string) => console.error(message));
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: 10,
+      // While the server is unreachable a request waits at most this long for a connection,
+      // then answers 503, instead of piling up behind a connect that never completes.
+      connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: 30_000,
+    });
+    // A connection that drops (a server restart, a failover) must not end the process: an idle
+    // one is reported to the pool; a checked-out one between two queries emits on the client
+    // itself, where node-postgres has no listener and the error would be unhandled. The query
+    // that meets the dead connection fails and answers 503; the pool replaces the connection.
+    pool.on('error', (error) => log(`PostgreSQL connection lost: ${error.message}`));
+    pool.on('connect', (client) => {
+      client.on('error', (error) => log(`PostgreSQL connection lost: ${error.message}`));
+    });
+    await migrateWhenReachable(pool, log);
+    return { db: hookTransactions(drizzlePg(pool, { schema, logger }) as unknown as Database), kind: 'postgres', close: () => pool.end() };
   }
   let dataDir = options.dataDir;
   if (!dataDir.startsWith('memory://')) {
     dataDir = path.join(options.dataDir, 'pgdata');
     fs.mkdirSync(dataDir, { recursive: true });
   }
-  const client = await PGlite.create(dataDir, {
-    // The trigram indexes of substring search (migration 0006) need the extension loaded.
+  const pgliteOptions = {
+    // The embedded server's memory is WebAssembly memory, which never shrinks: PostgreSQL's
+    // default 128 MB of shared buffers is a fixed cost of every instance, and more than the
+    // embedded database's working set needs.
+    // The trigram indexes of substring search (migration 0007) need the extension loaded.
     extensions: { pg_trgm },
+    startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB', '-c', 'work_mem=2MB', '-c', 'temp_buffers=2MB'],
     // PGlite's own bytea conversions go through a hex string one byte at a time (tens of ms
     // for a signed contract). A Uint8Array parameter that reaches the wire protocol as is
     // travels in binary; results still arrive as hex text, which Buffer decodes natively.
     serializers: { [types.BYTEA]: (bytes: Uint8Array) => bytes as unknown as string },
     parsers: { [types.BYTEA]: (hex: string) => Buffer.from(hex.slice(2), 'hex') },
-  });
-  await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder });
+  };
+  if (!dataDir.startsWith('memory://') && !fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    // Creating the cluster (initdb) grows the WebAssembly memory to several hundred MB for
+    // good; an instance of its own, closed again, leaves the server the memory of a restart.
+    const creating = await PGlite.create(dataDir, pgliteOptions);
+    await migratePglite(drizzlePglite(creating, { schema }), { migrationsFolder });
+    await creating.close();
+  }
+  const client = await PGlite.create(dataDir, pgliteOptions);
   const db = drizzlePglite(client, { schema, logger });
-  return { db: db as unknown as Database, kind: 'pglite', close: () => client.close() };
+  await migratePglite(db, { migrationsFolder });
+  return { db: hookTransactions(db as unknown as Database), kind: 'pglite', close: () => client.close() };
+}
+
+/**
+ * Applies the migrations, waiting for the server as long as it takes: a start while the
+ * database is down (or still starting) retries with a growing pause instead of exiting.
+ */
+async function migrateWhenReachable(pool: pg.Pool, log: (message: string) => void) {
+  for (let attempt = 1; ; attempt++) {
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      const delay = Math.min(10_000, 500 * 2 ** Math.min(attempt, 5));
+      log(`PostgreSQL is not reachable (${(error as Error).message || (error as { code?: string }).code}); retrying in ${delay / 1000} s (attempt ${attempt})`);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      continue;
+    }
+    let lost = false;
+    try {
+      await client.query('select pg_advisory_lock($1)', [migrationLockId]);
+      await migratePg(drizzlePg(client, { schema }), { migrationsFolder });
+      if (attempt > 1) log('PostgreSQL is reachable; migrations applied');
+      return;
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      lost = true;
+      log(`PostgreSQL went away during migration (${(error as Error).message}); retrying`);
+    } finally {
+      if (!lost) await client.query('select pg_advisory_unlock($1)', [migrationLockId]).catch(() => {});
+      client.release(lost);
+    }
+  }
 }
 
 /** PostgreSQL's unique_violation, whichever driver raised it. */
@@ -86,6 +140,29 @@ export function findPgError(error: unknown): { code?: string; constraint?: strin
     e = candidate.cause;
   }
   return undefined;
+}
+
+const unreachableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const unreachableMessage = /Connection terminated|connection timeout|not queryable|Cannot use a pool after calling end|timeout exceeded when trying to connect/i;
+
+/**
+ * Whether an error means the database could not be reached or went away (a restart, a
+ * failover, a network cut): SQLSTATE class 08, an administrator shutdown (57P01–57P03),
+ * too many connections, or a socket error of the driver. The request did nothing durable.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  let e: unknown = error;
+  for (let depth = 0; e && depth < 5; depth++) {
+    const candidate = e as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+    const code = typeof candidate.code === 'string' ? candidate.code : '';
+    if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === '53300') return true;
+    if (unreachableCodes.has(code)) return true;
+    if (typeof candidate.message === 'string' && unreachableMessage.test(candidate.message)) return true;
+    // An AggregateError of every address tried (IPv4 and IPv6 of localhost).
+    if (Array.isArray(candidate.errors) && candidate.errors.some((inner) => isDatabaseUnavailable(inner))) return true;
+    e = candidate.cause;
+  }
+  return false;
 }
 
 /** Rows of a raw query; node-postgres and PGlite both answer `{ rows }`. */

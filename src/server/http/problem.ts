@@ -1,6 +1,13 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError, type ErrorCode, errorStatus, errorTitle, type Problem } from '../../shared/errors.js';
+import { findPgError, isDatabaseUnavailable } from '../db/client.js';
+
+/** Seconds a client should wait before retrying while the database is unreachable. */
+export const databaseRetryAfterSeconds = 5;
+
+export const databaseUnavailable = () =>
+  new AppError('database_unavailable', undefined, { headers: { 'retry-after': String(databaseRetryAfterSeconds) } });
 
 export function problemBody(error: AppError): Problem {
   return {
@@ -44,6 +51,13 @@ export function toAppError(error: FastifyError | Error): AppError {
     const byStatus = (Object.keys(errorStatus) as ErrorCode[]).find((c) => errorStatus[c] === fe.statusCode);
     return new AppError(byStatus ?? 'validation_failed');
   }
+  if (isDatabaseUnavailable(error)) return databaseUnavailable();
+  // The database refused a value the schemas let through: a data exception (class 22: out of
+  // range, bad date, bad number) is the input's fault; an integrity violation (class 23) is a
+  // conflict with what is stored. Both are bugs of validation, logged, but not the caller's 500.
+  const pgCode = findPgError(error)?.code;
+  if (pgCode?.startsWith('22')) return new AppError('validation_failed', 'A value is out of the range the service can store');
+  if (pgCode?.startsWith('23')) return new AppError('invalid_state', 'The request conflicts with the stored data');
   return new AppError('internal_error');
 }
 
@@ -54,6 +68,8 @@ export function sendProblem(reply: FastifyReply, error: AppError) {
 
 export function errorHandler(this: unknown, error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const appError = toAppError(error);
-  if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
+  if (appError.code === 'database_unavailable') request.log.warn({ err: { message: error.message } }, 'database unavailable');
+  else if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
+  else if (!(error instanceof AppError) && findPgError(error)) request.log.warn({ err: error }, 'database refused the input');
   return sendProblem(reply, appError);
 }

@@ -41,13 +41,13 @@ export function accountOf(request: FastifyRequest): string {
   return accountId;
 }
 
-export function registerSessionHooks(app: FastifyInstance, db: Database) {
+export function registerSessionHooks(app: FastifyInstance, db: Database, options: { idleMinutes: number }) {
   app.decorateRequest('session', null);
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.access;
     if (!access) return;
     const token = request.cookies[sessionCookieName];
-    request.session = token && token.length < 200 ? await findSession(db, token) : null;
+    request.session = token && token.length < 200 ? await findSession(db, token, options) : null;
     if (access !== 'public' && !request.session) throw new AppError('unauthenticated');
     if (request.session && !safeMethods.has(request.method)) {
       const header = request.headers['x-csrf-token'];

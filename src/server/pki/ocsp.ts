@@ -36,8 +36,25 @@ const hashNames: Record<string, string> = {
 /** Responses promise a day; a relying party that wants fresher asks again. */
 export const ocspResponseLifetimeMs = 24 * 60 * 60 * 1000;
 
+/**
+ * How far thisUpdate reaches back. A validator judges a signature at the time its timestamp
+ * proves (pyHanko, ETSI EN 319 102-1) and refuses revocation data newer than that; the data
+ * for the DSS is fetched just after the timestamp. A registry status never reverts (no
+ * certificate holds), so "good" was as true five minutes ago as now; "revoked" reaches back
+ * to the revocation only. The same margin as certificates' notBefore.
+ */
+export const thisUpdateBackdateMs = 5 * 60 * 1000;
+
+function thisUpdateFor(s: CertificateStatus, at: Date): Date {
+  const earliest = at.getTime() - thisUpdateBackdateMs;
+  if (s.status === 'good') return wholeSeconds(new Date(Math.min(at.getTime(), Math.max(earliest, s.since?.getTime() ?? earliest))));
+  if (s.status === 'revoked') return wholeSeconds(new Date(Math.min(at.getTime(), Math.max(earliest, s.revokedAt.getTime()))));
+  return at;
+}
+
 export type CertificateStatus =
-  | { status: 'good' }
+  /** `since`: when the certificate became valid (its notBefore). */
+  | { status: 'good'; since?: Date }
   | { status: 'revoked'; revokedAt: Date; reason: CrlReason }
   | { status: 'unknown' };
 
@@ -47,12 +64,17 @@ export type StatusLookup = (serial: string, issuerSerial: string) => Promise<Cer
 export function registryLookup(db: Database): StatusLookup {
   return async (serial, issuerSerial) => {
     const [row] = await db
-      .select({ issuerSerial: pkiCertificates.issuerSerial, revokedAt: pkiCertificates.revokedAt, reason: pkiCertificates.revocationReason })
+      .select({
+        issuerSerial: pkiCertificates.issuerSerial,
+        notBefore: pkiCertificates.notBefore,
+        revokedAt: pkiCertificates.revokedAt,
+        reason: pkiCertificates.revocationReason,
+      })
       .from(pkiCertificates)
       .where(eq(pkiCertificates.serial, normalizeSerial(serial)));
     if (!row || row.issuerSerial !== issuerSerial) return { status: 'unknown' };
     if (row.revokedAt) return { status: 'revoked', revokedAt: row.revokedAt, reason: row.reason ?? 'unspecified' };
-    return { status: 'good' };
+    return { status: 'good', since: row.notBefore };
   };
 }
 
@@ -127,7 +149,7 @@ export function createOcspResponder(o: { pki: Pick<PlatformPki, 'issuing' | 'ocs
         new pkijs.SingleResponse({
           certID,
           certStatus: certStatusSchema(status),
-          thisUpdate: at,
+          thisUpdate: thisUpdateFor(status, at),
           nextUpdate: new Date(at.getTime() + ocspResponseLifetimeMs),
         }),
       );

@@ -74,8 +74,8 @@ export type StoredPkiV2 = Omit<StoredPkiV1, 'format'> & {
   ocsp: StoredCertifiedKey;
   /** The root's CRL, base64 DER; it names the issuing CAs rolled out so far. */
   rootCrl: string;
-  /** Issuing CAs replaced by the command, still chaining documents signed under them. */
-  retiredIssuing?: { certPem: string }[];
+  /** Issuing CAs replaced by the command (and revoked on the root CRL), still chaining documents signed under them. */
+  retiredIssuing?: { certPem: string; revokedAt: string }[];
 };
 
 export type StoredPki = StoredPkiV1 | StoredPkiV2;
@@ -91,8 +91,13 @@ export type IssuingCa = CertifiedKey & { publicUrl?: string };
 export type PlatformPki = {
   root: CaCertificate;
   issuing: IssuingCa;
-  /** Replaced in place when an operator revokes it (see revoke-certificate.ts). */
+  /**
+   * Replaced in place when an operator revokes it (see revoke-certificate.ts), or Party B's
+   * certificate from a licensed CA's PKCS#12 file (QIYUE_PARTY_B_P12).
+   */
   partyB: CertifiedKey;
+  /** The CA certificates above Party B's, nearest first: [issuing, root], or the licensed CA's. */
+  partyBChain: X509Certificate[];
   tsa: CertifiedKey;
   ocsp: CertifiedKey;
   rootCrl: Buffer;
@@ -656,6 +661,7 @@ export function loadPlatformPki(stored: StoredPki, keyPassphrase: string, option
     root,
     issuing: { ...decryptKey(stored.issuing, keyPassphrase, 'issuing CA'), publicUrl: options.publicUrl ?? stored.publicUrl },
     partyB: decryptKey(stored.partyB, keyPassphrase, 'Party B'),
+    partyBChain: [],
     tsa: decryptKey(stored.tsa, keyPassphrase, 'TSA'),
     ocsp: decryptKey(stored.ocsp, keyPassphrase, 'OCSP responder'),
     rootCrl: Buffer.from(stored.rootCrl, 'base64'),
@@ -664,6 +670,7 @@ export function loadPlatformPki(stored: StoredPki, keyPassphrase: string, option
   if (!pki.issuing.cert.verify(pki.root.cert.publicKey)) {
     throw new Error('the stored issuing CA is not signed by the stored root');
   }
+  pki.partyBChain = [pki.issuing.cert, pki.root.cert];
   for (const [what, ck] of [['Party B', pki.partyB], ['TSA', pki.tsa], ['OCSP responder', pki.ocsp]] as const) {
     if (!ck.cert.verify(pki.issuing.cert.publicKey)) throw new Error(`the stored ${what} certificate is not signed by the issuing CA`);
   }

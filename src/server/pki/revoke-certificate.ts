@@ -1,10 +1,10 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { AppError } from '../../shared/errors.js';
 import { appendEvent } from '../audit/append-event.js';
 import type { Actor } from '../audit/events.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
-import { type CertificatePurpose, type CrlReason, pkiCertificates } from '../db/schema/index.js';
+import { type CertificatePurpose, contracts, type CrlReason, pkiCertificates } from '../db/schema/index.js';
 import { reissueIssuingCrl } from './crl.js';
 import {
   type CertifiedKey,
@@ -16,6 +16,7 @@ import {
   type PlatformPki,
 } from './platform-pki.js';
 import { findCertificate, normalizeSerial, recordCertificate, serialOf } from './registry.js';
+import { applyRollover, rolledField } from './rollover.js';
 import { lockStoredPki, writeStoredPki } from './stored-platform-pki.js';
 import { forgetOcspResponse } from './trust-services.js';
 
@@ -34,23 +35,16 @@ export const revocationReasons = {
 } as const satisfies Record<string, CrlReason>;
 export type RevocationReason = keyof typeof revocationReasons;
 
-/** Platform certificates that are replaced by a new one when revoked. */
-type RolledPurpose = Extract<CertificatePurpose, 'party_b' | 'tsa' | 'ocsp'>;
-const stored = { party_b: 'partyB', tsa: 'tsa', ocsp: 'ocsp' } as const satisfies Record<RolledPurpose, keyof PlatformPki>;
+export { onCertificateRollover } from './rollover.js';
 
-type Listener = (purpose: RolledPurpose, replacement: CertifiedKey) => void;
-const listeners = new WeakMap<PlatformPki, Set<Listener>>();
-
-/**
- * Called after a revocation replaced Party B's (or the TSA's, or the OCSP responder's)
- * certificate in `pki`: whatever copied the old one (the render workers) picks up the new one.
- * Returns the function that unsubscribes.
- */
-export function onCertificateRollover(pki: PlatformPki, listener: Listener): () => void {
-  const set = listeners.get(pki) ?? new Set<Listener>();
-  listeners.set(pki, set);
-  set.add(listener);
-  return () => set.delete(listener);
+/** The contract whose signature records name this certificate serial, if any. */
+async function contractSignedWith(tx: Database, serial: string) {
+  const [row] = await tx
+    .select({ id: contracts.id, accountId: contracts.accountId })
+    .from(contracts)
+    .where(sql`${contracts.signatures} @> ${JSON.stringify([{ certificateSerial: serial }])}::jsonb`)
+    .limit(1);
+  return row;
 }
 
 export type RevocationResult = {
@@ -83,7 +77,7 @@ export async function revokeCertificate(
 
   const reason = revocationReasons[o.reason];
   const purpose = row.purpose;
-  const rolled = (purpose === 'party_b' || purpose === 'tsa' || purpose === 'ocsp') && serialOf(ctx.pki[stored[purpose]].cert) === serial;
+  const rolled = (purpose === 'party_b' || purpose === 'tsa' || purpose === 'ocsp') && serialOf(ctx.pki[rolledField[purpose]].cert) === serial;
   const result = await ctx.db.transaction(async (tx) => {
     const revokedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
     const updated = await tx
@@ -103,12 +97,14 @@ export async function revokeCertificate(
           : purpose === 'tsa'
             ? issueTsaCertificate(issuing)
             : issueOcspResponderCertificate(issuing);
-      await writeStoredPki(tx, { ...data, [stored[purpose]]: encryptKey(replacement, ctx.config.key) });
+      await writeStoredPki(tx, { ...data, [rolledField[purpose]]: encryptKey(replacement, ctx.config.key) });
       await recordCertificate(tx, replacement.cert, purpose);
     }
     await reissueIssuingCrl(tx, ctx.pki);
+    const signed = purpose === 'event' ? await contractSignedWith(tx, serial) : undefined;
     await appendEvent(tx, {
-      accountId: row.accountId,
+      // The account the certificate was issued for, or whose contract it signed; else the platform's chain.
+      accountId: row.accountId ?? signed?.accountId ?? null,
       actor: o.actor,
       action: 'certificate.revoked',
       subject: { type: 'certificate', id: serial },
@@ -117,16 +113,14 @@ export async function revokeCertificate(
         reason: o.reason,
         crlReason: reason,
         ...(replacement ? { replacedBy: serialOf(replacement.cert) } : {}),
+        ...(signed ? { contractId: signed.id } : {}),
       },
     });
     return { revokedAt, replacement };
   });
 
   forgetOcspResponse(serial);
-  if (result.replacement && rolled) {
-    ctx.pki[stored[purpose]] = result.replacement;
-    for (const listener of listeners.get(ctx.pki) ?? []) listener(purpose, result.replacement);
-  }
+  if (result.replacement && rolled) applyRollover(ctx.pki, purpose, result.replacement);
   return {
     serial,
     purpose,

@@ -4,12 +4,15 @@ import type { Database } from '../db/client.js';
 import { pkiMaterial } from '../db/schema/index.js';
 import {
   createPlatformPki,
+  decryptKey,
   loadPlatformPki,
   type PlatformPki,
   type StoredPki,
   type StoredPkiV2,
   upgradeStoredPki,
 } from './platform-pki.js';
+import { loadPartyBP12 } from './party-b-p12.js';
+import { applyRollover, type RolledPurpose, rolledField } from './rollover.js';
 import { recordPlatformCertificates } from './registry.js';
 
 export const pkiRowId = 'platform';
@@ -42,7 +45,7 @@ export async function writeStoredPki(tx: Database, data: StoredPkiV2): Promise<v
  */
 export async function ensurePlatformPki(
   db: Database,
-  options: { key: string; partyB: PartyB; publicUrl?: string },
+  options: { key: string; partyB: PartyB; publicUrl?: string; partyBP12?: { path: string; password: string } },
 ): Promise<PlatformPki> {
   if (!(await readStoredPki(db))) {
     const created = createPlatformPki({ keyPassphrase: options.key, partyB: options.partyB, publicUrl: options.publicUrl });
@@ -61,5 +64,36 @@ export async function ensurePlatformPki(
   }
   const pki = loadPlatformPki(stored, options.key, { publicUrl: options.publicUrl });
   await recordPlatformCertificates(db, pki);
+  if (options.partyBP12) {
+    // A licensed CA's certificate: not the platform's to record, revoke or roll over.
+    const external = await loadPartyBP12(options.partyBP12.path, options.partyBP12.password);
+    pki.partyB = external.partyB;
+    pki.partyBChain = external.chain;
+  }
   return pki;
+}
+
+/**
+ * Picks up certificates that another instance rolled over (a revoked Party B, TSA or OCSP
+ * responder certificate): reads the stored PKI and swaps in whichever differs. A PKCS#12
+ * Party B is not the platform's and stays. Returns the purposes that changed.
+ */
+export async function syncRolledCertificates(
+  db: Database,
+  pki: PlatformPki,
+  options: { key: string; partyBFromP12?: boolean },
+): Promise<RolledPurpose[]> {
+  const stored = await readStoredPki(db);
+  if (stored?.format !== 'qiyue-pki-v2' || stored.issuing.certPem !== pki.issuing.certPem) return [];
+  const changed: RolledPurpose[] = [];
+  for (const purpose of Object.keys(rolledField) as RolledPurpose[]) {
+    if (purpose === 'party_b' && options.partyBFromP12) continue;
+    const field = rolledField[purpose];
+    if (stored[field].certPem === pki[field].certPem) continue;
+    const replacement = decryptKey(stored[field], options.key, purpose);
+    if (!replacement.cert.verify(pki.issuing.cert.publicKey)) continue;
+    applyRollover(pki, purpose, replacement);
+    changed.push(purpose);
+  }
+  return changed;
 }

@@ -1,8 +1,10 @@
-import { X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
+import * as pkijs from 'pkijs';
+import { profileOids } from './ca/profiles.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { createOcspResponder, type OcspResponder, registryLookup } from './ocsp.js';
-import type { PlatformPki } from './platform-pki.js';
+import { parsedCertificate, type PlatformPki } from './platform-pki.js';
 import { serialOf } from './registry.js';
 import { createHttpTsa } from './tsa-client.js';
 import type { TsaSetup } from '../signing/tsa-setup.js';
@@ -25,7 +27,7 @@ export type TrustServices = {
    * long-lived certificates' responses are cached up to an hour.
    */
   validationMaterial(certs: X509Certificate[]): Promise<ValidationMaterial>;
-  /** Anchors the verifier trusts: the platform root and the roots of an external TSA's chain. */
+  /** Anchors the verifier trusts: the platform root, a PKCS#12 Party B's root, an external TSA's roots. */
   trustedRoots(): X509Certificate[];
   /** The embedded TSA as worker threads receive it. */
   transferableTsa(): TransferableTsa;
@@ -44,6 +46,53 @@ export function forgetOcspResponse(serial: string): void {
 }
 
 const day = 24 * 60 * 60 * 1000;
+
+/** CRLs of external CAs (a licensed CA's Party B, an external TSA), by URL. */
+const externalCrls = new Map<string, { der: Buffer; until: number }>();
+const externalFetchMs = 10_000;
+
+function crlUrls(cert: X509Certificate): string[] {
+  const ext = parsedCertificate(cert).extensions?.find((e) => e.extnID === profileOids.crlDistributionPoints);
+  const points = ext?.parsedValue instanceof pkijs.CRLDistributionPoints ? ext.parsedValue.distributionPoints : [];
+  const urls: string[] = [];
+  for (const p of points) {
+    if (!Array.isArray(p.distributionPoint)) continue;
+    for (const name of p.distributionPoint) if (name.type === 6 && /^https?:\/\//.test(String(name.value))) urls.push(String(name.value));
+  }
+  return urls;
+}
+
+/**
+ * The CRL an external certificate names (the first location that answers), cached until its
+ * nextUpdate and at most an hour. Best effort: when none answers, the material goes without
+ * it (a validator then fetches it itself, or reports the status unknown); another CA's outage
+ * must not stop contracts.
+ */
+async function externalCrl(cert: X509Certificate): Promise<Buffer | undefined> {
+  const urls = crlUrls(cert);
+  if (!urls.length) return undefined;
+  const problems: string[] = [];
+  for (const url of urls) {
+    const cached = externalCrls.get(url);
+    if (cached && Date.now() < cached.until) return cached.der;
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(externalFetchMs) });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const der = Buffer.from(await response.arrayBuffer());
+      const crl = pkijs.CertificateRevocationList.fromBER(new Uint8Array(der));
+      const nextUpdate = crl.nextUpdate?.value.getTime() ?? Date.now();
+      externalCrls.set(url, { der, until: Math.min(nextUpdate, Date.now() + ocspCacheMs) });
+      return der;
+    } catch (error) {
+      problems.push(`${url}: ${(error as Error).message}`);
+    }
+  }
+  externalCrlProblems.set(serialOf(cert), problems.join('; '));
+  return undefined;
+}
+
+/** Why the CRL of an external certificate (by serial) could not be fetched, last time it was asked. */
+export const externalCrlProblems = new Map<string, string>();
 const isSelfSigned = (c: X509Certificate) => c.checkIssued(c) && c.verify(c.publicKey);
 
 export function createTrustServices(o: { db: Database; pki: PlatformPki; config: Config }): TrustServices {
@@ -56,7 +105,7 @@ export function createTrustServices(o: { db: Database; pki: PlatformPki; config:
     key: pki.tsa.key,
     chainPems: [pki.issuing.certPem, pki.root.certPem],
   });
-  const httpTsa = external && createHttpTsa(external);
+  const httpTsa = external && createHttpTsa({ ...external, trust: externalChain });
   // The embedded TSA reads pki.tsa on each call: a rolled TSA certificate takes effect at once.
   const tsa: TimestampAuthority = httpTsa ?? { timestamp: (digest) => embeddedTsa(transferableTsa()).timestamp(digest) };
 
@@ -81,7 +130,7 @@ export function createTrustServices(o: { db: Database; pki: PlatformPki; config:
       const ocspResponses: Buffer[] = [];
       const crls = new Map<string, Buffer>();
       const add = (c: X509Certificate) => certificates.set(c.fingerprint256, c.raw);
-      const known = () => [pki.issuing.cert, pki.root.cert, ...pki.retiredIssuing.map((r) => r.cert), ...externalChain];
+      const known = () => [pki.issuing.cert, pki.root.cert, ...pki.retiredIssuing.map((r) => r.cert), ...pki.partyBChain, ...externalChain];
       const seen = new Set<string>();
       for (const start of certs) {
         let cert: X509Certificate | undefined = start;
@@ -102,6 +151,10 @@ export function createTrustServices(o: { db: Database; pki: PlatformPki; config:
             }
           } else if (issuer?.raw.equals(pki.root.cert.raw)) {
             crls.set('root', pki.rootCrl);
+          } else if (issuer && !pki.retiredIssuing.some((r) => r.cert.raw.equals(issuer.raw))) {
+            // Another CA's certificate: its own CRL, from where the certificate says.
+            const crl = await externalCrl(c);
+            if (crl) crls.set(createHash('sha256').update(crl).digest('hex'), crl);
           }
           cert = issuer;
         }
@@ -115,7 +168,8 @@ export function createTrustServices(o: { db: Database; pki: PlatformPki; config:
       return { certificates: [...certificates.values()], ocspResponses, crls: [...crls.values()] };
     },
     trustedRoots() {
-      return [pki.root.cert, ...externalChain.filter(isSelfSigned)];
+      const roots = [pki.root.cert, ...pki.partyBChain.filter(isSelfSigned), ...externalChain.filter(isSelfSigned)];
+      return roots.filter((r, i) => roots.findIndex((o) => o.raw.equals(r.raw)) === i);
     },
     transferableTsa,
     tsaSetup: () =>

@@ -3,10 +3,11 @@ import { z } from 'zod';
 import { createAttachmentBody, icpFilingList, icpFilingListQuery, orderList, orderListQuery } from '../../shared/schemas/attachment.js';
 import { contractEnvelope } from '../../shared/schemas/contract.js';
 import { createAttachment, previewAttachment } from '../contracts/create-attachment.js';
+import { loadContract } from '../contracts/load-contract.js';
 import { presentContract } from '../contracts/present-contract.js';
 import type { AppContext } from '../context.js';
 import { idempotent } from '../http/idempotency.js';
-import { accountOf, actorOf } from '../http/request-context.js';
+import { accountOf, actorOf, sessionOf } from '../http/request-context.js';
 import { listIcpFilings, listOrders } from '../upstream/list-items.js';
 import { pdfDisposition } from './contracts.js';
 
@@ -47,14 +48,20 @@ export const attachmentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
       schema: { tags: ['attachments'], params: frameworkParams, body: createAttachmentBody, response: { 201: contractEnvelope } },
     },
     async (request, reply) =>
-      idempotent(ctx.db, request, reply, async () => {
-        const row = await createAttachment(ctx, {
-          accountId: accountOf(request),
-          frameworkId: request.params.frameworkId,
-          body: request.body,
-          actor: actorOf(request),
-        });
-        return { status: 201, body: { contract: presentContract(row) } };
-      }),
+      idempotent(
+        ctx.db,
+        request,
+        reply,
+        async () => {
+          const row = await createAttachment(ctx, {
+            accountId: accountOf(request),
+            frameworkId: request.params.frameworkId,
+            body: request.body,
+            actor: actorOf(request),
+          });
+          return { status: 201, body: { contract: presentContract(row) } };
+        },
+        { replay: async (id) => ({ status: 201, body: { contract: presentContract(await loadContract(ctx.db, id, sessionOf(request))) } }) },
+      ),
   );
 };

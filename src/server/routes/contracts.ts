@@ -47,10 +47,16 @@ export const contractRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
     '/contracts/framework',
     { config: { access: 'customer' }, schema: { tags: ['contracts'], body: applyFrameworkBody, response: { 201: contractEnvelope } } },
     async (request, reply) =>
-      idempotent(ctx.db, request, reply, async () => {
-        const row = await applyFramework(ctx, { accountId: accountOf(request), body: request.body, actor: actorOf(request) });
-        return { status: 201, body: { contract: presentContract(row) } };
-      }),
+      idempotent(
+        ctx.db,
+        request,
+        reply,
+        async () => {
+          const row = await applyFramework(ctx, { accountId: accountOf(request), body: request.body, actor: actorOf(request) });
+          return { status: 201, body: { contract: presentContract(row) } };
+        },
+        { replay: async (id) => ({ status: 201, body: { contract: presentContract(await loadContract(ctx.db, id, sessionOf(request))) } }) },
+      ),
   );
 
   app.get(

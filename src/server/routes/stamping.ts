@@ -52,10 +52,22 @@ export const stampingRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
     '/stamping-requests',
     { config: { access: 'customer' }, schema: { tags: ['stamping'], body: submitStampingBody, response: { 201: stampingEnvelope } } },
     async (request, reply) =>
-      idempotent(ctx.db, request, reply, async () => {
-        const row = await submitStampingRequest(ctx, { accountId: accountOf(request), body: request.body, actor: actorOf(request) });
-        return { status: 201, body: { request: await presentRequest(ctx.db, row) } };
-      }),
+      idempotent(
+        ctx.db,
+        request,
+        reply,
+        async () => {
+          const row = await submitStampingRequest(ctx, { accountId: accountOf(request), body: request.body, actor: actorOf(request) });
+          return { status: 201, body: { request: await presentRequest(ctx.db, row) } };
+        },
+        {
+          replay: async (id) => {
+            const row = await loadRequest(ctx.db, id, sessionOf(request));
+            if (!row) throw new AppError('not_found');
+            return { status: 201, body: { request: await presentRequest(ctx.db, row) } };
+          },
+        },
+      ),
   );
 
   app.get(

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { AppError } from '../../shared/errors.js';
 import {
   adminVerification,
   adminVerificationList,
@@ -13,7 +14,7 @@ import type { AppContext } from '../context.js';
 import { idempotent } from '../http/idempotency.js';
 import { accountOf, actorOf } from '../http/request-context.js';
 import { decideVerification } from '../verification/decide-verification.js';
-import { getLatestVerification } from '../verification/get-verification.js';
+import { getLatestVerification, getVerification } from '../verification/get-verification.js';
 import { listVerifications } from '../verification/list-verifications.js';
 import { presentVerification } from '../verification/present.js';
 import { submitVerification } from '../verification/submit-verification.js';
@@ -29,10 +30,22 @@ export const verificationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
       schema: { tags: ['verification'], body: verificationBody, response: { 201: verificationEnvelope } },
     },
     async (request, reply) =>
-      idempotent(ctx.db, request, reply, async () => {
-        const row = await submitVerification(ctx, { accountId: accountOf(request), body: request.body, actor: actorOf(request) });
-        return { status: 201, body: { verification: presentVerification(row, { isOwner: true }) } };
-      }),
+      idempotent(
+        ctx.db,
+        request,
+        reply,
+        async () => {
+          const row = await submitVerification(ctx, { accountId: accountOf(request), body: request.body, actor: actorOf(request) });
+          return { status: 201, body: { verification: presentVerification(row, { isOwner: true }) } };
+        },
+        {
+          replay: async (id) => {
+            const row = await getVerification(ctx.db, accountOf(request), id);
+            if (!row) throw new AppError('not_found');
+            return { status: 201, body: { verification: presentVerification(row, { isOwner: true }) } };
+          },
+        },
+      ),
   );
 
   app.get(

@@ -13,6 +13,16 @@ export async function getLatestVerification(db: Database, accountId: string) {
   return row ?? null;
 }
 
+/** One verification of the account, or null. */
+export async function getVerification(db: Database, accountId: string, id: string) {
+  const [row] = await db
+    .select()
+    .from(verifications)
+    .where(and(eq(verifications.accountId, accountId), eq(verifications.id, id)))
+    .limit(1);
+  return row ?? null;
+}
+
 /** The identity in force for the account, or null while it is not verified. */
 export async function getVerifiedIdentity(db: Database, accountId: string) {
   const [row] = await db

@@ -2,7 +2,17 @@ import { z } from 'zod';
 import { icpFilingNumberPattern } from '../ids.js';
 import { humanText } from './text.js';
 
-const isoTime = z.iso.datetime({ offset: true });
+// What an upstream system can mean by a payment or approval time, and what every layer can
+// hold: year 0 or a time past 9999 after its offset parses in JavaScript but not in PostgreSQL.
+const earliestTime = Date.UTC(1970, 0, 1);
+const latestTime = Date.UTC(9999, 11, 31, 23, 59, 59);
+const isoTime = z.iso.datetime({ offset: true }).refine(
+  (s) => {
+    const t = Date.parse(s);
+    return Number.isFinite(t) && t >= earliestTime && t <= latestTime;
+  },
+  { message: 'must lie between 1970-01-01 and 9999-12-31 (UTC)' },
+);
 
 export const orderPushBody = z.strictObject({
   product: humanText({ max: 100 }),

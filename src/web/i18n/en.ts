@@ -780,4 +780,6 @@ export const errors: Record<ErrorCode, string> = {
   too_many_requests: 'Too many attempts. Please try again later',
   internal_error: 'Something went wrong on our side. Please try again later',
   service_unavailable: 'The service is unavailable. Please try again later',
+  rate_limited: 'Too many requests. Please wait a moment and try again',
+  database_unavailable: 'The service is briefly unavailable. Please try again in a moment',
 };

@@ -775,4 +775,6 @@ export const errors: Record<ErrorCode, string> = {
   too_many_requests: '操作过于频繁，请稍后再试',
   internal_error: '系统繁忙，请稍后重试',
   service_unavailable: '服务暂不可用，请稍后重试',
+  rate_limited: '请求过于频繁，请稍候再试',
+  database_unavailable: '服务暂时中断，请稍后重试',
 };

@@ -78,7 +78,7 @@ export const contracts = pgTable(
     check(
       'contracts_kind_shape',
       sql`(${t.kind} = 'framework' and ${t.frameworkId} is null and ${t.attachmentSeq} is null and ${t.termYears} in (1, 2, 3))
-       or (${t.kind} <> 'framework' and ${t.frameworkId} is not null and ${t.attachmentSeq} between 1 and 99 and ${t.termYears} is null)`,
+       or (${t.kind} <> 'framework' and ${t.frameworkId} is not null and ${t.attachmentSeq} >= 1 and ${t.termYears} is null)`,
     ),
     check('contracts_copies', sql`${t.copies} in (2, 3)`),
     check('contracts_term', sql`${t.expiresAt} > ${t.effectiveAt}`),
@@ -120,6 +120,11 @@ export const idempotencyKeys = pgTable(
     requestHash: text('request_hash').notNull(),
     statusCode: integer('status_code'),
     response: jsonb('response'),
+    // Renewed while its request runs: a key whose request died is free again once it passes.
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    // The row the request created, written in the same transaction as that row: after a crash
+    // between commit and answer, a retry answers from it instead of doing the work again.
+    effectId: uuid('effect_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.key] })],
