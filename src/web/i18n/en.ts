@@ -782,4 +782,5 @@ export const errors: Record<ErrorCode, string> = {
   service_unavailable: 'The service is unavailable. Please try again later',
   rate_limited: 'Too many requests. Please wait a moment and try again',
   database_unavailable: 'The service is briefly unavailable. Please try again in a moment',
+  timestamp_unavailable: 'The time-stamping service did not answer, so nothing was signed. Please try again shortly',
 };

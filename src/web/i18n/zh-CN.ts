@@ -777,4 +777,5 @@ export const errors: Record<ErrorCode, string> = {
   service_unavailable: '服务暂不可用，请稍后重试',
   rate_limited: '请求过于频繁，请稍候再试',
   database_unavailable: '服务暂时中断，请稍后重试',
+  timestamp_unavailable: '时间戳服务暂未响应，合同未签署，请稍后重试',
 };
