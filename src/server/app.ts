@@ -1,10 +1,6 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
-import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { AppError } from '../shared/errors.js';
@@ -17,9 +13,11 @@ import { createRenderer } from './pdf/renderer.js';
 import { startJobs } from './jobs.js';
 import { ensurePlatformPki } from './pki/stored-platform-pki.js';
 import { seedDemo } from './demo/seed-demo.js';
+import { apiDescription, registerApiReference } from './http/api-reference.js';
 import { errorHandler, sendProblem } from './http/problem.js';
 import { registerInputGuard } from './http/input-guard.js';
 import { registerSessionHooks } from './http/request-context.js';
+import { registerCompression, registerStaticAssets } from './http/static-assets.js';
 import { attachmentRoutes } from './routes/attachments.js';
 import { authRoutes } from './routes/auth.js';
 import { integrationRoutes } from './routes/integration.js';
@@ -70,6 +68,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   app.setErrorHandler(errorHandler);
 
   await app.register(cookie);
+  await registerCompression(app);
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -94,7 +93,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Qiyue API', version: '1.0.0', description: 'Contract self-service: verification, contracts, stamping.' },
+      info: { title: 'Qiyue API', version: '1.0.0', description: apiDescription },
       servers: [{ url: '/' }],
       components: {
         securitySchemes: {
@@ -106,7 +105,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await registerApiReference(app);
 
   registerSessionHooks(app, ctx.db);
   registerInputGuard(app);
@@ -128,13 +127,11 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
     { prefix: apiPrefix },
   );
 
-  const webDir = config.webDir;
-  const hasWeb = Boolean(webDir && fs.existsSync(path.join(webDir, 'index.html')));
-  if (hasWeb) await app.register(fastifyStatic, { root: webDir!, wildcard: false, index: false });
+  const web = await registerStaticAssets(app, config.webDir);
   app.setNotFoundHandler((request, reply) => {
     const wantsPage = request.method === 'GET' && !request.url.startsWith('/api/');
     // Client-side routes of the console all answer its index page.
-    if (hasWeb && wantsPage) return reply.type('text/html').sendFile('index.html');
+    if (web && wantsPage) return web.sendIndex(request, reply);
     return sendProblem(reply, new AppError('not_found', `No route ${request.method} ${request.url.split('?')[0]}`));
   });
 
