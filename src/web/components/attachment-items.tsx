@@ -9,6 +9,7 @@ import { formatDate, formatDateTime, monospace } from './format';
 import { LoadError } from './load-error';
 import { ContractStatusTag } from './status-tag';
 import { useLoad } from './use-load';
+import { queryKeys } from '../api/query';
 
 const tabular = { fontVariantNumeric: 'tabular-nums' } as const;
 
@@ -123,7 +124,7 @@ export function FrameworkAttachmentsCard({
   canApply: boolean;
 }) {
   const t = useT();
-  const attachments = useLoad((signal) => fetchFrameworkAttachments(framework.id, {}, signal), [framework.id, framework.status]);
+  const attachments = useLoad([...queryKeys.frameworkAttachments(framework.id), framework.status], (signal) => fetchFrameworkAttachments(framework.id, {}, signal));
   const rows = [...(attachments.data ?? [])].sort((a, b) => a.number.localeCompare(b.number));
   const columns: TableColumnsType<Contract> = [
     {

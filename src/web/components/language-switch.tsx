@@ -4,7 +4,8 @@ import { type Locale, useLocale } from '../i18n';
 
 const names: Record<Locale, string> = { 'zh-CN': '简体中文', en: 'English' };
 
-export function LanguageSwitch({ dark = false }: { dark?: boolean }) {
+/** On a phone only the globe shows; its name says what it is. */
+export function LanguageSwitch({ dark = false, isCompact = false }: { dark?: boolean; isCompact?: boolean }) {
   const { locale, setLocale, t } = useLocale();
   return (
     <Dropdown
@@ -19,11 +20,12 @@ export function LanguageSwitch({ dark = false }: { dark?: boolean }) {
       <Button
         type="text"
         icon={<GlobalOutlined />}
-        aria-label={t('header.language')}
+        aria-label={isCompact ? `${t('header.language')}: ${names[locale]}` : undefined}
+        title={t('header.language')}
         data-testid="language-switch"
         style={dark ? { color: 'rgba(255,255,255,0.85)' } : undefined}
       >
-        {names[locale]}
+        {isCompact ? null : names[locale]}
       </Button>
     </Dropdown>
   );

@@ -9,6 +9,7 @@ import { formatDateTime, monospace } from './format';
 import { LoadError } from './load-error';
 import { StampingStatusTag, carrierName } from './stamping-status-tag';
 import { useLoad } from './use-load';
+import { queryKeys } from '../api/query';
 
 type Tab = StampingStatus | 'all';
 
@@ -25,9 +26,8 @@ export function StampingRequestList({ isOperator = false, initialTab = 'all', in
   const [tab, setTab] = useState<Tab>(initialTab);
   const [q, setQ] = useState(initialQuery);
   const filter = { status: tab === 'all' ? undefined : tab, q: q.trim() || undefined };
-  const { data, error, loading, reload } = useLoad(
-    (signal) => (isOperator ? fetchAdminStampingRequests(filter, signal) : fetchStampingRequests(filter, signal)),
-    [isOperator, tab, q],
+  const { data, error, loading, reload } = useLoad([...queryKeys.stamping, 'list', isOperator, tab, q], (signal) =>
+    isOperator ? fetchAdminStampingRequests(filter, signal) : fetchStampingRequests(filter, signal),
   );
   const counts = data?.counts ?? {};
   const total = Object.values(counts).reduce<number>((sum, n) => sum + (n ?? 0), 0);

@@ -42,7 +42,6 @@ export function LocaleProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     document.documentElement.lang = locale;
-    document.title = catalogues[locale].messages['app.documentTitle'];
   }, [locale]);
 
   const value = useMemo<LocaleContextValue>(() => {

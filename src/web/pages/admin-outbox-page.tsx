@@ -6,12 +6,13 @@ import { formatDateTime } from '../components/format';
 import { LoadError } from '../components/load-error';
 import { PageHeader } from '../components/page-header';
 import { useLoad } from '../components/use-load';
+import { queryKeys } from '../api/query';
 import { useT } from '../i18n';
 
 /** 邮件通知: what the customers were told at each step, and whether it left the building. */
 export function AdminOutboxPage() {
   const t = useT();
-  const { data, error, loading, reload } = useLoad((signal) => fetchOutbox(signal), []);
+  const { data, error, loading, reload } = useLoad(queryKeys.outbox, (signal) => fetchOutbox(signal));
   const [q, setQ] = useState('');
   const needle = q.trim().toLowerCase();
   const items = (data?.items ?? []).filter(

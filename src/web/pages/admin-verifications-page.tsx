@@ -10,6 +10,7 @@ import { PageHeader } from '../components/page-header';
 import { VerificationStatusTag } from '../components/status-tag';
 import { useErrorText } from '../components/use-error-text';
 import { useLoad } from '../components/use-load';
+import { queryKeys } from '../api/query';
 import { useT } from '../i18n';
 
 function RejectModal({ target, onClose, onRejected }: { target: AdminVerification | null; onClose: () => void; onRejected: () => void }) {
@@ -67,7 +68,7 @@ export function AdminVerificationsPage() {
   const [filter, setFilter] = useState<AdminVerificationFilter>('pending');
   const [rejecting, setRejecting] = useState<AdminVerification | null>(null);
   const [approvingId, setApprovingId] = useState<string | null>(null);
-  const { data, error, loading, reload } = useLoad((signal) => fetchAdminVerifications(filter, signal), [filter]);
+  const { data, error, loading, reload } = useLoad([...queryKeys.verification, 'admin', filter], (signal) => fetchAdminVerifications(filter, signal));
 
   const approve = async (item: AdminVerification) => {
     setApprovingId(item.id);

@@ -16,6 +16,7 @@ import { ReasonModal } from '../components/reason-modal';
 import { isOpenStampingStatus, isStampingStatus, StampingStatusTag } from '../components/stamping-status-tag';
 import { ContractStatusTag } from '../components/status-tag';
 import { useLoad } from '../components/use-load';
+import { queryKeys } from '../api/query';
 import { useRecordSteps } from '../components/use-record-steps';
 import { type MessageKey, type Translate, useT } from '../i18n';
 
@@ -69,7 +70,7 @@ function partyItems(party: Party, t: Translate): DescriptionsProps['items'] {
 
 function AuditTimeline({ contractId }: { contractId: string }) {
   const t = useT();
-  const audit = useLoad((signal) => fetchContractAudit(contractId, signal), [contractId]);
+  const audit = useLoad(queryKeys.contractAudit(contractId), (signal) => fetchContractAudit(contractId, signal));
   const chainBadge = audit.data ? (
     <Tooltip title={t('audit.chainHint')}>
       {audit.data.chainValid ? (
@@ -162,15 +163,15 @@ export function ContractDetailPage() {
   const { id = '' } = useParams();
   // Operators reach the detail from the 运营 list, customers from 合同管理: breadcrumbs follow.
   const isOperator = useLocation().pathname.startsWith('/admin/');
-  const { data, error, reload, setData } = useLoad((signal) => fetchContract(id, signal), [id]);
+  const { data, error, reload, setData } = useLoad(queryKeys.contract(id), (signal) => fetchContract(id, signal));
   const [auditVersion, setAuditVersion] = useState(0);
   const [modal, setModal] = useState<'void' | 'terminate' | null>(null);
   const steps = useRecordSteps(setData, reload);
   const contract = data?.contract;
 
   const breadcrumb = isOperator
-    ? [t('nav.operations'), t('nav.adminContracts'), contract?.number ?? t('contract.detail')]
-    : [t('nav.billing'), t('nav.contractManagement'), contract?.number ?? t('contract.detail')];
+    ? [t('nav.operations'), { title: t('nav.adminContracts'), to: '/admin/contracts' }, contract?.number ?? t('contract.detail')]
+    : [t('nav.billing'), { title: t('nav.contractManagement'), to: '/contracts' }, contract?.number ?? t('contract.detail')];
   const listPath = isOperator ? '/admin/contracts' : '/contracts';
 
   if (error || !contract) return <DetailPlaceholder breadcrumb={breadcrumb} title={t('contract.detail')} error={error} onRetry={reload} />;

@@ -27,6 +27,7 @@ import { StampingStatusTag, carrierName, copiesText, isOpenStampingStatus, isSta
 import { useErrorText } from '../components/use-error-text';
 import { useIdempotencyKey } from '../components/use-idempotency-key';
 import { useLoad } from '../components/use-load';
+import { queryKeys } from '../api/query';
 import { VerificationGate } from '../components/verification-gate';
 import { useT } from '../i18n';
 
@@ -147,7 +148,7 @@ function ChooseStep({
 
 function PrintStep({ contracts, onBack, onNext }: { contracts: Contract[]; onBack: () => void; onNext: () => void }) {
   const t = useT();
-  const destination = useLoad((signal) => fetchStampingDestination(signal), []);
+  const destination = useLoad([...queryKeys.stamping, 'destination', true], (signal) => fetchStampingDestination(signal));
   const copies = contracts.reduce((sum, c) => sum + c.copies, 0);
   const errorText = useErrorText();
   const { message } = App.useApp();
@@ -400,8 +401,8 @@ export function StampingNewPage() {
 
   const requested = useMemo(() => (params.get('contracts') ?? '').split(',').map((s) => s.trim()).filter(Boolean), [params]);
   const [selected, setSelected] = useState<string[] | null>(null);
-  const contracts = useLoad((signal) => (isVerified ? fetchContractsInForce(signal) : Promise.resolve([])), [isVerified]);
-  const addressGuess = useLoad((signal) => (isVerified ? fetchAddressGuess(signal) : Promise.resolve({})), [isVerified]);
+  const contracts = useLoad([...queryKeys.contracts, 'in-force', isVerified], (signal) => (isVerified ? fetchContractsInForce(signal) : Promise.resolve([])));
+  const addressGuess = useLoad([...queryKeys.stamping, 'address-guess', isVerified], (signal) => (isVerified ? fetchAddressGuess(signal) : Promise.resolve({})));
 
   const eligible = (contracts.data ?? []).filter((c) => !isOpenStampingStatus(c.stampingStatus));
   // Until the user touches the checkboxes, the contracts the link named (if they can be chosen).
@@ -410,7 +411,7 @@ export function StampingNewPage() {
   const chosen = (contracts.data ?? []).filter((c) => chosenIds.includes(c.id));
 
   const header = (
-    <PageHeader breadcrumb={[t('nav.billing'), t('nav.contractManagement'), t('nav.stamping'), t('stamping.apply')]} title={t('stamping.apply')} subtitle={t('stamping.apply.subtitle')} />
+    <PageHeader breadcrumb={[t('nav.billing'), { title: t('nav.contractManagement'), to: '/contracts' }, { title: t('nav.stamping'), to: '/stamping' }, t('stamping.apply')]} title={t('stamping.apply')} subtitle={t('stamping.apply.subtitle')} />
   );
   if (!isVerified) {
     return (

@@ -195,7 +195,7 @@ export function VerifyPage() {
   return (
     <>
       <PageHeader
-        breadcrumb={isSignedIn ? [t('nav.billing'), t('nav.contractManagement'), t('nav.verify')] : []}
+        breadcrumb={isSignedIn ? [t('nav.billing'), { title: t('nav.contractManagement'), to: '/contracts' }, t('nav.verify')] : []}
         title={t('verify.title')}
         subtitle={t('verify.subtitle')}
       />
