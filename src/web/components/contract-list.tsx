@@ -1,6 +1,6 @@
 import { DownloadOutlined, FileExcelOutlined, PrinterOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { App, Button, Card, Checkbox, DatePicker, Empty, Flex, Grid, Input, Select, Space, Spin, Table, type TableColumnsType, Tooltip, Typography } from 'antd';
+import { App, Button, Card, Checkbox, DatePicker, Empty, Flex, Grid, Input, Select, Space, Spin, type TableColumnsType, Tooltip, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
@@ -8,6 +8,7 @@ import { type Contract, type ContractKind, type ContractStatus, contractKind, co
 import { fetchFrameworkAttachments } from '../api/attachments';
 import { type ContractListFilter, contractPdfUrl, fetchContracts } from '../api/contracts';
 import { queryKeys } from '../api/query';
+import { ScrollTable } from './scroll-table';
 import { useT } from '../i18n';
 import { ApplyAttachmentButton } from './apply-attachment-button';
 import { exportContracts, partyANameOf } from './contract-export';
@@ -367,7 +368,7 @@ export function ContractList({ detailPath, isOperator = false }: Props) {
           )}
         </Spin>
       ) : (
-        <Table<ContractRow>
+        <ScrollTable<ContractRow>
           rowKey="id"
           columns={columns}
           dataSource={rows}

@@ -1,7 +1,7 @@
 import { Breadcrumb, Flex, Typography } from 'antd';
-import { type ReactNode, useEffect } from 'react';
+import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
-import { useT } from '../i18n';
+import { useDocumentTitle } from './document-title';
 
 /** A breadcrumb step: plain text, or a link to the page it names. */
 export type Crumb = string | { title: string; to: string };
@@ -14,15 +14,6 @@ type Props = {
   subtitle?: ReactNode;
   extra?: ReactNode;
 };
-
-/** Every page names itself in the browser's tab and history: `<page> - 契约 Qiyue`. */
-export function useDocumentTitle(title: string | undefined) {
-  const t = useT();
-  const suffix = t('app.documentTitle');
-  useEffect(() => {
-    document.title = title ? `${title} - ${t('app.name')}` : suffix;
-  }, [title, suffix, t]);
-}
 
 /** The title block every console page starts with: where you are (linked), what the page is for. */
 export function PageHeader({ breadcrumb, title, documentTitle, subtitle, extra }: Props) {

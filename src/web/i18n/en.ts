@@ -742,6 +742,7 @@ export const messages: Record<MessageKey, string> = {
   'notFound.description': 'The page you are looking for does not exist.',
 
   // Console quality: layout, time zone, lists, preview, verification details.
+  'common.tableRegion': 'Table (scrolls sideways)',
   'header.menu': 'Navigation menu',
   'leave.title': 'Leave this page?',
   'leave.description': 'Your choices are not submitted yet; after leaving you will have to make them again.',

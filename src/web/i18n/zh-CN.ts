@@ -735,6 +735,7 @@ export const messages = {
   'notFound.description': '您访问的页面不存在或已被移除。',
 
   // Console quality: layout, time zone, lists, preview, verification details.
+  'common.tableRegion': '表格（可左右滚动）',
   'header.menu': '导航菜单',
   'leave.title': '离开此页？',
   'leave.description': '已做的选择尚未提交，离开后需要重新选择。',

@@ -29,6 +29,7 @@ import { useIdempotencyKey } from '../components/use-idempotency-key';
 import { useLoad } from '../components/use-load';
 import { queryKeys } from '../api/query';
 import { VerificationGate } from '../components/verification-gate';
+import { ScrollTable } from '../components/scroll-table';
 import { useT } from '../i18n';
 
 const maxContracts = 20;
@@ -98,7 +99,7 @@ function ChooseStep({
   return (
     <Card title={t('stamping.step.choose')}>
       <Alert type="info" showIcon title={t('stamping.choose.hint', { max: maxContracts })} style={{ marginBottom: 16 }} />
-      <Table<Contract>
+      <ScrollTable<Contract>
         rowKey="id"
         size="middle"
         columns={columns}
