@@ -376,6 +376,38 @@ describe.skipIf(!hasChromium)('console quality', () => {
     expect(errors).toEqual([]);
   });
 
+  it('keeps the framework wizard\'s step and terms in the URL across refresh, Back and Forward', async () => {
+    const { page, errors } = await open('laptop');
+    const wizardEmail = `wizard-${Date.now()}@example.com`;
+    await page.goto(`${server.url}/login`);
+    await page.evaluate(
+      async ({ email, password }) => {
+        await fetch('/api/v1/auth/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+      },
+      { email: wizardEmail, password },
+    );
+    expect((await apiInPage(page, 'POST', '/verification', { subjectType: 'enterprise', name: companyName, creditCode: validCreditCode, legalRepresentative })).status).toBe(201);
+    expect((await apiInPage(page, 'PUT', '/party-a', partyAContact)).status).toBe(200);
+    await page.goto(`${server.url}/contracts/apply`);
+    await page.getByTestId('party-a-identity').waitFor();
+    await page.getByRole('button', { name: /保存并下一步/ }).click();
+    await page.getByTestId('terms-form').waitFor();
+    await page.waitForURL(/step=1/);
+    await page.locator('label').filter({ hasText: /^3 年$/ }).click();
+    await page.getByTestId('wizard-next').click();
+    await page.waitForURL(/step=2.*years=3/);
+    const current = page.getByTestId('apply-steps').locator('.ant-steps-item-process');
+    await text(current).toContain('预览');
+    await page.reload();
+    await text(current).toContain('预览');
+    await page.goBack();
+    await page.getByTestId('terms-form').waitFor();
+    expect(await page.locator('label').filter({ hasText: /^3 年$/ }).locator('input').isChecked()).toBe(true);
+    await page.goForward();
+    await text(current).toContain('预览');
+    expect(errors).toEqual([]);
+  });
+
   it('shows an attachment\'s items right after 作废, without a reload, and explains disabled actions', async () => {
     const { page, errors } = await open('laptop');
     await login(page, server.url, email, password);

@@ -245,8 +245,12 @@ export function ApplyContractPage() {
   const [params, setParams] = useSearchParams();
   const terms = termsOf(params);
   const requestedStep = Math.min(3, Math.max(0, Number(params.get('step')) || 0));
-  const goTo = (nextStep: number, nextTerms: FrameworkTerms = terms) =>
-    setParams({ step: String(nextStep), copies: String(nextTerms.copies), years: String(nextTerms.termYears) });
+  const paramsOf = (atStep: number, atTerms: FrameworkTerms) => ({ step: String(atStep), copies: String(atTerms.copies), years: String(atTerms.termYears) });
+  const goTo = (nextStep: number, nextTerms: FrameworkTerms = terms) => {
+    // The step left keeps the terms chosen on it, so that Back finds them again.
+    if (nextTerms !== terms) setParams(paramsOf(requestedStep, nextTerms), { replace: true });
+    setParams(paramsOf(nextStep, nextTerms));
+  };
   const setStep = (nextStep: number) => goTo(nextStep);
   const [generated, setGenerated] = useState<Contract | null>(null);
   const invalidate = useInvalidate();
