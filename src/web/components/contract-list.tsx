@@ -180,7 +180,8 @@ export function ContractList({ detailPath, isOperator = false }: Props) {
       ),
     },
     ...(isWide ? [{ key: 'kind', title: t('contracts.column.kind'), onCell: () => nowrap, render: (_: unknown, c: ContractRow) => t(`contract.kind.${c.kind}`) }] : []),
-    ...(isOperator
+    // The operator's list spans customers; a customer's own name is worth a column where there is room.
+    ...(isOperator || screens.xl
       ? [{ key: 'partyA', title: t('contracts.column.partyA'), onCell: () => ({ style: { minWidth: 160 } }), render: (_: unknown, c: ContractRow) => partyANameOf(c) }]
       : []),
     ...(isWide
