@@ -297,28 +297,20 @@ function AttachmentWizard({ framework, kind }: { framework: Contract; kind: Atta
   const step = selection.size > 0 ? requestedStep : 0;
   useLeaveGuard(selection.size > 0 && !generated);
 
-  const setStep = (next: number) =>
-    setParams((previous) => {
-      const query = new URLSearchParams(previous);
-      if (next === 1) query.set('step', 'confirm');
-      else query.delete('step');
-      return query;
-    });
-  const setSelection = (update: Selection | ((previous: Selection) => Selection)) =>
-    setSelectionState((previous) => (typeof update === 'function' ? update(previous) : update));
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the URL follows the selection, not the other way round.
-  useEffect(() => {
-    if (pendingIds.current.size > 0 && selection.size === 0) return; // not resolved yet
-    setParams(
-      (previous) => {
-        const query = new URLSearchParams(previous);
-        if (selection.size > 0) query.set('items', [...selection.keys()].join(','));
-        else query.delete('items');
-        return query;
-      },
-      { replace: true },
-    );
-  }, [selection]);
+  // Step and chosen ids go to the URL in one navigation (two in one tick would race).
+  const writeUrl = (nextStep: number, nextSelection: Selection, replace: boolean) => {
+    const query = new URLSearchParams(params);
+    if (nextStep === 1) query.set('step', 'confirm');
+    else query.delete('step');
+    if (nextSelection.size > 0) query.set('items', [...nextSelection.keys()].join(','));
+    else query.delete('items');
+    setParams(query, { replace });
+  };
+  const setStep = (next: number) => writeUrl(next, selection, false);
+  const setSelection = (next: Selection) => {
+    setSelectionState(next);
+    writeUrl(requestedStep, next, true);
+  };
 
   // A fresh list is the truth: what became unselectable meanwhile leaves the selection, and the
   // ids the URL named are chosen again once their items are loaded.
@@ -351,17 +343,15 @@ function AttachmentWizard({ framework, kind }: { framework: Contract; kind: Atta
 
   const onItemsRefused = (error: ApiError) => {
     const { ids, lines } = refusedLines(error.fieldErrors, selection, t);
-    setSelection((previous) => {
-      const next = new Map(previous);
-      for (const id of ids) next.delete(id);
-      return next;
-    });
+    const next = new Map(selection);
+    for (const id of ids) next.delete(id);
+    setSelectionState(next);
     setRefusal({
       title: t(error.code === 'item_already_covered' ? 'attachment.refused.coveredTitle' : 'attachment.refused.unselectableTitle'),
       lines: lines.length ? lines : [errorText(error)],
     });
     list.reload();
-    setStep(0);
+    writeUrl(0, next, false);
   };
 
   if (generated) return <SuccessResult contract={generated} framework={framework} />;
