@@ -80,6 +80,13 @@ try {
       const fcp = lhr.audits['first-contentful-paint']?.displayValue ?? '';
       rows.push(`${profile.padEnd(8)} ${page.name.padEnd(14)} ${scores.map((s) => String(s).padStart(5)).join(' ')}   ${fcp}`);
       console.log(rows.at(-1));
+      // What cost points outside performance, so that a score below 100 says why.
+      for (const category of ['accessibility', 'best-practices'] as const) {
+        for (const ref of lhr.categories[category]?.auditRefs ?? []) {
+          const audit = lhr.audits[ref.id];
+          if (ref.weight > 0 && audit && audit.score !== null && audit.score < 1) console.log(`           ${category}: ${audit.id} — ${audit.title}`);
+        }
+      }
     }
   }
 } finally {

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
+import ExcelJS from 'exceljs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
@@ -348,6 +349,19 @@ describe.skipIf(!hasChromium)('console quality', () => {
     await page.reload();
     await text(page.getByTestId('filter-status')).toContain('已生效');
     await text(page.getByTestId('contract-table')).toContain(framework.number);
+
+    // 导出 Excel: the rows of the filtered list, dates in China time.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-contracts').click()]);
+    const file = path.join(tmpdir(), `qiyue-export-${Date.now()}.xlsx`);
+    await download.saveAs(file);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(file);
+    const sheet = workbook.worksheets[0]!;
+    expect(sheet.getRow(1).getCell(1).text).toBe('合同编号');
+    const numbers = sheet.getColumn(1).values.slice(2).map(String);
+    expect(numbers).toContain(framework.number);
+    // The voided attachment is filtered out with 已生效 (when the 作废 test ran first) or listed as in force.
+    for (let row = 2; row <= sheet.rowCount; row++) expect(sheet.getRow(row).getCell(6).text).toBe('已生效');
 
     // The wizard: choose, 下一步, refresh, Back, Forward.
     await page.goto(`${server.url}/contracts/${framework.id}/attachments/new?kind=order_attachment`);

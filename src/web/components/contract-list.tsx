@@ -223,6 +223,7 @@ export function ContractList({ detailPath, isOperator = false }: Props) {
         <Select<ContractKind>
           allowClear
           placeholder={t('contracts.filter.kind')}
+          id="contract-filter-kind"
           aria-label={t('contracts.column.kind')}
           value={filter.kind}
           onChange={(kind) => set({ kind })}
@@ -233,6 +234,7 @@ export function ContractList({ detailPath, isOperator = false }: Props) {
         <Select<ContractStatus>
           allowClear
           placeholder={t('contracts.filter.status')}
+          id="contract-filter-status"
           aria-label={t('contracts.column.status')}
           value={filter.status}
           onChange={(status) => set({ status })}
@@ -244,6 +246,7 @@ export function ContractList({ detailPath, isOperator = false }: Props) {
           allowClear
           placeholder={t(isOperator ? 'contracts.search.placeholderOperator' : 'contracts.search.placeholder')}
           aria-label={t(isOperator ? 'contracts.search.placeholderOperator' : 'contracts.search.placeholder')}
+          id="contract-search"
           enterButton={t('contracts.searchButton')}
           value={searchText}
           onChange={(event) => setSearchText(event.target.value)}
@@ -258,6 +261,7 @@ export function ContractList({ detailPath, isOperator = false }: Props) {
             value={[range.from ? dayjs(range.from) : null, range.to ? dayjs(range.to) : null]}
             onChange={(dates) => set({ from: dates?.[0]?.format('YYYY-MM-DD'), to: dates?.[1]?.format('YYYY-MM-DD') })}
             placeholder={[t('contracts.filter.dateRangeStart'), t('contracts.filter.dateRangeEnd')]}
+            id={{ start: 'contract-filter-from', end: 'contract-filter-to' }}
             aria-label={t('contracts.filter.dateRange')}
             style={{ width: isPhone ? '100%' : 260 }}
             data-testid="filter-date-range"

@@ -1,5 +1,9 @@
 import { LockOutlined, MailOutlined } from '@ant-design/icons';
-import { Alert, Button, Form, Input, theme } from 'antd';
+import { Alert, Button, Form, theme } from 'antd';
+// The two inputs alone: antd's Input namespace also carries TextArea, Search and OTP, which the
+// first page a visitor loads does not need.
+import Input from 'antd/es/input/Input';
+import Password from 'antd/es/input/Password';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { useSession } from '../api/session';
@@ -48,7 +52,7 @@ export function LoginPage() {
           <Input prefix={<MailOutlined />} placeholder={t('auth.email.placeholder')} autoComplete="username" size="large" />
         </Form.Item>
         <Form.Item name="password" label={t('auth.password')} rules={[requiredRule(t)]}>
-          <Input.Password prefix={<LockOutlined />} placeholder={t('auth.password.placeholder')} autoComplete="current-password" size="large" />
+          <Password prefix={<LockOutlined />} placeholder={t('auth.password.placeholder')} autoComplete="current-password" size="large" />
         </Form.Item>
         <Button type="primary" htmlType="submit" block size="large" loading={submitting}>
           {t('auth.login.submit')}

@@ -1,5 +1,9 @@
 import { LockOutlined, MailOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Form, Input, theme } from 'antd';
+import { Alert, App, Button, Form, theme } from 'antd';
+// The two inputs alone: antd's Input namespace also carries TextArea, Search and OTP, which the
+// first page a visitor loads does not need.
+import Input from 'antd/es/input/Input';
+import Password from 'antd/es/input/Password';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { useSession } from '../api/session';
@@ -50,7 +54,7 @@ export function RegisterPage() {
           <Input prefix={<MailOutlined />} placeholder={t('auth.email.placeholder')} autoComplete="username" size="large" />
         </Form.Item>
         <Form.Item name="password" label={t('auth.password')} rules={[{ required: true, message: t('validation.required') }, zodRule(() => authSchemas().then((m) => m.registerBody.shape.password), t)]}>
-          <Input.Password prefix={<LockOutlined />} placeholder={t('auth.password.newPlaceholder')} autoComplete="new-password" size="large" />
+          <Password prefix={<LockOutlined />} placeholder={t('auth.password.newPlaceholder')} autoComplete="new-password" size="large" />
         </Form.Item>
         <Form.Item
           name="passwordConfirm"
@@ -65,7 +69,7 @@ export function RegisterPage() {
             }),
           ]}
         >
-          <Input.Password prefix={<LockOutlined />} placeholder={t('auth.passwordConfirm.placeholder')} autoComplete="new-password" size="large" />
+          <Password prefix={<LockOutlined />} placeholder={t('auth.passwordConfirm.placeholder')} autoComplete="new-password" size="large" />
         </Form.Item>
         <Button type="primary" htmlType="submit" block size="large" loading={submitting}>
           {t('auth.register.submit')}
