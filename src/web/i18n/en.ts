@@ -765,6 +765,8 @@ export const errors: Record<ErrorCode, string> = {
   item_already_covered: 'An item is already in another attachment in force',
   contract_in_open_request: 'The contract is already in an open stamping request',
   return_address_locked: 'The return address cannot be changed after submission',
+  scan_exists: 'A stamped scan of this contract is archived already',
+  invalid_document: 'The file is not a readable PDF; upload a PDF scan of the stamped original',
   invalid_state: 'Not possible in the current state',
   payload_too_large: 'The upload is too large',
   unsupported_media_type: 'Unsupported file type',

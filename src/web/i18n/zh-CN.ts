@@ -760,6 +760,8 @@ export const errors: Record<ErrorCode, string> = {
   item_already_covered: '所选项目已包含在其他生效的附件中',
   contract_in_open_request: '该合同已在办理中的线下盖章申请中',
   return_address_locked: '回寄地址提交后不可修改',
+  scan_exists: '该合同的盖章扫描件已归档，不能重复上传',
+  invalid_document: '文件不是可读取的 PDF，请上传盖章原件的 PDF 扫描件',
   invalid_state: '当前状态下无法执行此操作',
   payload_too_large: '上传的内容过大',
   unsupported_media_type: '不支持的文件类型',
