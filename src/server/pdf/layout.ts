@@ -184,7 +184,7 @@ function drawPaperMarks(doc: PDFKit.PDFDocument): void {
   doc.font('regular').fontSize(fontSize.small).fillColor(stampingPlaceColor);
   const label = '骑缝章处';
   const step = (height - 40) / label.length;
-  [...label].forEach((c, i) => doc.text(c, x, top + 20 + i * step, { width: stripWidth, align: 'center', lineBreak: false }));
+  for (const [i, c] of [...label].entries()) doc.text(c, x, top + 20 + i * step, { width: stripWidth, align: 'center', lineBreak: false });
   doc.restore();
 }
 
