@@ -517,13 +517,13 @@ export const messages: Record<MessageKey, string> = {
     'Open the Verify page (no sign-in needed) and upload the contract PDF. It checks that the signatures are valid and cover the whole file, that the file was not changed after signing, that the certificates chain to the platform’s root, whether this platform issued the contract and whether it is still in force (effective, expired, voided or terminated). Party names are masked in public results. Copies and screenshots cannot be verified: use the original PDF.',
   'faq.stamping.how.q': 'I need a paper contract. How does offline stamping work?',
   'faq.stamping.how.a':
-    'Under offline stamping, choose one or more contracts in force (framework agreement or attachments) and download the print package. Its cover sheet gives the request number, how many copies of each contract to stamp, where to stamp and where to send them. Stamp your official seal on every copy (2 copies for 一式贰份, 3 for 一式叁份), post them to the address shown, then enter the courier, tracking number and return address and submit. We stamp Party B’s seal and post the copies back. The return address cannot be changed after submission, so check it carefully.',
+    'Under offline stamping, choose one or more contracts in force (framework agreement or attachments), enter the return address and create the request: its number is issued at once (awaiting shipment) and the return address cannot change from then on, so check it carefully. Then download the print package from the request page: its cover gives the request number, how many originals of each contract, where to stamp, where to send them, and how many come back to you and how many we keep; then the paper originals (纸质签署版) of each contract, 2 for 一式贰份, 3 for 一式叁份, without e-seals, with places for the seals and a strip for the cross-page seal. Stamp every original, post them with the cover to the address shown, then enter the courier and tracking number on the request page (shipped). We stamp Party B’s seal, archive a scan of one original (downloadable from the contract page) and post them back.',
   'faq.stamping.duration.q': 'How long does offline stamping take?',
   'faq.stamping.duration.a':
     'Typically 3 to 5 working days after we receive your parcel, plus courier time both ways. Public holidays, or a parcel with the wrong number of copies or missing seals, can make it longer.',
   'faq.stamping.track.q': 'How do I follow a stamping request?',
   'faq.stamping.track.a':
-    'The request’s detail page shows each step — submitted, received, stamped, returned, completed — and every step is also e-mailed to you; once returned, it shows our courier and tracking number. Confirm receipt when the paper copies arrive; otherwise the request completes by itself 15 days after return. While still submitted you can correct the tracking number or cancel the request; if it is rejected, the page gives the reason.',
+    'The request’s detail page shows each step — awaiting shipment, shipped, received, stamped, returned, completed — and every step is also e-mailed to you; tracking numbers link to the courier’s tracking page, and once returned it shows our courier and tracking number. Confirm receipt when the paper copies arrive; otherwise the request completes by itself 15 days after return. Until shipped you can cancel; once shipped you can correct the tracking number (the correction shows on the timeline) or cancel; if it is rejected, the page gives the reason.',
   'faq.changes.change.q': 'The signed contract is wrong or needs to change. What now?',
   'faq.changes.change.a':
     'A signed e-contract cannot be edited. Void it on its detail page, giving a reason, and apply for a new one. Voiding cannot be undone, and verifying a voided contract reports it as voided.',
@@ -635,7 +635,7 @@ export const messages: Record<MessageKey, string> = {
   'stamping.confirmReceiptConfirm': 'Have you received the stamped copies?',
   'stamping.confirmReceiptDescription': 'The request is then complete.',
   'stamping.receiptConfirmed': 'Receipt confirmed, offline stamping complete',
-  'stamping.submitted': 'Stamping request {number} submitted',
+  'stamping.submitted': 'Stamping request {number} created: download its print package',
   'stamping.step.choose': 'Choose contracts',
   'stamping.step.print': 'Print and mail',
   'stamping.step.courier': 'Courier',
