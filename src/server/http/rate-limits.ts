@@ -19,6 +19,9 @@ export const rateLimits: Limit[] = [
   { group: 'verify', method: 'POST', url: /^\/api\/v1\/verify(\/|$)/, max: 30, windowMs: minute },
   // Every draft preview renders a PDF.
   { group: 'preview', method: 'POST', url: /\/preview$/, max: 60, windowMs: minute },
+  // Every print package renders its paper originals; a scan is up to 20 MB.
+  { group: 'print', method: 'GET', url: /\/stamping-requests\/[^/]+\/print\.pdf$/, max: 30, windowMs: minute },
+  { group: 'scan', method: 'POST', url: /\/stamping-requests\/[^/]+\/scan$/, max: 30, windowMs: minute },
   { group: 'integration', method: '*', url: /^\/api\/v1\/integration\//, max: 1200, windowMs: minute },
 ];
 

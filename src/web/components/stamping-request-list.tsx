@@ -84,14 +84,17 @@ export function StampingRequestList({ isOperator = false, initialTab = 'all', in
       key: 'courier',
       title: t('stamping.outbound'),
       width: 210,
-      render: (_, r) => (
-        <Space vertical size={0}>
-          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-            {carrierName(r.courier.carrier, t)}
-          </Typography.Text>
-          <span style={{ ...monospace, whiteSpace: 'nowrap' }}>{r.courier.trackingNumber}</span>
-        </Space>
-      ),
+      render: (_, r) =>
+        r.courier ? (
+          <Space vertical size={0}>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {carrierName(r.courier.carrier, t)}
+            </Typography.Text>
+            <span style={{ ...monospace, whiteSpace: 'nowrap' }}>{r.courier.trackingNumber}</span>
+          </Space>
+        ) : (
+          <Typography.Text type="secondary">{t('stamping.outbound.pending')}</Typography.Text>
+        ),
     },
     { key: 'status', title: t('stamping.statusLabel'), width: 100, render: (_, r) => <StampingStatusTag status={r.status} /> },
     { key: 'createdAt', title: t('stamping.createdAt'), width: 150, render: (_, r) => formatDateTime(r.createdAt) },

@@ -15,6 +15,7 @@ import { type Crumb, PageHeader } from '../components/page-header';
 import { PdfPreview } from '../components/pdf-preview';
 import { ApiError } from '../api/client';
 import { ReasonModal } from '../components/reason-modal';
+import { SealRecordCard } from '../components/seal-record-card';
 import { isOpenStampingStatus, isStampingStatus, StampingStatusTag } from '../components/stamping-status-tag';
 import { ContractStatusTag } from '../components/status-tag';
 import { useLoad } from '../components/use-load';
@@ -385,6 +386,13 @@ export function ContractDetailPage() {
             </Card>
           </Col>
         </Row>
+        {contract.stampedScan && (
+          <SealRecordCard
+            contractId={contract.id}
+            scan={contract.stampedScan}
+            requestPath={(id) => (listPath.startsWith('/admin') ? `/admin/stamping/${id}` : `/stamping/${id}`)}
+          />
+        )}
         <Card title={t('contract.signatures')}>
           <SignatureTable signatures={contract.signatures} />
         </Card>
