@@ -45,7 +45,7 @@ function attachmentInput(overrides: Partial<AttachmentInput> = {}): AttachmentIn
   return {
     number: 'FA2026000123-A01',
     kind: 'order_attachment',
-    templateVersion: 'attachment-v1',
+    templateVersion: 'attachment-v2',
     framework: { number: 'FA2026000123', effectiveAt: framework.effectiveAt, expiresAt: framework.expiresAt },
     partyA: framework.partyA,
     partyB: partyBFixture,

@@ -7,7 +7,7 @@ import type { AppContext } from '../context.js';
 import { type Database, isUniqueViolation, queryRows } from '../db/client.js';
 import { contracts } from '../db/schema/index.js';
 import { getPartyA } from '../party-a/get-party-a.js';
-import { frameworkTemplateVersion } from './templates/framework-agreement-v1.js';
+import { frameworkTemplateVersion } from './templates/framework-agreement-v2.js';
 import { addYears, beijingDate, frameworkNumber } from './contract-dates.js';
 import { expireContracts } from './expire-contracts.js';
 import { partyBSnapshot, printablePartyA } from './party-snapshots.js';

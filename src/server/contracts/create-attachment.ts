@@ -15,7 +15,7 @@ import { loadContract } from './load-contract.js';
 import { printablePartyA } from './party-snapshots.js';
 import { storeDocument } from './contract-document.js';
 import { currentStatus, type ContractRow } from './present-contract.js';
-import { attachmentTemplateVersion } from './templates/attachment-v1.js';
+import { attachmentTemplateVersion } from './templates/attachment-v2.js';
 
 type Selection =
   | { kind: 'order_attachment'; itemKind: 'order'; items: (AttachmentOrder & { id: string })[] }

@@ -1,10 +1,11 @@
 import {
+  bodyEndNote,
   frameworkClauses,
   frameworkPreamble,
   frameworkTemplateVersion,
   frameworkTitle,
-  signatureBlockHeading,
-} from '../contracts/templates/framework-agreement-v1.js';
+  signaturePageLabel,
+} from '../contracts/templates/framework-agreement-v2.js';
 import type { ContractFonts } from './font.js';
 import {
   createContractDocument,
@@ -12,6 +13,7 @@ import {
   formatChineseDate,
   heading,
   paragraph,
+  partiesCrossPageSeals,
   type Rect,
   partiesSignatureBlock,
   title,
@@ -106,7 +108,7 @@ function frameworkTemplateText(): string {
         frameworkClauses({ partyAName: '', partyBName: '', copies, termYears, effectiveDate: '', expiryDate: '' }).flatMap((c) => [c.heading, ...c.paragraphs]),
       ),
     );
-    templateText = [frameworkTitle, ...labels, ...frameworkPreamble, ...clauses, signatureBlockHeading].join('');
+    templateText = [frameworkTitle, ...labels, ...frameworkPreamble, ...clauses, bodyEndNote, signaturePageLabel].join('');
   }
   return templateText;
 }
@@ -125,6 +127,7 @@ export async function renderFrameworkAgreementDocument(
     draft: input.draft,
     fonts: options.fonts,
     templateText: frameworkTemplateText(),
+    crossPageSeals: partiesCrossPageSeals(input),
   });
   const lastDay = new Date(input.expiresAt.getTime() - 1);
   const templateInput = {
@@ -145,13 +148,14 @@ export async function renderFrameworkAgreementDocument(
     for (const text of clause.paragraphs) paragraph(doc, text);
   }
   doc.moveDown(0.6);
-  paragraph(doc, signatureBlockHeading, { indent: true });
+  paragraph(doc, bodyEndNote, { indent: true });
 
   const signatureRects = partiesSignatureBlock(doc, fonts, {
     partyA: input.partyA,
     partyB: input.partyB,
     signedAt: input.effectiveAt,
     draft: input.draft,
+    signaturePageLabel,
   });
   return { pdf: await finish(), signatureRects };
 }
