@@ -44,6 +44,8 @@ export type ContractDocumentOptions = {
    * draft or a single page.
    */
   crossPageSeals?: CrossPageSeal[];
+  /** Further Info dictionary entries (e.g. what an evidence report attests). */
+  info?: Record<string, string>;
 };
 
 export type CrossPageSeal = { name: string; personal: boolean };
@@ -73,6 +75,7 @@ export function createContractDocument(o: ContractDocumentOptions): ContractDocu
       Keywords: o.number,
       Creator: 'Qiyue',
       Producer: 'Qiyue',
+      ...o.info,
     },
     lang: 'zh-CN',
     displayTitle: true,
