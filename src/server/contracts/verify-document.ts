@@ -67,7 +67,7 @@ export async function verifyDocument(ctx: AppContext, bytes: Buffer, options: { 
     authentic: (result.authentic && Boolean(known)) || Boolean(attested),
     known: Boolean(issued),
     contract: issued ? { number: issued.number, kind: issued.kind, status: currentStatus(issued) } : null,
-    level: result.level,
+    level: pades(result.level),
     signatures: result.signatures.map((s) => ({
       role: s.role,
       signer: maskName(s.signer),
@@ -76,11 +76,16 @@ export async function verifyDocument(ctx: AppContext, bytes: Buffer, options: { 
       keyCustody: s.keyCustody,
       valid: s.valid,
       coversWholeDocument: s.coversWholeDocument,
-      level: s.level,
+      level: pades(s.level),
       problems: s.problems,
     })),
     revisions: result.revisions,
     problems: [...new Set(problems)],
     evidence,
   };
+}
+
+/** The API names levels as ETSI EN 319 142-1 does. */
+function pades<L extends string>(level: L | null): `PAdES-${L}` | null {
+  return level ? `PAdES-${level}` : null;
 }

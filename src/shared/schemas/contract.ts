@@ -112,7 +112,7 @@ export const auditEvent = z.object({
 });
 export const auditResponse = z.object({ events: z.array(auditEvent), chainValid: z.boolean() });
 
-export const padesLevel = z.enum(['B-B', 'B-T', 'B-LT', 'B-LTA']);
+export const padesLevel = z.enum(['PAdES-B-B', 'PAdES-B-T', 'PAdES-B-LT', 'PAdES-B-LTA']);
 
 /**
  * With an evidence report as the body, the SHA-256 (hex) of the contract file to check it
