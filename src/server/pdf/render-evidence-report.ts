@@ -147,7 +147,7 @@ export async function renderEvidenceReport(input: EvidenceReportInput, options: 
   const rows: TableCell[][] = [];
   for (const e of input.events) {
     rows.push([String(e.seq), e.action, e.actorRole, time(e.at)]);
-    rows.push([{ text: `哈希 ${e.hash}`, span: 4 }]);
+    rows.push([{ text: `哈希 ${e.hash}`, span: 4, align: 'left' }]);
   }
   table(doc, {
     columns: [
