@@ -7,7 +7,7 @@ import { fetchFrameworkAttachments } from '../api/attachments';
 import { type ContractListFilter, contractPdfUrl, fetchContracts } from '../api/contracts';
 import { useT } from '../i18n';
 import { ApplyAttachmentButton } from './apply-attachment-button';
-import { formatDate } from './format';
+import { formatDate, formatLastDay } from './format';
 import { LoadError } from './load-error';
 import { isOpenStampingStatus, isStampingStatus, StampingStatusTag } from './stamping-status-tag';
 import { ContractStatusTag } from './status-tag';
@@ -144,7 +144,7 @@ export function ContractList({ detailPath, isOperator = false, refreshKey = 0 }:
       render: (_, c) => c.partyAName,
     },
     { key: 'effectiveAt', title: t('contracts.column.effectiveAt'), width: 110, render: (_, c) => formatDate(c.effectiveAt) },
-    { key: 'expiresAt', title: t('contracts.column.expiresAt'), width: 110, render: (_, c) => formatDate(c.expiresAt) },
+    { key: 'expiresAt', title: t('contracts.column.expiresAt'), width: 110, render: (_, c) => formatLastDay(c.expiresAt) },
     { key: 'status', title: t('contracts.column.status'), width: 96, render: (_, c) => <ContractStatusTag status={c.status} reason={c.statusReason} /> },
     {
       key: 'stamping',

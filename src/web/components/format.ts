@@ -12,5 +12,16 @@ export function formatDate(iso: string | null | undefined): string {
   return formatDateTime(iso).slice(0, 10);
 }
 
+/**
+ * The last day in force of a term whose end (`expiresAt`) is exclusive: midnight China time
+ * of the anniversary, so a term from 2026-12-01 shows 2027-11-30, as the contract says.
+ */
+export function formatLastDay(expiresAt: string | null | undefined): string {
+  if (!expiresAt) return '—';
+  const end = new Date(expiresAt).getTime();
+  if (Number.isNaN(end)) return '—';
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(end - 1));
+}
+
 /** Numbers, codes and hashes: a monospace face keeps their characters apart and aligned. */
 export const monospace = { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace' };

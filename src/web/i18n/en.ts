@@ -274,6 +274,7 @@ export const messages: Record<MessageKey, string> = {
   'actor.system': 'System',
   'actor.integration': 'Integration',
   'contract.download': 'Download PDF',
+  'contract.downloadEvidence': 'Download evidence report',
   'contract.verify': 'Verify',
   'contract.void': 'Void',
   'contract.terminate': 'Terminate',

@@ -268,6 +268,7 @@ export const messages = {
   'actor.system': '系统',
   'actor.integration': '集成系统',
   'contract.download': '下载 PDF',
+  'contract.downloadEvidence': '下载出证报告',
   'contract.verify': '验真',
   'contract.void': '作废',
   'contract.terminate': '终止',
