@@ -156,6 +156,12 @@ describe.skipIf(!hasChromium)('framework agreement', () => {
     await text(page.getByTestId('verify-signatures')).not.toContain(companyName);
     await shot(page, '10-verify-authentic');
 
+    // The evidence report is recognised as such, naming its contract and that file's hash.
+    await button(page, '验证其他文件').click();
+    expect(await verifyFile(page, `${number}-出证报告.pdf`, report)).toBe('文件真实有效');
+    await text(page.getByTestId('verify-evidence')).toContain(number);
+    await text(page.getByTestId('verify-evidence')).toContain(shownSha256);
+
     const tampered = Buffer.from(pdf);
     const middle = Math.floor(tampered.length / 2);
     tampered[middle] = tampered[middle]! ^ 0x01;

@@ -343,6 +343,8 @@ export const messages: Record<MessageKey, string> = {
   'verify.again': 'Verify another file',
   'verify.contract': 'Contract',
   'verify.currentStatus': 'Current status',
+  'verify.evidence.title': 'This is the evidence report of contract {number}, signed by Party B',
+  'verify.evidence.sha256': 'SHA-256 of the contract file it attests: {sha256} (a contract file with this SHA-256 is the one the report covers)',
   'verify.unknown': 'There is no record of this file here.',
   'verify.signatures': 'Signatures',
   'verify.column.signer': 'Signer (masked)',

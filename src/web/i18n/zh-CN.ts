@@ -337,6 +337,8 @@ export const messages = {
   'verify.again': '验证其他文件',
   'verify.contract': '合同信息',
   'verify.currentStatus': '当前状态',
+  'verify.evidence.title': '这是合同 {number} 的出证报告，由乙方签署',
+  'verify.evidence.sha256': '报告所载合同文件 SHA-256：{sha256}（与您持有的合同文件的 SHA-256 一致，即为报告所指文件）',
   'verify.unknown': '本平台没有此文件的签发记录。',
   'verify.signatures': '数字签名',
   'verify.column.signer': '签署方（已脱敏）',
