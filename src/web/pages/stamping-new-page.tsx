@@ -18,7 +18,7 @@ import {
   submitStampingRequest,
 } from '../api/stamping';
 import { CourierFields, type CourierValues, recheckWhenFlagged, toCourier } from '../components/courier-fields';
-import { formatDate, formatLastDay, monospace } from '../components/format';
+import { formatLastDay, monospace } from '../components/format';
 import { requiredRule, zodRule } from '../components/form-rules';
 import { LoadError } from '../components/load-error';
 import { PageHeader } from '../components/page-header';
