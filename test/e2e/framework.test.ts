@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contracts, users } from '../../src/server/db/schema/index.js';
+import { contracts, evidenceReports, users } from '../../src/server/db/schema/index.js';
 import {
   button,
   companyName,
@@ -130,6 +130,19 @@ describe.skipIf(!hasChromium)('framework agreement', () => {
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(createHash('sha256').update(pdf).digest('hex')).toBe(shownSha256);
 
+    // The term's last day is the day before the anniversary, China time, as the contract says.
+    const lastDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(rows[0]!.expiresAt.getTime() - 1));
+    expect(rows[0]!.expiresAt.toISOString()).toMatch(/T16:00:00\.000Z$/);
+    await text(page.getByTestId('contract-details')).toContain(lastDay);
+
+    // The evidence report: Party B's signed PDF, the one stored for this contract.
+    const [evidence] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-evidence').click()]);
+    expect(evidence.suggestedFilename()).toBe(`${number}-出证报告.pdf`);
+    const report = readFileSync((await evidence.path())!);
+    const reportSha256 = createHash('sha256').update(report).digest('hex');
+    const stored = await server.app.ctx.db.select({ sha256: evidenceReports.sha256 }).from(evidenceReports).where(eq(evidenceReports.contractId, rows[0]!.id));
+    expect(stored.map((r) => r.sha256)).toContain(reportSha256);
+
     // The public 验真 page, signed out, as the QR code in the footer opens it.
     await logout(page, shot);
     await page.goto(`${server.url}/verify?number=${number}`);
@@ -146,6 +159,12 @@ describe.skipIf(!hasChromium)('framework agreement', () => {
     // Names are masked for the public.
     await text(page.getByTestId('verify-signatures')).not.toContain(companyName);
     await shot(page, '10-verify-authentic');
+
+    // The evidence report is recognised as such, naming its contract and that file's hash.
+    await button(page, '验证其他文件').click();
+    expect(await verifyFile(page, `${number}-出证报告.pdf`, report)).toBe('文件真实有效');
+    await text(page.getByTestId('verify-evidence')).toContain(number);
+    await text(page.getByTestId('verify-evidence')).toContain(shownSha256);
 
     const tampered = Buffer.from(pdf);
     const middle = Math.floor(tampered.length / 2);

@@ -57,7 +57,7 @@ describe('framework agreement', () => {
     const contract = res.json().contract;
     contractId = contract.id;
     const year = new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date());
-    expect(contract).toMatchObject({ kind: 'framework', status: 'effective', copies: 3, termYears: 2, templateVersion: 'framework-v1' });
+    expect(contract).toMatchObject({ kind: 'framework', status: 'effective', copies: 3, termYears: 2, templateVersion: 'framework-v2' });
     expect(contract.number).toMatch(new RegExp(`^FA${year}\\d{6}$`));
     expect(contract.partyA).toMatchObject({ name: '福州示例云计算有限公司', idCode: '91350100M000100Y43' });
     expect(contract.partyB.name).toBe(t.config.partyB.name);

@@ -108,6 +108,7 @@ describe.runIf(testDatabaseKind === 'pglite' && runs)('issued contracts are PAdE
   let server: Server;
   let port: number;
   const files: Record<'framework' | 'attachment', string> = { framework: '', attachment: '' };
+  let evidenceFile = '';
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qiyue-lta-'));
@@ -127,6 +128,10 @@ describe.runIf(testDatabaseKind === 'pglite' && runs)('issued contracts are PAdE
       files[name] = path.join(dir, `${name}.pdf`);
       fs.writeFileSync(files[name], Buffer.from(await pdf.arrayBuffer()));
     }
+    const evidence = await call('GET', `/api/v1/contracts/${frameworkId}/evidence.pdf`);
+    expect(evidence.status).toBe(200);
+    evidenceFile = path.join(dir, 'evidence.pdf');
+    fs.writeFileSync(evidenceFile, Buffer.from(await evidence.arrayBuffer()));
     const root = await fetch(`${server.url}/pki/root.pem`);
     expect(root.status).toBe(200);
     fs.writeFileSync(path.join(dir, 'root.pem'), await root.text());
@@ -155,6 +160,14 @@ describe.runIf(testDatabaseKind === 'pglite' && runs)('issued contracts are PAdE
 
   it('pyHanko: PAdES B-LTA with the platform root as the only trust anchor', () => {
     for (const file of Object.values(files)) expectValidLta(pyhankoValidate(dir, file));
+  }, 120_000);
+
+  it("pyHanko: the evidence report is PAdES B-LTA too, Party B's signature valid and timestamped", () => {
+    const result = pyhankoValidate(dir, evidenceFile);
+    expect(result.out, result.out).not.toMatch(/INVALID|UNTRUSTED|Traceback|error occurred/i);
+    expect(result.status, result.out).toBe(0);
+    expect(result.out.match(/The signature is judged VALID\./g)?.length, result.out).toBe(1);
+    expect(result.out.match(/The TSA certificate is trusted\./g)?.length, result.out).toBe(1);
   }, 120_000);
 
   it.runIf(tools.faketime || inCi)('pyHanko with the clock five years on: still valid, judged at the times the timestamps prove', async () => {

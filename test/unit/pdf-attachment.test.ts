@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { wrapText } from '../../src/server/pdf/layout.js';
+import { crossPageSliceWidth, page, wrapText } from '../../src/server/pdf/layout.js';
 import {
   type AttachmentInput,
   type AttachmentOrder,
@@ -45,7 +45,7 @@ function attachmentInput(overrides: Partial<AttachmentInput> = {}): AttachmentIn
   return {
     number: 'FA2026000123-A01',
     kind: 'order_attachment',
-    templateVersion: 'attachment-v1',
+    templateVersion: 'attachment-v2',
     framework: { number: 'FA2026000123', effectiveAt: framework.effectiveAt, expiresAt: framework.expiresAt },
     partyA: framework.partyA,
     partyB: partyBFixture,
@@ -97,13 +97,13 @@ const pdfText = (path: string, ...args: string[]) =>
 const pageCount = (path: string) =>
   Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [path], { encoding: 'utf8' }))![1]);
 
-/** Every page has the table header once, and the footer. */
+/** Every page but the signature page has the table header once; every page the footer. */
 function expectHeaderOnEveryPage(path: string, header: string): number {
   const pages = pageCount(path);
-  expect(count(pdfText(path), header)).toBe(pages);
+  expect(count(pdfText(path), header)).toBe(pages - 1);
   for (let p = 1; p <= pages; p++) {
     const t = pdfText(path, '-f', String(p), '-l', String(p));
-    expect(count(t, header)).toBe(1);
+    expect(count(t, header)).toBe(p < pages ? 1 : 0);
     expect(t).toContain(`第${p}页/共${pages}页`);
   }
   return pages;
@@ -131,7 +131,7 @@ beforeAll(async () => {
     attachmentInput({ number: 'FA2026000123-A02', kind: 'icp_attachment', orders: undefined, icpFilings, copies: 3 }),
   );
   icpPath = write('icp.pdf', icp.pdf);
-});
+}, 120_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -182,12 +182,17 @@ describe('order attachment PDF', () => {
     expect(text).toContain(`合计${formatYuan(total)}`);
   });
 
-  it('repeats the table header on every page, and the signature page has table rows', () => {
-    const pages = expectHeaderOnEveryPage(ordersPath, orderHeader);
+  it('repeats the table header on every page; the last rows, the total and （以下无正文） share a page, the signature page follows', () => {
+    const pages = pageCount(ordersPath);
     expect(pages).toBeGreaterThanOrEqual(3);
+    for (let p = 1; p < pages; p++) expect(count(pdfText(ordersPath, '-f', String(p), '-l', String(p)), orderHeader)).toBe(1);
+    const lastRows = pdfText(ordersPath, '-f', String(pages - 1), '-l', String(pages - 1));
+    expect(lastRows).toContain(orders(60)[59]!.orderNo);
+    expect(lastRows).toContain('（以下无正文）');
     const last = pdfText(ordersPath, '-f', String(pages), '-l', String(pages));
-    expect(last).toContain(orders(60)[59]!.orderNo);
+    expect(last).toContain('（本页为签署页，无正文）');
     expect(last).toContain('甲方（盖章）');
+    expect(last).not.toContain(orderHeader);
   });
 
   it('is accepted by pdfsig: two valid PAdES signatures, then a document timestamp covering the whole file', () => {
@@ -204,7 +209,9 @@ describe('order attachment PDF', () => {
   it('draws both red seals on the last page, each inside its signature block, and no red elsewhere', () => {
     const pages = pageCount(ordersPath);
     const ppm = execFileSync('pdftoppm', ['-r', '50', '-f', String(pages), '-l', String(pages), ordersPath]);
-    const { inside, outside } = redPixels(ppm, 50, [rects.partyA, rects.partyB]);
+    // The cross-page seals' slices at the right edge are the only other red (pdf-seals.test.ts).
+    const edge: [number, number, number, number] = [page.width - crossPageSliceWidth(pages), 0, page.width, page.height];
+    const { inside, outside } = redPixels(ppm, 50, [rects.partyA, rects.partyB, edge]);
     expect(inside[0]).toBeGreaterThan(150);
     expect(inside[1]).toBeGreaterThan(150);
     expect(outside).toBe(0);
@@ -300,14 +307,16 @@ describe('ICP filing attachment PDF', () => {
     expect(text).not.toContain('合计');
   });
 
-  it('keeps a short table on the page of the signatures rather than split from them', () => {
-    // The clauses fill most of page 1, so the three rows move to page 2 with the seals.
+  it('keeps a short table whole, with （以下无正文） under it, and the seals on the signature page after it', () => {
     const pages = pageCount(icpPath);
-    expect(pages).toBe(2);
-    const last = pdfText(icpPath, '-f', '2', '-l', '2');
+    expect(pages).toBeGreaterThanOrEqual(2);
     expect(count(pdfText(icpPath), icpHeader)).toBe(1);
-    expect(count(last, icpHeader)).toBe(1);
-    expect(last).toContain('备案信息明细');
+    const tablePage = pdfText(icpPath, '-f', String(pages - 1), '-l', String(pages - 1));
+    expect(count(tablePage, icpHeader)).toBe(1);
+    expect(tablePage).toContain('备案信息明细');
+    expect(tablePage).toContain('（以下无正文）');
+    const last = pdfText(icpPath, '-f', String(pages), '-l', String(pages));
+    expect(last).toContain('（本页为签署页，无正文）');
     expect(last).toContain('甲方（盖章）');
   });
 

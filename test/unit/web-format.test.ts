@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDateTime } from '../../src/web/components/format.js';
+import { formatDate, formatDateTime, formatLastDay } from '../../src/web/components/format.js';
 
 // The console's dates are China dates wherever the browser runs; the e2e suite checks the same
 // in Chromium set to Los Angeles. Here the process's own zone must not matter either.
@@ -15,5 +15,14 @@ describe('console date formatting', () => {
     expect(formatDateTime('2026-05-01T16:00:00Z')).toBe('2026-05-02 00:00 UTC+8');
     expect(formatDate(null)).toBe('—');
     expect(formatDateTime('not a date')).toBe('—');
+  });
+});
+
+describe('formatLastDay', () => {
+  it("shows a term's last day in force: the China day before its exclusive end", () => {
+    // A one-year term from 1 Dec 2026 ends at midnight China time of 1 Dec 2027.
+    expect(formatLastDay('2027-11-30T16:00:00.000Z')).toBe('2027-11-30');
+    expect(formatLastDay(null)).toBe('—');
+    expect(formatLastDay('not a date')).toBe('—');
   });
 });

@@ -7,11 +7,12 @@ import type { AppContext } from '../context.js';
 import { type Database, isUniqueViolation, queryRows } from '../db/client.js';
 import { contracts } from '../db/schema/index.js';
 import { getPartyA } from '../party-a/get-party-a.js';
-import { frameworkTemplateVersion } from './templates/framework-agreement-v1.js';
+import { frameworkTemplateVersion } from './templates/framework-agreement-v2.js';
 import { addYears, beijingDate, frameworkNumber } from './contract-dates.js';
 import { expireContracts } from './expire-contracts.js';
 import { partyBSnapshot, printablePartyA } from './party-snapshots.js';
 import { storeDocument } from './contract-document.js';
+import { issueFirstEvidenceReport } from '../evidence/issue-evidence-report.js';
 
 export const verifyUrlFor = (publicUrl: string, number: string) => `${publicUrl}/verify?number=${encodeURIComponent(number)}`;
 
@@ -94,7 +95,7 @@ export async function applyFramework(ctx: AppContext, options: { accountId: stri
   try {
     // Of simultaneous applications the partial unique index lets one insert; the others wait
     // for its commit and fail on the index, which answers framework_exists.
-    return await ctx.db.transaction(async (tx) => {
+    const contract = await ctx.db.transaction(async (tx) => {
       const [row] = await tx
         .insert(contracts)
         .values({
@@ -123,6 +124,8 @@ export async function applyFramework(ctx: AppContext, options: { accountId: stri
       });
       return row!;
     });
+    issueFirstEvidenceReport(ctx, contract);
+    return contract;
   } catch (error) {
     if (isUniqueViolation(error, 'contracts_one_effective_framework')) throw new AppError('framework_exists');
     throw error;

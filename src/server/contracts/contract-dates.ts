@@ -7,13 +7,15 @@ export function beijingDate(d: Date): { year: number; month: number; day: number
 }
 
 /**
- * The end of a term of `years` from `start`: the same instant that many years later, so that
- * a one-year agreement confirmed on 26 Nov 2026 runs until 26 Nov 2027.
+ * The exclusive end of a term of `years` from `start`: midnight, China time, of the
+ * anniversary, so that the last day in force is the day before it — a one-year agreement
+ * effective on 1 Dec 2026 runs to 30 Nov 2027 inclusive and `expiresAt` is
+ * 2027-11-30T16:00:00Z. A start on 29 February ends on 1 March's eve of the later year.
  */
 export function addYears(start: Date, years: number): Date {
-  const end = new Date(start);
-  end.setUTCFullYear(end.getUTCFullYear() + years);
-  return end;
+  const { year, month, day } = beijingDate(start);
+  // Date.UTC rolls 29 Feb of a common year over to 1 Mar; China time is UTC+8 all year.
+  return new Date(Date.UTC(year + years, month - 1, day) - 8 * 3600_000);
 }
 
 export function frameworkNumber(year: number, seq: number): string {

@@ -15,7 +15,8 @@ import { loadContract } from './load-contract.js';
 import { printablePartyA } from './party-snapshots.js';
 import { storeDocument } from './contract-document.js';
 import { currentStatus, type ContractRow } from './present-contract.js';
-import { attachmentTemplateVersion } from './templates/attachment-v1.js';
+import { issueFirstEvidenceReport } from '../evidence/issue-evidence-report.js';
+import { attachmentTemplateVersion } from './templates/attachment-v2.js';
 
 type Selection =
   | { kind: 'order_attachment'; itemKind: 'order'; items: (AttachmentOrder & { id: string })[] }
@@ -174,7 +175,7 @@ async function generate(
       accountId,
     });
     try {
-      return await ctx.db.transaction(async (tx) => {
+      const contract = await ctx.db.transaction(async (tx) => {
         const [locked] = await tx.select().from(contracts).where(eq(contracts.id, framework.id)).for('update');
         if (!locked || currentStatus(locked) !== 'effective') throw new AppError('framework_not_effective');
         // Checked again under the lock: a concurrent request may have covered an item meanwhile.
@@ -219,6 +220,8 @@ async function generate(
         });
         return row!;
       });
+      issueFirstEvidenceReport(ctx, contract);
+      return contract;
     } catch (error) {
       // Another instance covered an item between our check and our insert: name it all the same.
       if (isUniqueViolation(error, 'attachment_items_one_in_force')) {

@@ -17,6 +17,8 @@ export const rateLimits: Limit[] = [
   { group: 'register', method: 'POST', url: /^\/api\/v1\/auth\/register$/, max: 20, windowMs: 10 * minute },
   { group: 'login', method: 'POST', url: /^\/api\/v1\/auth\/login$/, max: 30, windowMs: minute },
   { group: 'verify', method: 'POST', url: /^\/api\/v1\/verify(\/|$)/, max: 30, windowMs: minute },
+  // A download finding new audit events signs a new evidence report.
+  { group: 'evidence', method: 'GET', url: /^\/api\/v1\/contracts\/[^/]+\/evidence\.pdf$/, max: 60, windowMs: minute },
   // Every draft preview renders a PDF.
   { group: 'preview', method: 'POST', url: /\/preview$/, max: 60, windowMs: minute },
   // Every print package renders its paper originals; a scan is up to 20 MB.

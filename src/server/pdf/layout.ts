@@ -2,7 +2,7 @@ import PDFDocument from 'pdfkit';
 import { type ContractFonts, loadContractFonts } from './font.js';
 import { deflateStreamsFast, shareLayoutCache, splitTemplateFont } from './pdfkit-tuning.js';
 import { placeQrCode, qrCodeForm, qrRuns } from './qr.js';
-import { drawSeal } from './seal.js';
+import { drawPartySeal } from './seal.js';
 
 /** A4 in points, and the frame every contract page shares. */
 export const page = {
@@ -41,11 +41,21 @@ export type ContractDocumentOptions = {
    * the same in every document of the template, so it is built once (pdfkit-tuning.ts).
    */
   templateText?: string;
+  /**
+   * The seals split across the right edge of every page (骑缝章), top to bottom; none on a
+   * draft or a single page.
+   */
+  crossPageSeals?: CrossPageSeal[];
+  /** Further Info dictionary entries (e.g. what an evidence report attests). */
+  info?: Record<string, string>;
 };
+
+export type CrossPageSeal = { name: string; personal: boolean };
 
 /** The fixed strings the page frame and the signature block draw, for a template's text. */
 export const layoutTemplateText = [
   '合同编号：第页/共',
+  '（以下无正文）（本页为签署页，无正文）',
   '扫描二维码验证合同真伪',
   '甲方乙方（盖章）：（签名）：法定代表人或授权代表（签字）：签署日期：—',
   '0123456789 年月日-',
@@ -67,6 +77,7 @@ export function createContractDocument(o: ContractDocumentOptions): ContractDocu
       Keywords: o.number,
       Creator: 'Qiyue',
       Producer: 'Qiyue',
+      ...o.info,
     },
     lang: 'zh-CN',
     displayTitle: true,
@@ -103,6 +114,11 @@ export function createContractDocument(o: ContractDocumentOptions): ContractDocu
     for (let i = range.start; i < range.start + range.count; i++) {
       doc.switchToPage(i);
       drawPageFrame(doc, o, qr, i - range.start + 1, range.count);
+      if (!o.draft && range.count > 1) {
+        (o.crossPageSeals ?? []).forEach((seal, k) => {
+          drawCrossPageSlice(doc, fonts, seal, crossPageSealCentreY(k), i - range.start, range.count);
+        });
+      }
     }
     doc.end();
     return ended;
@@ -195,6 +211,33 @@ function drawStampingPlace(doc: PDFKit.PDFDocument, cx: number, cy: number, capt
   doc.undash();
   doc.font('regular').fontSize(fontSize.small).fillColor(stampingPlaceColor);
   doc.text(caption, cx - sealRadius, cy - 5, { width: sealRadius * 2, align: 'center', lineBreak: false });
+  doc.restore();
+}
+
+/** The radius of a cross-page seal, in points. */
+export const crossPageSealRadius = 40;
+
+/** Where the k-th cross-page seal is centred, from the top of the page. */
+export function crossPageSealCentreY(k: number): number {
+  return page.height * 0.3 + k * (crossPageSealRadius * 2 + 60);
+}
+
+/** The width of the slice of a cross-page seal each of `pageCount` pages shows. */
+export function crossPageSliceWidth(pageCount: number): number {
+  return (crossPageSealRadius * 2) / pageCount;
+}
+
+/**
+ * Slice `index` of `count` of a seal, against the right edge of the page: laid side by side
+ * with each page shifted by one slice, the printed pages reassemble the whole seal, so a page
+ * swapped in or taken out shows as a break in it.
+ */
+function drawCrossPageSlice(doc: PDFKit.PDFDocument, fonts: ContractFonts, seal: CrossPageSeal, cy: number, index: number, count: number): void {
+  const r = crossPageSealRadius;
+  const w = crossPageSliceWidth(count);
+  doc.save();
+  doc.rect(page.width - w, cy - r, w, 2 * r).clip();
+  drawPartySeal(doc, { cx: page.width - w + r - index * w, cy, radius: r, name: seal.name, personal: seal.personal, caption: seal.personal ? undefined : '合同专用章', font: fonts.cjk.regular });
   doc.restore();
 }
 
@@ -345,8 +388,15 @@ export function signatureBlock(
   fonts: ContractFonts,
   parties: [SignatoryParty, SignatoryParty],
   withSeals: boolean | 'stamping-places',
+  signaturePageLabel?: string,
 ): { partyA: Rect; partyB: Rect } {
-  ensureSpace(doc, 190);
+  if (signaturePageLabel) {
+    doc.addPage();
+    doc.font('regular').fontSize(fontSize.body).fillColor('#000000');
+    doc.text(signaturePageLabel, page.left, doc.y, { width: contentWidth, align: 'center' });
+  } else {
+    ensureSpace(doc, 190);
+  }
   doc.moveDown(1);
   const top = doc.y;
   const colWidth = contentWidth / 2 - 10;
@@ -373,11 +423,12 @@ export function signatureBlock(
     const cy = top + 50;
     if (withSeals === 'stamping-places') drawStampingPlace(doc, cx, cy, p.personal ? '签名处' : '盖章处');
     else if (withSeals) {
-      drawSeal(doc, {
+      drawPartySeal(doc, {
         cx,
         cy,
         radius: sealRadius,
         name: p.name,
+        personal: p.personal,
         caption: p.personal ? undefined : '合同专用章',
         font: fonts.cjk.regular,
       });
@@ -413,6 +464,8 @@ export function partiesSignatureBlock(
     draft: boolean;
     /** The paper original: empty stamping places, the date left for the hand that stamps. */
     paper?: boolean;
+    /** Puts the block on a page of its own headed by this label (templates from v2 on). */
+    signaturePageLabel?: string;
   },
 ): { partyA: Rect; partyB: Rect } {
   const date = o.draft || o.paper ? '    年    月    日' : formatChineseDate(o.signedAt);
@@ -424,7 +477,16 @@ export function partiesSignatureBlock(
       { role: '乙方', name: o.partyB.name, personal: false, representative: o.partyB.legalRepresentative, date },
     ],
     o.paper ? 'stamping-places' : !o.draft,
+    o.signaturePageLabel,
   );
+}
+
+/** Party A's and Party B's seals for the cross-page strip, as they seal the signature block. */
+export function partiesCrossPageSeals(o: { partyA: { name: string; subjectType: 'personal' | 'enterprise' }; partyB: { name: string } }): CrossPageSeal[] {
+  return [
+    { name: o.partyA.name, personal: o.partyA.subjectType === 'personal' },
+    { name: o.partyB.name, personal: false },
+  ];
 }
 
 export function formatChineseDate(d: Date): string {

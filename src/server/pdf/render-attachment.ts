@@ -1,13 +1,14 @@
 import {
   type AttachmentKind,
   attachmentClauses,
-  attachmentEndNote,
+  bodyEndNote,
   attachmentFrameworkTitle,
   attachmentTableCaption,
   attachmentTemplateVersion,
   attachmentTitles,
   orderTotalLine,
-} from '../contracts/templates/attachment-v1.js';
+  signaturePageLabel,
+} from '../contracts/templates/attachment-v2.js';
 import { amountInChineseCapitals, formatYuan } from '../../shared/money.js';
 import type { ContractFonts } from './font.js';
 import {
@@ -19,6 +20,7 @@ import {
   formatChineseDate,
   page,
   paragraph,
+  partiesCrossPageSeals,
   partiesSignatureBlock,
   type TableCell,
   type TableColumn,
@@ -141,7 +143,7 @@ function basicFields(input: AttachmentInput, frameworkTerm: string): Field[] {
 
 /**
  * Renders an attachment (附件) to a framework agreement: its particulars, the clauses of
- * template `attachment-v1`, a table of the orders (with the total in figures and in
+ * template `attachment-v2`, a table of the orders (with the total in figures and in
  * capitals) or ICP filings whose header repeats on every page, and the signature block with
  * both seals. A draft carries a watermark and no seals.
  */
@@ -165,6 +167,7 @@ export async function renderAttachmentDocument(
     paper: input.paper,
     subject: `${attachmentFrameworkTitle}（${input.framework.number}）${docTitle}`,
     fonts: options.fonts,
+    crossPageSeals: partiesCrossPageSeals(input),
   });
 
   // The term's end is exclusive: the last day in force is the day before, China time.
@@ -196,10 +199,10 @@ export async function renderAttachmentDocument(
     ]);
   }
   doc.font('regular').fontSize(fontSize.body);
-  const tailText = [totalLine, attachmentEndNote].filter((t): t is string => t !== null);
+  const tailText = [totalLine, bodyEndNote].filter((t): t is string => t !== null);
+  // The signature block has a page of its own; the total and the end note stay with the rows.
   const tailHeight =
-    tailText.reduce((h, t) => h + doc.heightOfString(t, { width: contentWidth, lineGap: 3.5 }) + 6, 0) +
-    200;
+    tailText.reduce((h, t) => h + doc.heightOfString(t, { width: contentWidth, lineGap: 3.5 }) + 6, 0) + 20;
 
   doc.moveDown(0.6);
   table(doc, {
@@ -216,7 +219,7 @@ export async function renderAttachmentDocument(
     doc.text(totalLine, page.left, doc.y, { width: contentWidth, lineGap: 3.5 });
     doc.moveDown(0.3);
   }
-  paragraph(doc, attachmentEndNote);
+  paragraph(doc, bodyEndNote);
 
   const signatureRects = partiesSignatureBlock(doc, fonts, {
     partyA: input.partyA,
@@ -224,6 +227,7 @@ export async function renderAttachmentDocument(
     signedAt: input.signedAt ?? new Date(),
     draft: input.draft,
     paper: input.paper,
+    signaturePageLabel,
   });
   return { pdf: await finish(), signatureRects };
 }

@@ -1,10 +1,11 @@
 import {
+  bodyEndNote,
   frameworkClauses,
   frameworkPreamble,
   frameworkTemplateVersion,
   frameworkTitle,
-  signatureBlockHeading,
-} from '../contracts/templates/framework-agreement-v1.js';
+  signaturePageLabel,
+} from '../contracts/templates/framework-agreement-v2.js';
 import type { ContractFonts } from './font.js';
 import {
   createContractDocument,
@@ -12,6 +13,7 @@ import {
   formatChineseDate,
   heading,
   paragraph,
+  partiesCrossPageSeals,
   type Rect,
   partiesSignatureBlock,
   title,
@@ -108,7 +110,7 @@ function frameworkTemplateText(): string {
         frameworkClauses({ partyAName: '', partyBName: '', copies, termYears, effectiveDate: '', expiryDate: '' }).flatMap((c) => [c.heading, ...c.paragraphs]),
       ),
     );
-    templateText = [frameworkTitle, ...labels, ...frameworkPreamble, ...clauses, signatureBlockHeading].join('');
+    templateText = [frameworkTitle, ...labels, ...frameworkPreamble, ...clauses, bodyEndNote, signaturePageLabel].join('');
   }
   return templateText;
 }
@@ -128,6 +130,7 @@ export async function renderFrameworkAgreementDocument(
     paper: input.paper,
     fonts: options.fonts,
     templateText: frameworkTemplateText(),
+    crossPageSeals: partiesCrossPageSeals(input),
   });
   const lastDay = new Date(input.expiresAt.getTime() - 1);
   const templateInput = {
@@ -148,7 +151,7 @@ export async function renderFrameworkAgreementDocument(
     for (const text of clause.paragraphs) paragraph(doc, text);
   }
   doc.moveDown(0.6);
-  paragraph(doc, signatureBlockHeading, { indent: true });
+  paragraph(doc, bodyEndNote, { indent: true });
 
   const signatureRects = partiesSignatureBlock(doc, fonts, {
     partyA: input.partyA,
@@ -156,6 +159,7 @@ export async function renderFrameworkAgreementDocument(
     signedAt: input.effectiveAt,
     draft: input.draft,
     paper: input.paper,
+    signaturePageLabel,
   });
   return { pdf: await finish(), signatureRects };
 }

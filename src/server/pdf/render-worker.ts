@@ -8,8 +8,14 @@ import {
   signContractDocument,
 } from '../contracts/sign-contract-document.js';
 import { type SigningKeys, signingKeysFrom, type TransferableSigningKeys } from '../signing/signing-keys.js';
+import { signEvidenceReport } from '../evidence/sign-evidence-report.js';
+import type { ValidationMaterial } from '../signing/dss.js';
+import type { EvidenceReportInput } from './render-evidence-report.js';
 import { type AttachmentInput, renderAttachmentDocument } from './render-attachment.js';
 import { type FrameworkAgreementInput, renderFrameworkAgreementDocument } from './render-framework-agreement.js';
+
+/** An evidence report, rendered and signed by Party B (validation data from the request thread). */
+export type EvidenceTask = { kind: 'evidence'; input: EvidenceReportInput; material: ValidationMaterial };
 
 export type RenderTask = ({ kind: 'framework'; input: FrameworkAgreementInput } | { kind: 'attachment'; input: AttachmentInput }) & {
   /**
@@ -47,7 +53,22 @@ async function preparationFrom(port: MessagePort): Promise<PartyAPreparation> {
   }
 }
 
-export default async function render(task: RenderTask) {
+/** Structured clone turns Buffers into Uint8Arrays; the DSS writer wants Buffers. */
+function materialFromMessage(m: ValidationMaterial): ValidationMaterial {
+  const buffers = (list: Uint8Array[]) => list.map((u) => Buffer.from(u.buffer, u.byteOffset, u.byteLength));
+  return { certificates: buffers(m.certificates), ocspResponses: buffers(m.ocspResponses), crls: buffers(m.crls) };
+}
+
+export function produceEvidenceInProcess(task: EvidenceTask, signingKeys: SigningKeys) {
+  return signEvidenceReport(signingKeys, task.input, materialFromMessage(task.material));
+}
+
+export default async function render(task: RenderTask | EvidenceTask) {
+  if (task.kind === 'evidence') {
+    keys ??= signingKeysFrom((workerData as WorkerData).signingKeys);
+    const signed = await produceEvidenceInProcess(task, keys);
+    return { bytes: new Uint8Array(signed.bytes.buffer, signed.bytes.byteOffset, signed.bytes.byteLength), sha256: signed.sha256 };
+  }
   const rendered = await renderInProcess(task);
   if (task.sign) {
     keys ??= signingKeysFrom((workerData as WorkerData).signingKeys);

@@ -6,7 +6,10 @@ import { signingKeysFrom, type TransferableSigningKeys } from '../signing/signin
 import { TimestampUnavailable } from '../signing/timestamps.js';
 import type { AttachmentInput } from './render-attachment.js';
 import type { FrameworkAgreementInput, RenderedContract } from './render-framework-agreement.js';
-import type { CredentialMessage, RenderTask, WorkerData } from './render-worker.js';
+import type { SignedEvidenceReport } from '../evidence/sign-evidence-report.js';
+import type { ValidationMaterial } from '../signing/dss.js';
+import type { EvidenceReportInput } from './render-evidence-report.js';
+import type { CredentialMessage, EvidenceTask, RenderTask, WorkerData } from './render-worker.js';
 
 /**
  * Renders contract PDFs, and signs them, in worker threads so that the request thread (which
@@ -19,6 +22,8 @@ export type ContractRenderer = {
   /** The PDF signed by Party A (an event certificate issued now), then Party B, as PAdES B-LTA. */
   signedFramework(input: FrameworkAgreementInput, signatories: Signatories, options?: SignedOptions): Promise<SignedContract>;
   signedAttachment(input: AttachmentInput, signatories: Signatories, options?: SignedOptions): Promise<SignedContract>;
+  /** An evidence report signed by Party B; `material`: Party B's and the TSA's validation data. */
+  evidenceReport(input: EvidenceReportInput, material: ValidationMaterial): Promise<SignedEvidenceReport>;
   /** Starts the worker threads ahead of the first contract. */
   warm(): void;
   close(): Promise<void>;
@@ -64,6 +69,10 @@ export function createInProcessRenderer(signing: RendererSigning): ContractRende
     attachment: async (input) => (await renderers()).renderInProcess({ kind: 'attachment', input }),
     signedFramework: (input, signatories, options) => signed({ kind: 'framework', input }, signatories, options),
     signedAttachment: (input, signatories, options) => signed({ kind: 'attachment', input }, signatories, options),
+    evidenceReport: async (input, material) => {
+      keys ??= signingKeysFrom(signing.keys);
+      return signingErrors((await renderers()).produceEvidenceInProcess({ kind: 'evidence', input, material }, keys));
+    },
     warm: () => void renderers(),
     close: async () => {},
   };
@@ -71,12 +80,13 @@ export function createInProcessRenderer(signing: RendererSigning): ContractRende
 
 type Unsigned = { pdf: Uint8Array; signatureRects: RenderedContract['signatureRects'] };
 type Signed = Omit<SignedContract, 'bytes'> & { bytes: Uint8Array };
+type Evidence = { bytes: Uint8Array; sha256: string };
 
 const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 export function createRenderer(threads: number, signing: RendererSigning): ContractRenderer {
   if (threads <= 0) return createInProcessRenderer(signing);
-  type Pool = Piscina<RenderTask, Unsigned | Signed>;
+  type Pool = Piscina<RenderTask | EvidenceTask, Unsigned | Signed | Evidence>;
   // Created on first use, so that starting the server does not wait for the workers.
   let pool: Pool | undefined;
   const started = (): Pool =>
@@ -123,6 +133,10 @@ export function createRenderer(threads: number, signing: RendererSigning): Contr
     attachment: (input) => unsigned({ kind: 'attachment', input }),
     signedFramework: (input, signatories, options) => signed({ kind: 'framework', input }, signatories, options),
     signedAttachment: (input, signatories, options) => signed({ kind: 'attachment', input }, signatories, options),
+    evidenceReport: async (input, material) => {
+      const result = (await signingErrors(started().run({ kind: 'evidence', input, material } satisfies EvidenceTask))) as Evidence;
+      return { bytes: asBuffer(result.bytes), sha256: result.sha256 };
+    },
     warm: () => void started(),
     // Graceful: contracts being signed finish first (a rollover replaces a renderer in use).
     close: async () => {

@@ -110,6 +110,43 @@ function star(doc: PDFKit.PDFDocument, cx: number, cy: number, r: number): void 
   doc.polygon(...points).fill(sealRed);
 }
 
+/**
+ * A person's seal (私章): a square frame holding the name in two rows read in columns right
+ * to left, as name seals are cut, padded to four characters with 之印 or 印; no star, which
+ * marks an organisation's seal.
+ */
+export function drawPersonalSeal(doc: PDFKit.PDFDocument, o: Omit<SealOptions, 'caption'>): void {
+  const font = o.font as LayoutFont;
+  const side = o.radius * 1.5;
+  const chars = [...o.name];
+  if (chars.length === 2) chars.push('之', '印');
+  else if (chars.length === 3) chars.push('印');
+  const rows = chars.length === 1 ? 1 : 2;
+  const cols = Math.ceil(chars.length / rows);
+  const inner = side * 0.82;
+  const cellW = inner / cols;
+  const cellH = inner / rows;
+  const size = Math.min(cellW, cellH) * 0.92;
+  doc.save();
+  doc.lineWidth(side * 0.06).strokeColor(sealRed).fillOpacity(0.92).strokeOpacity(0.92);
+  doc.rect(o.cx - side / 2, o.cy - side / 2, side, side).stroke();
+  chars.forEach((ch, i) => {
+    const col = cols - 1 - Math.floor(i / rows);
+    const row = i % rows;
+    doc.save();
+    doc.translate(o.cx - inner / 2 + cellW * (col + 0.5), o.cy - inner / 2 + cellH * (row + 0.5));
+    drawGlyph(doc, font, ch, size);
+    doc.restore();
+  });
+  doc.restore();
+}
+
+/** The seal a party signs with: a person's square name seal, or the organisation's round one. */
+export function drawPartySeal(doc: PDFKit.PDFDocument, o: SealOptions & { personal: boolean }): void {
+  if (o.personal) drawPersonalSeal(doc, o);
+  else drawSeal(doc, o);
+}
+
 export function drawSeal(doc: PDFKit.PDFDocument, o: SealOptions): void {
   const font = o.font as LayoutFont;
   const { cx, cy, radius: r } = o;

@@ -18,6 +18,7 @@ import { listContracts } from '../contracts/list-contracts.js';
 import { loadContract } from '../contracts/load-contract.js';
 import { presentContract } from '../contracts/present-contract.js';
 import { readDocument } from '../contracts/contract-document.js';
+import { getEvidenceReport } from '../evidence/get-evidence-report.js';
 import type { AppContext } from '../context.js';
 import { idempotent } from '../http/idempotency.js';
 import { accountOf, actorOf, sessionOf } from '../http/request-context.js';
@@ -100,6 +101,26 @@ export const contractRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
         .header('content-disposition', pdfDisposition(`${row.number}.pdf`))
         .header('cache-control', 'private, no-store')
         .send(bytes);
+    },
+  );
+
+  app.get(
+    '/contracts/:id/evidence.pdf',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags: ['contracts'],
+        params: idParams,
+        description: 'The evidence report (出证报告) of the contract, signed by Party B: for its owner and operators.',
+      },
+    },
+    async (request, reply) => {
+      const report = await getEvidenceReport(ctx, { contractId: request.params.id, viewer: sessionOf(request) });
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', pdfDisposition(`${report.number}-出证报告.pdf`))
+        .header('cache-control', 'private, no-store')
+        .send(report.bytes);
     },
   );
 

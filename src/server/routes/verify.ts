@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AppError } from '../../shared/errors.js';
-import { verifyResponse } from '../../shared/schemas/contract.js';
+import { verifyQuery, verifyResponse } from '../../shared/schemas/contract.js';
 import type { AppContext } from '../context.js';
 import { verifyDocument } from '../contracts/verify-document.js';
 
@@ -19,13 +19,16 @@ export const verifyRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
       config: { access: 'public' },
       schema: {
         tags: ['verify'],
-        description: 'Upload a contract PDF as the raw request body (application/pdf, at most 20 MB).',
+        description:
+          'Upload a contract PDF, or an evidence report (出证报告), as the raw request body (application/pdf, at most 20 MB). ' +
+          'For an evidence report, `contractSha256` (the SHA-256 of a contract file) makes `evidence.contractMatches` say whether the report attests that file.',
+        querystring: verifyQuery,
         response: { 200: verifyResponse },
       },
     },
     async (request) => {
       if (!Buffer.isBuffer(request.body) || request.body.length === 0) throw new AppError('unsupported_media_type', 'Send the PDF as application/pdf');
-      return verifyDocument(ctx, request.body);
+      return verifyDocument(ctx, request.body, { contractSha256: request.query.contractSha256 });
     },
   );
 };

@@ -52,12 +52,16 @@ export type SignatureReport = {
   timestamp: TimestampReport | null;
   /** Who held the key: the platform for Party A's event keys (for now), unknown otherwise. */
   keyCustody: 'platform' | 'signer' | null;
+  /** The signing certificate (the TSA's for a document timestamp), as the file carries it. */
+  certificate: CertificateFacts | null;
   valid: boolean;
   coversWholeDocument: boolean;
   /** The PAdES baseline level this signature reaches, null if not even B-B. */
   level: PadesLevel | null;
   problems: VerificationProblem[];
 };
+
+export type CertificateFacts = { subject: string; serial: string; issuer: string; sha256: string };
 
 export type RevisionReport = { index: number; changes: string[]; allowed: boolean };
 

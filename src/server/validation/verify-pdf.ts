@@ -7,6 +7,7 @@ import { checkSignerInfo, cmsOids, parseSignedData, unsignedAttribute } from './
 import { padesLevel } from './pades-level.js';
 import { checkByteRange, type EmbeddedSignature, findSignatures, signedContent } from './pdf-embedded.js';
 import {
+  type CertificateFacts,
   lowestLevel,
   type SignatureReport,
   type SignatureRole,
@@ -106,6 +107,15 @@ function roleOf(cert: Cert): SignatureRole {
   return 'unknown';
 }
 
+function certificateFacts(cert: Cert): CertificateFacts {
+  return {
+    subject: cert.x509.subject.replaceAll('\n', ', '),
+    serial: cert.x509.serialNumber,
+    issuer: cert.x509.issuer.replaceAll('\n', ', '),
+    sha256: cert.id,
+  };
+}
+
 function checkSignature(sig: EmbeddedSignature, reader: PdfReader, trust: TrustContext, now: Date): Checked {
   const problems = new Set<VerificationProblem>(sig.problems);
   const rangeEnd = checkByteRange(reader, sig);
@@ -124,6 +134,7 @@ function checkSignature(sig: EmbeddedSignature, reader: PdfReader, trust: TrustC
       signedAt: sig.claimedTime?.toISOString() ?? null,
       timestamp: null,
       keyCustody: null,
+      certificate: null,
       valid: false,
       coversWholeDocument: false,
       level: null,
@@ -154,6 +165,7 @@ function checkSignature(sig: EmbeddedSignature, reader: PdfReader, trust: TrustC
   for (const ocsp of cms.revocation.ocsps) trust.revocation.ocsps.push(ocsp);
   const signer = cms.signer;
   checked.report.signer = commonName(signer);
+  checked.report.certificate = certificateFacts(signer);
   const cmsCheck = checkSignerInfo(cms, content ?? [], cmsOids.data);
   for (const p of cmsCheck.problems) problems.add(p);
   if (!content) problems.add('digest_mismatch');

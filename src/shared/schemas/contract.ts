@@ -132,6 +132,19 @@ export const auditResponse = z.object({ events: z.array(auditEvent), chainValid:
 
 export const padesLevel = z.enum(['PAdES-B-B', 'PAdES-B-T', 'PAdES-B-LT', 'PAdES-B-LTA']);
 
+/**
+ * With an evidence report as the body, the SHA-256 (hex) of the contract file to check it
+ * against: the console hashes the file the user picks next to the report, so the contract
+ * itself need not be uploaded.
+ */
+export const verifyQuery = z.strictObject({
+  contractSha256: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/)
+    .transform((v) => v.toLowerCase())
+    .optional(),
+});
+
 export const verifyResponse = z.object({
   authentic: z.boolean(),
   known: z.boolean(),
@@ -156,5 +169,13 @@ export const verifyResponse = z.object({
   /** What each incremental update changed, and whether the certification allows it. */
   revisions: z.array(z.object({ index: z.number().int(), changes: z.array(z.string()), allowed: z.boolean() })),
   problems: z.array(z.string()),
+  /**
+   * Set when the file is an evidence report (出证报告) this platform issued: the contract it
+   * attests, that contract file's SHA-256 as the report states it, and whether it matches the
+   * `contractSha256` the request named (null when none was named).
+   */
+  evidence: z
+    .object({ contractNumber: z.string(), contractSha256: z.string(), contractMatches: z.boolean().nullable() })
+    .nullable(),
 });
 export type VerifyResponse = z.infer<typeof verifyResponse>;

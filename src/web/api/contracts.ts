@@ -42,6 +42,9 @@ export const fetchContractAudit = (id: string, signal?: AbortSignal) => api.get<
 /** The signed PDF, for a plain download link: the server names the file after the contract number. */
 export const contractPdfUrl = (id: string) => apiUrl(`${contractPath(id)}/pdf`);
 
+/** The evidence report (出证报告), signed by Party B. */
+export const contractEvidenceUrl = (id: string) => apiUrl(`${contractPath(id)}/evidence.pdf`);
+
 /** The unsigned draft, watermarked by the server, to show in the wizard's preview step. */
 export const previewFramework = (terms: FrameworkTerms, signal?: AbortSignal) => api.postBlob('/contracts/framework/preview', terms, signal);
 

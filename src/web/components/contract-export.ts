@@ -1,6 +1,6 @@
 import type { ContractListItem as Contract } from '../../shared/schemas/contract';
 import type { Translate } from '../i18n';
-import { formatDate, formatDateTime } from './format';
+import { formatDate, formatDateTime, formatLastDay } from './format';
 import { isStampingStatus } from './stamping-status-tag';
 
 /** Party A's name in a list row, whichever shape the list answers (`partyAName` or `partyA.name`). */
@@ -32,7 +32,7 @@ export async function exportContracts(contracts: Contract[], t: Translate): Prom
       kind: t(`contract.kind.${c.kind}`),
       partyA: partyANameOf(c),
       effectiveAt: formatDate(c.effectiveAt),
-      expiresAt: formatDate(c.expiresAt),
+      expiresAt: formatLastDay(c.expiresAt),
       status: t(`contract.status.${c.status}`),
       stamping: isStampingStatus(c.stampingStatus) ? t(`stamping.status.${c.stampingStatus}`) : '',
       createdAt: formatDateTime(c.createdAt),

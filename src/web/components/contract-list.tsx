@@ -12,7 +12,7 @@ import { ScrollTable } from './scroll-table';
 import { useT } from '../i18n';
 import { ApplyAttachmentButton } from './apply-attachment-button';
 import { exportContracts, partyANameOf } from './contract-export';
-import { chinaDay, formatDate, monospace } from './format';
+import { chinaDay, formatDate, formatLastDay, monospace } from './format';
 import { LoadError } from './load-error';
 import { isOpenStampingStatus, isStampingStatus, StampingStatusTag } from './stamping-status-tag';
 import { ContractStatusTag } from './status-tag';
@@ -190,7 +190,7 @@ export function ContractList({ detailPath, isOperator = false }: Props) {
     ...(isWide
       ? [
           { key: 'effectiveAt', title: t('contracts.column.effectiveAt'), onCell: () => nowrap, render: (_: unknown, c: ContractRow) => formatDate(c.effectiveAt) },
-          { key: 'expiresAt', title: t('contracts.column.expiresAt'), onCell: () => nowrap, render: (_: unknown, c: ContractRow) => formatDate(c.expiresAt) },
+          { key: 'expiresAt', title: t('contracts.column.expiresAt'), onCell: () => nowrap, render: (_: unknown, c: ContractRow) => formatLastDay(c.expiresAt) },
         ]
       : [
           {
@@ -201,7 +201,7 @@ export function ContractList({ detailPath, isOperator = false }: Props) {
               <span>
                 {formatDate(c.effectiveAt)}
                 <br />
-                {formatDate(c.expiresAt)}
+                {formatLastDay(c.expiresAt)}
               </span>
             ),
           },
@@ -361,7 +361,7 @@ export function ContractList({ detailPath, isOperator = false }: Props) {
                     <Typography.Text>{t(`contract.kind.${c.kind}`)}</Typography.Text>
                     {isOperator && <Typography.Text>{partyANameOf(c)}</Typography.Text>}
                     <Typography.Text type="secondary">
-                      {t('contracts.validity')}: {formatDate(c.effectiveAt)} – {formatDate(c.expiresAt)}
+                      {t('contracts.validity')}: {formatDate(c.effectiveAt)} – {formatLastDay(c.expiresAt)}
                     </Typography.Text>
                     {isStampingStatus(c.stampingStatus) && (
                       <span>

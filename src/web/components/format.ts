@@ -37,5 +37,15 @@ export function formatDate(iso: string | null | undefined): string {
 /** The China calendar day as `YYYY-MM-DD`, for comparing with a date range. */
 export const chinaDay = formatDate;
 
+/**
+ * The last day in force of a term whose end (`expiresAt`) is exclusive: midnight China time
+ * of the anniversary, so a term from 2026-12-01 shows 2027-11-30, as the contract says.
+ */
+export function formatLastDay(expiresAt: string | null | undefined): string {
+  if (!expiresAt) return '—';
+  const end = new Date(expiresAt).getTime();
+  return Number.isNaN(end) ? '—' : formatDate(new Date(end - 1).toISOString());
+}
+
 /** Numbers, codes and hashes: a monospace face keeps their characters apart and aligned. */
 export const monospace = { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace' };

@@ -4,12 +4,12 @@ import { type ReactNode, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import type { Contract } from '../../shared/schemas/contract';
 import { frameworkNumberOf } from '../api/attachments';
-import { type AuditEvent, contractPdfUrl, fetchContract, fetchContractAudit, terminateContract, voidContract } from '../api/contracts';
+import { type AuditEvent, contractEvidenceUrl, contractPdfUrl, fetchContract, fetchContractAudit, terminateContract, voidContract } from '../api/contracts';
 import { useMe } from '../api/session';
 import { ApplyAttachmentButton } from '../components/apply-attachment-button';
 import { AttachmentItemsCard, FrameworkAttachmentsCard } from '../components/attachment-items';
 import { DetailPlaceholder, NumberTitle } from '../components/detail-page-parts';
-import { formatDate, formatDateTime, monospace } from '../components/format';
+import { formatDate, formatDateTime, formatLastDay, monospace } from '../components/format';
 import { LoadError } from '../components/load-error';
 import { type Crumb, PageHeader } from '../components/page-header';
 import { PdfPreview } from '../components/pdf-preview';
@@ -282,7 +282,7 @@ export function ContractDetailPage() {
           },
         ]),
     { key: 'effectiveAt', label: t('contract.effectiveAt'), children: formatDate(contract.effectiveAt) },
-    { key: 'expiresAt', label: t('contract.expiresAt'), children: formatDate(contract.expiresAt) },
+    { key: 'expiresAt', label: t('contract.expiresAt'), children: formatLastDay(contract.expiresAt) },
     { key: 'createdAt', label: t('contract.createdAt'), children: formatDateTime(contract.createdAt) },
     {
       key: 'stamping',
@@ -315,6 +315,9 @@ export function ContractDetailPage() {
     <Space wrap>
       <Button type="primary" icon={<DownloadOutlined />} href={contractPdfUrl(contract.id)} download data-testid="download-pdf">
         {t('contract.download')}
+      </Button>
+      <Button icon={<DownloadOutlined />} href={contractEvidenceUrl(contract.id)} download data-testid="download-evidence">
+        {t('contract.downloadEvidence')}
       </Button>
       <Link to={`/verify?number=${encodeURIComponent(contract.number)}`}>
         <Button icon={<SafetyCertificateOutlined />}>{t('contract.verify')}</Button>

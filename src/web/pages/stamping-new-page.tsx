@@ -15,7 +15,7 @@ import {
   submitStampingRequest,
 } from '../api/stamping';
 import { recheckWhenFlagged } from '../components/courier-fields';
-import { formatDate, monospace } from '../components/format';
+import { formatLastDay, monospace } from '../components/format';
 import { requiredRule, zodRule } from '../components/form-rules';
 import { LoadError } from '../components/load-error';
 import { PageHeader } from '../components/page-header';
@@ -75,7 +75,7 @@ function ChooseStep({
   const columns: TableColumnsType<Contract> = [
     { key: 'number', title: t('contracts.column.number'), render: (_, c) => <span style={{ ...monospace, whiteSpace: 'nowrap' }}>{c.number}</span> },
     { key: 'kind', title: t('contracts.column.kind'), render: (_, c) => t(`contract.kind.${c.kind}`) },
-    { key: 'expiresAt', title: t('contracts.column.expiresAt'), render: (_, c) => formatDate(c.expiresAt) },
+    { key: 'expiresAt', title: t('contracts.column.expiresAt'), render: (_, c) => formatLastDay(c.expiresAt) },
     { key: 'copies', title: t('contract.copies'), render: (_, c) => copiesText(c.copies, t) },
     { key: 'toStamp', title: t('stamping.toStamp'), render: (_, c) => <Typography.Text strong>{t('stamping.toStampN', { count: c.copies })}</Typography.Text> },
     {

@@ -179,6 +179,15 @@ function Verdict({ result, fileName, onAgain }: { result: VerifyResponse; fileNa
           )}
         </Result>
       </Card>
+      {result.evidence && (
+        <Alert
+          type="info"
+          showIcon
+          data-testid="verify-evidence"
+          title={t('verify.evidence.title', { number: result.evidence.contractNumber })}
+          description={<span style={{ fontFamily: 'monospace', wordBreak: 'break-all' }}>{t('verify.evidence.sha256', { sha256: result.evidence.contractSha256 })}</span>}
+        />
+      )}
       <Card title={t('verify.contract')}>
         {result.contract ? (
           <Descriptions
