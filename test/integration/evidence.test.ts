@@ -6,6 +6,7 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evidenceReports } from '../../src/server/db/schema/index.js';
+import { settleEvidenceReports } from '../../src/server/evidence/issue-evidence-report.js';
 import { type Caller, createTestApp, type TestApp } from '../helpers/app.js';
 import { hasTool } from '../helpers/tools.js';
 
@@ -35,6 +36,8 @@ beforeAll(async () => {
   const res = await t.request(customer, 'POST', '/api/v1/contracts/framework', { termYears: 1, copies: 2, accept: true });
   expect(res.statusCode).toBe(201);
   contract = res.json().contract;
+  // The first report is made right after the contract's answer.
+  await settleEvidenceReports();
   contractBytes = (await t.request(customer, 'GET', `/api/v1/contracts/${contract.id}/pdf`)).rawPayload;
   const download = await t.request(customer, 'GET', `/api/v1/contracts/${contract.id}/evidence.pdf`);
   expect(download.statusCode).toBe(200);

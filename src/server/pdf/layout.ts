@@ -114,7 +114,8 @@ export function createContractDocument(o: ContractDocumentOptions): ContractDocu
     for (let i = range.start; i < range.start + range.count; i++) {
       doc.switchToPage(i);
       drawPageFrame(doc, o, qr, i - range.start + 1, range.count);
-      if (!o.draft && range.count > 1) {
+      // A paper original takes its cross-page seals in wet ink, in the strip its frame draws.
+      if (!o.draft && !o.paper && range.count > 1) {
         (o.crossPageSeals ?? []).forEach((seal, k) => {
           drawCrossPageSlice(doc, fonts, seal, crossPageSealCentreY(k), i - range.start, range.count);
         });
