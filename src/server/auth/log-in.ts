@@ -23,7 +23,7 @@ export async function logIn(ctx: AppContext, options: { email: string; password:
   return ctx.db.transaction(async (tx) => {
     await clearLoginFailures(tx, options.email, ip);
     // A new session id at every login: a session fixed before login is worthless after it.
-    const session = await createSession(tx, user.id);
+    const session = await createSession(tx, user.id, options.actor);
     await appendEvent(tx, {
       accountId: user.accountId,
       actor: { ...options.actor, userId: user.id, role: user.role },

@@ -12,6 +12,7 @@ import { addYears, beijingDate, frameworkNumber } from './contract-dates.js';
 import { expireContracts } from './expire-contracts.js';
 import { partyBSnapshot, printablePartyA } from './party-snapshots.js';
 import { storeDocument } from './contract-document.js';
+import { notifyContract } from '../notifications/notify-contract.js';
 
 export const verifyUrlFor = (publicUrl: string, number: string) => `${publicUrl}/verify?number=${encodeURIComponent(number)}`;
 
@@ -121,6 +122,7 @@ export async function applyFramework(ctx: AppContext, options: { accountId: stri
         subject: { type: 'contract', id: row!.id },
         data: { number, kind: 'framework', sha256: signed.sha256, copies: body.copies, termYears: body.termYears },
       });
+      await notifyContract(tx, ctx.config, row!, 'generated');
       return row!;
     });
   } catch (error) {

@@ -16,6 +16,7 @@ import { printablePartyA } from './party-snapshots.js';
 import { storeDocument } from './contract-document.js';
 import { currentStatus, type ContractRow } from './present-contract.js';
 import { attachmentTemplateVersion } from './templates/attachment-v1.js';
+import { notifyContract } from '../notifications/notify-contract.js';
 
 type Selection =
   | { kind: 'order_attachment'; itemKind: 'order'; items: (AttachmentOrder & { id: string })[] }
@@ -216,6 +217,7 @@ async function generate(
           subject: { type: 'contract', id: row!.id },
           data: { number, kind: selection.kind, sha256: signed.sha256, framework: framework.number, items: ids.length },
         });
+        await notifyContract(tx, ctx.config, row!, 'generated');
         return row!;
       });
     } catch (error) {

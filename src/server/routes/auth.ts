@@ -1,7 +1,21 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { authResponse, loginBody, meResponse, registerBody } from '../../shared/schemas/auth.js';
+import {
+  authResponse,
+  loginBody,
+  meResponse,
+  passwordChangeBody,
+  passwordResetBody,
+  passwordResetCompleteBody,
+  registerBody,
+  sessionList,
+} from '../../shared/schemas/auth.js';
+import { changePassword } from '../auth/change-password.js';
+import { completePasswordReset } from '../auth/complete-password-reset.js';
+import { endSession } from '../auth/end-session.js';
+import { listSessions } from '../auth/list-sessions.js';
+import { requestPasswordReset } from '../auth/request-password-reset.js';
 import { logIn } from '../auth/log-in.js';
 import { logOut } from '../auth/log-out.js';
 import { registerUser } from '../auth/register-user.js';
@@ -66,4 +80,58 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
       csrfToken: csrfTokenFor(session),
     };
   });
+
+  app.post(
+    '/auth/password-reset',
+    {
+      config: { access: 'public' },
+      schema: { tags: ['auth'], description: 'Always 202, whether or not the e-mail is registered.', body: passwordResetBody, response: { 202: z.null() } },
+    },
+    async (request, reply) => {
+      await requestPasswordReset(ctx, { email: request.body.email, actor: actorOf(request) });
+      return reply.code(202).send(null);
+    },
+  );
+
+  app.post(
+    '/auth/password-reset/complete',
+    {
+      config: { access: 'public' },
+      schema: { tags: ['auth'], description: 'Sets the password; every session of the user ends.', body: passwordResetCompleteBody, response: { 204: z.null() } },
+    },
+    async (request, reply) => {
+      await completePasswordReset(ctx, { ...request.body, actor: actorOf(request) });
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/auth/password',
+    {
+      config: { access: 'user' },
+      schema: { tags: ['auth'], description: 'The other sessions of the user end.', body: passwordChangeBody, response: { 204: z.null() } },
+    },
+    async (request, reply) => {
+      await changePassword(ctx, { session: sessionOf(request), ...request.body, actor: actorOf(request) });
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/auth/sessions',
+    { config: { access: 'user' }, schema: { tags: ['auth'], response: { 200: sessionList } } },
+    async (request) => ({ items: await listSessions(ctx.db, sessionOf(request)) }),
+  );
+
+  app.delete(
+    '/auth/sessions/:id',
+    {
+      config: { access: 'user' },
+      schema: { tags: ['auth'], params: z.object({ id: z.string().regex(/^[0-9a-f]{32}$/) }), response: { 204: z.null() } },
+    },
+    async (request, reply) => {
+      await endSession(ctx, { session: sessionOf(request), id: request.params.id, actor: actorOf(request) });
+      return reply.code(204).send(null);
+    },
+  );
 };

@@ -41,6 +41,7 @@ export async function decideVerification(
     });
     await enqueueEmail(tx, {
       accountId: row.accountId,
+      event: `verification.decided:${row.id}`,
       ...verificationEmail({ approved: decision.approve, reason: decision.approve ? undefined : decision.reason, url: `${ctx.config.publicUrl}/verification` }),
     });
     return row;

@@ -7,9 +7,13 @@ export const emailSchema = z
   .pipe(z.email())
   .transform((e) => e.toLowerCase());
 
+export const newPassword = z.string().min(10).max(128);
+
 export const registerBody = z.strictObject({
   email: emailSchema,
-  password: z.string().min(10).max(128),
+  password: newPassword,
+  // Checked by the operation (422 terms_required), so that a missing tick gets its own code.
+  acceptTerms: z.boolean().optional(),
 });
 export type RegisterBody = z.infer<typeof registerBody>;
 
@@ -39,3 +43,18 @@ export const meResponse = z.object({
   csrfToken: z.string(),
 });
 export type MeResponse = z.infer<typeof meResponse>;
+
+export const passwordResetBody = z.strictObject({ email: emailSchema });
+export const passwordResetCompleteBody = z.strictObject({ token: z.string().min(20).max(200), password: newPassword });
+export const passwordChangeBody = z.strictObject({ currentPassword: z.string().min(1).max(128), newPassword });
+
+export const sessionItem = z.object({
+  id: z.string(),
+  device: z.string(),
+  ip: z.string().nullable(),
+  createdAt: z.string(),
+  lastSeenAt: z.string(),
+  isCurrent: z.boolean(),
+});
+export type SessionItem = z.infer<typeof sessionItem>;
+export const sessionList = z.object({ items: z.array(sessionItem) });

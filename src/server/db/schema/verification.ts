@@ -25,6 +25,14 @@ export const verifications = pgTable(
     uniqueIndex('verifications_one_open_per_account')
       .on(t.accountId)
       .where(sql`${t.status} in ('pending', 'verified')`),
+    // An identity waiting or in force belongs to one account: a second account's claim on the
+    // same credit code or ID number fails here, on every instance at once (409 identity_in_use).
+    uniqueIndex('verifications_credit_code_claimed')
+      .on(t.creditCode)
+      .where(sql`${t.status} in ('pending', 'verified')`),
+    uniqueIndex('verifications_id_number_claimed')
+      .on(t.idNumber)
+      .where(sql`${t.status} in ('pending', 'verified')`),
     index('verifications_status_idx').on(t.status, t.createdAt, t.id),
     check(
       'verifications_identity',
