@@ -43,7 +43,7 @@ describe('per-IP rate limits', () => {
       url: '/api/v1/auth/register',
       remoteAddress,
       headers,
-      payload: { email: `limited${i}-${Date.now()}@example.com`, password: 'correct-horse-battery' },
+      payload: { email: `limited${i}-${Date.now()}@example.com`, password: 'correct-horse-battery', acceptTerms: true },
     });
 
   it('refuses the 21st registration of an address with 429 rate_limited and Retry-After, whatever it writes into X-Forwarded-For', async () => {
@@ -83,7 +83,7 @@ describe('per-IP rate limits', () => {
           method: 'POST',
           url: '/api/v1/auth/register',
           remoteAddress: '192.0.2.200',
-          payload: { email: `shared${i}-${Date.now()}@example.com`, password: 'correct-horse-battery' },
+          payload: { email: `shared${i}-${Date.now()}@example.com`, password: 'correct-horse-battery', acceptTerms: true },
         });
         statuses.push(res.statusCode);
       }

@@ -11,6 +11,7 @@ export type AuditAction =
   | 'verification.submitted'
   | 'verification.approved'
   | 'verification.rejected'
+  | 'verification.viewed'
   | 'party_a.updated'
   | 'contract.generated'
   | 'contract.voided'
