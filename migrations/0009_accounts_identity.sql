@@ -20,6 +20,10 @@ CREATE TABLE "verification_documents" (
 --> statement-breakpoint
 ALTER TABLE "sessions" ADD COLUMN "ip" text;--> statement-breakpoint
 ALTER TABLE "sessions" ADD COLUMN "user_agent" text;--> statement-breakpoint
+ALTER TABLE "users" ADD COLUMN "totp_pending_secret" text;--> statement-breakpoint
+ALTER TABLE "users" ADD COLUMN "totp_secret" text;--> statement-breakpoint
+ALTER TABLE "users" ADD COLUMN "totp_enabled_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "users" ADD COLUMN "totp_last_step" bigint;--> statement-breakpoint
 ALTER TABLE "verifications" ADD COLUMN "is_appeal" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "verifications" ADD COLUMN "consent_version" text;--> statement-breakpoint
 ALTER TABLE "verifications" ADD COLUMN "consented_at" timestamp with time zone;--> statement-breakpoint

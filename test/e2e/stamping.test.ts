@@ -9,6 +9,7 @@ import {
   companyName,
   hasChromium,
   loginAsOperator,
+  partyAContact,
   polling,
   screenshots,
   type TestServer,
@@ -248,11 +249,13 @@ describe.skipIf(!hasChromium)('offline stamping', () => {
     await operator.getByTestId('outbox-search').locator('input').fill(requestNumber);
     await operator.getByTestId('outbox-search').locator('input').press('Enter');
     const mails = operator.getByTestId('outbox-table').locator('tr.ant-table-row');
-    await count(mails).toBe(5);
+    // Each step to the login and to the Party A contact e-mail.
+    await count(mails).toBe(10);
     for (const status of ['已提交', '已签收', '已盖章', '已寄回', '已完成']) {
       await text(operator.getByTestId('outbox-table')).toContain(`线下盖章申请 ${requestNumber} ${status}`);
     }
-    await text(mails.first()).toContain(email);
+    await text(operator.getByTestId('outbox-table')).toContain(email);
+    await text(operator.getByTestId('outbox-table')).toContain(partyAContact.contactEmail);
     await text(mails.first()).toContain('待发送');
     await mails.first().locator('.ant-table-row-expand-icon').click();
     await text(operator.getByTestId('outbox-body').first()).toContain(`/stamping/${stored!.id}`);

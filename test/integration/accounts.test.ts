@@ -1,7 +1,8 @@
 import { and, eq, like, sql } from 'drizzle-orm';
+import { generateSync } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox, passwordResetTokens, users } from '../../src/server/db/schema/index.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import { createTestApp, operatorLogin, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -137,5 +138,51 @@ describe('login throttling', () => {
     // ...while the owner, from an address without failures, signs in.
     const owner = await login('finance-login@example.com', 'owner-password-1', '192.0.2.10');
     expect(owner.statusCode).toBe(200);
+  });
+});
+
+describe('TOTP second factor', () => {
+  // A code of the step before, the current one or the next: what a phone shows around now.
+  const codeAt = (secret: string, offsetSteps: number) => generateSync({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSteps * 30 });
+
+  it('enrols with a confirmed code; login then needs the code, refuses a wrong or replayed one', async () => {
+    const c = await t.register('two-factor@example.com', 'two-factor-pass');
+    const started = await t.request(c, 'POST', '/api/v1/auth/totp');
+    expect(started.statusCode).toBe(200);
+    const { secret, otpauthUri, qrDataUrl } = started.json();
+    expect(otpauthUri).toMatch(/^otpauth:\/\/totp\/.*two-factor%40example\.com\?secret=/);
+    expect(qrDataUrl).toMatch(/^data:image\/png;base64,/);
+    // Not in force before a code confirms it.
+    expect((await login('two-factor@example.com', 'two-factor-pass')).statusCode).toBe(200);
+
+    const wrongCode = codeAt(secret, 0) === '000000' ? '111111' : '000000';
+    expect((await t.request(c, 'POST', '/api/v1/auth/totp/confirm', { code: wrongCode })).json().code).toBe('invalid_totp');
+    expect((await t.request(c, 'POST', '/api/v1/auth/totp/confirm', { code: codeAt(secret, -1) })).statusCode).toBe(204);
+    expect((await t.request(c, 'GET', '/api/v1/me')).json().user.hasTotp).toBe(true);
+
+    const withoutCode = await login('two-factor@example.com', 'two-factor-pass');
+    expect(withoutCode.statusCode).toBe(401);
+    expect(withoutCode.json().code).toBe('totp_required');
+    expect(withoutCode.cookies).toHaveLength(0);
+    const wrong = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'two-factor@example.com', password: 'two-factor-pass', totp: wrongCode } });
+    expect(wrong.json().code).toBe('invalid_totp');
+    const code = codeAt(secret, 0);
+    const ok = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'two-factor@example.com', password: 'two-factor-pass', totp: code } });
+    expect(ok.statusCode).toBe(200);
+    const replayed = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'two-factor@example.com', password: 'two-factor-pass', totp: code } });
+    expect(replayed.json().code).toBe('invalid_totp');
+    // A code does not replace the password.
+    const noPassword = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'two-factor@example.com', password: 'not-the-password', totp: codeAt(secret, 1) } });
+    expect(noPassword.json().code).toBe('invalid_credentials');
+  });
+
+  it('asks an operator without a second factor to enrol', async () => {
+    const res = await login(operatorLogin.email, operatorLogin.password);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().totpEnrolmentRequired).toBe(true);
+    const op = await t.operator();
+    expect((await t.request(op, 'GET', '/api/v1/me')).json()).toMatchObject({ totpEnrolmentRequired: true, user: { hasTotp: false } });
+    const customer = await t.register();
+    expect((await t.request(customer, 'GET', '/api/v1/me')).json().totpEnrolmentRequired).toBe(false);
   });
 });

@@ -7,6 +7,7 @@ export type AuditAction =
   | 'user.password_reset'
   | 'user.password_changed'
   | 'user.session_ended'
+  | 'user.totp_enabled'
   | 'operator.created'
   | 'verification.submitted'
   | 'verification.approved'

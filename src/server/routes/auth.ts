@@ -10,12 +10,15 @@ import {
   passwordResetCompleteBody,
   registerBody,
   sessionList,
+  totpConfirmBody,
+  totpEnrolment,
 } from '../../shared/schemas/auth.js';
 import { changePassword } from '../auth/change-password.js';
 import { completePasswordReset } from '../auth/complete-password-reset.js';
 import { endSession } from '../auth/end-session.js';
 import { listSessions } from '../auth/list-sessions.js';
 import { requestPasswordReset } from '../auth/request-password-reset.js';
+import { confirmTotpEnrolment, hasTotpEnabled, startTotpEnrolment } from '../auth/enrol-totp.js';
 import { logIn } from '../auth/log-in.js';
 import { logOut } from '../auth/log-out.js';
 import { registerUser } from '../auth/register-user.js';
@@ -44,7 +47,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
     async (request, reply) => {
       const result = await registerUser(ctx, { ...request.body, actor: actorOf(request) });
       setSessionCookie(request, reply, result.session);
-      return reply.code(201).send({ user: result.user, accountId: result.accountId, csrfToken: result.session.csrfToken });
+      return reply.code(201).send({ user: result.user, accountId: result.accountId, csrfToken: result.session.csrfToken, totpEnrolmentRequired: false });
     },
   );
 
@@ -57,7 +60,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
     async (request, reply) => {
       const result = await logIn(ctx, { ...request.body, actor: actorOf(request) });
       setSessionCookie(request, reply, result.session);
-      return { user: result.user, accountId: result.accountId, csrfToken: result.session.csrfToken };
+      return { user: result.user, accountId: result.accountId, csrfToken: result.session.csrfToken, totpEnrolmentRequired: result.totpEnrolmentRequired };
     },
   );
 
@@ -74,8 +77,10 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
   app.get('/me', { config: { access: 'user' }, schema: { tags: ['auth'], response: { 200: meResponse } } }, async (request) => {
     const session = sessionOf(request);
     const latest = session.accountId ? await getLatestVerification(ctx.db, session.accountId) : null;
+    const hasTotp = await hasTotpEnabled(ctx.db, session.userId);
     return {
-      user: { id: session.userId, email: session.email, role: session.role },
+      user: { id: session.userId, email: session.email, role: session.role, hasTotp },
+      totpEnrolmentRequired: session.role === 'operator' && !hasTotp,
       account: session.accountId ? { id: session.accountId, verificationStatus: latest?.status ?? ('unverified' as const) } : null,
       csrfToken: csrfTokenFor(session),
     };
@@ -131,6 +136,24 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
     },
     async (request, reply) => {
       await endSession(ctx, { session: sessionOf(request), id: request.params.id, actor: actorOf(request) });
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/auth/totp',
+    {
+      config: { access: 'user' },
+      schema: { tags: ['auth'], description: 'Starts TOTP enrolment: a new secret as otpauth URI and QR code; in force after POST /auth/totp/confirm.', response: { 200: totpEnrolment } },
+    },
+    async (request) => startTotpEnrolment(ctx, { session: sessionOf(request) }),
+  );
+
+  app.post(
+    '/auth/totp/confirm',
+    { config: { access: 'user' }, schema: { tags: ['auth'], body: totpConfirmBody, response: { 204: z.null() } } },
+    async (request, reply) => {
+      await confirmTotpEnrolment(ctx, { session: sessionOf(request), code: request.body.code, actor: actorOf(request) });
       return reply.code(204).send(null);
     },
   );

@@ -17,9 +17,13 @@ export const registerBody = z.strictObject({
 });
 export type RegisterBody = z.infer<typeof registerBody>;
 
+export const totpCode = z.string().trim().regex(/^\d{6}$/);
+
 export const loginBody = z.strictObject({
   email: emailSchema,
   password: z.string().min(1).max(128),
+  /** The second factor, once enrolled: the first call without it answers 401 totp_required. */
+  totp: totpCode.optional(),
 });
 
 export const role = z.enum(['customer', 'operator']);
@@ -31,6 +35,8 @@ export const authResponse = z.object({
   user,
   accountId: z.string().nullable(),
   csrfToken: z.string(),
+  /** An operator without a second factor: the console sends them to enrol first. */
+  totpEnrolmentRequired: z.boolean(),
 });
 export type AuthResponse = z.infer<typeof authResponse>;
 
@@ -38,7 +44,8 @@ export const verificationStatus = z.enum(['unverified', 'pending', 'verified', '
 export type VerificationStatus = z.infer<typeof verificationStatus>;
 
 export const meResponse = z.object({
-  user,
+  user: user.extend({ hasTotp: z.boolean() }),
+  totpEnrolmentRequired: z.boolean(),
   account: z.object({ id: z.string(), verificationStatus }).nullable(),
   csrfToken: z.string(),
 });
@@ -58,3 +65,6 @@ export const sessionItem = z.object({
 });
 export type SessionItem = z.infer<typeof sessionItem>;
 export const sessionList = z.object({ items: z.array(sessionItem) });
+
+export const totpEnrolment = z.object({ secret: z.string(), otpauthUri: z.string(), qrDataUrl: z.string() });
+export const totpConfirmBody = z.strictObject({ code: totpCode });
