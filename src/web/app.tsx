@@ -18,10 +18,14 @@ import { ApplyContractPage } from './pages/apply-contract-page';
 import { ContractDetailPage } from './pages/contract-detail-page';
 import { ContractsPage } from './pages/contracts-page';
 import { FaqPage } from './pages/faq-page';
+import { ForgotPasswordPage } from './pages/forgot-password-page';
+import { LegalPage } from './pages/legal-page';
 import { LoginPage } from './pages/login-page';
 import { NotFoundPage } from './pages/not-found-page';
 import { PartyAPage } from './pages/party-a-page';
 import { RegisterPage } from './pages/register-page';
+import { ResetPasswordPage } from './pages/reset-password-page';
+import { SecurityPage } from './pages/security-page';
 import { StampingDetailPage } from './pages/stamping-detail-page';
 import { StampingListPage } from './pages/stamping-list-page';
 import { StampingNewPage } from './pages/stamping-new-page';
@@ -68,6 +72,11 @@ const router = createBrowserRouter([
   { path: '/register', element: <GuestOnly><RegisterPage /></GuestOnly> },
   { path: '/verify', element: <AnyoneLayout />, children: [{ index: true, element: <VerifyPage /> }] },
   { path: '/faq', element: <AnyoneLayout />, children: [{ index: true, element: <FaqPage /> }] },
+  { path: '/terms', element: <AnyoneLayout />, children: [{ index: true, element: <LegalPage doc="terms" /> }] },
+  { path: '/privacy', element: <AnyoneLayout />, children: [{ index: true, element: <LegalPage doc="privacy" /> }] },
+  { path: '/forgot-password', element: <GuestOnly><ForgotPasswordPage /></GuestOnly> },
+  // Opened from the e-mail, signed in or not.
+  { path: '/reset-password', element: <ResetPasswordPage /> },
   {
     path: '/',
     element: <RequireAuth><ConsoleLayout /></RequireAuth>,
@@ -82,6 +91,7 @@ const router = createBrowserRouter([
       { path: 'stamping', element: <RequireAccount><StampingListPage /></RequireAccount> },
       { path: 'stamping/new', element: <RequireAccount><StampingNewPage /></RequireAccount> },
       { path: 'stamping/:id', element: <RequireAccount><StampingDetailPage /></RequireAccount> },
+      { path: 'account/security', element: <SecurityPage /> },
       { path: 'admin/verifications', element: <RequireOperator><AdminVerificationsPage /></RequireOperator> },
       { path: 'admin/contracts', element: <RequireOperator><AdminContractsPage /></RequireOperator> },
       { path: 'admin/contracts/:id', element: <RequireOperator><ContractDetailPage /></RequireOperator> },

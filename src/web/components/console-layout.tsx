@@ -1,4 +1,5 @@
 import {
+  LockOutlined,
   AuditOutlined,
   ContainerOutlined,
   DownOutlined,
@@ -9,8 +10,8 @@ import {
   SafetyCertificateOutlined,
   UserOutlined,
 } from '@ant-design/icons';
-import { App, Button, Dropdown, Flex, Layout, Menu, type MenuProps, Typography } from 'antd';
-import { Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { Alert, App, Button, Dropdown, Flex, Layout, Menu, type MenuProps, Typography } from 'antd';
+import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useMe, useSession } from '../api/session';
 import { useT } from '../i18n';
 import { LanguageSwitch } from './language-switch';
@@ -120,7 +121,8 @@ function SideMenu() {
       ],
     });
   }
-  const selected = `/${location.pathname.split('/').filter(Boolean).slice(0, location.pathname.startsWith('/admin/') ? 2 : 1).join('/')}`;
+  items.push({ type: 'group', key: 'account', label: t('header.account'), children: [{ key: '/account/security', icon: <LockOutlined />, label: t('nav.security') }] });
+  const selected = location.pathname.startsWith('/account/') ? location.pathname : `/${location.pathname.split('/').filter(Boolean).slice(0, location.pathname.startsWith('/admin/') ? 2 : 1).join('/')}`;
   return (
     <Menu
       mode="inline"
@@ -135,6 +137,7 @@ function SideMenu() {
 
 export function ConsoleLayout() {
   const me = useMe();
+  const t = useT();
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Header
@@ -170,6 +173,16 @@ export function ConsoleLayout() {
         </Layout.Sider>
         <Layout.Content style={{ padding: '16px 24px 32px', background: '#f5f6f7', minWidth: 0 }}>
           <div style={{ maxWidth: 1280 }}>
+            {me.totpEnrolmentRequired && (
+              <Alert
+                type="warning"
+                showIcon
+                title={t('security.totp.required')}
+                action={<Link to="/account/security">{t('security.totp.start')}</Link>}
+                style={{ marginBottom: 16 }}
+                data-testid="totp-enrolment-banner"
+              />
+            )}
             <Outlet />
           </div>
         </Layout.Content>

@@ -10,6 +10,7 @@ import { PageHeader } from '../components/page-header';
 import { VerificationStatusTag } from '../components/status-tag';
 import { useErrorText } from '../components/use-error-text';
 import { useLoad } from '../components/use-load';
+import { VerificationReviewDrawer } from '../components/verification-review-drawer';
 import { useT } from '../i18n';
 
 function RejectModal({ target, onClose, onRejected }: { target: AdminVerification | null; onClose: () => void; onRejected: () => void }) {
@@ -67,6 +68,7 @@ export function AdminVerificationsPage() {
   const [filter, setFilter] = useState<AdminVerificationFilter>('pending');
   const [rejecting, setRejecting] = useState<AdminVerification | null>(null);
   const [approvingId, setApprovingId] = useState<string | null>(null);
+  const [viewingId, setViewingId] = useState<string | null>(null);
   const { data, error, loading, reload } = useLoad((signal) => fetchAdminVerifications(filter, signal), [filter]);
 
   const approve = async (item: AdminVerification) => {
@@ -100,9 +102,12 @@ export function AdminVerificationsPage() {
     columns.push({
       key: 'actions',
       title: t('common.actions'),
-      width: 150,
+      width: 200,
       render: (_, v) => (
         <Space size={4}>
+          <Button type="link" size="small" onClick={() => setViewingId(v.id)} data-testid="view">
+            {t('admin.verifications.view')}
+          </Button>
           <Popconfirm
             title={t('admin.verifications.approveConfirm', { name: v.name })}
             okText={t('admin.verifications.approve')}
@@ -163,6 +168,7 @@ export function AdminVerificationsPage() {
           />
         )}
       </Card>
+      <VerificationReviewDrawer verificationId={viewingId} onClose={() => setViewingId(null)} />
       <RejectModal
         target={rejecting}
         onClose={() => setRejecting(null)}

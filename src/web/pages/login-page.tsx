@@ -3,13 +3,14 @@ import { Alert, Button, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { loginBody } from '../../shared/schemas/auth';
+import { ApiError } from '../api/client';
 import { useSession } from '../api/session';
 import { AuthCard } from '../components/auth-card';
 import { requiredRule, zodRule } from '../components/form-rules';
 import { useErrorText } from '../components/use-error-text';
 import { useT } from '../i18n';
 
-type LoginValues = { email: string; password: string };
+type LoginValues = { email: string; password: string; totp?: string };
 
 export function LoginPage() {
   const t = useT();
@@ -17,14 +18,22 @@ export function LoginPage() {
   const { login } = useSession();
   const [error, setError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
+  // Asked for after the server answered totp_required: the password was right.
+  const [needsTotp, setNeedsTotp] = useState(false);
 
   const onFinish = async (values: LoginValues) => {
     setSubmitting(true);
     setError(null);
     try {
       // Once signed in, the route guard takes the user where they wanted to go.
-      await login(values.email.trim(), values.password);
+      await login(values.email.trim(), values.password, needsTotp ? values.totp?.trim() : undefined);
     } catch (err) {
+      if (err instanceof ApiError && err.code === 'totp_required') {
+        setNeedsTotp(true);
+        setError(null);
+        setSubmitting(false);
+        return;
+      }
       setError(errorText(err));
       setSubmitting(false);
     }
@@ -47,9 +56,17 @@ export function LoginPage() {
         <Form.Item name="password" label={t('auth.password')} rules={[requiredRule(t)]}>
           <Input.Password prefix={<LockOutlined />} placeholder={t('auth.password.placeholder')} autoComplete="current-password" size="large" />
         </Form.Item>
+        {needsTotp && (
+          <Form.Item name="totp" label={t('auth.totp')} extra={t('auth.totp.hint')} rules={[requiredRule(t)]}>
+            <Input inputMode="numeric" maxLength={6} autoComplete="one-time-code" placeholder={t('auth.totp.placeholder')} size="large" autoFocus />
+          </Form.Item>
+        )}
         <Button type="primary" htmlType="submit" block size="large" loading={submitting}>
           {t('auth.login.submit')}
         </Button>
+        <div style={{ textAlign: 'right', marginTop: 8 }}>
+          <Link to="/forgot-password">{t('auth.login.forgot')}</Link>
+        </div>
       </Form>
     </AuthCard>
   );

@@ -1,5 +1,5 @@
 import { LockOutlined, MailOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Form, Input, Typography } from 'antd';
+import { Alert, App, Button, Checkbox, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { registerBody } from '../../shared/schemas/auth';
@@ -7,12 +7,13 @@ import { useSession } from '../api/session';
 import { AuthCard } from '../components/auth-card';
 import { requiredRule, zodRule } from '../components/form-rules';
 import { useErrorText } from '../components/use-error-text';
-import { useT } from '../i18n';
+import { useLocale, useT } from '../i18n';
 
-type RegisterValues = { email: string; password: string; passwordConfirm: string };
+type RegisterValues = { email: string; password: string; passwordConfirm: string; acceptTerms: boolean };
 
 export function RegisterPage() {
   const t = useT();
+  const { errorText: errorMessage } = useLocale();
   const errorText = useErrorText();
   const { register } = useSession();
   const { message } = App.useApp();
@@ -63,6 +64,22 @@ export function RegisterPage() {
           ]}
         >
           <Input.Password prefix={<LockOutlined />} placeholder={t('auth.passwordConfirm.placeholder')} autoComplete="new-password" size="large" />
+        </Form.Item>
+        <Form.Item
+          name="acceptTerms"
+          valuePropName="checked"
+          rules={[{ validator: async (_rule, value: boolean | undefined) => { if (!value) throw new Error(errorMessage('terms_required')); } }]}
+        >
+          <Checkbox data-testid="accept-terms">
+            {t('auth.register.acceptTerms')}{' '}
+            <Link to="/terms" target="_blank">
+              《{t('legal.terms')}》
+            </Link>{' '}
+            {t('auth.register.and')}{' '}
+            <Link to="/privacy" target="_blank">
+              《{t('legal.privacy')}》
+            </Link>
+          </Checkbox>
         </Form.Item>
         <Button type="primary" htmlType="submit" block size="large" loading={submitting}>
           {t('auth.register.submit')}
