@@ -9,6 +9,7 @@ import {
   companyName,
   hasChromium,
   loginAsOperator,
+  otherCreditCode,
   partyAContact,
   polling,
   screenshots,
@@ -271,7 +272,7 @@ describe.skipIf(!hasChromium)('offline stamping', () => {
     const customerContext = await newContext();
     const page = await newPage(customerContext);
     const email = `stamping-reject-${Date.now()}@example.com`;
-    await verifiedCustomer(page, server.url, email);
+    await verifiedCustomer(page, server.url, email, otherCreditCode);
     const framework = await applyFrameworkViaApi(page, { termYears: 1, copies: 3 });
 
     // Cancelled while submitted: the timeline ends in a red step, the contract is free again.
