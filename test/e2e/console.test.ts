@@ -144,6 +144,7 @@ describe.skipIf(!hasChromium)('console, automatic verification', () => {
     await page.getByLabel('E-mail').fill(newEmail('english'));
     await page.getByLabel('Password', { exact: true }).fill(password);
     await page.getByLabel('Confirm password').fill(password);
+    await page.getByTestId('accept-terms').check();
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.waitForURL('**/verification');
     await page.getByRole('heading', { name: 'Real-name Verification' }).waitFor();
