@@ -38,8 +38,10 @@ function EvidenceFile({ verificationId, document }: { verificationId: string; do
 export function VerificationReviewDrawer({ verificationId, onClose }: { verificationId: string | null; onClose: () => void }) {
   const t = useT();
   const { data, error, loading, reload } = useLoad(
-    (signal) => (verificationId ? fetchAdminVerification(verificationId, signal) : Promise.resolve(null)),
-    [verificationId],
+    ['admin-verification', verificationId],
+    (signal) => fetchAdminVerification(verificationId ?? '', signal),
+    // Each fetch is an audited view: only while the drawer is open.
+    { enabled: verificationId !== null },
   );
   const v = data?.verification;
   return (

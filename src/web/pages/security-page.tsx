@@ -52,7 +52,7 @@ function SessionsCard() {
   const t = useT();
   const errorText = useErrorText();
   const { message } = App.useApp();
-  const sessions = useLoad((signal) => fetchSessions(signal), []);
+  const sessions = useLoad(['auth-sessions'], (signal) => fetchSessions(signal));
   const signOut = async (id: string) => {
     try {
       await endSession(id);
