@@ -146,7 +146,10 @@ describe.skipIf(!hasChromium)('console, automatic verification', () => {
     await page.getByLabel('Confirm password').fill(password);
     await page.getByTestId('accept-terms').check();
     await page.getByRole('button', { name: 'Create account' }).click();
-    await page.waitForURL('**/verification');
+    await page.waitForURL('**/verification').catch(async (error: unknown) => {
+      await shot(page, 'zz-english-register-failed');
+      throw error;
+    });
     await page.getByRole('heading', { name: 'Real-name Verification' }).waitFor();
     await page.getByRole('menuitem', { name: 'Party A' }).waitFor();
     await shot(page, 'c02-verification-en');
