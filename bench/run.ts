@@ -8,7 +8,15 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/server/app.js';
 import { defaultRenderThreads } from '../src/server/config.js';
+import { creditCodeCheckChar } from '../src/shared/ids.js';
+import { consentVersion } from '../src/shared/schemas/verification.js';
 import { testConfig } from '../test/helpers/app.js';
+
+// Each account its own company: a credit code belongs to one account.
+const benchCreditCode = (i: number) => {
+  const first17 = `91350100MA${String(i + 2_000_000).slice(-7)}`;
+  return first17 + creditCodeCheckChar(first17);
+};
 
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -27,7 +35,7 @@ const people = ['陈静', '林晓明', '黄丽娟', '郑国强', '王雪梅', '�
 const pick = <T>(xs: T[], i: number) => xs[Math.abs(i) % xs.length]!;
 
 async function customer(app: FastifyInstance, i: number): Promise<Customer> {
-  const reg = await app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { email: `bench${i}-${Date.now()}@example.com`, password: 'bench-password-1' } });
+  const reg = await app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { email: `bench${i}-${Date.now()}@example.com`, password: 'bench-password-1', acceptTerms: true } });
   const body = reg.json();
   const c = { cookie: `qiyue_session=${reg.cookies[0]!.value}`, csrf: body.csrfToken as string, accountId: body.accountId as string };
   const headers = { cookie: c.cookie, 'x-csrf-token': c.csrf };
@@ -38,7 +46,8 @@ async function customer(app: FastifyInstance, i: number): Promise<Customer> {
     payload: {
       subjectType: 'enterprise',
       name: `${pick(cities, i)}${pick(trades, Math.floor(i / cities.length) + i)}${i < 0 ? '预热' : ''}有限公司`,
-      creditCode: '91350100M000100Y43',
+      creditCode: benchCreditCode(i),
+      consent: { version: consentVersion },
       legalRepresentative: pick(people, i + 3),
     },
   });

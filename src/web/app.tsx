@@ -29,6 +29,10 @@ const StampingDetailPage = lazy(() => import('./pages/stamping-detail-page').the
 const StampingListPage = lazy(() => import('./pages/stamping-list-page').then((m) => ({ default: m.StampingListPage })));
 const StampingNewPage = lazy(() => import('./pages/stamping-new-page').then((m) => ({ default: m.StampingNewPage })));
 const VerificationPage = lazy(() => import('./pages/verification-page').then((m) => ({ default: m.VerificationPage })));
+const ForgotPasswordPage = lazy(() => import('./pages/forgot-password-page').then((m) => ({ default: m.ForgotPasswordPage })));
+const LegalPage = lazy(() => import('./pages/legal-page').then((m) => ({ default: m.LegalPage })));
+const ResetPasswordPage = lazy(() => import('./pages/reset-password-page').then((m) => ({ default: m.ResetPasswordPage })));
+const SecurityPage = lazy(() => import('./pages/security-page').then((m) => ({ default: m.SecurityPage })));
 const VerifyPage = lazy(() => import('./pages/verify-page').then((m) => ({ default: m.VerifyPage })));
 
 /**
@@ -71,6 +75,11 @@ const router = createBrowserRouter([
   { path: '/register', element: <GuestOnly><RegisterPage /></GuestOnly> },
   { path: '/verify', element: <AnyoneLayout />, children: [{ index: true, element: <VerifyPage /> }] },
   { path: '/faq', element: <AnyoneLayout />, children: [{ index: true, element: <FaqPage /> }] },
+  { path: '/terms', element: <AnyoneLayout />, children: [{ index: true, element: <LegalPage doc="terms" /> }] },
+  { path: '/privacy', element: <AnyoneLayout />, children: [{ index: true, element: <LegalPage doc="privacy" /> }] },
+  { path: '/forgot-password', element: <GuestOnly><ForgotPasswordPage /></GuestOnly> },
+  // Opened from the e-mail, signed in or not.
+  { path: '/reset-password', element: <Suspense fallback={<FullPageSpin />}><ResetPasswordPage /></Suspense> },
   {
     path: '/',
     element: <RequireAuth><Suspense fallback={<FullPageSpin />}><ConsoleLayout /></Suspense></RequireAuth>,
@@ -85,6 +94,7 @@ const router = createBrowserRouter([
       { path: 'stamping', element: <RequireAccount><StampingListPage /></RequireAccount> },
       { path: 'stamping/new', element: <RequireAccount><StampingNewPage /></RequireAccount> },
       { path: 'stamping/:id', element: <RequireAccount><StampingDetailPage /></RequireAccount> },
+      { path: 'account/security', element: <SecurityPage /> },
       { path: 'admin/verifications', element: <RequireOperator><AdminVerificationsPage /></RequireOperator> },
       { path: 'admin/contracts', element: <RequireOperator><AdminContractsPage /></RequireOperator> },
       { path: 'admin/contracts/:id', element: <RequireOperator><ContractDetailPage /></RequireOperator> },

@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachmentItems, contracts } from '../../src/server/db/schema/index.js';
+import { consentVersion } from '../../src/shared/schemas/verification.js';
 import { integrationToken } from '../helpers/app.js';
 import {
   apiInPage,
@@ -35,12 +36,12 @@ async function customerWithFramework(page: Page, baseUrl: string, email: string)
   await page.goto(`${baseUrl}/login`);
   const registered = await page.evaluate(
     async ({ email, password }) => {
-      const res = await fetch('/api/v1/auth/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+      const res = await fetch('/api/v1/auth/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password, acceptTerms: true }) });
       return (await res.json()) as { accountId: string };
     },
     { email, password },
   );
-  const verified = await apiInPage(page, 'POST', '/verification', { subjectType: 'enterprise', name: companyName, creditCode: validCreditCode, legalRepresentative });
+  const verified = await apiInPage(page, 'POST', '/verification', { subjectType: 'enterprise', name: companyName, creditCode: validCreditCode, legalRepresentative, consent: { version: consentVersion } });
   expect(verified.status).toBe(201);
   const partyA = await apiInPage(page, 'PUT', '/party-a', partyAContact);
   expect(partyA.status).toBe(200);

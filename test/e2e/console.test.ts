@@ -66,6 +66,7 @@ describe.skipIf(!hasChromium)('console, automatic verification', () => {
     await page.getByLabel('统一社会信用代码').fill(validCreditCode.toLowerCase());
     await count(page.getByText('校验位不正确，请核对后重新输入')).toBe(0);
     await page.getByLabel('法定代表人').fill('林晓明');
+    await page.getByTestId('verification-consent').check();
     await button(page, '提交认证').click();
 
     await page.getByText('实名认证已通过').first().waitFor();
@@ -143,8 +144,12 @@ describe.skipIf(!hasChromium)('console, automatic verification', () => {
     await page.getByLabel('E-mail').fill(newEmail('english'));
     await page.getByLabel('Password', { exact: true }).fill(password);
     await page.getByLabel('Confirm password').fill(password);
+    await page.getByTestId('accept-terms').check();
     await page.getByRole('button', { name: 'Create account' }).click();
-    await page.waitForURL('**/verification');
+    await page.waitForURL('**/verification').catch(async (error: unknown) => {
+      await shot(page, 'zz-english-register-failed');
+      throw error;
+    });
     await page.getByRole('heading', { name: 'Real-name Verification' }).waitFor();
     await page.getByRole('menuitem', { name: 'Party A' }).waitFor();
     await shot(page, 'c02-verification-en');
@@ -182,6 +187,7 @@ describe.skipIf(!hasChromium)('console, manual verification by the contract desk
     await customer.getByLabel('身份证号码').fill('110105209912310023');
     await customer.getByText('身份证号码中的出生日期无效').waitFor();
     await customer.getByLabel('身份证号码').fill(validIdNumber.toLowerCase());
+    await customer.getByTestId('verification-consent').check();
     await button(customer, '提交认证').click();
     await customer.getByText('认证资料已提交，正在等待平台审核').waitFor();
     await shot(customer, 'b01-customer-pending');
@@ -208,6 +214,7 @@ describe.skipIf(!hasChromium)('console, manual verification by the contract desk
     await text(customer.getByTestId('reject-reason')).toBe('驳回原因：姓名与身份证不一致');
     await expect.poll(() => customer.getByLabel('身份证号码').inputValue(), poll).toBe(validIdNumber);
     await customer.getByLabel('姓名').fill('王晓明');
+    await customer.getByTestId('verification-consent').check();
     await button(customer, '提交认证').click();
     await customer.getByText('认证资料已提交，正在等待平台审核').waitFor();
 

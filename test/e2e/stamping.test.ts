@@ -9,6 +9,8 @@ import {
   companyName,
   hasChromium,
   loginAsOperator,
+  otherCreditCode,
+  partyAContact,
   polling,
   screenshots,
   type TestServer,
@@ -256,11 +258,13 @@ describe.skipIf(!hasChromium)('offline stamping', () => {
     await operator.getByTestId('outbox-search').locator('input').fill(requestNumber);
     await operator.getByTestId('outbox-search').locator('input').press('Enter');
     const mails = operator.getByTestId('outbox-table').locator('tr.ant-table-row');
-    await count(mails).toBe(6);
+    // Each step to the login and to the Party A contact e-mail.
+    await count(mails).toBe(12);
     for (const status of ['待寄出', '已寄出', '已签收', '已盖章', '已寄回', '已完成']) {
       await text(operator.getByTestId('outbox-table')).toContain(`线下盖章申请 ${requestNumber} ${status}`);
     }
-    await text(mails.first()).toContain(email);
+    await text(operator.getByTestId('outbox-table')).toContain(email);
+    await text(operator.getByTestId('outbox-table')).toContain(partyAContact.contactEmail);
     await text(mails.first()).toContain('待发送');
     await mails.first().locator('.ant-table-row-expand-icon').click();
     await text(operator.getByTestId('outbox-body').first()).toContain(`/stamping/${stored!.id}`);
@@ -276,7 +280,7 @@ describe.skipIf(!hasChromium)('offline stamping', () => {
     const customerContext = await newContext();
     const page = await newPage(customerContext);
     const email = `stamping-reject-${Date.now()}@example.com`;
-    await verifiedCustomer(page, server.url, email);
+    await verifiedCustomer(page, server.url, email, otherCreditCode);
     const framework = await applyFrameworkViaApi(page, { termYears: 1, copies: 3 });
 
     // Cancelled while submitted: the timeline ends in a red step, the contract is free again.

@@ -1,8 +1,26 @@
+import { crc32, deflateSync } from 'node:zlib';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/server/app.js';
 import { type Config, loadConfig } from '../../src/server/config.js';
 import { openDatabase } from '../../src/server/db/client.js';
+import { creditCodeCheckChar, residentIdCheckChar } from '../../src/shared/ids.js';
+import { consentVersion } from '../../src/shared/schemas/verification.js';
 import { createTestDatabase } from './database.js';
+
+/** The consent a verification body carries. */
+export const consent = { version: consentVersion };
+
+let identityCounter = 0;
+/** A credit code nobody else in the test run holds: each identity belongs to one account. */
+export function uniqueCreditCode(): string {
+  const first17 = `91350100MA${String((process.pid * 1000 + ++identityCounter) % 1e7).padStart(7, '0')}`;
+  return first17 + creditCodeCheckChar(first17);
+}
+/** A resident ID number (born 1990-01-01 in Beijing) nobody else in the test run holds. */
+export function uniqueIdNumber(): string {
+  const first17 = `11010519900101${String((process.pid + ++identityCounter) % 1000).padStart(3, '0')}`;
+  return first17 + residentIdCheckChar(first17);
+}
 
 export const operatorLogin = { email: 'desk@qiyue.test', password: 'operator-password-1' };
 export const integrationToken = 'test-integration-token-0123';
@@ -39,7 +57,7 @@ export type TestApp = {
   register(email?: string, password?: string): Promise<Caller>;
   login(email: string, password: string): Promise<Caller>;
   /** A customer whose enterprise identity is verified and whose Party A is complete. */
-  verifiedCustomer(): Promise<Caller>;
+  verifiedCustomer(): Promise<Caller & { creditCode: string }>;
   operator(): Promise<Caller>;
   /** PUT an order or filing as the billing / ICP system would. */
   push(path: string, body: unknown, token?: string): Promise<LightMyRequestResponse>;
@@ -85,23 +103,33 @@ export async function createTestApp(
     };
   };
 
+  const uploadLicence = async (c: Caller) => {
+    const res = await request(c, 'POST', '/api/v1/verification/documents', tinyPng(), { 'content-type': 'image/png' });
+    if (res.statusCode !== 201) throw new Error(`upload failed: ${res.body}`);
+    return res.json().document.id as string;
+  };
+
   const t: TestApp = {
     app,
     config,
     request,
     async register(email = `user${++counter}-${Date.now()}@example.com`, password = 'correct-horse-battery') {
-      return callerFrom(await request(null, 'POST', '/api/v1/auth/register', { email, password }));
+      return callerFrom(await request(null, 'POST', '/api/v1/auth/register', { email, password, acceptTerms: true }));
     },
     async login(email, password) {
       return callerFrom(await request(null, 'POST', '/api/v1/auth/login', { email, password }));
     },
     async verifiedCustomer() {
       const c = await t.register();
+      const creditCode = uniqueCreditCode();
+      const evidence = config.verifierMode === 'manual' ? { documents: [await uploadLicence(c)] } : {};
       const v = await request(c, 'POST', '/api/v1/verification', {
         subjectType: 'enterprise',
         name: '福州示例云计算有限公司',
-        creditCode: '91350100M000100Y43',
+        creditCode,
         legalRepresentative: '林晓明',
+        consent,
+        ...evidence,
       });
       if (v.statusCode !== 201) throw new Error(`verification failed: ${v.body}`);
       if (v.json().verification.status !== 'verified') {
@@ -115,7 +143,7 @@ export async function createTestApp(
         contactEmail: 'finance@example.com',
       });
       if (p.statusCode !== 200) throw new Error(`party A failed: ${p.body}`);
-      return c;
+      return { ...c, creditCode };
     },
     operator: () => t.login(operatorLogin.email, operatorLogin.password),
     push: (path, body, token = integrationToken) =>
@@ -126,4 +154,25 @@ export async function createTestApp(
     },
   };
   return t;
+}
+
+/** A valid 1×1 PNG, different at each call (a text chunk), for evidence uploads. */
+export function tinyPng(label = `${Date.now()}-${Math.random()}`): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]);
+  const idat = deflateSync(Buffer.from([0, 0]));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('tEXt', Buffer.from(`Comment\0${label}`, 'latin1')),
+    chunk('IDAT', idat),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }

@@ -4,6 +4,7 @@ import { type Browser, type BrowserContext, type BrowserContextOptions, chromium
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { operatorLogin, type startTestServer } from './server.js';
 import { missingTool } from './tools.js';
+import { creditCodeCheckChar } from '../../src/shared/ids.js';
 
 // What the browser tests share: Chromium, screenshots, polling assertions and the flows every
 // test needs before it reaches what it is about (a registered, verified customer; the desk).
@@ -19,6 +20,8 @@ export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 /** The enterprise customer the tests register: valid check characters, Party A complete. */
 export const password = 'correct-horse-battery';
 export const validCreditCode = '91350100M000100Y43';
+/** A second company's code: a credit code belongs to one account, so a second customer needs its own. */
+export const otherCreditCode = `91350100MA0000001${creditCodeCheckChar('91350100MA0000001')}`;
 export const companyName = '福州示例云计算有限公司';
 export const legalRepresentative = '林晓明';
 export const partyAContact = {
@@ -106,6 +109,7 @@ export async function register(page: Page, baseUrl: string, email: string) {
   await page.getByLabel('邮箱').fill(email);
   await page.getByLabel('密码', { exact: true }).fill(password);
   await page.getByLabel('确认密码').fill(password);
+  await page.getByTestId('accept-terms').check();
   await button(page, '注册').click();
   // A new customer starts at the verification page.
   await page.waitForURL('**/verification');
@@ -113,10 +117,11 @@ export async function register(page: Page, baseUrl: string, email: string) {
 }
 
 /** On the verification page, with automatic verification. */
-export async function verifyEnterprise(page: Page) {
+export async function verifyEnterprise(page: Page, creditCode = validCreditCode) {
   await page.getByLabel('企业名称').fill(companyName);
-  await page.getByLabel('统一社会信用代码').fill(validCreditCode);
+  await page.getByLabel('统一社会信用代码').fill(creditCode);
   await page.getByLabel('法定代表人').fill(legalRepresentative);
+  await page.getByTestId('verification-consent').check();
   await button(page, '提交认证').click();
   await page.getByText('实名认证已通过').first().waitFor();
 }
@@ -133,9 +138,9 @@ export async function fillPartyA(page: Page) {
 }
 
 /** Registration, enterprise verification and Party A, as the console test does them in detail. */
-export async function verifiedCustomer(page: Page, baseUrl: string, email: string) {
+export async function verifiedCustomer(page: Page, baseUrl: string, email: string, creditCode = validCreditCode) {
   await register(page, baseUrl, email);
-  await verifyEnterprise(page);
+  await verifyEnterprise(page, creditCode);
   await fillPartyA(page);
 }
 

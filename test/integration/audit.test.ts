@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readChain } from '../../src/server/audit/read-chain.js';
 import { auditEvents } from '../../src/server/db/schema/index.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import { consent, createTestApp, type TestApp, uniqueIdNumber } from '../helpers/app.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -14,7 +14,7 @@ describe('audit trail', () => {
   it('records every step with actor, IP and user agent, in a valid hash chain', async () => {
     const c = await t.register();
     const op = await t.operator();
-    const v = await t.request(c, 'POST', '/api/v1/verification', { subjectType: 'personal', name: '张三', idNumber: '11010519491231002X' }, { 'user-agent': 'vitest-agent' });
+    const v = await t.request(c, 'POST', '/api/v1/verification', { subjectType: 'personal', name: '张三', idNumber: '11010519491231002X', consent }, { 'user-agent': 'vitest-agent' });
     await t.request(op, 'POST', `/api/v1/admin/verifications/${v.json().verification.id}/approve`);
     await t.request(c, 'PUT', '/api/v1/party-a', { address: '北京市海淀区示例路 1 号', contactName: '张三', contactPhone: '13800138000', contactEmail: 'z@example.com' });
 
@@ -29,7 +29,7 @@ describe('audit trail', () => {
 
   it('detects an edit to history', async () => {
     const c = await t.register();
-    await t.request(c, 'POST', '/api/v1/verification', { subjectType: 'personal', name: '李四', idNumber: '11010519491231002X' });
+    await t.request(c, 'POST', '/api/v1/verification', { subjectType: 'personal', name: '李四', idNumber: uniqueIdNumber(), consent });
     expect((await readChain(t.app.ctx.db, c.accountId!)).chainValid).toBe(true);
     await t.app.ctx.db
       .update(auditEvents)

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessions, users } from '../../src/server/db/schema/index.js';
-import { createTestApp, operatorLogin, type TestApp } from '../helpers/app.js';
+import { consent, createTestApp, operatorLogin, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -11,7 +11,7 @@ afterAll(() => t?.close());
 
 describe('accounts and sessions', () => {
   it('registers, answers /me, logs out and forgets the session', async () => {
-    const res = await t.request(null, 'POST', '/api/v1/auth/register', { email: ' New.User@Example.com ', password: 'long-enough-pw' });
+    const res = await t.request(null, 'POST', '/api/v1/auth/register', { email: ' New.User@Example.com ', password: 'long-enough-pw', acceptTerms: true });
     expect(res.statusCode).toBe(201);
     const body = res.json();
     expect(body.user).toMatchObject({ email: 'new.user@example.com', role: 'customer' });
@@ -39,7 +39,7 @@ describe('accounts and sessions', () => {
 
   it('refuses a taken e-mail, whatever its case, and short passwords', async () => {
     await t.register('taken@example.com');
-    const again = await t.request(null, 'POST', '/api/v1/auth/register', { email: 'TAKEN@example.com', password: 'another-password' });
+    const again = await t.request(null, 'POST', '/api/v1/auth/register', { email: 'TAKEN@example.com', password: 'another-password', acceptTerms: true });
     expect(again.statusCode).toBe(409);
     expect(again.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(again.json()).toMatchObject({ code: 'email_taken', status: 409 });
@@ -66,6 +66,7 @@ describe('accounts and sessions', () => {
       subjectType: 'personal',
       name: '张三',
       idNumber: '11010519491231002X',
+      consent,
     });
     expect(res.statusCode).toBe(403);
     expect(res.json().code).toBe('csrf_invalid');

@@ -35,7 +35,7 @@ describe.runIf(testDatabaseKind === 'postgres')('PostgreSQL outage', () => {
         const res = await fetch(`${server.url}/api/v1/auth/register`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ email, password: 'correct-horse-battery' }),
+          body: JSON.stringify({ email, password: 'correct-horse-battery', acceptTerms: true }),
         }).catch(() => null);
         if (!res) {
           outcomes.push({ email, status: 0, retryAfter: null, at: Date.now() });

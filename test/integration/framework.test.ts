@@ -6,7 +6,7 @@ import path from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, contracts } from '../../src/server/db/schema/index.js';
-import { createTestApp, type Caller, type TestApp } from '../helpers/app.js';
+import { consent, createTestApp, type Caller, type TestApp } from '../helpers/app.js';
 import { testDatabaseKind } from '../helpers/database.js';
 import { hasTool, outputOf } from '../helpers/tools.js';
 
@@ -22,7 +22,7 @@ const apply = (c: Caller, body: object = { termYears: 2, copies: 3, accept: true
   t.request(c, 'POST', '/api/v1/contracts/framework', body, headers);
 
 describe('framework agreement', () => {
-  let customer: Caller;
+  let customer: Caller & { creditCode: string };
   let contractId: string;
 
   beforeAll(async () => {
@@ -33,7 +33,7 @@ describe('framework agreement', () => {
     const unverified = await t.register();
     expect((await apply(unverified)).json().code).toBe('verification_required');
     const incomplete = await t.register();
-    await t.request(incomplete, 'POST', '/api/v1/verification', { subjectType: 'personal', name: '张三', idNumber: '11010519491231002X' });
+    await t.request(incomplete, 'POST', '/api/v1/verification', { subjectType: 'personal', name: '张三', idNumber: '11010519491231002X', consent });
     const res = await apply(incomplete);
     expect(res.statusCode).toBe(422);
     expect(res.json().code).toBe('party_a_incomplete');
@@ -59,7 +59,7 @@ describe('framework agreement', () => {
     const year = new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date());
     expect(contract).toMatchObject({ kind: 'framework', status: 'effective', copies: 3, termYears: 2, templateVersion: 'framework-v2' });
     expect(contract.number).toMatch(new RegExp(`^FA${year}\\d{6}$`));
-    expect(contract.partyA).toMatchObject({ name: '福州示例云计算有限公司', idCode: '91350100M000100Y43' });
+    expect(contract.partyA).toMatchObject({ name: '福州示例云计算有限公司', idCode: customer.creditCode });
     expect(contract.partyB.name).toBe(t.config.partyB.name);
     expect(contract.signatures.map((s: { role: string }) => s.role)).toEqual(['party_a', 'party_b']);
     expect(new Date(contract.expiresAt).getUTCFullYear() - new Date(contract.effectiveAt).getUTCFullYear()).toBe(2);

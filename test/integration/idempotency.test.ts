@@ -4,7 +4,7 @@ import path from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contracts, idempotencyKeys } from '../../src/server/db/schema/index.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import { consent, createTestApp, type TestApp, uniqueCreditCode } from '../helpers/app.js';
 import { type ChildServer, startChildServer } from '../helpers/child-server.js';
 import { createTestDatabase } from '../helpers/database.js';
 
@@ -106,10 +106,10 @@ describe('Idempotency-Key across a crash of the server process', () => {
       if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
       return res;
     };
-    const reg = await call('POST', '/auth/register', { email: `crash${n}-${Date.now()}@example.com`, password: 'correct-horse-battery' });
+    const reg = await call('POST', '/auth/register', { email: `crash${n}-${Date.now()}@example.com`, password: 'correct-horse-battery', acceptTerms: true });
     const cookie = reg.headers.getSetCookie()[0]!.split(';')[0]!;
     const headers = { cookie, 'x-csrf-token': ((await reg.json()) as { csrfToken: string }).csrfToken };
-    await call('POST', '/verification', { subjectType: 'enterprise', name: '福州示例云计算有限公司', creditCode: '91350100M000100Y43', legalRepresentative: '林晓明' }, headers);
+    await call('POST', '/verification', { subjectType: 'enterprise', name: '福州示例云计算有限公司', creditCode: uniqueCreditCode(), legalRepresentative: '林晓明', consent }, headers);
     await call('PUT', '/party-a', { address: '福建省福州市鼓楼区示例路 88 号', contactName: '陈静', contactPhone: '13800138000', contactEmail: 'finance@example.com' }, headers);
     return headers;
   }

@@ -21,7 +21,7 @@ describe('Party A information', () => {
   it('takes the identity from the verification and stores the contact details', async () => {
     const c = await t.verifiedCustomer();
     const before = (await t.request(c, 'GET', '/api/v1/party-a')).json();
-    expect(before).toMatchObject({ subjectType: 'enterprise', name: '福州示例云计算有限公司', idCode: '91350100M000100Y43', isComplete: true });
+    expect(before).toMatchObject({ subjectType: 'enterprise', name: '福州示例云计算有限公司', idCode: c.creditCode, isComplete: true });
     const res = await t.request(c, 'PUT', '/api/v1/party-a', { ...contact, bankName: '中国银行', bankAccount: '6222 0000 1111' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ contactPhone: '0591-87654321', contactEmail: 'finance@example.com', bankAccount: '622200001111', isComplete: true });
@@ -30,7 +30,7 @@ describe('Party A information', () => {
 
   it('accepts the identity repeated unchanged and refuses another one', async () => {
     const c = await t.verifiedCustomer();
-    const same = await t.request(c, 'PUT', '/api/v1/party-a', { ...contact, name: '福州示例云计算有限公司', creditCode: '91350100m000100y43' });
+    const same = await t.request(c, 'PUT', '/api/v1/party-a', { ...contact, name: '福州示例云计算有限公司', creditCode: c.creditCode.toLowerCase() });
     expect(same.statusCode).toBe(200);
     const other = await t.request(c, 'PUT', '/api/v1/party-a', { ...contact, name: '别的公司' });
     expect(other.statusCode).toBe(422);

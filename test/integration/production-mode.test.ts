@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app.js';
-import { operatorLogin, testConfig } from '../helpers/app.js';
+import { consent, operatorLogin, testConfig, tinyPng } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/database.js';
 
 // The rest of the suite renders in the request's thread and runs no periodic jobs; this file
@@ -60,6 +60,16 @@ async function call(method: string, path: string, body?: unknown, session?: { co
   return res;
 }
 
+async function uploadLicence(session: { cookie: string; csrf: string }): Promise<string> {
+  const res = await fetch(`${base}/verification/documents`, {
+    method: 'POST',
+    headers: { 'content-type': 'image/png', cookie: session.cookie, 'x-csrf-token': session.csrf },
+    body: new Uint8Array(tinyPng()),
+  });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return ((await res.json()) as { document: { id: string } }).document.id;
+}
+
 async function signIn(path: string, body: unknown) {
   const res = await call('POST', path, body);
   expect(res.status, await res.clone().text()).toBeLessThan(300);
@@ -69,11 +79,11 @@ async function signIn(path: string, body: unknown) {
 describe('production mode over HTTP', () => {
   it('delivers the approval e-mail through the outbox job and generates contracts in the worker pool', async () => {
     const email = `prod-${Date.now()}@example.com`;
-    const customer = await signIn('/auth/register', { email, password: 'correct-horse-battery' });
+    const customer = await signIn('/auth/register', { email, password: 'correct-horse-battery', acceptTerms: true });
     const submitted = await call(
       'POST',
       '/verification',
-      { subjectType: 'enterprise', name: '福州示例云计算有限公司', creditCode: '91350100M000100Y43', legalRepresentative: '林晓明' },
+      { subjectType: 'enterprise', name: '福州示例云计算有限公司', creditCode: '91350100M000100Y43', legalRepresentative: '林晓明', consent, documents: [await uploadLicence(customer)] },
       customer,
     );
     expect(submitted.status).toBe(201);

@@ -1,9 +1,9 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, like, sql } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app.js';
 import { queryRows } from '../../src/server/db/client.js';
-import { outbox, stampingRequests, stampingReturnAddresses } from '../../src/server/db/schema/index.js';
+import { outbox, partyAProfiles, stampingRequests, stampingReturnAddresses } from '../../src/server/db/schema/index.js';
 import { createMailer, deliverOutbox } from '../../src/server/notifications/deliver-outbox.js';
 import { completeReturnedRequests } from '../../src/server/stamping/advance-request.js';
 import { createTestApp, type Caller, type TestApp } from '../helpers/app.js';
@@ -75,8 +75,11 @@ describe('offline stamping', () => {
       'stamping.completed',
     ]);
     const mails = await t.app.ctx.db.select().from(outbox).where(eq(outbox.accountId, c.accountId!));
-    expect(mails.map((m) => m.subject).filter((s) => s.includes(request.number))).toHaveLength(5);
-    expect(mails.every((m) => m.toAddress === c.email)).toBe(true);
+    // Each step once to the login and once to the Party A contact e-mail.
+    for (const to of [c.email, 'finance@example.com']) {
+      expect(mails.filter((m) => m.toAddress === to).map((m) => m.subject).filter((s) => s.includes(request.number))).toHaveLength(5);
+    }
+    expect(mails.every((m) => m.toAddress === c.email || m.toAddress === 'finance@example.com')).toBe(true);
 
     // Both sides have stamped a paper copy: the customer can no longer void it.
     const voided = await t.request(c, 'POST', `/api/v1/contracts/${contract.id}/void`, { reason: '想要作废' });
@@ -207,11 +210,13 @@ describe('offline stamping', () => {
     const port = (server.server.address() as { port: number }).port;
     try {
       const { c, contract } = await customerWithContract();
+      // The contact e-mail is the login's: one message, not two.
+      await t.app.ctx.db.update(partyAProfiles).set({ contactEmail: c.email }).where(eq(partyAProfiles.accountId, c.accountId!));
       await t.app.ctx.db.update(outbox).set({ sentAt: new Date() });
       await submit(c, [contract.id]);
       const mailer = createMailer(`smtp://127.0.0.1:${port}`);
       expect(await deliverOutbox(t.app.ctx.db, { mailer, from: 'qiyue@example.com' })).toBe(0);
-      const [failed] = await t.app.ctx.db.select().from(outbox).where(eq(outbox.accountId, c.accountId!));
+      const [failed] = await t.app.ctx.db.select().from(outbox).where(and(eq(outbox.accountId, c.accountId!), like(outbox.subject, '%线下盖章%')));
       expect(failed).toMatchObject({ attempts: 1, sentAt: null });
       expect(failed!.lastError).toMatch(/busy/);
       await t.app.ctx.db.update(outbox).set({ nextAttemptAt: new Date(Date.now() - 1000) }).where(eq(outbox.id, failed!.id));

@@ -1,11 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifications } from '../../src/server/db/schema/index.js';
-import { createTestApp, type TestApp } from '../helpers/app.js';
+import { consent, createTestApp, type TestApp, tinyPng, uniqueCreditCode } from '../helpers/app.js';
 import { testDatabaseKind } from '../helpers/database.js';
 
-const enterprise = { subjectType: 'enterprise', name: '福州示例云计算有限公司', creditCode: '91350100M000100Y43', legalRepresentative: '林晓明' };
-const person = { subjectType: 'personal', name: '张三', idNumber: '11010519491231002x' };
+const enterprise = { subjectType: 'enterprise', name: '福州示例云计算有限公司', creditCode: '91350100M000100Y43', legalRepresentative: '林晓明', consent };
+const person = { subjectType: 'personal', name: '张三', idNumber: '11010519491231002x', consent };
 
 describe('real-name verification, auto mode', () => {
   let t: TestApp;
@@ -53,13 +53,14 @@ describe('real-name verification, auto mode', () => {
     expect(bidi.json().errors[0].path).toBe('name');
     const zw = await t.request(c, 'POST', '/api/v1/verification', { ...person, name: '张\u200b三' });
     expect(zw.statusCode).toBe(400);
-    const ok = await t.request(c, 'POST', '/api/v1/verification', { ...enterprise, name: '  ＡＢＣ科技有限公司 ' });
+    const ok = await t.request(c, 'POST', '/api/v1/verification', { ...enterprise, creditCode: uniqueCreditCode(), name: '  ＡＢＣ科技有限公司 ' });
     expect(ok.json().verification.name).toBe('ABC科技有限公司');
   });
 
   it('lets only one of many simultaneous submissions through', async () => {
     const c = await t.register();
-    const results = await Promise.all(Array.from({ length: 8 }, () => t.request(c, 'POST', '/api/v1/verification', enterprise)));
+    const creditCode = uniqueCreditCode();
+    const results = await Promise.all(Array.from({ length: 8 }, () => t.request(c, 'POST', '/api/v1/verification', { ...enterprise, creditCode })));
     expect(results.filter((r) => r.statusCode === 201)).toHaveLength(1);
     expect(results.filter((r) => r.statusCode === 409)).toHaveLength(7);
     const rows = await t.app.ctx.db.execute(sql`select count(*)::int as n from ${verifications} where account_id = ${c.accountId}`);
@@ -94,7 +95,10 @@ describe('real-name verification, manual mode with the operator queue', () => {
     expect(seen).toMatchObject({ status: 'rejected', rejectReason: '姓名与证件不一致' });
     expect((await t.request(op, 'POST', `/api/v1/admin/verifications/${item.id}/approve`)).json().code).toBe('invalid_state');
 
-    const second = await t.request(c, 'POST', '/api/v1/verification', enterprise);
+    const noLicence = await t.request(c, 'POST', '/api/v1/verification', enterprise);
+    expect(noLicence.json().code).toBe('licence_required');
+    const licence = (await t.request(c, 'POST', '/api/v1/verification/documents', tinyPng(), { 'content-type': 'image/png' })).json().document;
+    const second = await t.request(c, 'POST', '/api/v1/verification', { ...enterprise, documents: [licence.id] });
     expect(second.statusCode).toBe(201);
     const approved = await t.request(op, 'POST', `/api/v1/admin/verifications/${second.json().verification.id}/approve`);
     expect(approved.statusCode).toBe(200);

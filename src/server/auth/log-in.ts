@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import { AppError } from '../../shared/errors.js';
 import { appendEvent } from '../audit/append-event.js';
 import type { Actor } from '../audit/events.js';
@@ -6,8 +6,9 @@ import type { AppContext } from '../context.js';
 import { users } from '../db/schema/index.js';
 import { clearLoginFailures, reserveLoginAttempt } from './login-throttle.js';
 import { createSession } from './sessions.js';
+import { matchTotp } from './totp.js';
 
-export async function logIn(ctx: AppContext, options: { email: string; password: string; actor: Actor }) {
+export async function logIn(ctx: AppContext, options: { email: string; password: string; totp?: string; actor: Actor }) {
   const ip = options.actor.ip ?? 'unknown';
   const retryAfter = await reserveLoginAttempt(ctx.db, options.email, ip);
   if (retryAfter > 0) throw new AppError('too_many_requests', undefined, { headers: { 'retry-after': String(retryAfter) } });
@@ -19,17 +20,37 @@ export async function logIn(ctx: AppContext, options: { email: string; password:
   if (!user || !(await ctx.passwords.verify(user.passwordHash, options.password))) {
     throw new AppError('invalid_credentials');
   }
+  if (user.totpSecret) {
+    // The password was right: the client asks for the code and calls again with it.
+    if (!options.totp) throw new AppError('totp_required');
+    const step = matchTotp(user.totpSecret, options.totp);
+    // Accepting a step only after the last one (one statement) makes a seen code worthless.
+    const accepted =
+      step === null
+        ? []
+        : await ctx.db
+            .update(users)
+            .set({ totpLastStep: step })
+            .where(and(eq(users.id, user.id), or(isNull(users.totpLastStep), lt(users.totpLastStep, step))))
+            .returning({ id: users.id });
+    if (!accepted.length) throw new AppError('invalid_totp');
+  }
 
   return ctx.db.transaction(async (tx) => {
     await clearLoginFailures(tx, options.email, ip);
     // A new session id at every login: a session fixed before login is worthless after it.
-    const session = await createSession(tx, user.id);
+    const session = await createSession(tx, user.id, options.actor);
     await appendEvent(tx, {
       accountId: user.accountId,
       actor: { ...options.actor, userId: user.id, role: user.role },
       action: 'user.logged_in',
       subject: { type: 'user', id: user.id },
     });
-    return { user: { id: user.id, email: user.email, role: user.role }, accountId: user.accountId, session };
+    return {
+      user: { id: user.id, email: user.email, role: user.role },
+      accountId: user.accountId,
+      session,
+      totpEnrolmentRequired: user.role === 'operator' && !user.totpSecret,
+    };
   });
 }

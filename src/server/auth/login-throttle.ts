@@ -5,9 +5,12 @@ import { loginThrottle } from '../db/schema/index.js';
 // Attempts counted in a window; past the limit the key is blocked for the block time.
 const windowSeconds = 15 * 60;
 const blockSeconds = 15 * 60;
-const limits = { email: 5, ip: 20 } as const;
+const limits = { pair: 5, ip: 20 } as const;
 
-const keysFor = (email: string, ip: string) => ({ email: `email:${email}`, ip: `ip:${ip}` });
+// Counted per (e-mail, address) pair and per address, never per e-mail alone: an attacker's
+// guesses from one address then block that address, not the owner signing in from another.
+const pairKey = (email: string, ip: string) => `pair:${email}|${ip}`;
+const keysFor = (email: string, ip: string) => ({ pair: pairKey(email, ip), ip: `ip:${ip}` });
 
 /**
  * Counts a login attempt before its password is checked and answers the seconds until the
@@ -43,10 +46,10 @@ export async function reserveLoginAttempt(db: Database, email: string, ip: strin
 }
 
 /**
- * After a successful login: the e-mail's failures are forgotten, and the attempt is given
+ * After a successful login: the pair's failures are forgotten, and the attempt is given
  * back to the address, which counts guesses, not the logins of an office behind one NAT.
  */
 export async function clearLoginFailures(db: Database, email: string, ip: string): Promise<void> {
-  await db.delete(loginThrottle).where(inArray(loginThrottle.key, [`email:${email}`]));
+  await db.delete(loginThrottle).where(inArray(loginThrottle.key, [pairKey(email, ip)]));
   await db.execute(sql`update login_throttle set failures = greatest(failures - 1, 0) where key = ${`ip:${ip}`} and blocked_until is null`);
 }

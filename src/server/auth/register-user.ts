@@ -6,7 +6,11 @@ import { isUniqueViolation } from '../db/client.js';
 import { accounts, users } from '../db/schema/index.js';
 import { createSession } from './sessions.js';
 
-export async function registerUser(ctx: AppContext, options: { email: string; password: string; actor: Actor }) {
+/** The version of 用户协议 and 隐私政策 a registration agrees to; recorded with it. */
+export const termsVersion = '2026-12-01';
+
+export async function registerUser(ctx: AppContext, options: { email: string; password: string; acceptTerms?: boolean; actor: Actor }) {
+  if (options.acceptTerms !== true) throw new AppError('terms_required');
   const passwordHash = await ctx.passwords.hash(options.password);
   try {
     return await ctx.db.transaction(async (tx) => {
@@ -20,8 +24,9 @@ export async function registerUser(ctx: AppContext, options: { email: string; pa
         actor: { ...options.actor, userId: user!.id, role: 'customer' },
         action: 'user.registered',
         subject: { type: 'user', id: user!.id },
+        data: { termsVersion: termsVersion },
       });
-      const session = await createSession(tx, user!.id);
+      const session = await createSession(tx, user!.id, options.actor);
       return { user: user!, accountId: account!.id, session };
     });
   } catch (error) {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import Tokens from '@fastify/csrf';
-import { and, eq, gt, lt, sql } from 'drizzle-orm';
+import { and, eq, gt, lt, ne, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { sessions, users } from '../db/schema/index.js';
 
@@ -17,14 +17,25 @@ export type SessionUser = {
   csrfSecret: string;
 };
 
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** Creates a session; returns the cookie token (only its hash is stored) and a CSRF token bound to it. */
-export async function createSession(db: Database, userId: string): Promise<{ token: string; csrfToken: string; expiresAt: Date }> {
+export async function createSession(
+  db: Database,
+  userId: string,
+  client: { ip?: string | null; userAgent?: string | null } = {},
+): Promise<{ token: string; csrfToken: string; expiresAt: Date }> {
   const token = randomBytes(32).toString('base64url');
   const csrfSecret = csrfTokens.secretSync();
   const expiresAt = new Date(Date.now() + sessionLifetimeMs);
-  await db.insert(sessions).values({ id: hashToken(token), userId, csrfSecret, expiresAt });
+  await db.insert(sessions).values({
+    id: hashToken(token),
+    userId,
+    csrfSecret,
+    expiresAt,
+    ip: client.ip ?? null,
+    userAgent: client.userAgent?.slice(0, 400) ?? null,
+  });
   return { token, csrfToken: csrfTokens.create(csrfSecret), expiresAt };
 }
 
@@ -56,6 +67,13 @@ export async function findSession(db: Database, token: string, options: { idleMi
 
 export async function deleteSession(db: Database, sessionId: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.id, sessionId));
+}
+
+/** Ends every session of the user but the one given (none given: all of them). */
+export async function deleteUserSessions(db: Database, userId: string, options: { except?: string } = {}): Promise<void> {
+  await db
+    .delete(sessions)
+    .where(and(eq(sessions.userId, userId), options.except ? ne(sessions.id, options.except) : undefined));
 }
 
 export async function deleteExpiredSessions(db: Database, options: { idleMinutes: number }): Promise<void> {

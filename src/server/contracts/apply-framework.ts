@@ -13,6 +13,7 @@ import { expireContracts } from './expire-contracts.js';
 import { partyBSnapshot, printablePartyA } from './party-snapshots.js';
 import { storeDocument } from './contract-document.js';
 import { issueFirstEvidenceReport } from '../evidence/issue-evidence-report.js';
+import { notifyContract } from '../notifications/notify-contract.js';
 
 export const verifyUrlFor = (publicUrl: string, number: string) => `${publicUrl}/verify?number=${encodeURIComponent(number)}`;
 
@@ -122,6 +123,7 @@ export async function applyFramework(ctx: AppContext, options: { accountId: stri
         subject: { type: 'contract', id: row!.id },
         data: { number, kind: 'framework', sha256: signed.sha256, copies: body.copies, termYears: body.termYears },
       });
+      await notifyContract(tx, ctx.config, row!, 'generated');
       return row!;
     });
     issueFirstEvidenceReport(ctx, contract);

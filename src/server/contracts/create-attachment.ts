@@ -17,6 +17,7 @@ import { storeDocument } from './contract-document.js';
 import { currentStatus, type ContractRow } from './present-contract.js';
 import { issueFirstEvidenceReport } from '../evidence/issue-evidence-report.js';
 import { attachmentTemplateVersion } from './templates/attachment-v2.js';
+import { notifyContract } from '../notifications/notify-contract.js';
 
 type Selection =
   | { kind: 'order_attachment'; itemKind: 'order'; items: (AttachmentOrder & { id: string })[] }
@@ -218,6 +219,7 @@ async function generate(
           subject: { type: 'contract', id: row!.id },
           data: { number, kind: selection.kind, sha256: signed.sha256, framework: framework.number, items: ids.length },
         });
+        await notifyContract(tx, ctx.config, row!, 'generated');
         return row!;
       });
       issueFirstEvidenceReport(ctx, contract);

@@ -5,6 +5,7 @@ import type { Actor } from '../audit/events.js';
 import type { AppContext } from '../context.js';
 import type { Database } from '../db/client.js';
 import { attachmentItems, contracts } from '../db/schema/index.js';
+import { notifyContract } from '../notifications/notify-contract.js';
 import { loadContract } from './load-contract.js';
 import { currentStatus } from './present-contract.js';
 
@@ -61,6 +62,7 @@ export async function endContract(
         data: { number: c.number, reason: options.reason, ...(c.id !== row.id ? { with: row.number } : {}) },
       });
     }
+    await notifyContract(tx, ctx.config, main, options.to, { reason: options.reason });
     return main;
   });
 }

@@ -16,6 +16,9 @@ const minute = 60_000;
 export const rateLimits: Limit[] = [
   { group: 'register', method: 'POST', url: /^\/api\/v1\/auth\/register$/, max: 20, windowMs: 10 * minute },
   { group: 'login', method: 'POST', url: /^\/api\/v1\/auth\/login$/, max: 30, windowMs: minute },
+  // Each request may mail someone; each completion hashes a password.
+  { group: 'password-reset', method: 'POST', url: /^\/api\/v1\/auth\/password-reset(\/complete)?$/, max: 10, windowMs: 10 * minute },
+  { group: 'password', method: 'POST', url: /^\/api\/v1\/auth\/password$/, max: 10, windowMs: 10 * minute },
   { group: 'verify', method: 'POST', url: /^\/api\/v1\/verify(\/|$)/, max: 30, windowMs: minute },
   // A download finding new audit events signs a new evidence report.
   { group: 'evidence', method: 'GET', url: /^\/api\/v1\/contracts\/[^/]+\/evidence\.pdf$/, max: 60, windowMs: minute },

@@ -47,3 +47,43 @@ export function verificationEmail(options: { approved: boolean; reason?: string;
         body: `您的实名认证未通过。\n原因：${options.reason}\n请修改后重新提交：${options.url}\n\nYour real-name verification was rejected (${options.reason}). Please correct and submit again.`,
       };
 }
+
+const kindNames: Record<string, [zh: string, en: string]> = {
+  framework: ['框架协议', 'framework agreement'],
+  icp_attachment: ['附件（备案信息）', 'attachment (ICP filings)'],
+  order_attachment: ['附件（订单信息）', 'attachment (orders)'],
+  supplement: ['补充协议', 'supplement'],
+};
+
+export type ContractEmailEvent = 'generated' | 'voided' | 'terminated' | 'expiring';
+
+export function contractEmail(options: { number: string; kind: string; event: ContractEmailEvent; reason?: string | null; expiresAt?: Date; url: string }) {
+  const [zhKind, enKind] = kindNames[options.kind] ?? [options.kind, options.kind];
+  const date = options.expiresAt?.toISOString().slice(0, 10);
+  const lines: Record<ContractEmailEvent, [subject: string, zh: string, en: string]> = {
+    generated: ['已生成', `您的${zhKind} ${options.number} 已生成并生效。`, `Your ${enKind} ${options.number} was generated and is in force.`],
+    voided: ['已作废', `您的${zhKind} ${options.number} 已作废。`, `Your ${enKind} ${options.number} was voided.`],
+    terminated: ['已终止', `您的${zhKind} ${options.number} 已被终止。`, `Your ${enKind} ${options.number} was terminated.`],
+    expiring: ['即将到期', `您的${zhKind} ${options.number} 将于 ${date} 到期。`, `Your ${enKind} ${options.number} expires on ${date}.`],
+  };
+  const [status, zh, en] = lines[options.event];
+  return {
+    subject: `【契约】${zhKind} ${options.number} ${status}`,
+    body: [zh, options.reason ? `原因：${options.reason}` : null, `查看详情：${options.url}`, '', en, options.reason ? `Reason: ${options.reason}` : null]
+      .filter((l) => l !== null)
+      .join('\n'),
+  };
+}
+
+export function passwordResetEmail(options: { url: string; minutes: number }) {
+  return {
+    subject: '【契约】重置密码',
+    body: [
+      `请在 ${options.minutes} 分钟内打开以下链接设置新密码（仅可使用一次）：`,
+      options.url,
+      '如果不是您本人操作，请忽略本邮件，您的密码不会改变。',
+      '',
+      `Open the link above within ${options.minutes} minutes to set a new password (it works once). If you did not ask for this, ignore this e-mail.`,
+    ].join('\n'),
+  };
+}

@@ -1,7 +1,24 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { authResponse, loginBody, meResponse, registerBody } from '../../shared/schemas/auth.js';
+import {
+  authResponse,
+  loginBody,
+  meResponse,
+  passwordChangeBody,
+  passwordResetBody,
+  passwordResetCompleteBody,
+  registerBody,
+  sessionList,
+  totpConfirmBody,
+  totpEnrolment,
+} from '../../shared/schemas/auth.js';
+import { changePassword } from '../auth/change-password.js';
+import { completePasswordReset } from '../auth/complete-password-reset.js';
+import { endSession } from '../auth/end-session.js';
+import { listSessions } from '../auth/list-sessions.js';
+import { requestPasswordReset } from '../auth/request-password-reset.js';
+import { confirmTotpEnrolment, hasTotpEnabled, startTotpEnrolment } from '../auth/enrol-totp.js';
 import { logIn } from '../auth/log-in.js';
 import { logOut } from '../auth/log-out.js';
 import { registerUser } from '../auth/register-user.js';
@@ -30,7 +47,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
     async (request, reply) => {
       const result = await registerUser(ctx, { ...request.body, actor: actorOf(request) });
       setSessionCookie(request, reply, result.session);
-      return reply.code(201).send({ user: result.user, accountId: result.accountId, csrfToken: result.session.csrfToken });
+      return reply.code(201).send({ user: result.user, accountId: result.accountId, csrfToken: result.session.csrfToken, totpEnrolmentRequired: false });
     },
   );
 
@@ -43,7 +60,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
     async (request, reply) => {
       const result = await logIn(ctx, { ...request.body, actor: actorOf(request) });
       setSessionCookie(request, reply, result.session);
-      return { user: result.user, accountId: result.accountId, csrfToken: result.session.csrfToken };
+      return { user: result.user, accountId: result.accountId, csrfToken: result.session.csrfToken, totpEnrolmentRequired: result.totpEnrolmentRequired };
     },
   );
 
@@ -60,10 +77,84 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
   app.get('/me', { config: { access: 'user' }, schema: { tags: ['auth'], response: { 200: meResponse } } }, async (request) => {
     const session = sessionOf(request);
     const latest = session.accountId ? await getLatestVerification(ctx.db, session.accountId) : null;
+    const hasTotp = await hasTotpEnabled(ctx.db, session.userId);
     return {
-      user: { id: session.userId, email: session.email, role: session.role },
+      user: { id: session.userId, email: session.email, role: session.role, hasTotp },
+      totpEnrolmentRequired: session.role === 'operator' && !hasTotp,
       account: session.accountId ? { id: session.accountId, verificationStatus: latest?.status ?? ('unverified' as const) } : null,
       csrfToken: csrfTokenFor(session),
     };
   });
+
+  app.post(
+    '/auth/password-reset',
+    {
+      config: { access: 'public' },
+      schema: { tags: ['auth'], description: 'Always 202, whether or not the e-mail is registered.', body: passwordResetBody, response: { 202: z.null() } },
+    },
+    async (request, reply) => {
+      await requestPasswordReset(ctx, { email: request.body.email, actor: actorOf(request) });
+      return reply.code(202).send(null);
+    },
+  );
+
+  app.post(
+    '/auth/password-reset/complete',
+    {
+      config: { access: 'public' },
+      schema: { tags: ['auth'], description: 'Sets the password; every session of the user ends.', body: passwordResetCompleteBody, response: { 204: z.null() } },
+    },
+    async (request, reply) => {
+      await completePasswordReset(ctx, { ...request.body, actor: actorOf(request) });
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/auth/password',
+    {
+      config: { access: 'user' },
+      schema: { tags: ['auth'], description: 'The other sessions of the user end.', body: passwordChangeBody, response: { 204: z.null() } },
+    },
+    async (request, reply) => {
+      await changePassword(ctx, { session: sessionOf(request), ...request.body, actor: actorOf(request) });
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/auth/sessions',
+    { config: { access: 'user' }, schema: { tags: ['auth'], response: { 200: sessionList } } },
+    async (request) => ({ items: await listSessions(ctx.db, sessionOf(request)) }),
+  );
+
+  app.delete(
+    '/auth/sessions/:id',
+    {
+      config: { access: 'user' },
+      schema: { tags: ['auth'], params: z.object({ id: z.string().regex(/^[0-9a-f]{32}$/) }), response: { 204: z.null() } },
+    },
+    async (request, reply) => {
+      await endSession(ctx, { session: sessionOf(request), id: request.params.id, actor: actorOf(request) });
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/auth/totp',
+    {
+      config: { access: 'user' },
+      schema: { tags: ['auth'], description: 'Starts TOTP enrolment: a new secret as otpauth URI and QR code; in force after POST /auth/totp/confirm.', response: { 200: totpEnrolment } },
+    },
+    async (request) => startTotpEnrolment(ctx, { session: sessionOf(request) }),
+  );
+
+  app.post(
+    '/auth/totp/confirm',
+    { config: { access: 'user' }, schema: { tags: ['auth'], body: totpConfirmBody, response: { 204: z.null() } } },
+    async (request, reply) => {
+      await confirmTotpEnrolment(ctx, { session: sessionOf(request), code: request.body.code, actor: actorOf(request) });
+      return reply.code(204).send(null);
+    },
+  );
 };

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { AppError } from '../../shared/errors.js';
 import {
   adminVerification,
+  adminVerificationDetail,
+  documentResponse,
   adminVerificationList,
   adminVerificationQuery,
   rejectBody,
@@ -18,11 +20,39 @@ import { getLatestVerification, getVerification } from '../verification/get-veri
 import { listVerifications } from '../verification/list-verifications.js';
 import { presentVerification } from '../verification/present.js';
 import { submitVerification } from '../verification/submit-verification.js';
+import { uploadDocument } from '../verification/upload-document.js';
+import { viewVerification, viewVerificationDocument } from '../verification/view-verification.js';
+
+const maxDocumentBytes = 10 * 1024 * 1024;
 
 const idParams = z.object({ id: z.uuid() });
 const verificationEnvelope = z.object({ verification });
 
 export const verificationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+  // Evidence files come as the raw body; what they are is decided by their content, not this header.
+  app.addContentTypeParser(['image/png', 'image/jpeg', 'application/pdf'], { parseAs: 'buffer', bodyLimit: maxDocumentBytes }, (_request, body, done) =>
+    done(null, body),
+  );
+
+  app.post(
+    '/verification/documents',
+    {
+      bodyLimit: maxDocumentBytes,
+      config: { access: 'customer' },
+      schema: {
+        tags: ['verification'],
+        description:
+          'Upload the business licence or a side of the ID card as the raw body (image/png, image/jpeg or application/pdf, at most 10 MB). The content must be what the Content-Type says (422 invalid_document). Stored once per account by SHA-256.',
+        response: { 201: documentResponse },
+      },
+    },
+    async (request, reply) => {
+      if (!Buffer.isBuffer(request.body) || request.body.length === 0) throw new AppError('unsupported_media_type', 'Send the file as image/png, image/jpeg or application/pdf');
+      const document = await uploadDocument(ctx, { accountId: accountOf(request), bytes: request.body, contentType: request.headers['content-type'] ?? '' });
+      return reply.code(201).send({ document });
+    },
+  );
+
   app.post(
     '/verification',
     {
@@ -111,6 +141,43 @@ export const verificationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
         actor: actorOf(request),
       });
       return { verification: { ...presentVerification(row, { isOwner: false }), accountId: row.accountId } };
+    },
+  );
+
+  app.get(
+    '/admin/verifications/:id',
+    {
+      config: { access: 'operator' },
+      schema: {
+        tags: ['admin'],
+        description: 'The reviewer\'s view: the ID number in full, the consent and the evidence. Every view is audited (verification.viewed).',
+        params: idParams,
+        response: { 200: z.object({ verification: adminVerificationDetail }) },
+      },
+    },
+    async (request) => {
+      const { row, email, documents } = await viewVerification(ctx, { verificationId: request.params.id, actor: actorOf(request) });
+      return {
+        verification: {
+          ...presentVerification(row, { isOwner: true }),
+          accountId: row.accountId,
+          email,
+          consent: row.consentVersion && row.consentedAt ? { version: row.consentVersion, at: row.consentedAt.toISOString() } : null,
+          documents,
+        },
+      };
+    },
+  );
+
+  app.get(
+    '/admin/verifications/:id/documents/:documentId',
+    {
+      config: { access: 'operator' },
+      schema: { tags: ['admin'], description: 'One evidence file, as uploaded; audited.', params: z.object({ id: z.uuid(), documentId: z.uuid() }) },
+    },
+    async (request, reply) => {
+      const doc = await viewVerificationDocument(ctx, { verificationId: request.params.id, documentId: request.params.documentId, actor: actorOf(request) });
+      return reply.type(doc.type).header('cache-control', 'private, no-store').header('content-disposition', 'inline').send(doc.bytes);
     },
   );
 };

@@ -41,6 +41,7 @@ export async function recordStampingStep(
   }
   await enqueueEmail(tx, {
     accountId: request.accountId,
+    event: `stamping.${step.status}:${request.id}`,
     ...stampingEmail({ number: request.number, status: step.status, note: step.note, url: `${config.publicUrl}/stamping/${request.id}` }),
   });
 }

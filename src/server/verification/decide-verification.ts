@@ -3,6 +3,7 @@ import { AppError } from '../../shared/errors.js';
 import { appendEvent } from '../audit/append-event.js';
 import type { Actor } from '../audit/events.js';
 import type { AppContext } from '../context.js';
+import { isUniqueViolation } from '../db/client.js';
 import { verifications } from '../db/schema/index.js';
 import { enqueueEmail } from '../notifications/enqueue-email.js';
 import { verificationEmail } from '../notifications/messages.js';
@@ -18,6 +19,22 @@ export async function decideVerification(
   if (!existing) throw new AppError('not_found');
   if (existing.status !== 'pending') throw new AppError('invalid_state', `The verification is ${existing.status}`);
 
+  try {
+    return await decideInTransaction(ctx, existing, options);
+  } catch (error) {
+    // An approved appeal becomes a claim; while the other account still holds the identity it cannot.
+    if (isUniqueViolation(error, 'verifications_credit_code_claimed') || isUniqueViolation(error, 'verifications_id_number_claimed')) {
+      throw new AppError('identity_in_use', 'Another account still holds this identity; end its verification before approving the appeal');
+    }
+    throw error;
+  }
+}
+
+function decideInTransaction(
+  ctx: AppContext,
+  existing: typeof verifications.$inferSelect,
+  options: { decision: VerificationDecision; actor: Actor },
+) {
   const { decision } = options;
   return ctx.db.transaction(async (tx) => {
     const [row] = await tx
@@ -27,6 +44,7 @@ export async function decideVerification(
         rejectReason: decision.approve ? null : decision.reason,
         decidedBy: options.actor.userId,
         decidedAt: new Date(),
+        isAppeal: decision.approve ? false : existing.isAppeal,
       })
       // The state guard makes a concurrent second decision a no-op instead of an overwrite.
       .where(and(eq(verifications.id, existing.id), eq(verifications.status, 'pending')))
@@ -41,6 +59,7 @@ export async function decideVerification(
     });
     await enqueueEmail(tx, {
       accountId: row.accountId,
+      event: `verification.decided:${row.id}`,
       ...verificationEmail({ approved: decision.approve, reason: decision.approve ? undefined : decision.reason, url: `${ctx.config.publicUrl}/verification` }),
     });
     return row;

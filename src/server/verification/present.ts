@@ -17,5 +17,6 @@ export function presentVerification(row: Row, options: { isOwner: boolean }): Ve
     ...(row.rejectReason ? { rejectReason: row.rejectReason } : {}),
     createdAt: row.createdAt.toISOString(),
     ...(row.decidedAt ? { decidedAt: row.decidedAt.toISOString() } : {}),
+    ...(row.isAppeal ? { isAppeal: true } : {}),
   };
 }

@@ -7,15 +7,23 @@ export const emailSchema = z
   .pipe(z.email())
   .transform((e) => e.toLowerCase());
 
+export const newPassword = z.string().min(10).max(128);
+
 export const registerBody = z.strictObject({
   email: emailSchema,
-  password: z.string().min(10).max(128),
+  password: newPassword,
+  // Checked by the operation (422 terms_required), so that a missing tick gets its own code.
+  acceptTerms: z.boolean().optional(),
 });
 export type RegisterBody = z.infer<typeof registerBody>;
+
+export const totpCode = z.string().trim().regex(/^\d{6}$/);
 
 export const loginBody = z.strictObject({
   email: emailSchema,
   password: z.string().min(1).max(128),
+  /** The second factor, once enrolled: the first call without it answers 401 totp_required. */
+  totp: totpCode.optional(),
 });
 
 export const role = z.enum(['customer', 'operator']);
@@ -27,6 +35,8 @@ export const authResponse = z.object({
   user,
   accountId: z.string().nullable(),
   csrfToken: z.string(),
+  /** An operator without a second factor: the console sends them to enrol first. */
+  totpEnrolmentRequired: z.boolean(),
 });
 export type AuthResponse = z.infer<typeof authResponse>;
 
@@ -34,8 +44,27 @@ export const verificationStatus = z.enum(['unverified', 'pending', 'verified', '
 export type VerificationStatus = z.infer<typeof verificationStatus>;
 
 export const meResponse = z.object({
-  user,
+  user: user.extend({ hasTotp: z.boolean() }),
+  totpEnrolmentRequired: z.boolean(),
   account: z.object({ id: z.string(), verificationStatus }).nullable(),
   csrfToken: z.string(),
 });
 export type MeResponse = z.infer<typeof meResponse>;
+
+export const passwordResetBody = z.strictObject({ email: emailSchema });
+export const passwordResetCompleteBody = z.strictObject({ token: z.string().min(20).max(200), password: newPassword });
+export const passwordChangeBody = z.strictObject({ currentPassword: z.string().min(1).max(128), newPassword });
+
+export const sessionItem = z.object({
+  id: z.string(),
+  device: z.string(),
+  ip: z.string().nullable(),
+  createdAt: z.string(),
+  lastSeenAt: z.string(),
+  isCurrent: z.boolean(),
+});
+export type SessionItem = z.infer<typeof sessionItem>;
+export const sessionList = z.object({ items: z.array(sessionItem) });
+
+export const totpEnrolment = z.object({ secret: z.string(), otpauthUri: z.string(), qrDataUrl: z.string() });
+export const totpConfirmBody = z.strictObject({ code: totpCode });

@@ -6,10 +6,23 @@ export type SubjectType = z.infer<typeof subjectType>;
 
 // The check characters are verified by the operation (422 invalid_id_number / invalid_credit_code),
 // not here, so that a well-formed request with a wrong check character gets its own code.
+/** The version of the consent text (个人信息处理授权) the verification form shows. */
+export const consentVersion = '2026-12-01';
+
+// Checked by the operation, so that a missing consent or licence gets its own code (422).
+const verificationExtras = {
+  consent: z.strictObject({ version: z.string().trim().min(1).max(40) }).optional(),
+  /** Ids from POST /verification/documents: the business licence, or the ID card's two sides. */
+  documents: z.array(z.uuid()).max(4).optional(),
+  /** Claims an identity another account holds: manual review with the evidence attached. */
+  appeal: z.boolean().optional(),
+};
+
 export const personalVerificationBody = z.strictObject({
   subjectType: z.literal('personal'),
   name: humanText({ max: 50, kind: 'name' }),
   idNumber: z.string().trim().max(18).toUpperCase(),
+  ...verificationExtras,
 });
 
 export const enterpriseVerificationBody = z.strictObject({
@@ -17,6 +30,7 @@ export const enterpriseVerificationBody = z.strictObject({
   name: humanText({ max: 100, kind: 'name' }),
   creditCode: z.string().trim().max(18).toUpperCase(),
   legalRepresentative: humanText({ max: 50, kind: 'name' }),
+  ...verificationExtras,
 });
 
 export const verificationBody = z.discriminatedUnion('subjectType', [personalVerificationBody, enterpriseVerificationBody]);
@@ -36,6 +50,7 @@ export const verification = z.object({
   rejectReason: z.string().optional(),
   createdAt: z.string(),
   decidedAt: z.string().optional(),
+  isAppeal: z.boolean().optional(),
 });
 export type Verification = z.infer<typeof verification>;
 
@@ -56,3 +71,12 @@ export const adminVerificationQuery = z.object({
 });
 
 export const rejectBody = z.strictObject({ reason: humanText({ min: 2, max: 500 }) });
+
+export const verificationDocument = z.object({ id: z.string(), sha256: z.string(), type: z.enum(['image/png', 'image/jpeg', 'application/pdf']) });
+export const documentResponse = z.object({ document: verificationDocument });
+
+/** The reviewer's view: every field in full, the consent, and the evidence beside them. */
+export const adminVerificationDetail = adminVerification.extend({
+  consent: z.object({ version: z.string(), at: z.string() }).nullable(),
+  documents: z.array(verificationDocument.extend({ size: z.number() })),
+});

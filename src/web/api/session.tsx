@@ -9,7 +9,7 @@ type SessionContextValue = {
   session: Session;
   /** Re-reads `GET /me` (verification status, CSRF token); call after a change of state. */
   refresh: () => Promise<MeResponse | null>;
-  login: (email: string, password: string) => Promise<MeResponse>;
+  login: (email: string, password: string, totp?: string) => Promise<MeResponse>;
   register: (email: string, password: string) => Promise<MeResponse>;
   logout: () => Promise<void>;
 };
@@ -57,8 +57,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [refresh]);
 
   const signIn = useCallback(
-    async (call: typeof auth.login, email: string, password: string) => {
-      const answer = await call(email, password);
+    async (call: typeof auth.login, email: string, password: string, totp?: string) => {
+      const answer = await call(email, password, totp);
       setCsrfToken(answer.csrfToken);
       const me = await refresh();
       if (!me) throw new ApiError({ type: 'about:blank', title: 'Unauthenticated', status: 401, code: 'unauthenticated' });
@@ -71,7 +71,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     () => ({
       session,
       refresh,
-      login: (email, password) => signIn(auth.login, email, password),
+      login: (email, password, totp) => signIn(auth.login, email, password, totp),
       register: (email, password) => signIn(auth.register, email, password),
       logout: async () => {
         try {

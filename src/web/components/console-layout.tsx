@@ -5,14 +5,15 @@ import {
   DownOutlined,
   FileProtectOutlined,
   FileSearchOutlined,
+  LockOutlined,
   LogoutOutlined,
   MailOutlined,
   SafetyCertificateOutlined,
   UserOutlined,
 } from '@ant-design/icons';
-import { App, Button, Drawer, Dropdown, Flex, Grid, Layout, Menu, type MenuProps, Typography } from 'antd';
+import { Alert, App, Button, Drawer, Dropdown, Flex, Grid, Layout, Menu, type MenuProps, Typography } from 'antd';
 import { Suspense, useEffect, useState } from 'react';
-import { Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useMe, useSession } from '../api/session';
 import { useT } from '../i18n';
 import { LanguageSwitch } from './language-switch';
@@ -136,7 +137,8 @@ function SideMenu({ onNavigate }: { onNavigate?: () => void }) {
       ],
     });
   }
-  const selected = `/${location.pathname.split('/').filter(Boolean).slice(0, location.pathname.startsWith('/admin/') ? 2 : 1).join('/')}`;
+  items.push({ type: 'group', key: 'account', label: t('header.account'), children: [{ key: '/account/security', icon: <LockOutlined />, label: t('nav.security') }] });
+  const selected = location.pathname.startsWith('/account/') ? location.pathname : `/${location.pathname.split('/').filter(Boolean).slice(0, location.pathname.startsWith('/admin/') ? 2 : 1).join('/')}`;
   return (
     <Menu
       mode="inline"
@@ -233,6 +235,16 @@ export function ConsoleLayout() {
         )}
         <Layout.Content style={{ padding: isCompact ? '12px 12px 24px' : '16px 24px 32px', background: '#f5f6f7', minWidth: 0 }}>
           <main style={{ maxWidth: 1600 }}>
+            {me.totpEnrolmentRequired && (
+              <Alert
+                type="warning"
+                showIcon
+                title={t('security.totp.required')}
+                action={<Link to="/account/security">{t('security.totp.start')}</Link>}
+                style={{ marginBottom: 16 }}
+                data-testid="totp-enrolment-banner"
+              />
+            )}
             <Suspense fallback={<FullPageSpin />}>
               <Outlet />
             </Suspense>

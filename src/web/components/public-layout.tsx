@@ -46,7 +46,7 @@ export function PublicLayout() {
       </Layout.Content>
       {!isFaq && (
         <Typography.Text type="secondary" style={{ textAlign: 'center', padding: '0 16px 24px', fontSize: 12 }}>
-          {t('public.footer')}
+          {t('public.footer')} · <Link to="/terms">{t('legal.terms')}</Link> · <Link to="/privacy">{t('legal.privacy')}</Link>
         </Typography.Text>
       )}
     </Layout>

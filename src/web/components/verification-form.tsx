@@ -1,10 +1,17 @@
-import { InfoCircleOutlined } from '@ant-design/icons';
-import { Alert, Button, Form, Input, Radio } from 'antd';
+import { InfoCircleOutlined, UploadOutlined } from '@ant-design/icons';
+import { Alert, Button, Checkbox, Form, Input, Radio, Upload, type UploadFile } from 'antd';
 import { useState } from 'react';
-import { enterpriseVerificationBody, personalVerificationBody, type SubjectType, type Verification, type VerificationBody } from '../../shared/schemas/verification';
+import {
+  consentVersion,
+  enterpriseVerificationBody,
+  personalVerificationBody,
+  type SubjectType,
+  type Verification,
+  type VerificationBody,
+} from '../../shared/schemas/verification';
 import { ApiError } from '../api/client';
-import { submitVerification } from '../api/verification';
-import { useT } from '../i18n';
+import { submitVerification, uploadVerificationDocument } from '../api/verification';
+import { useLocale, useT } from '../i18n';
 import { applyFieldErrors, creditCodeRules, idNumberRules, normalizeCode, requiredRule, zodRule } from './form-rules';
 import { useErrorText } from './use-error-text';
 
@@ -15,6 +22,7 @@ type FormValues = {
   enterpriseName?: string;
   creditCode?: string;
   legalRepresentative?: string;
+  consent?: boolean;
 };
 
 function toBody(values: FormValues): VerificationBody {
@@ -38,6 +46,22 @@ export function VerificationForm({ initial, onSubmitted }: Props) {
   const subjectType = Form.useWatch('subjectType', form) ?? initial?.subjectType ?? 'enterprise';
   const [error, setError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
+  const { errorText: errorMessage } = useLocale();
+  // Uploaded evidence: the file list antd shows, each with the server's document id once stored.
+  const [files, setFiles] = useState<(UploadFile & { documentId?: string })[]>([]);
+  const [canAppeal, setCanAppeal] = useState(false);
+  const documentIds = files.map((f) => f.documentId).filter((id): id is string => Boolean(id));
+
+  const upload = async (file: File) => {
+    const uid = `${Date.now()}-${file.name}`;
+    setFiles((list) => [...list, { uid, name: file.name, status: 'uploading' }]);
+    try {
+      const { document } = await uploadVerificationDocument(file);
+      setFiles((list) => list.map((f) => (f.uid === uid ? { ...f, status: 'done', documentId: document.id } : f)));
+    } catch (err) {
+      setFiles((list) => list.map((f) => (f.uid === uid ? { ...f, status: 'error', response: errorText(err) } : f)));
+    }
+  };
 
   // A rejected submission is offered again for correction.
   const initialValues: FormValues =
@@ -47,14 +71,19 @@ export function VerificationForm({ initial, onSubmitted }: Props) {
         ? { subjectType: 'enterprise', enterpriseName: initial.name, creditCode: initial.creditCode, legalRepresentative: initial.legalRepresentative }
         : { subjectType: 'enterprise' };
 
-  const onFinish = async (values: FormValues) => {
+  const submit = async (values: FormValues, appeal: boolean) => {
     setSubmitting(true);
     setError(null);
     try {
-      const { verification } = await submitVerification(toBody(values));
+      const body = { ...toBody(values), consent: { version: consentVersion }, ...(documentIds.length ? { documents: documentIds } : {}), ...(appeal ? { appeal } : {}) };
+      const { verification } = await submitVerification(body);
+      setCanAppeal(false);
       await onSubmitted(verification);
     } catch (err) {
-      if (err instanceof ApiError && err.code === 'invalid_id_number') {
+      if (err instanceof ApiError && err.code === 'identity_in_use') {
+        setCanAppeal(true);
+        setError(errorText(err));
+      } else if (err instanceof ApiError && err.code === 'invalid_id_number') {
         form.setFields([{ name: 'idNumber', errors: [errorText(err)] }]);
       } else if (err instanceof ApiError && err.code === 'invalid_credit_code') {
         form.setFields([{ name: 'creditCode', errors: [errorText(err)] }]);
@@ -72,6 +101,8 @@ export function VerificationForm({ initial, onSubmitted }: Props) {
       setSubmitting(false);
     }
   };
+
+  const onFinish = (values: FormValues) => submit(values, false);
 
   return (
     <Form<FormValues>
@@ -134,8 +165,47 @@ export function VerificationForm({ initial, onSubmitted }: Props) {
           </Form.Item>
         </>
       )}
+      <Form.Item label={t('verification.documents')} extra={t('verification.documents.hint')}>
+        <Upload
+          accept="image/png,image/jpeg,application/pdf"
+          fileList={files}
+          maxCount={4}
+          beforeUpload={(file) => {
+            void upload(file);
+            return false;
+          }}
+          onRemove={(file) => setFiles((list) => list.filter((f) => f.uid !== file.uid))}
+        >
+          <Button icon={<UploadOutlined />} data-testid="upload-documents">
+            {t('verification.documents.upload')}
+          </Button>
+        </Upload>
+      </Form.Item>
+      <Form.Item
+        name="consent"
+        valuePropName="checked"
+        label=" "
+        colon={false}
+        rules={[{ validator: async (_rule, value: boolean | undefined) => { if (!value) throw new Error(errorMessage('consent_required')); } }]}
+      >
+        <Checkbox data-testid="verification-consent">{t('verification.consent')}</Checkbox>
+      </Form.Item>
       <Form.Item label=" " colon={false}>
         <Alert type="warning" showIcon icon={<InfoCircleOutlined />} title={t('verification.notice')} style={{ marginBottom: 16 }} />
+        {canAppeal && (
+          <Alert
+            type="info"
+            showIcon
+            title={t('verification.appeal')}
+            style={{ marginBottom: 16 }}
+            data-testid="appeal"
+            action={
+              <Button size="small" disabled={documentIds.length === 0} onClick={() => form.validateFields().then((values) => submit(values, true))}>
+                {t('verification.appeal.submit')}
+              </Button>
+            }
+          />
+        )}
         <Button type="primary" htmlType="submit" loading={submitting}>
           {t('verification.submit')}
         </Button>

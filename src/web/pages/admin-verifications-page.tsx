@@ -10,6 +10,7 @@ import { PageHeader } from '../components/page-header';
 import { VerificationStatusTag } from '../components/status-tag';
 import { useErrorText } from '../components/use-error-text';
 import { useLoad } from '../components/use-load';
+import { VerificationReviewDrawer } from '../components/verification-review-drawer';
 import { queryKeys } from '../api/query';
 import { ScrollTable, wrapCell } from '../components/scroll-table';
 import { useT } from '../i18n';
@@ -69,6 +70,7 @@ export function AdminVerificationsPage() {
   const [filter, setFilter] = useState<AdminVerificationFilter>('pending');
   const [rejecting, setRejecting] = useState<AdminVerification | null>(null);
   const [approvingId, setApprovingId] = useState<string | null>(null);
+  const [viewingId, setViewingId] = useState<string | null>(null);
   const { data, error, loading, reload } = useLoad([...queryKeys.verification, 'admin', filter], (signal) => fetchAdminVerifications(filter, signal));
 
   const approve = async (item: AdminVerification) => {
@@ -102,9 +104,12 @@ export function AdminVerificationsPage() {
     columns.push({
       key: 'actions',
       title: t('common.actions'),
-      width: 150,
+      width: 200,
       render: (_, v) => (
         <Space size={4}>
+          <Button type="link" size="small" onClick={() => setViewingId(v.id)} data-testid="view">
+            {t('admin.verifications.view')}
+          </Button>
           <Popconfirm
             title={t('admin.verifications.approveConfirm', { name: v.name })}
             okText={t('admin.verifications.approve')}
@@ -165,6 +170,7 @@ export function AdminVerificationsPage() {
           />
         )}
       </Card>
+      <VerificationReviewDrawer verificationId={viewingId} onClose={() => setViewingId(null)} />
       <RejectModal
         target={rejecting}
         onClose={() => setRejecting(null)}

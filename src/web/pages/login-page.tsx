@@ -6,6 +6,7 @@ import Input from 'antd/es/input/Input';
 import Password from 'antd/es/input/Password';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
+import { ApiError } from '../api/client';
 import { useSession } from '../api/session';
 import { AuthCard } from '../components/auth-card';
 import { requiredRule, zodRule } from '../components/form-rules';
@@ -15,7 +16,7 @@ import { useT } from '../i18n';
 // The shared schemas (and zod with them) load with the first check, not with the page.
 const authSchemas = () => import('../../shared/schemas/auth');
 
-type LoginValues = { email: string; password: string };
+type LoginValues = { email: string; password: string; totp?: string };
 
 export function LoginPage() {
   const t = useT();
@@ -24,14 +25,22 @@ export function LoginPage() {
   const { login } = useSession();
   const [error, setError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
+  // Asked for after the server answered totp_required: the password was right.
+  const [needsTotp, setNeedsTotp] = useState(false);
 
   const onFinish = async (values: LoginValues) => {
     setSubmitting(true);
     setError(null);
     try {
       // Once signed in, the route guard takes the user where they wanted to go.
-      await login(values.email.trim(), values.password);
+      await login(values.email.trim(), values.password, needsTotp ? values.totp?.trim() : undefined);
     } catch (err) {
+      if (err instanceof ApiError && err.code === 'totp_required') {
+        setNeedsTotp(true);
+        setError(null);
+        setSubmitting(false);
+        return;
+      }
       setError(errorText(err));
       setSubmitting(false);
     }
@@ -54,9 +63,17 @@ export function LoginPage() {
         <Form.Item name="password" label={t('auth.password')} rules={[requiredRule(t)]}>
           <Password prefix={<LockOutlined />} placeholder={t('auth.password.placeholder')} autoComplete="current-password" size="large" />
         </Form.Item>
+        {needsTotp && (
+          <Form.Item name="totp" label={t('auth.totp')} extra={t('auth.totp.hint')} rules={[requiredRule(t)]}>
+            <Input inputMode="numeric" maxLength={6} autoComplete="one-time-code" placeholder={t('auth.totp.placeholder')} size="large" autoFocus />
+          </Form.Item>
+        )}
         <Button type="primary" htmlType="submit" block size="large" loading={submitting}>
           {t('auth.login.submit')}
         </Button>
+        <div style={{ textAlign: 'right', marginTop: 8 }}>
+          <Link to="/forgot-password">{t('auth.login.forgot')}</Link>
+        </div>
       </Form>
     </AuthCard>
   );

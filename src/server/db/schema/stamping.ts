@@ -142,6 +142,12 @@ export const outbox = pgTable(
     claimedUntil: timestamp('claimed_until', { withTimezone: true }),
     sentAt: timestamp('sent_at', { withTimezone: true }),
     lastError: text('last_error'),
+    // One message per event and recipient: a second instance announcing the same event (a
+    // job run twice, a retried request) inserts nothing.
+    dedupeKey: text('dedupe_key'),
   },
-  (t) => [index('outbox_pending_idx').on(t.nextAttemptAt).where(sql`${t.sentAt} is null`)],
+  (t) => [
+    index('outbox_pending_idx').on(t.nextAttemptAt).where(sql`${t.sentAt} is null`),
+    uniqueIndex('outbox_dedupe_key_unique').on(t.dedupeKey),
+  ],
 );

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, customType, index, integer, pgTable, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { accounts, users } from './accounts.js';
 
 export const verifications = pgTable(
@@ -18,6 +18,12 @@ export const verifications = pgTable(
     rejectReason: text('reject_reason'),
     decidedBy: uuid('decided_by').references(() => users.id),
     decidedAt: timestamp('decided_at', { withTimezone: true }),
+    // An appeal claims an identity another account holds; it waits for an operator with its
+    // evidence and does not count as a claim until approved.
+    isAppeal: boolean('is_appeal').notNull().default(false),
+    // The separate consent (PIPL) to process the ID number or the licence: its text's version and time.
+    consentVersion: text('consent_version'),
+    consentedAt: timestamp('consented_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -25,6 +31,14 @@ export const verifications = pgTable(
     uniqueIndex('verifications_one_open_per_account')
       .on(t.accountId)
       .where(sql`${t.status} in ('pending', 'verified')`),
+    // An identity waiting or in force belongs to one account: a second account's claim on the
+    // same credit code or ID number fails here, on every instance at once (409 identity_in_use).
+    uniqueIndex('verifications_credit_code_claimed')
+      .on(t.creditCode)
+      .where(sql`${t.status} in ('pending', 'verified') and not ${t.isAppeal}`),
+    uniqueIndex('verifications_id_number_claimed')
+      .on(t.idNumber)
+      .where(sql`${t.status} in ('pending', 'verified') and not ${t.isAppeal}`),
     index('verifications_status_idx').on(t.status, t.createdAt, t.id),
     check(
       'verifications_identity',
@@ -47,3 +61,31 @@ export const partyAProfiles = pgTable('party_a_profiles', {
   bankAccount: text('bank_account'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (v) => Buffer.from(v),
+});
+
+/** Evidence for a verification: the business licence, or the two sides of an ID card. */
+export const verificationDocuments = pgTable(
+  'verification_documents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    // Set when a submission refers to the document; a document serves one verification.
+    verificationId: uuid('verification_id').references(() => verifications.id),
+    type: text('type', { enum: ['image/png', 'image/jpeg', 'application/pdf'] }).notNull(),
+    sha256: text('sha256').notNull(),
+    size: integer('size').notNull(),
+    bytes: bytea('bytes').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // The same file uploaded twice by an account is stored once.
+    unique('verification_documents_account_sha256').on(t.accountId, t.sha256),
+    index('verification_documents_verification_idx').on(t.verificationId),
+  ],
+);
