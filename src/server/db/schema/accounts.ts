@@ -15,6 +15,8 @@ export const users = pgTable(
     role: text('role', { enum: ['customer', 'operator'] }).notNull(),
     // One user per customer account for now; operators belong to no account.
     accountId: uuid('account_id').references(() => accounts.id),
+    // An operator's roles (src/shared/permissions.ts operatorRoles); empty for customers.
+    operatorRoles: text('operator_roles').array().notNull().default(sql`'{}'::text[]`),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -35,13 +37,15 @@ export const sessions = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     csrfSecret: text('csrf_secret').notNull(),
+    // The organisation the session works in (a user may belong to several); null for operators.
+    accountId: uuid('account_id').references(() => accounts.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     // Moved forward at most once a minute by the requests of the session; idle past the
     // configured minutes, the session is over.
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)],
+  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt), index('sessions_account_idx').on(t.accountId)],
 );
 
 /** Failed-login counters, shared by every instance. */
