@@ -9,8 +9,11 @@ import { csrfTokenFor, sessionCookieName } from '../auth/sessions.js';
 import type { AppContext } from '../context.js';
 import { actorOf, sessionOf } from '../http/request-context.js';
 import { getLatestVerification } from '../verification/get-verification.js';
+import { users } from '../db/schema/index.js';
+import { listOrganisations } from '../org/list-organisations.js';
+import { eq } from 'drizzle-orm';
 
-function setSessionCookie(request: FastifyRequest, reply: FastifyReply, session: { token: string; expiresAt: Date }) {
+export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, session: { token: string; expiresAt: Date }) {
   reply.setCookie(sessionCookieName, session.token, {
     httpOnly: true,
     sameSite: 'lax',
@@ -24,7 +27,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
   app.post(
     '/auth/register',
     {
-      config: { access: 'public' },
+      config: { access: { anonymous: 'registration creates the account' } },
       schema: { tags: ['auth'], body: registerBody, response: { 201: authResponse } },
     },
     async (request, reply) => {
@@ -37,7 +40,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
   app.post(
     '/auth/login',
     {
-      config: { access: 'public' },
+      config: { access: { anonymous: 'signing in is how a session starts' } },
       schema: { tags: ['auth'], body: loginBody, response: { 200: authResponse } },
     },
     async (request, reply) => {
@@ -49,7 +52,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
 
   app.post(
     '/auth/logout',
-    { config: { access: 'user' }, schema: { tags: ['auth'], response: { 204: z.null() } } },
+    { config: { access: 'signed_in' }, schema: { tags: ['auth'], response: { 204: z.null() } } },
     async (request, reply) => {
       await logOut(ctx, { session: sessionOf(request), actor: actorOf(request) });
       reply.clearCookie(sessionCookieName, { path: '/' });
@@ -57,12 +60,17 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
     },
   );
 
-  app.get('/me', { config: { access: 'user' }, schema: { tags: ['auth'], response: { 200: meResponse } } }, async (request) => {
+  app.get('/me', { config: { access: 'signed_in' }, schema: { tags: ['auth'], response: { 200: meResponse } } }, async (request) => {
     const session = sessionOf(request);
     const latest = session.accountId ? await getLatestVerification(ctx.db, session.accountId) : null;
+    const [operator] = session.role === 'operator' ? await ctx.db.select({ roles: users.operatorRoles }).from(users).where(eq(users.id, session.userId)) : [];
     return {
       user: { id: session.userId, email: session.email, role: session.role },
       account: session.accountId ? { id: session.accountId, verificationStatus: latest?.status ?? ('unverified' as const) } : null,
+      memberRole: session.memberRole,
+      permissions: session.permissions,
+      operatorRoles: operator?.roles ?? [],
+      organisations: session.role === 'customer' ? await listOrganisations(ctx.db, session.userId) : [],
       csrfToken: csrfTokenFor(session),
     };
   });

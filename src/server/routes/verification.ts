@@ -26,7 +26,7 @@ export const verificationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
   app.post(
     '/verification',
     {
-      config: { access: 'customer' },
+      config: { access: 'verification.submit' },
       schema: { tags: ['verification'], body: verificationBody, response: { 201: verificationEnvelope } },
     },
     async (request, reply) =>
@@ -50,7 +50,7 @@ export const verificationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
 
   app.get(
     '/verification',
-    { config: { access: 'customer' }, schema: { tags: ['verification'], response: { 200: verificationResponse } } },
+    { config: { access: ['contracts.view', 'verification.submit'] }, schema: { tags: ['verification'], response: { 200: verificationResponse } } },
     async (request) => {
       const row = await getLatestVerification(ctx.db, accountOf(request));
       return { verification: row ? presentVerification(row, { isOwner: true }) : null };
@@ -60,7 +60,7 @@ export const verificationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
   app.get(
     '/admin/verifications',
     {
-      config: { access: 'operator' },
+      config: { access: 'verification.review' },
       schema: {
         tags: ['admin'],
         description: 'Pending oldest first, the others newest first; keyset-paginated.',
@@ -84,7 +84,7 @@ export const verificationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
   app.post(
     '/admin/verifications/:id/approve',
     {
-      config: { access: 'operator' },
+      config: { access: 'verification.review' },
       schema: { tags: ['admin'], params: idParams, response: { 200: z.object({ verification: adminVerification.omit({ email: true }) }) } },
     },
     async (request) => {
@@ -96,7 +96,7 @@ export const verificationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
   app.post(
     '/admin/verifications/:id/reject',
     {
-      config: { access: 'operator' },
+      config: { access: 'verification.review' },
       schema: {
         tags: ['admin'],
         params: idParams,
