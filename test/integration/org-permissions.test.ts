@@ -279,3 +279,20 @@ describe('invitations', () => {
     expect(codeOf(byAdmin)).toBe('permission_denied');
   });
 });
+
+describe('operator roles', () => {
+  it('an operator admin creates a stamping-desk operator, who may work the desk but not review verifications', async () => {
+    const admin = await t.operator();
+    const email = `desk2-${Date.now()}@qiyue.test`;
+    const created = await t.request(admin, 'POST', '/api/v1/admin/operators', { email, password: 'desk-password-2026', roles: ['stamping_desk'] });
+    expect(created.statusCode, created.body).toBe(201);
+    const desk = await t.login(email, 'desk-password-2026');
+    expect((await t.request(desk, 'GET', '/api/v1/admin/stamping-requests')).statusCode).toBe(200);
+    expect(codeOf(await t.request(desk, 'GET', '/api/v1/admin/verifications'))).toBe('permission_denied');
+    expect(codeOf(await t.request(desk, 'GET', '/api/v1/admin/operators'))).toBe('permission_denied');
+    const changed = await t.request(admin, 'PATCH', `/api/v1/admin/operators/${desk.userId}`, { roles: ['verification_reviewer'] });
+    expect(changed.statusCode, changed.body).toBe(200);
+    expect((await t.request(desk, 'GET', '/api/v1/admin/verifications')).statusCode).toBe(200);
+    expect(codeOf(await t.request(desk, 'GET', '/api/v1/admin/stamping-requests'))).toBe('permission_denied');
+  });
+});

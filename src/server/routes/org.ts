@@ -7,6 +7,7 @@ import {
   changeRoleBody,
   createApiKeyBody,
   createApiKeyResponse,
+  createOperatorBody,
   createRoleBody,
   inviteBody,
   inviteResponse,
@@ -15,6 +16,9 @@ import {
   orgResponse,
   roleEnvelope,
   rolesResponse,
+  operatorEnvelope,
+  operatorRolesBody,
+  operatorsResponse,
   switchOrgBody,
 } from '../../shared/schemas/org.js';
 import type { AppContext } from '../context.js';
@@ -29,6 +33,7 @@ import { listMembers } from '../org/list-members.js';
 import { removeMember } from '../org/remove-member.js';
 import { revokeApiKey } from '../org/revoke-api-key.js';
 import { listRoles, organisationName } from '../org/roles.js';
+import { createOperator, listOperators, setOperatorRoles } from '../org/set-operator-roles.js';
 import { switchOrganisation } from '../org/switch-organisation.js';
 import { setSessionCookie } from './auth.js';
 
@@ -142,5 +147,22 @@ export const orgRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app,
       await revokeApiKey(ctx.db, { accountId: accountOf(request), keyId: request.params.id, actor: actorOf(request) });
       return reply.code(204).send(null);
     },
+  );
+
+  app.get('/admin/operators', { config: { access: 'operators.manage' }, schema: { tags: ['admin'], response: { 200: operatorsResponse } } }, async () =>
+    listOperators(ctx.db),
+  );
+
+  app.post(
+    '/admin/operators',
+    { config: { access: 'operators.manage' }, schema: { tags: ['admin'], body: createOperatorBody, response: { 201: operatorEnvelope } } },
+    async (request, reply) => reply.code(201).send(await createOperator(ctx, { ...request.body, actor: actorOf(request) })),
+  );
+
+  app.patch(
+    '/admin/operators/:userId',
+    { config: { access: 'operators.manage' }, schema: { tags: ['admin'], params: userParams, body: operatorRolesBody, response: { 200: operatorEnvelope } } },
+    async (request) =>
+      setOperatorRoles(ctx.db, { managerId: sessionOf(request).userId, userId: request.params.userId, roles: request.body.roles, actor: actorOf(request) }),
   );
 };

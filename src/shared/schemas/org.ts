@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { allActions, builtInRoles, customerActions } from '../permissions.js';
-import { emailSchema } from './auth.js';
+import { allActions, builtInRoles, customerActions, operatorRoles } from '../permissions.js';
+import { emailSchema, registerBody } from './auth.js';
 
 export const action = z.enum(allActions as [string, ...string[]]);
 export const customerAction = z.enum(customerActions);
@@ -77,3 +77,9 @@ export const createApiKeyBody = z.strictObject({
 export const createApiKeyResponse = z.object({ key: apiKeyInfo, secret: z.string() });
 
 export const switchOrgBody = z.strictObject({ accountId: z.uuid() });
+
+export const operatorInfo = z.object({ userId: z.string(), email: z.string(), roles: z.array(z.string()) });
+export const operatorsResponse = z.object({ items: z.array(operatorInfo) });
+export const operatorRolesBody = z.strictObject({ roles: z.array(z.enum(operatorRoles)).max(operatorRoles.length) });
+export const operatorEnvelope = z.object({ operator: operatorInfo });
+export const createOperatorBody = registerBody.extend({ roles: z.array(z.enum(operatorRoles)).min(1).max(operatorRoles.length) });
