@@ -19,6 +19,8 @@ import { ContractDetailPage } from './pages/contract-detail-page';
 import { ContractsPage } from './pages/contracts-page';
 import { FaqPage } from './pages/faq-page';
 import { LoginPage } from './pages/login-page';
+import { MembersPage } from './pages/members-page';
+import { AcceptInvitationPage } from './pages/accept-invitation-page';
 import { NotFoundPage } from './pages/not-found-page';
 import { PartyAPage } from './pages/party-a-page';
 import { RegisterPage } from './pages/register-page';
@@ -68,6 +70,7 @@ const router = createBrowserRouter([
   { path: '/register', element: <GuestOnly><RegisterPage /></GuestOnly> },
   { path: '/verify', element: <AnyoneLayout />, children: [{ index: true, element: <VerifyPage /> }] },
   { path: '/faq', element: <AnyoneLayout />, children: [{ index: true, element: <FaqPage /> }] },
+  { path: '/invitations/:token', element: <AcceptInvitationPage /> },
   {
     path: '/',
     element: <RequireAuth><ConsoleLayout /></RequireAuth>,
@@ -79,6 +82,7 @@ const router = createBrowserRouter([
       { path: 'contracts/:id', element: <RequireAccount><ContractDetailPage /></RequireAccount> },
       { path: 'verification', element: <RequireAccount><VerificationPage /></RequireAccount> },
       { path: 'party-a', element: <RequireAccount><PartyAPage /></RequireAccount> },
+      { path: 'members', element: <RequireAccount><MembersPage /></RequireAccount> },
       { path: 'stamping', element: <RequireAccount><StampingListPage /></RequireAccount> },
       { path: 'stamping/new', element: <RequireAccount><StampingNewPage /></RequireAccount> },
       { path: 'stamping/:id', element: <RequireAccount><StampingDetailPage /></RequireAccount> },

@@ -7,6 +7,7 @@ import {
   LogoutOutlined,
   MailOutlined,
   SafetyCertificateOutlined,
+  TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
 import { App, Button, Dropdown, Flex, Layout, Menu, type MenuProps, Typography } from 'antd';
@@ -14,6 +15,7 @@ import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useMe, useSession } from '../api/session';
 import { useT } from '../i18n';
 import { LanguageSwitch } from './language-switch';
+import { OrgSwitcher } from './org-switcher';
 import { ProductMark } from './product-mark';
 import { VerificationStatusTag } from './status-tag';
 import { useErrorText } from './use-error-text';
@@ -49,6 +51,7 @@ function AccountMenu() {
           <br />
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
             {t(me.user.role === 'operator' ? 'header.role.operator' : 'header.role.customer')}
+            {me.memberRole && ` · ${(['owner', 'admin', 'finance', 'legal', 'viewer'] as const).includes(me.memberRole as 'owner') ? t(`role.${me.memberRole as 'owner'}`) : me.memberRole}`}
           </Typography.Text>
         </div>
       ),
@@ -102,6 +105,7 @@ function SideMenu() {
             { key: '/faq', label: t('nav.faq') },
           ],
         },
+        { key: '/members', icon: <TeamOutlined />, label: t('nav.members') },
       ],
     });
   }
@@ -153,6 +157,7 @@ export function ConsoleLayout() {
       >
         <Logo />
         <Flex align="center" gap={8}>
+          <OrgSwitcher />
           {me.account && <VerificationStatusTag status={me.account.verificationStatus} />}
           <LanguageSwitch dark />
           <AccountMenu />

@@ -15,6 +15,7 @@ import { PageHeader } from '../components/page-header';
 import { ReasonModal } from '../components/reason-modal';
 import { isOpenStampingStatus, isStampingStatus, StampingStatusTag } from '../components/stamping-status-tag';
 import { ContractStatusTag } from '../components/status-tag';
+import { useCan } from '../components/use-can';
 import { useLoad } from '../components/use-load';
 import { useRecordSteps } from '../components/use-record-steps';
 import { type MessageKey, type Translate, useT } from '../i18n';
@@ -166,6 +167,9 @@ export function ContractDetailPage() {
   const [auditVersion, setAuditVersion] = useState(0);
   const [modal, setModal] = useState<'void' | 'terminate' | null>(null);
   const steps = useRecordSteps(setData, reload);
+  const voidPermission = useCan('contracts.void');
+  const stampingPermission = useCan('stamping.request');
+  const attachmentPermission = useCan('attachments.apply');
   const contract = data?.contract;
 
   const breadcrumb = isOperator
@@ -261,18 +265,29 @@ export function ContractDetailPage() {
         <Button icon={<SafetyCertificateOutlined />}>{t('contract.verify')}</Button>
       </Link>
       {canVoid && !isOpenStampingStatus(contract.stampingStatus) && (
-        <Link to={`/stamping/new?contracts=${contract.id}`}>
-          <Button icon={<PrinterOutlined />} data-testid="apply-stamping">
-            {t('stamping.apply')}
-          </Button>
-        </Link>
+        <Tooltip title={stampingPermission.reason}>
+          {stampingPermission.allowed ? (
+            <Link to={`/stamping/new?contracts=${contract.id}`}>
+              <Button icon={<PrinterOutlined />} data-testid="apply-stamping">
+                {t('stamping.apply')}
+              </Button>
+            </Link>
+          ) : (
+            <Button icon={<PrinterOutlined />} disabled data-testid="apply-stamping">
+              {t('stamping.apply')}
+            </Button>
+          )}
+        </Tooltip>
       )}
-      {canVoid && isFramework && <ApplyAttachmentButton frameworkId={contract.id} />}
+      {canVoid && isFramework && attachmentPermission.allowed && <ApplyAttachmentButton frameworkId={contract.id} />}
       {/* The server refuses a void in an open stamping request, or after a completed one. */}
       {canVoid && !isOpenStampingStatus(contract.stampingStatus) && contract.stampingStatus !== 'completed' && (
-        <Button danger icon={<StopOutlined />} onClick={() => setModal('void')} data-testid="void-contract">
-          {t('contract.void')}
-        </Button>
+        // Disabled, not hidden: the member sees the action exists and why it is not theirs.
+        <Tooltip title={voidPermission.reason}>
+          <Button danger icon={<StopOutlined />} disabled={!voidPermission.allowed} onClick={() => setModal('void')} data-testid="void-contract">
+            {t('contract.void')}
+          </Button>
+        </Tooltip>
       )}
       {canTerminate && (
         <Button danger icon={<StopOutlined />} onClick={() => setModal('terminate')} data-testid="terminate-contract">
