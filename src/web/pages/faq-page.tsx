@@ -73,7 +73,7 @@ export function FaqPage() {
   return (
     <>
       <PageHeader
-        breadcrumb={[t('nav.billing'), t('nav.contractManagement'), t('nav.faq')]}
+        breadcrumb={[t('nav.billing'), { title: t('nav.contractManagement'), to: '/contracts' }, t('nav.faq')]}
         title={t('faq.title')}
         subtitle={t('faq.subtitle')}
         extra={

@@ -59,7 +59,7 @@ function MembersTab({ roles }: { roles: RoleInfo[] }) {
   const errorText = useErrorText();
   const { message } = App.useApp();
   const manage = useCan('members.manage');
-  const { data, error, loading, reload } = useLoad((signal) => fetchMembers(signal), []);
+  const { data, error, loading, reload } = useLoad(['org', 'members'], (signal) => fetchMembers(signal));
   const [form] = Form.useForm<{ email: string; role: string }>();
   const [isInviting, setInviting] = useState(false);
   const roleOptions = roles.map((r) => ({ value: r.id, label: roleName(r) }));
@@ -215,7 +215,7 @@ function ApiKeysTab() {
   const errorText = useErrorText();
   const { message } = App.useApp();
   const manage = useCan('api_keys.manage');
-  const { data, error, loading, reload } = useLoad((signal) => (manage.allowed ? fetchApiKeys(signal) : Promise.resolve({ items: [] })), [manage.allowed]);
+  const { data, error, loading, reload } = useLoad(['org', 'api-keys'], (signal) => fetchApiKeys(signal), { enabled: manage.allowed });
   const [form] = Form.useForm<{ name: string; permissions: string[] }>();
   const [secret, setSecret] = useState<string | null>(null);
   if (!manage.allowed) return <Alert type="info" showIcon message={manage.reason} />;
@@ -295,7 +295,7 @@ function ApiKeysTab() {
 /** 成员与权限: members and invitations, roles, API keys. */
 export function MembersPage() {
   const t = useT();
-  const roles = useLoad((signal) => fetchRoles(signal), []);
+  const roles = useLoad(['org', 'roles'], (signal) => fetchRoles(signal));
   return (
     <>
       <PageHeader breadcrumb={[t('nav.billing'), t('nav.members')]} title={t('members.title')} subtitle={t('members.subtitle')} />
