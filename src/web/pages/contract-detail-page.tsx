@@ -117,7 +117,9 @@ function AuditTimeline({ contractId }: { contractId: string }) {
                     {formatDateTime(e.at)}
                   </Typography.Text>
                   <div>
-                    <Typography.Text type="secondary">{t('audit.actor', { role: actorText(e.actor.role, t) })}</Typography.Text>
+                    <Typography.Text type="secondary">{t('audit.actor', { role: actorText(e.actor.role, t) })}
+                      {e.actor.email && ` · ${e.actor.email}`}
+                      {e.actor.apiKeyId && ` · API ${e.actor.apiKeyId.slice(0, 8)}`}</Typography.Text>
                   </div>
                   {reason && <div>{t('audit.reason', { reason })}</div>}
                   <Typography.Text type="secondary" style={{ ...monospace, fontSize: 12 }}>
