@@ -164,19 +164,22 @@ export function ContractList({ detailPath, isOperator = false }: Props) {
       key: 'number',
       title: t('contracts.column.number'),
       onCell: () => nowrap,
+      // Inline, beside the nesting indent and the expand button, so that the column is measured
+      // with them and the number is never cut.
       render: (_, c) => (
-        <div>
+        <span style={{ display: 'inline-block', verticalAlign: 'top' }}>
           <Link to={detailPath(c)} style={monospace}>
             {c.number}
           </Link>
           {!isWide && (
-            <div>
+            <>
+              <br />
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                 {t(`contract.kind.${c.kind}`)}
               </Typography.Text>
-            </div>
+            </>
           )}
-        </div>
+        </span>
       ),
     },
     ...(isWide ? [{ key: 'kind', title: t('contracts.column.kind'), onCell: () => nowrap, render: (_: unknown, c: ContractRow) => t(`contract.kind.${c.kind}`) }] : []),

@@ -10,6 +10,7 @@ import { PageHeader } from '../components/page-header';
 import { ContractStatusTag } from '../components/status-tag';
 import { useErrorText } from '../components/use-error-text';
 import { ScrollTable } from '../components/scroll-table';
+import { TrustAnchorCard } from '../components/trust-anchor-card';
 import { type MessageKey, type Translate, useT } from '../i18n';
 
 const maxBytes = 20 * 1024 * 1024;
@@ -36,6 +37,15 @@ const knownProblems = [
   'party_a_signature_missing',
   'party_b_signature_missing',
   'not_issued_here',
+  'malformed_pdf',
+  'unsupported_pdf',
+  'file_too_complex',
+  'verification_timeout',
+  'modification_not_permitted',
+  'signing_certificate_mismatch',
+  'certificate_revoked',
+  'timestamp_invalid',
+  'timestamp_untrusted',
 ] as const;
 
 function problemText(code: string, t: Translate): string {
@@ -304,6 +314,7 @@ export function VerifyPage() {
             </Spin>
           </Card>
         )}
+        <TrustAnchorCard />
       </Flex>
     </>
   );
