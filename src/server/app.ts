@@ -25,8 +25,9 @@ import { registerRateLimits } from './http/rate-limits.js';
 import { openApiTransform } from './http/openapi-security.js';
 import { recordRouteMethods } from './http/route-methods.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
-import { registerSessionHooks } from './http/request-context.js';
+import { type RouteAccess, recordRouteAccess, registerSessionHooks } from './http/request-context.js';
 import { registerCompression, registerStaticAssets } from './http/static-assets.js';
+import { orgRoutes } from './routes/org.js';
 import { attachmentRoutes } from './routes/attachments.js';
 import { authRoutes } from './routes/auth.js';
 import { integrationRoutes } from './routes/integration.js';
@@ -43,6 +44,8 @@ import { verifierFor } from './verification/verifier.js';
 declare module 'fastify' {
   interface FastifyInstance {
     ctx: AppContext;
+    /** Every API route with its declared access, for the permission matrix test. */
+    routeAccess: RouteAccess[];
   }
 }
 
@@ -151,6 +154,11 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
           session: { type: 'apiKey', in: 'cookie', name: 'qiyue_session', description: 'The session cookie set by /auth/login and /auth/register' },
           csrf: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token', description: 'The csrfToken of /me or of the login answer; on every unsafe method of a session' },
           bearer: { type: 'http', scheme: 'bearer', description: 'QIYUE_INTEGRATION_TOKEN, for the upstream integration API' },
+          apiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description: "An organisation's API key (POST /org/api-keys): `Authorization: Bearer <secret>`, no CSRF; limited to the key's permissions",
+          },
         },
       },
     },
@@ -162,9 +170,13 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   registerSessionHooks(app, ctx.db, { idleMinutes: config.sessionIdleMinutes });
   registerInputGuard(app);
 
+  // Every route of the API and of /pki declares its access (request-context.ts) or the app does not start.
+  const routeAccess = recordRouteAccess(app);
+  app.decorate('routeAccess', routeAccess.routes);
   await app.register(
     async (api) => {
       await api.register(healthRoutes, { ctx });
+      await api.register(orgRoutes, { ctx });
       await api.register(authRoutes, { ctx });
       await api.register(verificationRoutes, { ctx });
       await api.register(partyARoutes, { ctx });
@@ -175,12 +187,13 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
       await api.register(stampingRoutes, { ctx });
       await api.register(outboxRoutes, { ctx });
       await api.register(trustRoutes, { ctx });
-      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+      api.get('/openapi.json', { config: { access: { anonymous: 'the API description' } }, schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: apiPrefix },
   );
   // At the root: the certificates name these locations, and relying parties fetch them anonymously.
   await app.register(pkiRoutes, { ctx });
+  routeAccess.assert();
 
   const web = await registerStaticAssets(app, config.webDir);
   app.setNotFoundHandler((request, reply) => {

@@ -14,7 +14,7 @@ import { users } from './db/schema/index.js';
 export async function warmUp(app: FastifyInstance, rounds = 30): Promise<void> {
   const { db } = app.ctx;
   const [operator] = await db.select({ id: users.id }).from(users).where(eq(users.role, 'operator')).limit(1);
-  const session = operator ? await createSession(db, operator.id) : undefined;
+  const session = operator ? await createSession(db, operator.id, null) : undefined;
   try {
     for (let i = 0; i < rounds; i++) {
       await app.inject({ method: 'GET', url: '/api/v1/health' });

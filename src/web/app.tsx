@@ -22,6 +22,8 @@ const ContractDetailPage = lazy(() => import('./pages/contract-detail-page').the
 const ContractsPage = lazy(() => import('./pages/contracts-page').then((m) => ({ default: m.ContractsPage })));
 const FaqPage = lazy(() => import('./pages/faq-page').then((m) => ({ default: m.FaqPage })));
 const LoginPage = lazy(() => import('./pages/login-page').then((m) => ({ default: m.LoginPage })));
+const MembersPage = lazy(() => import('./pages/members-page').then((m) => ({ default: m.MembersPage })));
+const AcceptInvitationPage = lazy(() => import('./pages/accept-invitation-page').then((m) => ({ default: m.AcceptInvitationPage })));
 const NotFoundPage = lazy(() => import('./pages/not-found-page').then((m) => ({ default: m.NotFoundPage })));
 const PartyAPage = lazy(() => import('./pages/party-a-page').then((m) => ({ default: m.PartyAPage })));
 const RegisterPage = lazy(() => import('./pages/register-page').then((m) => ({ default: m.RegisterPage })));
@@ -80,6 +82,7 @@ const router = createBrowserRouter([
   { path: '/forgot-password', element: <GuestOnly><ForgotPasswordPage /></GuestOnly> },
   // Opened from the e-mail, signed in or not.
   { path: '/reset-password', element: <Suspense fallback={<FullPageSpin />}><ResetPasswordPage /></Suspense> },
+  { path: '/invitations/:token', element: <Suspense fallback={<FullPageSpin />}><AcceptInvitationPage /></Suspense> },
   {
     path: '/',
     element: <RequireAuth><Suspense fallback={<FullPageSpin />}><ConsoleLayout /></Suspense></RequireAuth>,
@@ -91,6 +94,7 @@ const router = createBrowserRouter([
       { path: 'contracts/:id', element: <RequireAccount><ContractDetailPage /></RequireAccount> },
       { path: 'verification', element: <RequireAccount><VerificationPage /></RequireAccount> },
       { path: 'party-a', element: <RequireAccount><PartyAPage /></RequireAccount> },
+      { path: 'members', element: <RequireAccount><MembersPage /></RequireAccount> },
       { path: 'stamping', element: <RequireAccount><StampingListPage /></RequireAccount> },
       { path: 'stamping/new', element: <RequireAccount><StampingNewPage /></RequireAccount> },
       { path: 'stamping/:id', element: <RequireAccount><StampingDetailPage /></RequireAccount> },

@@ -18,7 +18,7 @@ describe('response headers', () => {
       expect(res.headers['cache-control'], url).toBe('no-store');
     }
     const refused = await t.request(c, 'GET', '/api/v1/admin/verifications');
-    expect(refused.json().code).toBe('forbidden');
+    expect(refused.json().code).toBe('permission_denied');
     expect(refused.headers['cache-control']).toBe('no-store');
     const login = await t.request(null, 'POST', '/api/v1/auth/login', { email: c.email, password: 'correct-horse-battery' });
     expect(login.statusCode).toBe(200);
@@ -55,9 +55,10 @@ describe('sessions', () => {
 describe('OpenAPI document', () => {
   it('declares the security of each operation', async () => {
     const doc = (await t.request(null, 'GET', '/api/v1/openapi.json')).json();
-    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['bearer', 'csrf', 'session']);
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['apiKey', 'bearer', 'csrf', 'session']);
     expect(doc.paths['/api/v1/me'].get.security).toEqual([{ session: [] }]);
-    expect(doc.paths['/api/v1/contracts/framework'].post.security).toEqual([{ session: [], csrf: [] }]);
+    expect(doc.paths['/api/v1/contracts/framework'].post.security).toEqual([{ session: [], csrf: [] }, { apiKey: [] }]);
+    expect(doc.paths['/api/v1/contracts/framework'].post.description).toContain('framework.apply');
     expect(doc.paths['/api/v1/auth/login'].post.security).toEqual([{}, { session: [], csrf: [] }]);
     expect(doc.paths['/api/v1/health'].get.security).toEqual([]);
     expect(doc.paths['/api/v1/integration/accounts/{accountId}/orders/{orderNo}'].put.security).toEqual([{ bearer: [] }]);

@@ -24,6 +24,8 @@ export async function appendEvent(tx: Database, input: AuditEventInput): Promise
     seq: (last?.seq ?? 0) + 1,
     actorUserId: input.actor.userId,
     actorRole: input.actor.role,
+    actorEmail: input.actor.email ?? null,
+    actorApiKeyId: input.actor.apiKeyId ?? null,
     action: input.action,
     subjectType: input.subject.type,
     subjectId: input.subject.id,

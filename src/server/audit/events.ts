@@ -23,10 +23,23 @@ export type AuditAction =
   | 'integration.icp_filing_created'
   | 'integration.icp_filing_updated'
   | 'certificate.revoked'
+  | 'org.switched'
+  | 'member.invited'
+  | 'member.joined'
+  | 'member.role_changed'
+  | 'member.removed'
+  | 'role.created'
+  | 'api_key.created'
+  | 'api_key.revoked'
+  | 'operator.roles_changed'
   | `stamping.${'awaiting_shipment' | 'submitted' | 'received' | 'stamped' | 'returned' | 'completed' | 'rejected' | 'cancelled' | 'courier_changed' | 'scan_uploaded'}`;
 
 export type Actor = {
   userId: string | null;
+  /** The member's e-mail, recorded with the event: the user may later leave the organisation. */
+  email?: string | null;
+  /** The API key that made the request, when one did (userId is then the key's creator). */
+  apiKeyId?: string | null;
   role: 'customer' | 'operator' | 'integration' | 'system';
   ip?: string | null;
   userAgent?: string | null;

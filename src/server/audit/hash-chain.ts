@@ -8,6 +8,8 @@ export type ChainedFields = {
   seq: number;
   actorUserId: string | null;
   actorRole: string;
+  actorEmail?: string | null;
+  actorApiKeyId?: string | null;
   action: string;
   subjectType: string;
   subjectId: string;
@@ -26,6 +28,9 @@ export function eventHash(e: ChainedFields): string {
     seq: e.seq,
     actorUserId: e.actorUserId,
     actorRole: e.actorRole,
+    // Only when present, so that events written before these existed keep their hashes.
+    ...(e.actorEmail ? { actorEmail: e.actorEmail } : {}),
+    ...(e.actorApiKeyId ? { actorApiKeyId: e.actorApiKeyId } : {}),
     action: e.action,
     subjectType: e.subjectType,
     subjectId: e.subjectId,

@@ -1,9 +1,9 @@
-import { and, eq, isNull, lt, or } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { AppError } from '../../shared/errors.js';
 import { appendEvent } from '../audit/append-event.js';
 import type { Actor } from '../audit/events.js';
 import type { AppContext } from '../context.js';
-import { users } from '../db/schema/index.js';
+import { memberships, users } from '../db/schema/index.js';
 import { clearLoginFailures, reserveLoginAttempt } from './login-throttle.js';
 import { createSession } from './sessions.js';
 import { matchTotp } from './totp.js';
@@ -36,21 +36,28 @@ export async function logIn(ctx: AppContext, options: { email: string; password:
     if (!accepted.length) throw new AppError('invalid_totp');
   }
 
+  // A member starts in the organisation it registered, else in the first it joined.
+  const accountId = user.role === 'customer' ? await startingAccount(ctx, user.id, user.accountId) : null;
   return ctx.db.transaction(async (tx) => {
     await clearLoginFailures(tx, options.email, ip);
     // A new session id at every login: a session fixed before login is worthless after it.
-    const session = await createSession(tx, user.id, options.actor);
+    const session = await createSession(tx, user.id, accountId, options.actor);
     await appendEvent(tx, {
-      accountId: user.accountId,
-      actor: { ...options.actor, userId: user.id, role: user.role },
+      accountId,
+      actor: { ...options.actor, userId: user.id, role: user.role, email: user.email },
       action: 'user.logged_in',
       subject: { type: 'user', id: user.id },
     });
-    return {
-      user: { id: user.id, email: user.email, role: user.role },
-      accountId: user.accountId,
-      session,
-      totpEnrolmentRequired: user.role === 'operator' && !user.totpSecret,
-    };
+    return { user: { id: user.id, email: user.email, role: user.role }, accountId, session, totpEnrolmentRequired: user.role === 'operator' && !user.totpSecret };
   });
+}
+
+async function startingAccount(ctx: AppContext, userId: string, homeAccountId: string | null): Promise<string | null> {
+  const [row] = await ctx.db
+    .select({ accountId: memberships.accountId })
+    .from(memberships)
+    .where(eq(memberships.userId, userId))
+    .orderBy(sql`${memberships.accountId} = ${homeAccountId ?? '00000000-0000-0000-0000-000000000000'} desc`, asc(memberships.createdAt))
+    .limit(1);
+  return row?.accountId ?? null;
 }

@@ -3,7 +3,7 @@ import { appendEvent } from '../audit/append-event.js';
 import type { Actor } from '../audit/events.js';
 import type { AppContext } from '../context.js';
 import { isUniqueViolation } from '../db/client.js';
-import { accounts, users } from '../db/schema/index.js';
+import { accounts, memberships, users } from '../db/schema/index.js';
 import { createSession } from './sessions.js';
 
 /** The version of 用户协议 and 隐私政策 a registration agrees to; recorded with it. */
@@ -19,14 +19,16 @@ export async function registerUser(ctx: AppContext, options: { email: string; pa
         .insert(users)
         .values({ email: options.email, passwordHash, role: 'customer', accountId: account!.id })
         .returning({ id: users.id, email: users.email, role: users.role });
+      // The first user of an organisation owns it.
+      await tx.insert(memberships).values({ accountId: account!.id, userId: user!.id, role: 'owner' });
       await appendEvent(tx, {
         accountId: account!.id,
-        actor: { ...options.actor, userId: user!.id, role: 'customer' },
+        actor: { ...options.actor, userId: user!.id, role: 'customer', email: user!.email },
         action: 'user.registered',
         subject: { type: 'user', id: user!.id },
         data: { termsVersion: termsVersion },
       });
-      const session = await createSession(tx, user!.id, options.actor);
+      const session = await createSession(tx, user!.id, account!.id, options.actor);
       return { user: user!, accountId: account!.id, session };
     });
   } catch (error) {

@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import Tokens from '@fastify/csrf';
-import { and, eq, gt, lt, ne, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, ne, sql } from 'drizzle-orm';
+import { type Action, builtInRolePermissions, isAction, permissionsOfOperator } from '../../shared/permissions.js';
 import type { Database } from '../db/client.js';
-import { sessions, users } from '../db/schema/index.js';
+import { apiKeys, memberships, orgRoles, sessions, users } from '../db/schema/index.js';
 
 export const sessionCookieName = 'qiyue_session';
 export const sessionLifetimeMs = 12 * 60 * 60 * 1000;
@@ -15,7 +16,32 @@ export type SessionUser = {
   role: 'customer' | 'operator';
   accountId: string | null;
   csrfSecret: string;
+  /** The member's role in the current organisation: a built-in name or a custom role's name. */
+  memberRole: string | null;
+  /** What this caller may do (the role's actions; for an API key, its own subset). */
+  permissions: Action[];
+  /** Set when an API key, not a session, made the request (no CSRF then). */
+  apiKeyId: string | null;
 };
+
+type MemberRoleRow = { role: string | null; customName: string | null; customPermissions: string[] | null };
+
+function memberPermissions(row: MemberRoleRow): Action[] {
+  if (row.role) return [...(builtInRolePermissions[row.role as keyof typeof builtInRolePermissions] ?? [])];
+  return (row.customPermissions ?? []).filter(isAction);
+}
+
+/** The role and actions of a user in an organisation, or null when not a member. */
+export async function membershipOf(db: Database, userId: string, accountId: string): Promise<{ memberRole: string; permissions: Action[] } | null> {
+  const [row] = await db
+    .select({ role: memberships.role, customName: orgRoles.name, customPermissions: orgRoles.permissions })
+    .from(memberships)
+    .leftJoin(orgRoles, eq(orgRoles.id, memberships.customRoleId))
+    .where(and(eq(memberships.userId, userId), eq(memberships.accountId, accountId)))
+    .limit(1);
+  if (!row) return null;
+  return { memberRole: row.role ?? row.customName ?? '', permissions: memberPermissions(row) };
+}
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -23,6 +49,7 @@ export const hashToken = (token: string) => createHash('sha256').update(token).d
 export async function createSession(
   db: Database,
   userId: string,
+  accountId: string | null,
   client: { ip?: string | null; userAgent?: string | null } = {},
 ): Promise<{ token: string; csrfToken: string; expiresAt: Date }> {
   const token = randomBytes(32).toString('base64url');
@@ -31,6 +58,7 @@ export async function createSession(
   await db.insert(sessions).values({
     id: hashToken(token),
     userId,
+    accountId,
     csrfSecret,
     expiresAt,
     ip: client.ip ?? null,
@@ -41,7 +69,9 @@ export async function createSession(
 
 /**
  * The session of a cookie token while it is within both its absolute lifetime and the idle
- * timeout; its last use is moved forward at most once a minute, so that reads stay reads.
+ * timeout, and, for a customer, while the user is still a member of the session's
+ * organisation (a removed member's sessions end at once); its last use is moved forward at
+ * most once a minute, so that reads stay reads.
  */
 export async function findSession(db: Database, token: string, options: { idleMinutes: number }): Promise<SessionUser | null> {
   const idle = sql`now() - make_interval(mins => ${options.idleMinutes})`;
@@ -51,19 +81,79 @@ export async function findSession(db: Database, token: string, options: { idleMi
       userId: users.id,
       email: users.email,
       role: users.role,
-      accountId: users.accountId,
+      operatorRoles: users.operatorRoles,
+      accountId: sessions.accountId,
       csrfSecret: sessions.csrfSecret,
+      memberRole: memberships.role,
+      customName: orgRoles.name,
+      customPermissions: orgRoles.permissions,
       isStale: sql<boolean>`${sessions.lastSeenAt} < now() - interval '1 minute'`,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
+    .leftJoin(memberships, and(eq(memberships.userId, sessions.userId), eq(memberships.accountId, sessions.accountId)))
+    .leftJoin(orgRoles, eq(orgRoles.id, memberships.customRoleId))
     .where(and(eq(sessions.id, hashToken(token)), gt(sessions.expiresAt, sql`now()`), gt(sessions.lastSeenAt, idle)))
     .limit(1);
   if (!row) return null;
-  const { isStale, ...session } = row;
-  if (isStale) await db.update(sessions).set({ lastSeenAt: sql`now()` }).where(eq(sessions.id, session.sessionId));
-  return session;
+  const isMember = row.memberRole !== null || row.customName !== null;
+  if (row.role === 'customer' && !isMember) return null;
+  if (row.isStale) await db.update(sessions).set({ lastSeenAt: sql`now()` }).where(eq(sessions.id, row.sessionId));
+  return {
+    sessionId: row.sessionId,
+    userId: row.userId,
+    email: row.email,
+    role: row.role,
+    accountId: row.role === 'customer' ? row.accountId : null,
+    csrfSecret: row.csrfSecret,
+    memberRole: row.role === 'customer' ? (row.memberRole ?? row.customName) : null,
+    permissions:
+      row.role === 'customer'
+        ? memberPermissions({ role: row.memberRole, customName: row.customName, customPermissions: row.customPermissions })
+        : permissionsOfOperator(row.operatorRoles),
+    apiKeyId: null,
+  };
 }
+
+export const apiKeyPrefix = 'qk_';
+
+/**
+ * The caller an API key's secret stands for: the key's own actions, never more than its
+ * creator's role allows today (a key outlives neither its creator's membership nor a demotion).
+ */
+export async function findApiKey(db: Database, secret: string): Promise<SessionUser | null> {
+  const [row] = await db
+    .select({
+      id: apiKeys.id,
+      accountId: apiKeys.accountId,
+      permissions: apiKeys.permissions,
+      createdBy: apiKeys.createdBy,
+      email: users.email,
+      isStale: sql<boolean>`${apiKeys.lastUsedAt} is null or ${apiKeys.lastUsedAt} < now() - interval '1 minute'`,
+    })
+    .from(apiKeys)
+    .innerJoin(users, eq(users.id, apiKeys.createdBy))
+    .where(and(eq(apiKeys.secretHash, hashToken(secret)), isNull(apiKeys.revokedAt)))
+    .limit(1);
+  if (!row) return null;
+  const creator = await membershipOf(db, row.createdBy, row.accountId);
+  if (!creator) return null;
+  if (row.isStale) await db.update(apiKeys).set({ lastUsedAt: sql`now()` }).where(eq(apiKeys.id, row.id));
+  const allowed = new Set(creator.permissions);
+  return {
+    sessionId: '',
+    userId: row.createdBy,
+    email: row.email,
+    role: 'customer',
+    accountId: row.accountId,
+    csrfSecret: '',
+    memberRole: creator.memberRole,
+    permissions: row.permissions.filter((p): p is Action => isAction(p) && allowed.has(p)),
+    apiKeyId: row.id,
+  };
+}
+
+export const hashSecret = hashToken;
 
 export async function deleteSession(db: Database, sessionId: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.id, sessionId));

@@ -14,7 +14,7 @@ export async function contractAudit(db: Database, options: { contractId: string;
       .map((e) => ({
         seq: e.seq,
         action: e.action,
-        actor: { role: e.actorRole, userId: e.actorUserId },
+        actor: { role: e.actorRole, userId: e.actorUserId, email: e.actorEmail, apiKeyId: e.actorApiKeyId },
         at: e.at.toISOString(),
         data: e.data as Record<string, unknown>,
         prevHash: e.prevHash,

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { appendEvent } from '../audit/append-event.js';
 import { systemActor } from '../audit/events.js';
 import type { AppContext } from '../context.js';
-import { accounts, icpFilings, orders, partyAProfiles, users, verifications } from '../db/schema/index.js';
+import { accounts, icpFilings, orders, partyAProfiles, users, verifications, memberships } from '../db/schema/index.js';
 import { demoFilings, demoOrders } from './demo-items.js';
 
 export const demoLogins = {
@@ -34,6 +34,7 @@ export async function seedDemo(ctx: AppContext): Promise<void> {
       .onConflictDoNothing()
       .returning();
     if (!user) return; // another instance seeded at the same moment
+    await tx.insert(memberships).values({ accountId, userId: user.id, role: 'owner' });
     const [verification] = await tx
       .insert(verifications)
       .values({ accountId, subjectType: 'enterprise', ...demoEnterprise, status: 'verified', decidedAt: new Date() })
@@ -59,11 +60,15 @@ export async function seedDemo(ctx: AppContext): Promise<void> {
     await tx.insert(icpFilings).values(demoFilings(demoEnterprise.name).map((f) => ({ ...f, accountId })));
 
     const [newAccount] = await tx.insert(accounts).values({}).returning();
-    await tx.insert(users).values({
-      email: demoLogins.unverifiedCustomer.email,
-      passwordHash: unverifiedHash,
-      role: 'customer',
-      accountId: newAccount!.id,
-    });
+    const [newUser] = await tx
+      .insert(users)
+      .values({
+        email: demoLogins.unverifiedCustomer.email,
+        passwordHash: unverifiedHash,
+        role: 'customer',
+        accountId: newAccount!.id,
+      })
+      .returning({ id: users.id });
+    await tx.insert(memberships).values({ accountId: newAccount!.id, userId: newUser!.id, role: 'owner' });
   });
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { isAnonymousAccess } from './request-context.js';
 
 // Nothing in the console uses these browser features; a page injected into it gets none either.
 const permissionsPolicy = [
@@ -24,7 +25,7 @@ export function registerSecurityHeaders(app: FastifyInstance) {
     reply.header('permissions-policy', permissionsPolicy);
     if (request.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
     const access = request.routeOptions.config?.access;
-    const isAuthenticated = Boolean(request.session) || (access !== undefined && access !== 'public');
+    const isAuthenticated = Boolean(request.session) || (access !== undefined && !isAnonymousAccess(access));
     // A login or registration answer carries the new session's cookie and CSRF token.
     const isPersonal = isAuthenticated || Boolean(request.headers.authorization) || reply.hasHeader('set-cookie');
     if (isPersonal && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');

@@ -17,7 +17,7 @@ export const attachmentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
   app.get(
     '/icp-filings',
     {
-      config: { access: 'customer' },
+      config: { access: 'attachments.apply' },
       schema: { tags: ['attachments'], description: 'By filing number, keyset-paginated.', querystring: icpFilingListQuery, response: { 200: icpFilingList } },
     },
     async (request) => listIcpFilings(ctx.db, { accountId: accountOf(request), ...request.query }),
@@ -25,14 +25,14 @@ export const attachmentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
 
   app.get(
     '/orders',
-    { config: { access: 'customer' }, schema: { tags: ['attachments'], querystring: orderListQuery, response: { 200: orderList } } },
+    { config: { access: 'attachments.apply' }, schema: { tags: ['attachments'], querystring: orderListQuery, response: { 200: orderList } } },
     async (request) => listOrders(ctx.db, { accountId: accountOf(request), ...request.query }),
   );
 
   app.post(
     '/contracts/:frameworkId/attachments/preview',
     {
-      config: { access: 'customer' },
+      config: { access: 'attachments.apply' },
       schema: { tags: ['attachments'], params: frameworkParams, body: createAttachmentBody.omit({ accept: true }) },
     },
     async (request, reply) => {
@@ -44,7 +44,7 @@ export const attachmentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
   app.post(
     '/contracts/:frameworkId/attachments',
     {
-      config: { access: 'customer' },
+      config: { access: 'attachments.apply' },
       schema: { tags: ['attachments'], params: frameworkParams, body: createAttachmentBody, response: { 201: contractEnvelope } },
     },
     async (request, reply) =>

@@ -26,8 +26,11 @@ import { csrfTokenFor, sessionCookieName } from '../auth/sessions.js';
 import type { AppContext } from '../context.js';
 import { actorOf, sessionOf } from '../http/request-context.js';
 import { getLatestVerification } from '../verification/get-verification.js';
+import { users } from '../db/schema/index.js';
+import { listOrganisations } from '../org/list-organisations.js';
+import { eq } from 'drizzle-orm';
 
-function setSessionCookie(request: FastifyRequest, reply: FastifyReply, session: { token: string; expiresAt: Date }) {
+export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, session: { token: string; expiresAt: Date }) {
   reply.setCookie(sessionCookieName, session.token, {
     httpOnly: true,
     sameSite: 'lax',
@@ -41,7 +44,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
   app.post(
     '/auth/register',
     {
-      config: { access: 'public' },
+      config: { access: { anonymous: 'registration creates the account' } },
       schema: { tags: ['auth'], body: registerBody, response: { 201: authResponse } },
     },
     async (request, reply) => {
@@ -54,7 +57,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
   app.post(
     '/auth/login',
     {
-      config: { access: 'public' },
+      config: { access: { anonymous: 'signing in is how a session starts' } },
       schema: { tags: ['auth'], body: loginBody, response: { 200: authResponse } },
     },
     async (request, reply) => {
@@ -66,7 +69,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
 
   app.post(
     '/auth/logout',
-    { config: { access: 'user' }, schema: { tags: ['auth'], response: { 204: z.null() } } },
+    { config: { access: 'signed_in' }, schema: { tags: ['auth'], response: { 204: z.null() } } },
     async (request, reply) => {
       await logOut(ctx, { session: sessionOf(request), actor: actorOf(request) });
       reply.clearCookie(sessionCookieName, { path: '/' });
@@ -74,14 +77,19 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
     },
   );
 
-  app.get('/me', { config: { access: 'user' }, schema: { tags: ['auth'], response: { 200: meResponse } } }, async (request) => {
+  app.get('/me', { config: { access: 'signed_in' }, schema: { tags: ['auth'], response: { 200: meResponse } } }, async (request) => {
     const session = sessionOf(request);
     const latest = session.accountId ? await getLatestVerification(ctx.db, session.accountId) : null;
     const hasTotp = await hasTotpEnabled(ctx.db, session.userId);
+    const [operator] = session.role === 'operator' ? await ctx.db.select({ roles: users.operatorRoles }).from(users).where(eq(users.id, session.userId)) : [];
     return {
       user: { id: session.userId, email: session.email, role: session.role, hasTotp },
       totpEnrolmentRequired: session.role === 'operator' && !hasTotp,
       account: session.accountId ? { id: session.accountId, verificationStatus: latest?.status ?? ('unverified' as const) } : null,
+      memberRole: session.memberRole,
+      permissions: session.permissions,
+      operatorRoles: operator?.roles ?? [],
+      organisations: session.role === 'customer' ? await listOrganisations(ctx.db, session.userId) : [],
       csrfToken: csrfTokenFor(session),
     };
   });
@@ -89,7 +97,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
   app.post(
     '/auth/password-reset',
     {
-      config: { access: 'public' },
+      config: { access: { anonymous: 'a forgotten password is asked for signed out; the answer is the same for every e-mail' } },
       schema: { tags: ['auth'], description: 'Always 202, whether or not the e-mail is registered.', body: passwordResetBody, response: { 202: z.null() } },
     },
     async (request, reply) => {
@@ -101,7 +109,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
   app.post(
     '/auth/password-reset/complete',
     {
-      config: { access: 'public' },
+      config: { access: { anonymous: 'the single-use reset token from the e-mail is the credential' } },
       schema: { tags: ['auth'], description: 'Sets the password; every session of the user ends.', body: passwordResetCompleteBody, response: { 204: z.null() } },
     },
     async (request, reply) => {
@@ -113,7 +121,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
   app.post(
     '/auth/password',
     {
-      config: { access: 'user' },
+      config: { access: 'signed_in' },
       schema: { tags: ['auth'], description: 'The other sessions of the user end.', body: passwordChangeBody, response: { 204: z.null() } },
     },
     async (request, reply) => {
@@ -124,14 +132,14 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
 
   app.get(
     '/auth/sessions',
-    { config: { access: 'user' }, schema: { tags: ['auth'], response: { 200: sessionList } } },
+    { config: { access: 'signed_in' }, schema: { tags: ['auth'], response: { 200: sessionList } } },
     async (request) => ({ items: await listSessions(ctx.db, sessionOf(request)) }),
   );
 
   app.delete(
     '/auth/sessions/:id',
     {
-      config: { access: 'user' },
+      config: { access: 'signed_in' },
       schema: { tags: ['auth'], params: z.object({ id: z.string().regex(/^[0-9a-f]{32}$/) }), response: { 204: z.null() } },
     },
     async (request, reply) => {
@@ -143,7 +151,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
   app.post(
     '/auth/totp',
     {
-      config: { access: 'user' },
+      config: { access: 'signed_in' },
       schema: { tags: ['auth'], description: 'Starts TOTP enrolment: a new secret as otpauth URI and QR code; in force after POST /auth/totp/confirm.', response: { 200: totpEnrolment } },
     },
     async (request) => startTotpEnrolment(ctx, { session: sessionOf(request) }),
@@ -151,7 +159,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
 
   app.post(
     '/auth/totp/confirm',
-    { config: { access: 'user' }, schema: { tags: ['auth'], body: totpConfirmBody, response: { 204: z.null() } } },
+    { config: { access: 'signed_in' }, schema: { tags: ['auth'], body: totpConfirmBody, response: { 204: z.null() } } },
     async (request, reply) => {
       await confirmTotpEnrolment(ctx, { session: sessionOf(request), code: request.body.code, actor: actorOf(request) });
       return reply.code(204).send(null);

@@ -38,7 +38,7 @@ export function pdfDisposition(fileName: string, disposition: 'attachment' | 'in
 export const contractRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.post(
     '/contracts/framework/preview',
-    { config: { access: 'customer' }, schema: { tags: ['contracts'], body: frameworkTerms } },
+    { config: { access: 'framework.apply' }, schema: { tags: ['contracts'], body: frameworkTerms } },
     async (request, reply) => {
       const pdf = await previewFramework(ctx, { accountId: accountOf(request), terms: request.body });
       return reply.type('application/pdf').header('content-disposition', pdfDisposition('框架协议-草稿.pdf', 'inline')).send(pdf);
@@ -47,7 +47,7 @@ export const contractRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
 
   app.post(
     '/contracts/framework',
-    { config: { access: 'customer' }, schema: { tags: ['contracts'], body: applyFrameworkBody, response: { 201: contractEnvelope } } },
+    { config: { access: 'framework.apply' }, schema: { tags: ['contracts'], body: applyFrameworkBody, response: { 201: contractEnvelope } } },
     async (request, reply) =>
       idempotent(
         ctx.db,
@@ -64,7 +64,7 @@ export const contractRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
   app.get(
     '/contracts',
     {
-      config: { access: 'user' },
+      config: { access: 'contracts.view' },
       schema: {
         tags: ['contracts'],
         description:
@@ -78,7 +78,7 @@ export const contractRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
 
   app.get(
     '/contracts/:id',
-    { config: { access: 'user' }, schema: { tags: ['contracts'], params: idParams, response: { 200: contractEnvelope } } },
+    { config: { access: 'contracts.view' }, schema: { tags: ['contracts'], params: idParams, response: { 200: contractEnvelope } } },
     async (request) => {
       const row = await loadContract(ctx.db, request.params.id, sessionOf(request));
       const items = row.kind === 'framework' ? undefined : await readAttachmentItems(ctx.db, row.id);
@@ -92,7 +92,7 @@ export const contractRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
 
   app.get(
     '/contracts/:id/pdf',
-    { config: { access: 'user' }, schema: { tags: ['contracts'], params: idParams } },
+    { config: { access: 'contracts.download' }, schema: { tags: ['contracts'], params: idParams } },
     async (request, reply) => {
       const row = await loadContract(ctx.db, request.params.id, sessionOf(request));
       const bytes = await readDocument(ctx.db, row.id);
@@ -107,7 +107,7 @@ export const contractRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
   app.get(
     '/contracts/:id/evidence.pdf',
     {
-      config: { access: 'user' },
+      config: { access: 'contracts.download' },
       schema: {
         tags: ['contracts'],
         params: idParams,
@@ -126,13 +126,13 @@ export const contractRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
 
   app.get(
     '/contracts/:id/audit',
-    { config: { access: 'user' }, schema: { tags: ['contracts'], params: idParams, response: { 200: auditResponse } } },
+    { config: { access: 'contracts.view' }, schema: { tags: ['contracts'], params: idParams, response: { 200: auditResponse } } },
     async (request) => contractAudit(ctx.db, { contractId: request.params.id, viewer: sessionOf(request) }),
   );
 
   app.post(
     '/contracts/:id/void',
-    { config: { access: 'customer' }, schema: { tags: ['contracts'], params: idParams, body: reasonBody, response: { 200: contractEnvelope } } },
+    { config: { access: 'contracts.void' }, schema: { tags: ['contracts'], params: idParams, body: reasonBody, response: { 200: contractEnvelope } } },
     async (request) => {
       const row = await endContract(ctx, {
         contractId: request.params.id,
@@ -148,7 +148,7 @@ export const contractRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
 
   app.post(
     '/admin/contracts/:id/terminate',
-    { config: { access: 'operator' }, schema: { tags: ['admin'], params: idParams, body: reasonBody, response: { 200: contractEnvelope } } },
+    { config: { access: 'contracts.admin' }, schema: { tags: ['admin'], params: idParams, body: reasonBody, response: { 200: contractEnvelope } } },
     async (request) => {
       const row = await endContract(ctx, {
         contractId: request.params.id,

@@ -28,6 +28,7 @@ export const integrationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asy
   app.put(
     '/integration/accounts/:accountId/orders/:orderNo',
     {
+      config: { access: { integration: true } },
       schema: {
         tags: ['integration'],
         security: [{ bearer: [] }],
@@ -49,6 +50,7 @@ export const integrationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asy
   app.put(
     '/integration/accounts/:accountId/icp-filings/:filingNumber',
     {
+      config: { access: { integration: true } },
       schema: {
         tags: ['integration'],
         security: [{ bearer: [] }],

@@ -19,7 +19,7 @@ const message = z.object({
 export const outboxRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.get(
     '/admin/outbox',
-    { config: { access: 'operator' }, schema: { tags: ['admin'], response: { 200: z.object({ items: z.array(message), smtpConfigured: z.boolean() }) } } },
+    { config: { access: ['operators.manage', 'stamping.desk'] }, schema: { tags: ['admin'], response: { 200: z.object({ items: z.array(message), smtpConfigured: z.boolean() }) } } },
     async () => {
       const rows = await ctx.db.select().from(outbox).orderBy(desc(outbox.createdAt)).limit(200);
       return {

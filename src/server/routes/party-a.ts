@@ -6,13 +6,13 @@ import { getPartyA } from '../party-a/get-party-a.js';
 import { updatePartyA } from '../party-a/update-party-a.js';
 
 export const partyARoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
-  app.get('/party-a', { config: { access: 'customer' }, schema: { tags: ['party-a'], response: { 200: partyA } } }, async (request) => {
+  app.get('/party-a', { config: { access: 'contracts.view' }, schema: { tags: ['party-a'], response: { 200: partyA } } }, async (request) => {
     return (await getPartyA(ctx.db, accountOf(request))).partyA;
   });
 
   app.put(
     '/party-a',
-    { config: { access: 'customer' }, schema: { tags: ['party-a'], body: partyAUpdateBody, response: { 200: partyA } } },
+    { config: { access: 'party_a.edit' }, schema: { tags: ['party-a'], body: partyAUpdateBody, response: { 200: partyA } } },
     async (request) => updatePartyA(ctx, { accountId: accountOf(request), body: request.body, actor: actorOf(request) }),
   );
 };

@@ -23,7 +23,7 @@ export const pkiRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app,
   app.addContentTypeParser(['application/ocsp-request', 'application/timestamp-query'], { parseAs: 'buffer', bodyLimit: maxRequestBytes }, (_request, body, done) =>
     done(null, body),
   );
-  const hidden = { schema: { hide: true } };
+  const hidden = { config: { access: { anonymous: 'certificates, CRLs, OCSP and the TSA are public protocol endpoints' } }, schema: { hide: true } };
 
   app.get('/pki/root.crt', hidden, async (_request, reply) => reply.type(pkix.cert).send(ctx.pki.root.cert.raw));
   app.get('/pki/root.pem', hidden, async (_request, reply) =>
@@ -68,7 +68,7 @@ function fingerprint(hex: string): string {
 
 /** The trust anchor for the console, and the operator's revocation. Under /api/v1. */
 export const trustRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
-  app.get('/trust', { schema: { tags: ['pki'], description: 'The platform root certificate relying parties trust.', response: { 200: trustResponse } } }, async () => {
+  app.get('/trust', { config: { access: { anonymous: 'relying parties fetch the trust anchor' } }, schema: { tags: ['pki'], description: 'The platform root certificate relying parties trust.', response: { 200: trustResponse } } }, async () => {
     const root = ctx.pki.root.cert;
     return {
       root: {
@@ -84,7 +84,7 @@ export const trustRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (ap
   app.post(
     '/admin/certificates/:serial/revoke',
     {
-      config: { access: 'operator' },
+      config: { access: 'contracts.admin' },
       schema: {
         tags: ['pki'],
         description: 'Revoke a certificate the issuing CA issued (Party B, TSA and OCSP responder certificates are replaced).',

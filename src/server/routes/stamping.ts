@@ -36,11 +36,11 @@ export const stampingRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
     return row;
   };
 
-  app.get('/stamping/destination', { config: { access: 'user' }, schema: { tags: ['stamping'], response: { 200: destination } } }, async () => ctx.config.stampingDestination);
+  app.get('/stamping/destination', { config: { access: ['stamping.request', 'stamping.desk'] }, schema: { tags: ['stamping'], response: { 200: destination } } }, async () => ctx.config.stampingDestination);
 
   app.post(
     '/stamping-requests',
-    { config: { access: 'customer' }, schema: { tags: ['stamping'], body: submitStampingBody, response: { 201: stampingEnvelope } } },
+    { config: { access: 'stamping.request' }, schema: { tags: ['stamping'], body: submitStampingBody, response: { 201: stampingEnvelope } } },
     async (request, reply) =>
       idempotent(
         ctx.db,
@@ -63,7 +63,7 @@ export const stampingRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
   app.get(
     '/stamping-requests',
     {
-      config: { access: 'customer' },
+      config: { access: 'contracts.view' },
       schema: { tags: ['stamping'], description: 'Newest first, keyset-paginated, with counts per state.', querystring: stampingListQuery, response: { 200: stampingList } },
     },
     async (request) => {
@@ -74,13 +74,13 @@ export const stampingRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
 
   app.get(
     '/stamping-requests/:id',
-    { config: { access: 'user' }, schema: { tags: ['stamping'], params: idParams, response: { 200: stampingEnvelope } } },
+    { config: { access: 'contracts.view' }, schema: { tags: ['stamping'], params: idParams, response: { 200: stampingEnvelope } } },
     async (request) => ({ request: await presentRequest(ctx.db, await visible(request.params.id, sessionOf(request))) }),
   );
 
   app.patch(
     '/stamping-requests/:id',
-    { config: { access: 'customer' }, schema: { tags: ['stamping'], params: idParams, body: patchStampingBody, response: { 200: stampingEnvelope } } },
+    { config: { access: 'stamping.request' }, schema: { tags: ['stamping'], params: idParams, body: patchStampingBody, response: { 200: stampingEnvelope } } },
     async (request) => {
       await visible(request.params.id, sessionOf(request));
       if (request.body.returnAddress !== undefined) throw new AppError('return_address_locked');
@@ -92,7 +92,7 @@ export const stampingRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
 
   app.get(
     '/stamping-requests/:id/print.pdf',
-    { config: { access: 'user' }, schema: { tags: ['stamping'], params: idParams } },
+    { config: { access: ['stamping.request', 'stamping.desk'] }, schema: { tags: ['stamping'], params: idParams } },
     async (request, reply) => {
       const presented = await presentRequest(ctx.db, await visible(request.params.id, sessionOf(request)));
       const pdf = await printPackage(ctx, presented);
@@ -100,17 +100,17 @@ export const stampingRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
     },
   );
 
-  const step = (path: string, access: 'customer' | 'operator', action: (body: unknown) => StampingAction, body?: z.ZodType) =>
+  const step = (path: string, who: 'customer' | 'operator', action: (body: unknown) => StampingAction, body?: z.ZodType) =>
     app.post(
       path,
-      { config: { access }, schema: { tags: [access === 'operator' ? 'admin' : 'stamping'], params: idParams, ...(body ? { body } : {}), response: { 200: stampingEnvelope } } },
+      { config: { access: who === 'operator' ? 'stamping.desk' : 'stamping.request' }, schema: { tags: [who === 'operator' ? 'admin' : 'stamping'], params: idParams, ...(body ? { body } : {}), response: { 200: stampingEnvelope } } },
       async (request) => {
         const session = sessionOf(request);
         const row = await advanceStampingRequest(ctx, {
           requestId: request.params.id,
           action: action(request.body),
           actor: actorOf(request),
-          viewer: { role: access, accountId: session.accountId },
+          viewer: { role: who, accountId: session.accountId },
         });
         return { request: await presentRequest(ctx.db, row) };
       },
@@ -133,7 +133,7 @@ export const stampingRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
     '/admin/stamping-requests/:id/scan',
     {
       bodyLimit: maxScanBytes,
-      config: { access: 'operator' },
+      config: { access: 'stamping.desk' },
       schema: {
         tags: ['admin'],
         description:
@@ -152,7 +152,7 @@ export const stampingRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
 
   app.get(
     '/contracts/:id/stamped-scan.pdf',
-    { config: { access: 'user' }, schema: { tags: ['contracts'], description: 'The archived scan of the paper original stamped by both parties.', params: idParams } },
+    { config: { access: 'contracts.download' }, schema: { tags: ['contracts'], description: 'The archived scan of the paper original stamped by both parties.', params: idParams } },
     async (request, reply) => {
       const row = await loadContract(ctx.db, request.params.id, sessionOf(request));
       const bytes = await readStampedScan(ctx.db, row.id);
@@ -168,7 +168,7 @@ export const stampingRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
   app.get(
     '/admin/stamping-requests',
     {
-      config: { access: 'operator' },
+      config: { access: 'stamping.desk' },
       schema: {
         tags: ['admin'],
         description: 'Every account, newest first, keyset-paginated; q searches request, tracking and contract numbers and company names.',

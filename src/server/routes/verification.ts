@@ -38,7 +38,7 @@ export const verificationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
     '/verification/documents',
     {
       bodyLimit: maxDocumentBytes,
-      config: { access: 'customer' },
+      config: { access: 'verification.submit' },
       schema: {
         tags: ['verification'],
         description:
@@ -56,7 +56,7 @@ export const verificationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
   app.post(
     '/verification',
     {
-      config: { access: 'customer' },
+      config: { access: 'verification.submit' },
       schema: { tags: ['verification'], body: verificationBody, response: { 201: verificationEnvelope } },
     },
     async (request, reply) =>
@@ -80,7 +80,7 @@ export const verificationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
 
   app.get(
     '/verification',
-    { config: { access: 'customer' }, schema: { tags: ['verification'], response: { 200: verificationResponse } } },
+    { config: { access: ['contracts.view', 'verification.submit'] }, schema: { tags: ['verification'], response: { 200: verificationResponse } } },
     async (request) => {
       const row = await getLatestVerification(ctx.db, accountOf(request));
       return { verification: row ? presentVerification(row, { isOwner: true }) : null };
@@ -90,7 +90,7 @@ export const verificationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
   app.get(
     '/admin/verifications',
     {
-      config: { access: 'operator' },
+      config: { access: 'verification.review' },
       schema: {
         tags: ['admin'],
         description: 'Pending oldest first, the others newest first; keyset-paginated.',
@@ -114,7 +114,7 @@ export const verificationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
   app.post(
     '/admin/verifications/:id/approve',
     {
-      config: { access: 'operator' },
+      config: { access: 'verification.review' },
       schema: { tags: ['admin'], params: idParams, response: { 200: z.object({ verification: adminVerification.omit({ email: true }) }) } },
     },
     async (request) => {
@@ -126,7 +126,7 @@ export const verificationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
   app.post(
     '/admin/verifications/:id/reject',
     {
-      config: { access: 'operator' },
+      config: { access: 'verification.review' },
       schema: {
         tags: ['admin'],
         params: idParams,
@@ -147,7 +147,7 @@ export const verificationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
   app.get(
     '/admin/verifications/:id',
     {
-      config: { access: 'operator' },
+      config: { access: 'verification.review' },
       schema: {
         tags: ['admin'],
         description: 'The reviewer\'s view: the ID number in full, the consent and the evidence. Every view is audited (verification.viewed).',
@@ -172,7 +172,7 @@ export const verificationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
   app.get(
     '/admin/verifications/:id/documents/:documentId',
     {
-      config: { access: 'operator' },
+      config: { access: 'verification.review' },
       schema: { tags: ['admin'], description: 'One evidence file, as uploaded; audited.', params: z.object({ id: z.uuid(), documentId: z.uuid() }) },
     },
     async (request, reply) => {

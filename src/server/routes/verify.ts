@@ -16,7 +16,7 @@ export const verifyRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
     '/verify',
     {
       bodyLimit: maxPdfBytes,
-      config: { access: 'public' },
+      config: { access: { anonymous: 'anyone holding a contract PDF may check it' } },
       schema: {
         tags: ['verify'],
         description:

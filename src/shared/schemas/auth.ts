@@ -47,6 +47,14 @@ export const meResponse = z.object({
   user: user.extend({ hasTotp: z.boolean() }),
   totpEnrolmentRequired: z.boolean(),
   account: z.object({ id: z.string(), verificationStatus }).nullable(),
+  /** The member's role in the current organisation (built-in name or custom role's name); null for operators. */
+  memberRole: z.string().nullable(),
+  /** What the caller may do (src/shared/permissions.ts); the console hides or disables the rest. */
+  permissions: z.array(z.string()),
+  /** An operator's roles; empty for customers. */
+  operatorRoles: z.array(z.string()),
+  /** The organisations the user belongs to, for the switcher in the top bar. */
+  organisations: z.array(z.object({ id: z.string(), name: z.string().nullable(), role: z.string() })),
   csrfToken: z.string(),
 });
 export type MeResponse = z.infer<typeof meResponse>;

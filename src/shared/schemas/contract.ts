@@ -122,7 +122,7 @@ export const reasonBody = z.strictObject({ reason: humanText({ min: 2, max: 500 
 export const auditEvent = z.object({
   seq: z.number().int(),
   action: z.string(),
-  actor: z.object({ role: z.string(), userId: z.string().nullable() }),
+  actor: z.object({ role: z.string(), userId: z.string().nullable(), email: z.string().nullable(), apiKeyId: z.string().nullable() }),
   at: z.string(),
   data: z.record(z.string(), z.unknown()),
   prevHash: z.string(),

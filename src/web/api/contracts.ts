@@ -15,7 +15,7 @@ export type ContractListPage = { items: ContractListItem[]; nextCursor: string |
 export type AuditEvent = {
   seq: number;
   action: string;
-  actor: { role: string; userId: string | null };
+  actor: { role: string; userId: string | null; email?: string | null; apiKeyId?: string | null };
   at: string;
   data: Record<string, unknown>;
   prevHash: string;

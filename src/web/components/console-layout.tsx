@@ -9,6 +9,7 @@ import {
   LogoutOutlined,
   MailOutlined,
   SafetyCertificateOutlined,
+  TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
 import { Alert, App, Button, Drawer, Dropdown, Flex, Grid, Layout, Menu, type MenuProps, Typography } from 'antd';
@@ -17,6 +18,7 @@ import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useMe, useSession } from '../api/session';
 import { useT } from '../i18n';
 import { LanguageSwitch } from './language-switch';
+import { OrgSwitcher } from './org-switcher';
 import { ProductMark } from './product-mark';
 import { FullPageSpin } from './require-auth';
 import { VerificationStatusTag } from './status-tag';
@@ -59,6 +61,7 @@ function AccountMenu({ isCompact }: { isCompact: boolean }) {
           <br />
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
             {t(me.user.role === 'operator' ? 'header.role.operator' : 'header.role.customer')}
+            {me.memberRole && ` · ${(['owner', 'admin', 'finance', 'legal', 'viewer'] as const).includes(me.memberRole as 'owner') ? t(`role.${me.memberRole as 'owner'}`) : me.memberRole}`}
           </Typography.Text>
         </div>
       ),
@@ -119,6 +122,7 @@ function SideMenu({ onNavigate }: { onNavigate?: () => void }) {
             { key: '/faq', label: t('nav.faq') },
           ],
         },
+        { key: '/members', icon: <TeamOutlined />, label: t('nav.members') },
       ],
     });
   }
@@ -197,6 +201,7 @@ export function ConsoleLayout() {
           <Logo isCompact={isCompact} />
         </Flex>
         <Flex align="center" gap={isCompact ? 0 : 8} style={{ flexShrink: 0 }}>
+          {!isCompact && <OrgSwitcher />}
           {me.account && !isCompact && <VerificationStatusTag status={me.account.verificationStatus} />}
           <LanguageSwitch dark isCompact={isCompact} />
           <AccountMenu isCompact={isCompact} />

@@ -18,6 +18,7 @@ import { ReasonModal } from '../components/reason-modal';
 import { SealRecordCard } from '../components/seal-record-card';
 import { isOpenStampingStatus, isStampingStatus, StampingStatusTag } from '../components/stamping-status-tag';
 import { ContractStatusTag } from '../components/status-tag';
+import { useCan } from '../components/use-can';
 import { useLoad } from '../components/use-load';
 import { queryKeys } from '../api/query';
 import { useRecordSteps } from '../components/use-record-steps';
@@ -117,7 +118,9 @@ function AuditTimeline({ contractId }: { contractId: string }) {
                     {formatDateTime(e.at)}
                   </Typography.Text>
                   <div>
-                    <Typography.Text type="secondary">{t('audit.actor', { role: actorText(e.actor.role, t) })}</Typography.Text>
+                    <Typography.Text type="secondary">{t('audit.actor', { role: actorText(e.actor.role, t) })}
+                      {e.actor.email && ` · ${e.actor.email}`}
+                      {e.actor.apiKeyId && ` · API ${e.actor.apiKeyId.slice(0, 8)}`}</Typography.Text>
                   </div>
                   {reason && <div>{t('audit.reason', { reason })}</div>}
                   <Typography.Text type="secondary" style={{ ...monospace, fontSize: 12 }}>
@@ -209,6 +212,9 @@ export function ContractDetailPage() {
   const [auditVersion, setAuditVersion] = useState(0);
   const [modal, setModal] = useState<'void' | 'terminate' | null>(null);
   const steps = useRecordSteps(setData, reload);
+  const voidPermission = useCan('contracts.void');
+  const stampingPermission = useCan('stamping.request');
+  const attachmentPermission = useCan('attachments.apply');
   const contract = data?.contract;
 
   const breadcrumb: Crumb[] = isOperator
@@ -228,12 +234,17 @@ export function ContractDetailPage() {
   const canVoid = me.user.role === 'customer' && isEffective;
   const canTerminate = me.user.role === 'operator' && isEffective;
   // Actions that do not apply stay in view, disabled, saying why (the server's own rules).
-  const stampingBlocked = !isEffective
+  // The role's permission first: the member sees the action exists and why it is not theirs.
+  const stampingBlocked = !stampingPermission.allowed
+    ? stampingPermission.reason
+    : !isEffective
     ? t('contract.actionDisabledNotEffective')
     : isOpenStampingStatus(contract.stampingStatus)
       ? t('contracts.cannotStamp')
       : undefined;
-  const voidBlocked = !isEffective
+  const voidBlocked = !voidPermission.allowed
+    ? voidPermission.reason
+    : !isEffective
     ? t('contract.actionDisabledNotEffective')
     : isOpenStampingStatus(contract.stampingStatus) || contract.stampingStatus === 'completed'
       ? t('contract.voidDisabledStamping')
@@ -330,8 +341,8 @@ export function ContractDetailPage() {
         </DisabledReason>
       )}
       {me.user.role === 'customer' && isFramework && (
-        <DisabledReason reason={canVoid ? undefined : t('contracts.applyAttachmentDisabled')}>
-          {canVoid ? (
+        <DisabledReason reason={canVoid ? attachmentPermission.reason : t('contracts.applyAttachmentDisabled')}>
+          {canVoid && attachmentPermission.allowed ? (
             <ApplyAttachmentButton frameworkId={contract.id} />
           ) : (
             <Button disabled data-testid="apply-attachment">

@@ -21,6 +21,8 @@ export const users = pgTable(
     totpEnabledAt: timestamp('totp_enabled_at', { withTimezone: true }),
     // The last time step accepted: a code seen once cannot be replayed.
     totpLastStep: bigint('totp_last_step', { mode: 'number' }),
+    // An operator's roles (src/shared/permissions.ts operatorRoles); empty for customers.
+    operatorRoles: text('operator_roles').array().notNull().default(sql`'{}'::text[]`),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -41,6 +43,8 @@ export const sessions = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     csrfSecret: text('csrf_secret').notNull(),
+    // The organisation the session works in (a user may belong to several); null for operators.
+    accountId: uuid('account_id').references(() => accounts.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     // Moved forward at most once a minute by the requests of the session; idle past the
@@ -50,7 +54,7 @@ export const sessions = pgTable(
     ip: text('ip'),
     userAgent: text('user_agent'),
   },
-  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)],
+  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt), index('sessions_account_idx').on(t.accountId)],
 );
 
 /** Failed-login counters, shared by every instance. */

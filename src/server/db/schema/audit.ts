@@ -9,6 +9,9 @@ export const auditEvents = pgTable(
     seq: integer('seq').notNull(),
     actorUserId: uuid('actor_user_id'),
     actorRole: text('actor_role').notNull(),
+    // The member who acted, by e-mail as well (a user may later be removed), and the API key when one did.
+    actorEmail: text('actor_email'),
+    actorApiKeyId: uuid('actor_api_key_id'),
     action: text('action').notNull(),
     subjectType: text('subject_type').notNull(),
     subjectId: text('subject_id').notNull(),

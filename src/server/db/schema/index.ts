@@ -6,3 +6,4 @@ export * from './attachments.js';
 export * from './stamping.js';
 export * from './pki.js';
 export * from './evidence.js';
+export * from './org.js';
