@@ -1,7 +1,8 @@
 import { LockOutlined } from '@ant-design/icons';
-import { Card, Descriptions, type DescriptionsProps, Flex, Table, type TableColumnsType, Tag, Typography } from 'antd';
+import { Card, Descriptions, type DescriptionsProps, Flex, type TableColumnsType, Tag, Typography } from 'antd';
 import { Link } from 'react-router-dom';
 import type { StampingDestination, StampingRequest } from '../api/stamping';
+import { ScrollTable } from './scroll-table';
 import { useT } from '../i18n';
 import { formatDateTime, monospace } from './format';
 import { StampingStatusTag, carrierName, copiesText } from './stamping-status-tag';
@@ -99,7 +100,7 @@ export function RequestContractsTable({ contracts, contractPath }: { contracts: 
     { key: 'toStamp', title: t('stamping.toStamp'), render: (_, c) => t('stamping.toStampN', { count: c.copies }) },
   ];
   return (
-    <Table<RequestContract>
+    <ScrollTable<RequestContract>
       rowKey="id"
       size="middle"
       columns={columns}

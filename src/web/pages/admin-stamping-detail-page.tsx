@@ -19,6 +19,7 @@ import { ReasonModal } from '../components/reason-modal';
 import { StampingRequestCards } from '../components/stamping-request-cards';
 import { StampingStatusTag } from '../components/stamping-status-tag';
 import { useLoad } from '../components/use-load';
+import { queryKeys } from '../api/query';
 import { useRecordSteps } from '../components/use-record-steps';
 import { useT } from '../i18n';
 
@@ -26,11 +27,11 @@ import { useT } from '../i18n';
 export function AdminStampingDetailPage() {
   const t = useT();
   const { id = '' } = useParams();
-  const { data, error, reload, setData } = useLoad((signal) => fetchStampingRequest(id, signal), [id]);
+  const { data, error, reload, setData } = useLoad([...queryKeys.stamping, 'admin-detail', id], (signal) => fetchStampingRequest(id, signal));
   const [modal, setModal] = useState<'return' | 'reject' | null>(null);
   const steps = useRecordSteps<{ request: StampingRequest }, 'receive' | 'stamp'>(setData, reload);
   const request = data?.request;
-  const breadcrumb = [t('nav.operations'), t('nav.adminStamping'), request?.number ?? t('stamping.detail')];
+  const breadcrumb = [t('nav.operations'), { title: t('nav.adminStamping'), to: '/admin/stamping' }, request?.number ?? t('stamping.detail')];
 
   if (error || !request) return <DetailPlaceholder breadcrumb={breadcrumb} title={t('stamping.detail')} error={error} onRetry={reload} />;
 

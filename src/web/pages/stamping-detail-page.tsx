@@ -18,6 +18,7 @@ import { PageHeader } from '../components/page-header';
 import { DestinationCard, StampingRequestCards } from '../components/stamping-request-cards';
 import { StampingStatusTag } from '../components/stamping-status-tag';
 import { useLoad } from '../components/use-load';
+import { queryKeys } from '../api/query';
 import { useRecordSteps } from '../components/use-record-steps';
 import { useT } from '../i18n';
 
@@ -25,13 +26,13 @@ import { useT } from '../i18n';
 export function StampingDetailPage() {
   const t = useT();
   const { id = '' } = useParams();
-  const { data, error, reload, setData } = useLoad((signal) => fetchStampingRequest(id, signal), [id]);
+  const { data, error, reload, setData } = useLoad([...queryKeys.stamping, 'detail', id], (signal) => fetchStampingRequest(id, signal));
   const isSubmitted = data?.request.status === 'submitted';
-  const destination = useLoad((signal) => (isSubmitted ? fetchStampingDestination(signal) : Promise.resolve(null)), [isSubmitted]);
+  const destination = useLoad([...queryKeys.stamping, 'destination', isSubmitted], (signal) => (isSubmitted ? fetchStampingDestination(signal) : Promise.resolve(null)));
   const [isEditingCourier, setIsEditingCourier] = useState(false);
   const steps = useRecordSteps<{ request: StampingRequest }, 'cancel' | 'confirm'>(setData, reload);
   const request = data?.request;
-  const breadcrumb = [t('nav.billing'), t('nav.contractManagement'), t('nav.stamping'), request?.number ?? t('stamping.detail')];
+  const breadcrumb = [t('nav.billing'), { title: t('nav.contractManagement'), to: '/contracts' }, { title: t('nav.stamping'), to: '/stamping' }, request?.number ?? t('stamping.detail')];
 
   if (error || !request) return <DetailPlaceholder breadcrumb={breadcrumb} title={t('stamping.detail')} error={error} onRetry={reload} />;
 

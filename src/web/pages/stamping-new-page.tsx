@@ -27,7 +27,10 @@ import { StampingStatusTag, carrierName, copiesText, isOpenStampingStatus, isSta
 import { useErrorText } from '../components/use-error-text';
 import { useIdempotencyKey } from '../components/use-idempotency-key';
 import { useLoad } from '../components/use-load';
+import { queryKeys } from '../api/query';
+import { useLeaveGuard } from '../components/leave-guard';
 import { VerificationGate } from '../components/verification-gate';
+import { ScrollTable } from '../components/scroll-table';
 import { useT } from '../i18n';
 
 const maxContracts = 20;
@@ -97,7 +100,7 @@ function ChooseStep({
   return (
     <Card title={t('stamping.step.choose')}>
       <Alert type="info" showIcon title={t('stamping.choose.hint', { max: maxContracts })} style={{ marginBottom: 16 }} />
-      <Table<Contract>
+      <ScrollTable<Contract>
         rowKey="id"
         size="middle"
         columns={columns}
@@ -147,7 +150,7 @@ function ChooseStep({
 
 function PrintStep({ contracts, onBack, onNext }: { contracts: Contract[]; onBack: () => void; onNext: () => void }) {
   const t = useT();
-  const destination = useLoad((signal) => fetchStampingDestination(signal), []);
+  const destination = useLoad([...queryKeys.stamping, 'destination', true], (signal) => fetchStampingDestination(signal));
   const copies = contracts.reduce((sum, c) => sum + c.copies, 0);
   const errorText = useErrorText();
   const { message } = App.useApp();
@@ -386,10 +389,19 @@ export function StampingNewPage() {
   const navigate = useNavigate();
   const errorText = useErrorText();
   const { message } = App.useApp();
-  const [params] = useSearchParams();
+  // The step and the chosen contracts live in the URL (Back, Forward and refresh keep them);
+  // the courier and address forms do not, and leaving with anything chosen asks first.
+  const [params, setParams] = useSearchParams();
   const status = me.account?.verificationStatus ?? 'unverified';
   const isVerified = status === 'verified';
-  const [step, setStep] = useState(0);
+  const requestedStep = Math.min(3, Math.max(0, Number(params.get('step')) || 0));
+  const setStep = (next: number) =>
+    setParams((previous) => {
+      const query = new URLSearchParams(previous);
+      if (next > 0) query.set('step', String(next));
+      else query.delete('step');
+      return query;
+    });
   const [courierForm] = Form.useForm<CourierValues>();
   const [addressForm] = Form.useForm<AddressValues>();
   const [confirming, setConfirming] = useState<{ courier: Courier; address: ReturnAddress } | null>(null);
@@ -399,18 +411,34 @@ export function StampingNewPage() {
   const idempotencyKey = useIdempotencyKey();
 
   const requested = useMemo(() => (params.get('contracts') ?? '').split(',').map((s) => s.trim()).filter(Boolean), [params]);
-  const [selected, setSelected] = useState<string[] | null>(null);
-  const contracts = useLoad((signal) => (isVerified ? fetchContractsInForce(signal) : Promise.resolve([])), [isVerified]);
-  const addressGuess = useLoad((signal) => (isVerified ? fetchAddressGuess(signal) : Promise.resolve({})), [isVerified]);
+  const [selected, setSelectedState] = useState<string[] | null>(null);
+  const setSelected = (ids: string[] | null) => {
+    setSelectedState(ids);
+    if (ids === null) return;
+    setParams(
+      (previous) => {
+        const query = new URLSearchParams(previous);
+        if (ids.length > 0) query.set('contracts', ids.join(','));
+        else query.delete('contracts');
+        return query;
+      },
+      { replace: true },
+    );
+  };
+  const contracts = useLoad([...queryKeys.contracts, 'in-force', isVerified], (signal) => (isVerified ? fetchContractsInForce(signal) : Promise.resolve([])));
+  const addressGuess = useLoad([...queryKeys.stamping, 'address-guess', isVerified], (signal) => (isVerified ? fetchAddressGuess(signal) : Promise.resolve({})));
 
   const eligible = (contracts.data ?? []).filter((c) => !isOpenStampingStatus(c.stampingStatus));
   // Until the user touches the checkboxes, the contracts the link named (if they can be chosen).
   const chosenIds = selected ?? requested.filter((id) => eligible.some((c) => c.id === id)).slice(0, maxContracts);
   const ignoredCount = selected === null && contracts.data ? requested.length - chosenIds.length : 0;
   const chosen = (contracts.data ?? []).filter((c) => chosenIds.includes(c.id));
+  // A step past the first needs contracts chosen (a stale URL may name none that still qualify).
+  const step = chosen.length > 0 ? requestedStep : 0;
+  useLeaveGuard(chosenIds.length > 0 && !submitting);
 
   const header = (
-    <PageHeader breadcrumb={[t('nav.billing'), t('nav.contractManagement'), t('nav.stamping'), t('stamping.apply')]} title={t('stamping.apply')} subtitle={t('stamping.apply.subtitle')} />
+    <PageHeader breadcrumb={[t('nav.billing'), { title: t('nav.contractManagement'), to: '/contracts' }, { title: t('nav.stamping'), to: '/stamping' }, t('stamping.apply')]} title={t('stamping.apply')} subtitle={t('stamping.apply.subtitle')} />
   );
   if (!isVerified) {
     return (
