@@ -14,7 +14,7 @@ export async function verifyDocument(ctx: AppContext, bytes: Buffer): Promise<Ve
   const { result, sha256 } = await ctx.pdfVerifier.verify(bytes);
   const [known] = sha256
     ? await ctx.db
-        .select({ number: contracts.number, kind: contracts.kind, status: contracts.status, expiresAt: contracts.expiresAt })
+        .select({ number: contracts.number, kind: contracts.kind, status: contracts.status, expiresAt: contracts.expiresAt, effectiveAt: contracts.effectiveAt })
         .from(contractDocuments)
         .innerJoin(contracts, eq(contracts.id, contractDocuments.contractId))
         .where(eq(contractDocuments.sha256, sha256))
