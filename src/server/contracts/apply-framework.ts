@@ -89,7 +89,7 @@ export async function issueFramework(ctx: AppContext, options: FrameworkIssue) {
     await expireContracts(ctx.db, { accountId });
     if (renews) {
       const [current] = await ctx.db.select().from(contracts).where(eq(contracts.id, renews.id));
-      if (!current || current.status !== 'effective' || current.expiresAt.getTime() <= Date.now()) throw new AppError('not_renewable');
+      if (current?.status !== 'effective' || current.expiresAt.getTime() <= Date.now()) throw new AppError('not_renewable');
       const [successor] = await ctx.db.select({ id: contracts.id }).from(contracts).where(eq(contracts.renewsId, renews.id));
       if (successor) throw new AppError('renewal_exists');
       return;
