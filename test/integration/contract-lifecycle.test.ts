@@ -191,3 +191,19 @@ describe('expiry', () => {
     expect((await actions(id)).filter((a) => a === 'contract.expired')).toHaveLength(1);
   });
 });
+
+describe('renewal through the framework route', () => {
+  it('takes `renews` and answers the same rules', async () => {
+    const c = await t.verifiedCustomer();
+    const id = (await apply(c)).json().contract.id;
+    const body = { termYears: 1, copies: 2, accept: true, renews: id };
+    expect((await t.request(c, 'POST', '/api/v1/contracts/framework', body)).json().code).toBe('renewal_not_open');
+    await endsIn(id, 30);
+    expect((await t.request(c, 'POST', '/api/v1/contracts/framework', { ...body, accept: false })).json().code).toBe('acceptance_required');
+    const res = await t.request(c, 'POST', '/api/v1/contracts/framework', body);
+    expect(res.statusCode).toBe(201);
+    expect(res.json().contract).toMatchObject({ status: 'scheduled', renewsId: id });
+    const other = await t.verifiedCustomer();
+    expect((await t.request(other, 'POST', `/api/v1/contracts/${id}/renew`, { termYears: 1, copies: 2 })).statusCode).toBe(404);
+  });
+});

@@ -71,7 +71,8 @@ export type FrameworkIssue = {
  */
 export async function applyFramework(ctx: AppContext, options: { accountId: string; body: ApplyFrameworkBody; actor: Actor }) {
   if (!options.body.accept) throw new AppError('acceptance_required');
-  return issueFramework(ctx, { accountId: options.accountId, terms: options.body, actor: options.actor });
+  const terms = { termYears: options.body.termYears, copies: options.body.copies };
+  return issueFramework(ctx, { accountId: options.accountId, terms, actor: options.actor });
 }
 
 /** The shared path of a first framework agreement and of a renewal (see renew-framework.ts). */

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { AppError } from '../../shared/errors.js';
 import type { StampingStatus } from '../../shared/schemas/stamping.js';
 import {
   applyFrameworkBody,
@@ -58,7 +59,11 @@ export const contractRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
         request,
         reply,
         async () => {
-          const row = await applyFramework(ctx, { accountId: accountOf(request), body: request.body, actor: actorOf(request) });
+          const { renews, ...body } = request.body;
+          if (renews && !body.accept) throw new AppError('acceptance_required');
+          const row = renews
+            ? await renewFramework(ctx, { accountId: accountOf(request), frameworkId: renews, terms: body, actor: actorOf(request) })
+            : await applyFramework(ctx, { accountId: accountOf(request), body, actor: actorOf(request) });
           return { status: 201, body: { contract: presentContract(row) } };
         },
         { replay: async (id) => ({ status: 201, body: { contract: presentContract(await loadContract(ctx.db, id, sessionOf(request))) } }) },

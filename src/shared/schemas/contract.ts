@@ -63,6 +63,8 @@ export const frameworkTerms = z.strictObject({
 export const applyFrameworkBody = frameworkTerms.extend({
   // The route answers acceptance_required for false, so it is not a schema error.
   accept: z.boolean(),
+  /** Renew this framework agreement (as POST /contracts/{id}/renew). */
+  renews: z.uuid().optional(),
 });
 export type ApplyFrameworkBody = z.infer<typeof applyFrameworkBody>;
 
