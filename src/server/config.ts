@@ -31,6 +31,7 @@ const envSchema = z.object({
     .transform((v) => (v === true ? 1 : v === false ? 0 : v))
     .default(0),
   QIYUE_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  QIYUE_DAILY_CONTRACT_LIMIT: z.coerce.number().int().min(1).max(100_000).default(80),
   QIYUE_RATE_LIMIT: bool.default(true),
   QIYUE_IDEMPOTENCY_LEASE_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
   SMTP_URL: z.url().optional(),
@@ -67,6 +68,8 @@ export type Config = {
   trustProxy: number;
   /** A session unused this long ends, whatever its absolute expiry. */
   sessionIdleMinutes: number;
+  /** Contracts one account may generate per day (China Standard Time). */
+  dailyContractLimit: number;
   /** Per-IP request limits (rate-limits.ts); tests that are not about them turn them off. */
   rateLimit: boolean;
   /** How long a claimed Idempotency-Key stays claimed after its request stopped renewing it. */
@@ -222,6 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     key: e.QIYUE_KEY ?? demoKey,
     trustProxy: e.QIYUE_TRUST_PROXY,
     sessionIdleMinutes: e.QIYUE_SESSION_IDLE_MINUTES,
+    dailyContractLimit: e.QIYUE_DAILY_CONTRACT_LIMIT,
     rateLimit: e.QIYUE_RATE_LIMIT,
     idempotencyLeaseMs: e.QIYUE_IDEMPOTENCY_LEASE_SECONDS * 1000,
     smtpUrl: e.SMTP_URL,

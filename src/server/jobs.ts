@@ -2,7 +2,8 @@ import { lt, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from './context.js';
 import { deleteExpiredSessions } from './auth/sessions.js';
-import { expireContracts } from './contracts/expire-contracts.js';
+import { activateScheduled, expireContracts } from './contracts/expire-contracts.js';
+import { sendExpiryReminders } from './contracts/send-expiry-reminders.js';
 import { type Database, isDatabaseUnavailable } from './db/client.js';
 import { idempotencyKeys, loginThrottle, rateLimitHits } from './db/schema/index.js';
 import { syncRolledCertificates } from './pki/stored-platform-pki.js';
@@ -41,6 +42,9 @@ export function startJobs(ctx: AppContext, log: FastifyBaseLogger): () => void {
 
   every(10 * 60_000, 'complete-returned-stamping', () => completeReturnedRequests(ctx));
   every(10 * 60_000, 'expire-contracts', () => expireContracts(ctx.db));
+  // A renewal takes effect within a minute of its predecessor's end.
+  every(60_000, 'activate-scheduled-contracts', () => activateScheduled(ctx.db));
+  every(10 * 60_000, 'send-expiry-reminders', () => sendExpiryReminders(ctx));
   every(60 * 60_000, 'forget-expired-sessions-and-keys', () => forgetExpired(ctx.db, ctx.config.sessionIdleMinutes));
   // Another instance may have revoked and replaced Party B's (or the TSA's) certificate.
   every(30_000, 'sync-rolled-certificates', () =>

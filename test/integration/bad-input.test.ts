@@ -73,7 +73,7 @@ describe('bad input never produces a 500 nor a half-written change', () => {
     expect(wrongMethod.statusCode).toBe(405);
     expect(wrongMethod.json().code).toBe('method_not_allowed');
     expect(wrongMethod.headers.allow).toBe('GET, HEAD, PUT');
-    expect((await t.request(c, 'PATCH', `/api/v1/contracts/${c.accountId}`)).json().code).toBe('method_not_allowed');
+    expect((await t.request(c, 'PATCH', `/api/v1/contracts/${c.accountId}/pdf`)).json().code).toBe('method_not_allowed');
     const doc = await t.request(null, 'GET', '/api/v1/openapi.json');
     expect(doc.statusCode).toBe(200);
     const openapi = doc.json();

@@ -94,6 +94,9 @@ describe(`list, search and sweep queries at scale use indexes (${testDatabaseKin
     await expectIndexedOnly(() => getOk(customer, `/api/v1/contracts?limit=5&cursor=${first.nextCursor}`));
     await expectIndexedOnly(() => getOk(customer, '/api/v1/contracts?status=effective&kind=framework'));
     await expectIndexedOnly(() => getOk(customer, '/api/v1/contracts?q=A03'));
+    // Hidden contracts are a filter on the same index range; including them drops the filter.
+    await expectIndexedOnly(() => getOk(customer, '/api/v1/contracts?hidden=include&limit=5'));
+    await expectIndexedOnly(() => getOk(customer, '/api/v1/contracts?hidden=include&status=voided'));
     const framework = first.items.find((c: { frameworkId?: string }) => c.frameworkId)?.frameworkId;
     await expectIndexedOnly(() => getOk(customer, `/api/v1/contracts?frameworkId=${framework}&limit=100`));
     const orders = await getOk(customer, '/api/v1/orders?limit=2');
@@ -107,6 +110,7 @@ describe(`list, search and sweep queries at scale use indexes (${testDatabaseKin
     await expectIndexedOnly(() => getOk(operator, `/api/v1/contracts?limit=20&cursor=${first.nextCursor}`));
     await expectIndexedOnly(() => getOk(operator, '/api/v1/contracts?kind=framework&status=terminated'));
     await expectIndexedOnly(() => getOk(operator, '/api/v1/contracts?status=voided'));
+    await expectIndexedOnly(() => getOk(operator, '/api/v1/contracts?status=voided&hidden=include'));
     // Part of one company's name: its city and brand, without 有限公司.
     const name = companyName(123).slice(0, 6);
     const found = await getOk(operator, `/api/v1/contracts?q=${encodeURIComponent(name)}`);

@@ -18,6 +18,8 @@ export type AuditAction =
   | 'contract.voided'
   | 'contract.terminated'
   | 'contract.expired'
+  | 'contract.activated'
+  | 'contract.updated'
   | 'integration.order_created'
   | 'integration.order_updated'
   | 'integration.icp_filing_created'

@@ -1,3 +1,4 @@
+import { assertDailyLimit } from './daily-limit.js';
 import { and, eq, inArray, max } from 'drizzle-orm';
 import { AppError } from '../../shared/errors.js';
 import { type CreateAttachmentBody, maxAttachmentItems } from '../../shared/schemas/attachment.js';
@@ -149,6 +150,7 @@ export async function createAttachment(
   throwIfCovered(await coveredItems(ctx.db, selection.itemKind, ids));
   const identity = await getVerifiedIdentity(ctx.db, accountId);
   if (!identity) throw new AppError('verification_required');
+  await assertDailyLimit(ctx.db, accountId, ctx.config.dailyContractLimit);
   return oneAtATime(framework.id, () => generate(ctx, { ...options, framework, selection, ids, identity }));
 }
 
@@ -179,6 +181,7 @@ async function generate(
       const contract = await ctx.db.transaction(async (tx) => {
         const [locked] = await tx.select().from(contracts).where(eq(contracts.id, framework.id)).for('update');
         if (!locked || currentStatus(locked) !== 'effective') throw new AppError('framework_not_effective');
+        await assertDailyLimit(tx, accountId, ctx.config.dailyContractLimit);
         // Checked again under the lock: a concurrent request may have covered an item meanwhile.
         throwIfCovered(await coveredItems(tx, selection.itemKind, ids));
         if ((await lastAttachmentSeq(tx, framework.id)) !== seq - 1) throw new NumberTaken();

@@ -30,7 +30,8 @@ export async function endContract(
   },
 ) {
   const row = await loadContract(ctx.db, options.contractId, options.viewer);
-  if (currentStatus(row) !== 'effective') throw new AppError('invalid_state', `The contract is ${currentStatus(row)}`);
+  // A scheduled renewal may be voided before it starts, like one in force.
+  if (currentStatus(row) !== 'effective' && row.status !== 'scheduled') throw new AppError('invalid_state', `The contract is ${currentStatus(row)}`);
 
   return ctx.db.transaction(async (tx) => {
     const ended = await tx
@@ -38,7 +39,7 @@ export async function endContract(
       .set({ status: options.to, statusReason: options.reason, statusChangedAt: new Date(), statusChangedBy: options.actor.userId })
       .where(
         and(
-          eq(contracts.status, 'effective'),
+          inArray(contracts.status, ['effective', 'scheduled']),
           sql`${contracts.expiresAt} > now()`,
           or(eq(contracts.id, row.id), row.kind === 'framework' ? eq(contracts.frameworkId, row.id) : sql`false`),
         ),

@@ -1,4 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { appendEvent } from '../audit/append-event.js';
+import { systemActor } from '../audit/events.js';
 import type { Database } from '../db/client.js';
 import { attachmentItems, contracts } from '../db/schema/index.js';
 
@@ -15,7 +17,7 @@ export async function expireContracts(db: Database, options: { accountId?: strin
   for (;;) {
     const changed = await db.transaction(async (tx) => {
       const due = await tx
-        .select({ id: contracts.id })
+        .select({ id: contracts.id, accountId: contracts.accountId, number: contracts.number, expiresAt: contracts.expiresAt })
         .from(contracts)
         .where(
           and(
@@ -33,9 +35,45 @@ export async function expireContracts(db: Database, options: { accountId?: strin
       const ids = due.map((c) => c.id);
       await tx.update(contracts).set({ status: 'expired', statusChangedAt: sql`now()` }).where(inArray(contracts.id, ids));
       await tx.update(attachmentItems).set({ inForce: false }).where(inArray(attachmentItems.contractId, ids));
+      for (const c of due) {
+        await appendEvent(tx, {
+          accountId: c.accountId,
+          actor: systemActor,
+          action: 'contract.expired',
+          subject: { type: 'contract', id: c.id },
+          data: { number: c.number, expiresAt: c.expiresAt.toISOString() },
+        });
+      }
       return ids.length;
     });
     total += changed;
     if (changed < batchSize) return total;
   }
+}
+
+/**
+ * Makes scheduled renewals effective once their start has passed: the predecessors are expired
+ * first (the one-in-force index admits one effective framework per account), then one
+ * state-guarded UPDATE, so instances running it at once activate each contract once, and each
+ * activation is audited in the same transaction.
+ */
+export async function activateScheduled(db: Database) {
+  await expireContracts(db);
+  return db.transaction(async (tx) => {
+    const activated = await tx
+      .update(contracts)
+      .set({ status: 'effective', statusChangedAt: sql`now()` })
+      .where(and(sql`${contracts.status} = 'scheduled'`, sql`${contracts.effectiveAt} <= now()`))
+      .returning({ id: contracts.id, accountId: contracts.accountId, number: contracts.number, renewsId: contracts.renewsId });
+    for (const c of activated) {
+      await appendEvent(tx, {
+        accountId: c.accountId,
+        actor: systemActor,
+        action: 'contract.activated',
+        subject: { type: 'contract', id: c.id },
+        data: { number: c.number, renews: c.renewsId },
+      });
+    }
+    return activated.length;
+  });
 }

@@ -7,7 +7,7 @@ import { readEvidenceClaim } from '../evidence/read-evidence-claim.js';
 import type { VerificationResult } from '../validation/status.js';
 import { currentStatus } from './present-contract.js';
 
-const contractColumns = { number: contracts.number, kind: contracts.kind, status: contracts.status, expiresAt: contracts.expiresAt };
+const contractColumns = { number: contracts.number, kind: contracts.kind, status: contracts.status, expiresAt: contracts.expiresAt, effectiveAt: contracts.effectiveAt };
 
 /**
  * Signed by Party B alone, validly, and nothing else wrong: the shape of an evidence report

@@ -87,3 +87,16 @@ export function passwordResetEmail(options: { url: string; minutes: number }) {
     ].join('\n'),
   };
 }
+
+export function expiryReminderEmail(options: { number: string; daysBefore: number; expiresAt: Date; url: string }) {
+  const day = options.expiresAt.toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' });
+  return {
+    subject: `【契约】框架协议 ${options.number} 将于 ${options.daysBefore} 天后到期`,
+    body: [
+      `您的框架协议 ${options.number} 将于 ${day} 到期。到期前 60 天起可在控制台申请续签，续签协议在原协议到期后次日生效。`,
+      `查看详情：${options.url}`,
+      '',
+      `Your framework agreement ${options.number} ends on ${day} (in ${options.daysBefore} day(s)). You can apply for its renewal in the console from 60 days before the end; the successor takes effect when it ends.`,
+    ].join('\n'),
+  };
+}

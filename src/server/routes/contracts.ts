@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { AppError } from '../../shared/errors.js';
 import type { StampingStatus } from '../../shared/schemas/stamping.js';
 import {
   applyFrameworkBody,
@@ -7,9 +8,15 @@ import {
   contractEnvelope,
   contractList,
   contractListQuery,
+  eligibilityResponse,
   frameworkTerms,
+  patchContractBody,
   reasonBody,
+  renewBody,
 } from '../../shared/schemas/contract.js';
+import { checkEligibility } from '../contracts/check-eligibility.js';
+import { renewFramework } from '../contracts/renew-framework.js';
+import { updateContract } from '../contracts/update-contract.js';
 import { applyFramework, previewFramework } from '../contracts/apply-framework.js';
 import { readAttachmentItems } from '../contracts/attachment-items.js';
 import { contractAudit } from '../contracts/contract-audit.js';
@@ -54,7 +61,11 @@ export const contractRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
         request,
         reply,
         async () => {
-          const row = await applyFramework(ctx, { accountId: accountOf(request), body: request.body, actor: actorOf(request) });
+          const { renews, ...body } = request.body;
+          if (renews && !body.accept) throw new AppError('acceptance_required');
+          const row = renews
+            ? await renewFramework(ctx, { accountId: accountOf(request), frameworkId: renews, terms: body, actor: actorOf(request) })
+            : await applyFramework(ctx, { accountId: accountOf(request), body, actor: actorOf(request) });
           return { status: 201, body: { contract: presentContract(row) } };
         },
         { replay: async (id) => ({ status: 201, body: { contract: presentContract(await loadContract(ctx.db, id, sessionOf(request))) } }) },
@@ -74,6 +85,49 @@ export const contractRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
       },
     },
     async (request) => listContracts(ctx.db, { viewer: sessionOf(request), query: request.query }),
+  );
+
+  app.get(
+    '/contracts/eligibility',
+    {
+      config: { access: 'contracts.view' },
+      schema: { tags: ['contracts'], description: 'What the account may apply for now, with every reason why not.', response: { 200: eligibilityResponse } },
+    },
+    async (request) => checkEligibility(ctx, accountOf(request)),
+  );
+
+  app.post(
+    '/contracts/:id/renew',
+    {
+      config: { access: 'framework.apply' },
+      schema: {
+        tags: ['contracts'],
+        description: 'From 60 days before a framework agreement ends: its successor, scheduled to take effect when it ends.',
+        params: idParams,
+        body: renewBody,
+        response: { 201: contractEnvelope },
+      },
+    },
+    async (request, reply) =>
+      idempotent(
+        ctx.db,
+        request,
+        reply,
+        async () => {
+          const row = await renewFramework(ctx, { accountId: accountOf(request), frameworkId: request.params.id, terms: request.body, actor: actorOf(request) });
+          return { status: 201, body: { contract: presentContract(row) } };
+        },
+        { replay: async (id) => ({ status: 201, body: { contract: presentContract(await loadContract(ctx.db, id, sessionOf(request))) } }) },
+      ),
+  );
+
+  app.patch(
+    '/contracts/:id',
+    { config: { access: ['contracts.void', 'attachments.apply'] }, schema: { tags: ['contracts'], params: idParams, body: patchContractBody, response: { 200: contractEnvelope } } },
+    async (request) => {
+      const row = await updateContract(ctx, { accountId: accountOf(request), contractId: request.params.id, body: request.body, actor: actorOf(request) });
+      return { contract: presentContract(row) };
+    },
   );
 
   app.get(

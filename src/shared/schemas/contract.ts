@@ -5,7 +5,7 @@ import { humanText } from './text.js';
 
 export const contractKind = z.enum(['framework', 'icp_attachment', 'order_attachment']);
 export type ContractKind = z.infer<typeof contractKind>;
-export const contractStatus = z.enum(['effective', 'expired', 'voided', 'terminated']);
+export const contractStatus = z.enum(['scheduled', 'effective', 'expired', 'voided', 'terminated']);
 export type ContractStatus = z.infer<typeof contractStatus>;
 
 /** A party as printed on a contract: Party A's shape, frozen when the contract was generated. */
@@ -63,6 +63,10 @@ export const contract = z.object({
   items: z.array(z.unknown()).optional(),
   stampingStatus: stampingStatus.optional(),
   stampedScan: stampedScan.optional(),
+  /** The framework agreement this one renews. */
+  renewsId: z.string().optional(),
+  remark: z.string().optional(),
+  hidden: z.boolean().optional(),
   createdAt: z.string(),
 });
 export type Contract = z.infer<typeof contract>;
@@ -77,11 +81,14 @@ export const frameworkTerms = z.strictObject({
 export const applyFrameworkBody = frameworkTerms.extend({
   // The route answers acceptance_required for false, so it is not a schema error.
   accept: z.boolean(),
+  /** Renew this framework agreement (as POST /contracts/{id}/renew). */
+  renews: z.uuid().optional(),
 });
 export type ApplyFrameworkBody = z.infer<typeof applyFrameworkBody>;
 
 export const contractListQuery = z.object({
   kind: contractKind.optional(),
+  hidden: z.enum(['exclude', 'include']).default('exclude').describe('Hidden (voided or terminated) contracts are left out unless `include`.'),
   status: contractStatus.optional(),
   q: z.string().trim().max(100).optional(),
   frameworkId: z.uuid().optional(),
@@ -107,6 +114,8 @@ export const contractListItem = z
     expiresAt: z.string(),
     statusReason: z.string().optional(),
     stampingStatus: stampingStatus.optional(),
+    remark: z.string().optional(),
+    hidden: z.boolean().optional(),
     createdAt: z.string(),
   })
   .describe('A contract as a list shows it; the full contract is GET /contracts/{id}.');
@@ -116,6 +125,34 @@ export const contractList = z.object({
   items: z.array(contractListItem),
   nextCursor: z.string().nullable().describe('Opaque; pass it as `cursor` for the next page. null on the last page.'),
 });
+
+export const renewBody = frameworkTerms;
+export type RenewBody = z.infer<typeof renewBody>;
+
+export const patchContractBody = z
+  .strictObject({
+    // An empty string clears the remark.
+    remark: z.string().trim().max(200).optional(),
+    hidden: z.boolean().optional(),
+  })
+  .refine((b) => b.remark !== undefined || b.hidden !== undefined, { message: 'remark or hidden is required' });
+export type PatchContractBody = z.infer<typeof patchContractBody>;
+
+export const eligibilityKind = z.enum(['framework', 'icp_attachment', 'order_attachment', 'renewal']);
+export const eligibilityReason = z.enum([
+  'verification_required',
+  'party_a_incomplete',
+  'framework_exists',
+  'framework_not_effective',
+  'renewal_exists',
+  'renewal_not_open',
+  'daily_limit_reached',
+]);
+export type EligibilityReason = z.infer<typeof eligibilityReason>;
+export const eligibilityResponse = z.object({
+  kinds: z.array(z.object({ kind: eligibilityKind, allowed: z.boolean(), reasons: z.array(eligibilityReason) })),
+});
+export type EligibilityResponse = z.infer<typeof eligibilityResponse>;
 
 export const reasonBody = z.strictObject({ reason: humanText({ min: 2, max: 500 }) });
 

@@ -1,4 +1,4 @@
-import type { ApplyFrameworkBody, Contract, ContractKind, ContractListItem, ContractStatus, VerifyResponse } from '../../shared/schemas/contract';
+import type { ApplyFrameworkBody, Contract, ContractKind, ContractListItem, ContractStatus, EligibilityResponse, PatchContractBody, VerifyResponse } from '../../shared/schemas/contract';
 import { api, apiUrl } from './client';
 
 export type ContractListFilter = {
@@ -9,6 +9,8 @@ export type ContractListFilter = {
   frameworkId?: string;
   limit?: number;
   cursor?: string;
+  /** Hidden (voided or terminated) contracts are left out unless `include`. */
+  hidden?: 'include';
 };
 export type ContractListPage = { items: ContractListItem[]; nextCursor: string | null };
 
@@ -61,3 +63,12 @@ export const terminateContract = (id: string, reason: string) =>
 /** Public 验真: the PDF's bytes as they are. */
 export const verifyPdf = (bytes: ArrayBuffer) => api.postRaw<VerifyResponse>('/verify', bytes, 'application/pdf');
 export const stampedScanUrl = (id: string) => apiUrl(`${contractPath(id)}/stamped-scan.pdf`);
+
+/** What the account may apply for now, and every reason why not (the server's own rules). */
+export const fetchEligibility = (signal?: AbortSignal) => api.get<EligibilityResponse>('/contracts/eligibility', signal);
+
+/** The successor of a framework agreement in force, scheduled to start when it ends. */
+export const renewFramework = (id: string, terms: FrameworkTerms, idempotencyKey: string) =>
+  api.post<{ contract: Contract }>(`${contractPath(id)}/renew`, terms, { 'Idempotency-Key': idempotencyKey });
+
+export const updateContract = (id: string, body: PatchContractBody) => api.patch<{ contract: Contract }>(contractPath(id), body);

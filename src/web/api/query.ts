@@ -8,6 +8,7 @@ import { ApiError } from './client';
 export const queryKeys = {
   me: ['me'] as const,
   contracts: ['contracts'] as const,
+  eligibility: ['contracts', 'eligibility'] as const,
   contract: (id: string) => ['contracts', 'detail', id] as const,
   contractAudit: (id: string) => ['contracts', 'audit', id] as const,
   contractList: (filter: object) => ['contracts', 'list', filter] as const,

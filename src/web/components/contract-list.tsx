@@ -58,6 +58,7 @@ function useListFilters() {
     kind: isContractKind(kindParam) ? kindParam : undefined,
     status: isContractStatus(statusParam) ? statusParam : undefined,
     q: params.get('q')?.trim() || undefined,
+    ...(params.get('hidden') === 'include' ? { hidden: 'include' as const } : {}),
   };
   const range = { from: isDay(fromParam) ? fromParam : undefined, to: isDay(toParam) ? toParam : undefined };
   const set = (changes: Record<string, string | undefined>) =>
@@ -270,6 +271,9 @@ export function ContractList({ detailPath, isOperator = false }: Props) {
             data-testid="filter-date-range"
           />
         </Tooltip>
+        <Checkbox checked={filter.hidden === 'include'} onChange={(event) => set({ hidden: event.target.checked ? 'include' : undefined })} data-testid="filter-hidden">
+          {t('contracts.showHidden')}
+        </Checkbox>
       </Flex>
       <Space wrap>
         {!isOperator && (

@@ -20,6 +20,7 @@ export function VerificationStatusTag({ status }: { status: VerificationStatus }
 }
 
 const contractColors: Record<ContractStatus, string> = {
+  scheduled: 'processing',
   effective: 'success',
   expired: 'default',
   voided: 'warning',

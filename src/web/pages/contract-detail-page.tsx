@@ -7,6 +7,7 @@ import { frameworkNumberOf } from '../api/attachments';
 import { type AuditEvent, contractEvidenceUrl, contractPdfUrl, fetchContract, fetchContractAudit, terminateContract, voidContract } from '../api/contracts';
 import { useMe } from '../api/session';
 import { ApplyAttachmentButton } from '../components/apply-attachment-button';
+import { HideButton, RemarkField, RenewButton } from '../components/contract-lifecycle-actions';
 import { AttachmentItemsCard, FrameworkAttachmentsCard } from '../components/attachment-items';
 import { DetailPlaceholder, NumberTitle } from '../components/detail-page-parts';
 import { formatDate, formatDateTime, formatLastDay, monospace } from '../components/format';
@@ -28,7 +29,7 @@ import { type MessageKey, type Translate, useT } from '../i18n';
 type Party = Contract['partyA'];
 type Signature = Contract['signatures'][number];
 
-const knownActions = ['contract.generated', 'contract.voided', 'contract.terminated', 'contract.expired'] as const;
+const knownActions = ['contract.generated', 'contract.voided', 'contract.terminated', 'contract.expired', 'contract.activated', 'contract.updated'] as const;
 const knownActors = ['customer', 'operator', 'system', 'integration'] as const;
 
 function actionText(action: string, t: Translate): string {
@@ -296,6 +297,11 @@ export function ContractDetailPage() {
     { key: 'expiresAt', label: t('contract.expiresAt'), children: formatLastDay(contract.expiresAt) },
     { key: 'createdAt', label: t('contract.createdAt'), children: formatDateTime(contract.createdAt) },
     {
+      key: 'remark',
+      label: t('contract.remark'),
+      children: <RemarkField contract={contract} editable={me.user.role === 'customer'} onChange={(c) => setData({ contract: c })} />,
+    },
+    {
       key: 'stamping',
       label: t('stamping.column.stampingStatus'),
       children: isStampingStatus(contract.stampingStatus) ? (
@@ -351,6 +357,8 @@ export function ContractDetailPage() {
           )}
         </DisabledReason>
       )}
+      {me.user.role === 'customer' && isFramework && isEffective && <RenewButton framework={contract} />}
+      {me.user.role === 'customer' && <HideButton contract={contract} onChange={(c) => setData({ contract: c })} />}
       {/* The server refuses a void in an open stamping request, or after a completed one. */}
       {me.user.role === 'customer' && (
         <DisabledReason reason={voidBlocked}>

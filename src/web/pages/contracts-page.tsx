@@ -5,6 +5,7 @@ import { fetchContracts } from '../api/contracts';
 import { fetchPartyA } from '../api/party-a';
 import { useMe } from '../api/session';
 import { ContractList } from '../components/contract-list';
+import { useEligibility } from '../components/contract-lifecycle-actions';
 import { PageHeader } from '../components/page-header';
 import { useLoad } from '../components/use-load';
 import { queryKeys } from '../api/query';
@@ -25,13 +26,15 @@ export function ContractsPage() {
   const isPartyAComplete = partyA.data?.isComplete === true;
   const effectiveFramework = framework.data?.items[0];
   const isChecking = partyA.loading || framework.loading;
-  const canApply = isVerified && isPartyAComplete && !effectiveFramework && !isChecking;
+  // The server's own rules (a scheduled renewal, the daily limit) on top of what the page sees.
+  const refused = useEligibility()('framework');
+  const canApply = isVerified && isPartyAComplete && !effectiveFramework && !isChecking && !refused;
 
   const reason = effectiveFramework
     ? t('contracts.frameworkExists')
     : !isPartyAComplete
       ? t('contracts.partyAIncomplete')
-      : undefined;
+      : refused;
   const applyButton = (
     <Tooltip title={isChecking ? undefined : reason}>
       <Button

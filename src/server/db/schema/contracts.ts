@@ -3,6 +3,7 @@ import {
   check,
   customType,
   index,
+  boolean,
   integer,
   jsonb,
   pgSequence,
@@ -38,7 +39,14 @@ export const contracts = pgTable(
     attachmentSeq: integer('attachment_seq'),
     // 'expired' is written by the sweep and when a new framework is applied for; readers also
     // derive it from expires_at so that a contract past its term never shows as effective.
-    status: text('status', { enum: ['effective', 'expired', 'voided', 'terminated'] }).notNull(),
+    // 'scheduled' is a renewal waiting for its predecessor to end; the periodic task makes it
+    // 'effective' once effective_at has passed.
+    status: text('status', { enum: ['scheduled', 'effective', 'expired', 'voided', 'terminated'] }).notNull(),
+    /** The framework agreement this one renews (续签); one successor per agreement. */
+    renewsId: uuid('renews_id').references((): AnyPgColumn => contracts.id),
+    remark: text('remark'),
+    /** Hidden from the default list (voided and terminated contracts only); never deleted. */
+    hidden: boolean('hidden').notNull().default(false),
     copies: integer('copies').notNull(),
     termYears: integer('term_years'),
     effectiveAt: timestamp('effective_at', { withTimezone: true }).notNull(),
@@ -59,10 +67,14 @@ export const contracts = pgTable(
   },
   (t) => [
     uniqueIndex('contracts_number_unique').on(t.number),
-    // One framework agreement in force per account, whatever the concurrency.
+    // One framework agreement in force and one scheduled successor per account, whatever the
+    // concurrency: a fresh application checks both, a renewal only adds the scheduled one.
     uniqueIndex('contracts_one_effective_framework')
-      .on(t.accountId)
-      .where(sql`${t.kind} = 'framework' and ${t.status} = 'effective'`),
+      .on(t.accountId, t.status)
+      .where(sql`${t.kind} = 'framework' and ${t.status} in ('effective', 'scheduled')`),
+    uniqueIndex('contracts_renews_unique').on(t.renewsId),
+    // The activation task reads only the scheduled ones, soonest start first.
+    index('contracts_scheduled_start_idx').on(t.effectiveAt).where(sql`${t.status} = 'scheduled'`),
     uniqueIndex('contracts_attachment_seq_unique').on(t.frameworkId, t.attachmentSeq),
     index('contracts_account_created_idx').on(t.accountId, t.createdAt, t.id),
     index('contracts_created_idx').on(t.createdAt, t.id),
@@ -83,6 +95,8 @@ export const contracts = pgTable(
     check('contracts_copies', sql`${t.copies} in (2, 3)`),
     check('contracts_term', sql`${t.expiresAt} > ${t.effectiveAt}`),
     check('contracts_sha256', sql`${t.sha256} ~ '^[0-9a-f]{64}$'`),
+    check('contracts_remark_length', sql`char_length(${t.remark}) <= 200`),
+    check('contracts_hidden_ended', sql`not ${t.hidden} or ${t.status} in ('voided', 'terminated')`),
     check('contracts_status_reason', sql`${t.status} not in ('voided', 'terminated') or ${t.statusReason} is not null`),
   ],
 );
@@ -128,4 +142,17 @@ export const idempotencyKeys = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.key] })],
+);
+
+/** Expiry reminders sent (30, 7 and 1 days before the end): the key makes each one go out once. */
+export const contractReminders = pgTable(
+  'contract_reminders',
+  {
+    contractId: uuid('contract_id')
+      .notNull()
+      .references(() => contracts.id),
+    daysBefore: integer('days_before').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.contractId, t.daysBefore] }), check('contract_reminders_days', sql`${t.daysBefore} in (30, 7, 1)`)],
 );

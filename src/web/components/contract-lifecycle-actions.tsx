@@ -1,0 +1,111 @@
+import { EditOutlined, EyeInvisibleOutlined, EyeOutlined, SyncOutlined } from '@ant-design/icons';
+import { App, Button, Popconfirm, Tooltip, Typography } from 'antd';
+import { useState } from 'react';
+import { useNavigate } from 'react-router-dom';
+import type { Contract, EligibilityResponse } from '../../shared/schemas/contract';
+import { fetchEligibility, renewFramework, updateContract } from '../api/contracts';
+import { queryKeys } from '../api/query';
+import { useLocale, useT } from '../i18n';
+import { useErrorText } from './use-error-text';
+import { useLoad } from './use-load';
+
+type Kind = EligibilityResponse['kinds'][number]['kind'];
+
+/** The first reason the server gives why `kind` may not be applied for now, in the user's words. */
+export function useEligibility() {
+  const { data } = useLoad(queryKeys.eligibility, (signal) => fetchEligibility(signal));
+  const { errorText } = useLocale();
+  return (kind: Kind): string | undefined => {
+    const entry = data?.kinds.find((k) => k.kind === kind);
+    if (!entry || entry.allowed) return undefined;
+    // Each reason is an error code the creating route would answer: the catalogue words them.
+    return entry.reasons.map((r) => errorText(r) ?? r).join('；');
+  };
+}
+
+/** 续签: the successor with the same terms, signed now, in force when this one ends. */
+export function RenewButton({ framework }: { framework: Contract }) {
+  const t = useT();
+  const { message } = App.useApp();
+  const errorText = useErrorText();
+  const navigate = useNavigate();
+  const blocked = useEligibility()('renewal');
+  const [key] = useState(() => crypto.randomUUID());
+  const [busy, setBusy] = useState(false);
+  const renew = async () => {
+    setBusy(true);
+    try {
+      const { contract } = await renewFramework(framework.id, { termYears: (framework.termYears ?? 1) as 1 | 2 | 3, copies: framework.copies as 2 | 3 }, key);
+      message.success(t('contract.renewed', { number: contract.number }));
+      navigate(`/contracts/${contract.id}`);
+    } catch (err) {
+      message.error(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const button = (
+    <Button icon={<SyncOutlined />} disabled={Boolean(blocked)} loading={busy} data-testid="renew-contract">
+      {t('contract.renew')}
+    </Button>
+  );
+  if (blocked) {
+    return (
+      <Tooltip title={blocked}>
+        <span style={{ display: 'inline-block', cursor: 'not-allowed' }} data-testid="disabled-reason">
+          {button}
+        </span>
+      </Tooltip>
+    );
+  }
+  return (
+    <Popconfirm title={t('contract.renewConfirm')} onConfirm={renew} okText={t('contract.renew')}>
+      {button}
+    </Popconfirm>
+  );
+}
+
+/** 备注 (≤ 200 characters), editable in place by the customer. */
+export function RemarkField({ contract, editable, onChange }: { contract: Contract; editable: boolean; onChange: (c: Contract) => void }) {
+  const t = useT();
+  const { message } = App.useApp();
+  const errorText = useErrorText();
+  const save = async (remark: string) => {
+    if (remark.trim() === (contract.remark ?? '')) return;
+    try {
+      onChange((await updateContract(contract.id, { remark })).contract);
+    } catch (err) {
+      message.error(errorText(err));
+    }
+  };
+  return (
+    <Typography.Text
+      data-testid="contract-remark"
+      type={contract.remark ? undefined : 'secondary'}
+      editable={editable ? { onChange: save, maxLength: 200, icon: <EditOutlined />, tooltip: t('contract.remarkEdit'), text: contract.remark ?? '' } : false}
+    >
+      {contract.remark ?? (editable ? t('contract.remarkEmpty') : '—')}
+    </Typography.Text>
+  );
+}
+
+/** Hides an ended contract from the default list, or shows it again; never deletes it. */
+export function HideButton({ contract, onChange }: { contract: Contract; onChange: (c: Contract) => void }) {
+  const t = useT();
+  const { message } = App.useApp();
+  const errorText = useErrorText();
+  if (contract.status !== 'voided' && contract.status !== 'terminated') return null;
+  const toggle = async () => {
+    try {
+      onChange((await updateContract(contract.id, { hidden: !contract.hidden })).contract);
+      message.success(t(contract.hidden ? 'contract.unhidden' : 'contract.hiddenDone'));
+    } catch (err) {
+      message.error(errorText(err));
+    }
+  };
+  return (
+    <Button icon={contract.hidden ? <EyeOutlined /> : <EyeInvisibleOutlined />} onClick={toggle} data-testid="hide-contract">
+      {t(contract.hidden ? 'contract.unhide' : 'contract.hide')}
+    </Button>
+  );
+}
