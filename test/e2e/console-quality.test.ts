@@ -21,7 +21,7 @@ import {
   setUpChromium,
   validCreditCode,
 } from '../helpers/browser.js';
-import { integrationToken } from '../helpers/app.js';
+import { consent, integrationToken, uniqueCreditCode } from '../helpers/app.js';
 import { startTestServer } from '../helpers/server.js';
 
 // What a new user meets on a 1366 px laptop and on a 390 px phone, in both languages: no cell
@@ -108,12 +108,12 @@ async function customerWithFramework(page: Page, baseUrl: string, email: string)
   await page.goto(`${baseUrl}/login`);
   const registered = await page.evaluate(
     async ({ email, password }) => {
-      const res = await fetch('/api/v1/auth/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+      const res = await fetch('/api/v1/auth/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password, acceptTerms: true }) });
       return (await res.json()) as { accountId: string };
     },
     { email, password },
   );
-  expect((await apiInPage(page, 'POST', '/verification', { subjectType: 'enterprise', name: companyName, creditCode: validCreditCode, legalRepresentative })).status).toBe(201);
+  expect((await apiInPage(page, 'POST', '/verification', { subjectType: 'enterprise', name: companyName, creditCode: uniqueCreditCode(), legalRepresentative, consent })).status).toBe(201);
   expect((await apiInPage(page, 'PUT', '/party-a', partyAContact)).status).toBe(200);
   const framework = await applyFrameworkViaApi(page, { termYears: 1, copies: 2 });
   return { accountId: registered.accountId, framework };
@@ -285,7 +285,8 @@ describe.skipIf(!hasChromium)('console quality', () => {
     // A contract made at 01:30 in Shanghai, when it is still the previous day in Los Angeles.
     const instant = new Date();
     instant.setUTCHours(17, 30, 0, 0);
-    if (instant.getTime() <= Date.now()) instant.setUTCDate(instant.getUTCDate() + 1);
+    // In the past: a clock moved ahead would find the session idle for hours and end it.
+    if (instant.getTime() >= Date.now()) instant.setUTCDate(instant.getUTCDate() - 1);
     const chinaDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(instant);
     const losAngelesDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Los_Angeles' }).format(instant);
     expect(chinaDay).not.toBe(losAngelesDay);
@@ -295,11 +296,11 @@ describe.skipIf(!hasChromium)('console quality', () => {
     await page.goto(`${server.url}/login`);
     await page.evaluate(
       async ({ email, password }) => {
-        await fetch('/api/v1/auth/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+        await fetch('/api/v1/auth/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password, acceptTerms: true }) });
       },
       { email: tzEmail, password },
     );
-    expect((await apiInPage(page, 'POST', '/verification', { subjectType: 'enterprise', name: companyName, creditCode: validCreditCode, legalRepresentative })).status).toBe(201);
+    expect((await apiInPage(page, 'POST', '/verification', { subjectType: 'enterprise', name: companyName, creditCode: uniqueCreditCode(), legalRepresentative, consent })).status).toBe(201);
     expect((await apiInPage(page, 'PUT', '/party-a', partyAContact)).status).toBe(200);
     const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
     const me = await server.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie } });
@@ -396,11 +397,11 @@ describe.skipIf(!hasChromium)('console quality', () => {
     await page.goto(`${server.url}/login`);
     await page.evaluate(
       async ({ email, password }) => {
-        await fetch('/api/v1/auth/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+        await fetch('/api/v1/auth/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password, acceptTerms: true }) });
       },
       { email: wizardEmail, password },
     );
-    expect((await apiInPage(page, 'POST', '/verification', { subjectType: 'enterprise', name: companyName, creditCode: validCreditCode, legalRepresentative })).status).toBe(201);
+    expect((await apiInPage(page, 'POST', '/verification', { subjectType: 'enterprise', name: companyName, creditCode: uniqueCreditCode(), legalRepresentative, consent })).status).toBe(201);
     expect((await apiInPage(page, 'PUT', '/party-a', partyAContact)).status).toBe(200);
     await page.goto(`${server.url}/contracts/apply`);
     await page.getByTestId('party-a-identity').waitFor();

@@ -853,7 +853,7 @@ export const messages: Record<MessageKey, string> = {
   'admin.verifications.consent': 'Consent to processing',
   'admin.verifications.appeal': 'Appeal (identity held by another account)',
   'admin.verifications.audited': 'Viewing the full identity and evidence is recorded in the audit log',
-  'nav.members': 'Members & permissions',
+  'nav.members': 'Members',
   'org.switch': 'Switch organisation',
   'org.unnamed': 'Unverified organisation',
   'members.title': 'Members & permissions',
