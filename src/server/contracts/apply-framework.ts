@@ -12,11 +12,14 @@ import { addYears, beijingDate, frameworkNumber } from './contract-dates.js';
 import { expireContracts } from './expire-contracts.js';
 import { partyBSnapshot, printablePartyA } from './party-snapshots.js';
 import { storeDocument } from './contract-document.js';
+import { completeLinkedSigning, type SigningLink } from '../signings/link-signing.js';
+
+export const linkData = (s?: SigningLink) => (s ? { signingId: s.id, keyCustody: 'platform' } : {});
 
 export const verifyUrlFor = (publicUrl: string, number: string) => `${publicUrl}/verify?number=${encodeURIComponent(number)}`;
 
 /** Loads Party A and checks the preconditions every framework application shares. */
-async function readyPartyA(ctx: AppContext, accountId: string) {
+export async function readyPartyA(ctx: AppContext, accountId: string) {
   const { identity, partyA } = await getPartyA(ctx.db, accountId);
   if (!partyA.isComplete) throw new AppError('party_a_incomplete');
   const { isComplete: _, ...snapshot } = partyA;
@@ -43,7 +46,7 @@ export async function previewFramework(ctx: AppContext, options: { accountId: st
   return pdf;
 }
 
-async function effectiveFramework(db: Database, accountId: string) {
+export async function effectiveFramework(db: Database, accountId: string) {
   const [existing] = await db
     .select({ number: contracts.number })
     .from(contracts)
@@ -59,7 +62,7 @@ async function effectiveFramework(db: Database, accountId: string) {
  * event certificate is only issued once it passed; a request it refuses, or that loses a race,
  * leaves its number unused, which the numbering allows.
  */
-export async function applyFramework(ctx: AppContext, options: { accountId: string; body: ApplyFrameworkBody; actor: Actor }) {
+export async function applyFramework(ctx: AppContext, options: { accountId: string; body: ApplyFrameworkBody; actor: Actor; signing?: SigningLink }) {
   const { accountId, body } = options;
   if (!body.accept) throw new AppError('acceptance_required');
   const { identity, partyA } = await readyPartyA(ctx, accountId);
@@ -119,8 +122,9 @@ export async function applyFramework(ctx: AppContext, options: { accountId: stri
         actor: options.actor,
         action: 'contract.generated',
         subject: { type: 'contract', id: row!.id },
-        data: { number, kind: 'framework', sha256: signed.sha256, copies: body.copies, termYears: body.termYears },
+        data: { number, kind: 'framework', sha256: signed.sha256, copies: body.copies, termYears: body.termYears, ...linkData(options.signing) },
       });
+      if (options.signing) await completeLinkedSigning(tx, { link: options.signing, accountId, contractId: row!.id, number, actor: options.actor });
       return row!;
     });
   } catch (error) {

@@ -9,7 +9,8 @@ import { attachmentItems, contracts, icpFilings, orders } from '../db/schema/ind
 import type { AttachmentIcpFiling, AttachmentOrder } from '../pdf/render-attachment.js';
 import { filingReason, orderReason } from '../upstream/list-items.js';
 import { getVerifiedIdentity } from '../verification/get-verification.js';
-import { verifyUrlFor } from './apply-framework.js';
+import { linkData, verifyUrlFor } from './apply-framework.js';
+import { completeLinkedSigning, hasHeldNumber, type SigningLink } from '../signings/link-signing.js';
 import { attachmentNumber } from './contract-dates.js';
 import { loadContract } from './load-contract.js';
 import { printablePartyA } from './party-snapshots.js';
@@ -17,12 +18,12 @@ import { storeDocument } from './contract-document.js';
 import { currentStatus, type ContractRow } from './present-contract.js';
 import { attachmentTemplateVersion } from './templates/attachment-v1.js';
 
-type Selection =
+export type Selection =
   | { kind: 'order_attachment'; itemKind: 'order'; items: (AttachmentOrder & { id: string })[] }
   | { kind: 'icp_attachment'; itemKind: 'icp_filing'; items: (AttachmentIcpFiling & { id: string })[] };
 
 /** Coverage rows in force for any of the items, with the attachment that holds each. */
-async function coveredItems(db: Database, itemKind: 'order' | 'icp_filing', ids: string[]) {
+export async function coveredItems(db: Database, itemKind: 'order' | 'icp_filing', ids: string[]) {
   return db
     .select({ itemId: attachmentItems.itemId, number: contracts.number })
     .from(attachmentItems)
@@ -30,7 +31,7 @@ async function coveredItems(db: Database, itemKind: 'order' | 'icp_filing', ids:
     .where(and(eq(attachmentItems.itemKind, itemKind), inArray(attachmentItems.itemId, ids), eq(attachmentItems.inForce, true)));
 }
 
-function throwIfCovered(covered: { itemId: string; number: string }[]) {
+export function throwIfCovered(covered: { itemId: string; number: string }[]) {
   if (covered.length)
     throw new AppError('item_already_covered', `Already in attachment ${covered[0]!.number}`, {
       errors: covered.map((c) => ({ path: `itemIds.${c.itemId}`, message: `already in attachment ${c.number}` })),
@@ -38,7 +39,7 @@ function throwIfCovered(covered: { itemId: string; number: string }[]) {
 }
 
 /** Loads the chosen items of the account, in the order given, refusing what can't be chosen. */
-async function loadSelection(ctx: AppContext, accountId: string, body: Pick<CreateAttachmentBody, 'kind' | 'itemIds'>): Promise<Selection> {
+export async function loadSelection(ctx: AppContext, accountId: string, body: Pick<CreateAttachmentBody, 'kind' | 'itemIds'>): Promise<Selection> {
   const ids = body.itemIds;
   if (new Set(ids).size !== ids.length)
     throw new AppError('validation_failed', 'Each item may be chosen once', { errors: [{ path: 'itemIds', message: 'duplicate ids' }] });
@@ -70,14 +71,14 @@ async function loadSelection(ctx: AppContext, accountId: string, body: Pick<Crea
   return selection;
 }
 
-async function loadEffectiveFramework(ctx: AppContext, frameworkId: string, accountId: string) {
+export async function loadEffectiveFramework(ctx: AppContext, frameworkId: string, accountId: string) {
   const framework = await loadContract(ctx.db, frameworkId, { role: 'customer', accountId });
   if (framework.kind !== 'framework') throw new AppError('not_found', 'Not a framework agreement');
   if (currentStatus(framework) !== 'effective') throw new AppError('framework_not_effective');
   return framework;
 }
 
-function renderInput(ctx: AppContext, framework: ContractRow, selection: Selection, number: string, draft: boolean, at: Date) {
+export function renderInput(ctx: AppContext, framework: ContractRow, selection: Selection, number: string, draft: boolean, at: Date) {
   return {
     number,
     kind: selection.kind,
@@ -123,7 +124,7 @@ function oneAtATime<T>(frameworkId: string, task: () => Promise<T>): Promise<T> 
 // bound is only a guard against a livelock; each instance loses at most once per winner.
 const maxNumberAttempts = 100;
 
-async function lastAttachmentSeq(db: Database, frameworkId: string) {
+export async function lastAttachmentSeq(db: Database, frameworkId: string) {
   const [last] = await db.select({ seq: max(contracts.attachmentSeq) }).from(contracts).where(eq(contracts.frameworkId, frameworkId));
   return last?.seq ?? 0;
 }
@@ -137,7 +138,7 @@ async function lastAttachmentSeq(db: Database, frameworkId: string) {
  */
 export async function createAttachment(
   ctx: AppContext,
-  options: { accountId: string; frameworkId: string; body: CreateAttachmentBody; actor: Actor },
+  options: { accountId: string; frameworkId: string; body: CreateAttachmentBody; actor: Actor; signing?: SigningLink },
 ) {
   const { accountId, body } = options;
   if (!body.accept) throw new AppError('acceptance_required');
@@ -155,6 +156,7 @@ async function generate(
   options: {
     accountId: string;
     actor: Actor;
+    signing?: SigningLink;
     framework: ContractRow;
     selection: Selection;
     ids: string[];
@@ -179,6 +181,8 @@ async function generate(
         // Checked again under the lock: a concurrent request may have covered an item meanwhile.
         throwIfCovered(await coveredItems(tx, selection.itemKind, ids));
         if ((await lastAttachmentSeq(tx, framework.id)) !== seq - 1) throw new NumberTaken();
+        // A signer-held signing holds the next number until it completes or expires.
+        if (await hasHeldNumber(tx, framework.id)) throw new AppError('signing_in_progress');
 
         const [row] = await tx
           .insert(contracts)
@@ -214,8 +218,9 @@ async function generate(
           actor: options.actor,
           action: 'contract.generated',
           subject: { type: 'contract', id: row!.id },
-          data: { number, kind: selection.kind, sha256: signed.sha256, framework: framework.number, items: ids.length },
+          data: { number, kind: selection.kind, sha256: signed.sha256, framework: framework.number, items: ids.length, ...linkData(options.signing) },
         });
+        if (options.signing) await completeLinkedSigning(tx, { link: options.signing, accountId, contractId: row!.id, number, actor: options.actor });
         return row!;
       });
     } catch (error) {
@@ -235,7 +240,7 @@ async function generate(
   }
 }
 
-function snapshotOf(item: (AttachmentOrder | AttachmentIcpFiling) & { id: string }) {
+export function snapshotOf(item: (AttachmentOrder | AttachmentIcpFiling) & { id: string }) {
   const { id: _, ...rest } = item as Record<string, unknown>;
   return Object.fromEntries(Object.entries(rest).filter(([k]) => !['accountId', 'updatedAt', 'status'].includes(k)));
 }

@@ -19,6 +19,8 @@ export const rateLimits: Limit[] = [
   { group: 'verify', method: 'POST', url: /^\/api\/v1\/verify(\/|$)/, max: 30, windowMs: minute },
   // Every draft preview renders a PDF.
   { group: 'preview', method: 'POST', url: /\/preview$/, max: 60, windowMs: minute },
+  // Each start renders a draft and sends a code; each confirm renders and issues a certificate.
+  { group: 'signings', method: 'POST', url: /^\/api\/v1\/signings(\/|$)/, max: 300, windowMs: minute },
   { group: 'integration', method: '*', url: /^\/api\/v1\/integration\//, max: 1200, windowMs: minute },
 ];
 

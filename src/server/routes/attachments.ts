@@ -2,12 +2,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createAttachmentBody, icpFilingList, icpFilingListQuery, orderList, orderListQuery } from '../../shared/schemas/attachment.js';
 import { contractEnvelope } from '../../shared/schemas/contract.js';
-import { createAttachment, previewAttachment } from '../contracts/create-attachment.js';
-import { loadContract } from '../contracts/load-contract.js';
-import { presentContract } from '../contracts/present-contract.js';
+import { AppError } from '../../shared/errors.js';
+import { previewAttachment } from '../contracts/create-attachment.js';
 import type { AppContext } from '../context.js';
-import { idempotent } from '../http/idempotency.js';
-import { accountOf, actorOf, sessionOf } from '../http/request-context.js';
+import { accountOf, } from '../http/request-context.js';
 import { listIcpFilings, listOrders } from '../upstream/list-items.js';
 import { pdfDisposition } from './contracts.js';
 
@@ -45,23 +43,19 @@ export const attachmentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
     '/contracts/:frameworkId/attachments',
     {
       config: { access: 'customer' },
-      schema: { tags: ['attachments'], params: frameworkParams, body: createAttachmentBody, response: { 201: contractEnvelope } },
+      schema: {
+        tags: ['attachments'],
+        description: 'Kept for compatibility: Party A signs after a confirmation, so this answers 409 confirmation_required; use POST /signings.',
+        params: frameworkParams,
+        body: createAttachmentBody,
+        response: { 201: contractEnvelope },
+      },
     },
-    async (request, reply) =>
-      idempotent(
-        ctx.db,
-        request,
-        reply,
-        async () => {
-          const row = await createAttachment(ctx, {
-            accountId: accountOf(request),
-            frameworkId: request.params.frameworkId,
-            body: request.body,
-            actor: actorOf(request),
-          });
-          return { status: 201, body: { contract: presentContract(row) } };
-        },
-        { replay: async (id) => ({ status: 201, body: { contract: presentContract(await loadContract(ctx.db, id, sessionOf(request))) } }) },
-      ),
+    async () => {
+      throw new AppError(
+        'confirmation_required',
+        'Start a signing with POST /api/v1/signings {"kind":"icp_attachment"|"order_attachment","frameworkId":…,"itemIds":[…]}, confirm the code sent to Party A with POST /api/v1/signings/{id}/confirm, then POST /api/v1/signings/{id}/complete',
+      );
+    },
   );
 };

@@ -10,7 +10,8 @@ import {
   frameworkTerms,
   reasonBody,
 } from '../../shared/schemas/contract.js';
-import { applyFramework, previewFramework } from '../contracts/apply-framework.js';
+import { AppError } from '../../shared/errors.js';
+import { previewFramework } from '../contracts/apply-framework.js';
 import { readAttachmentItems } from '../contracts/attachment-items.js';
 import { contractAudit } from '../contracts/contract-audit.js';
 import { endContract } from '../contracts/end-contract.js';
@@ -19,7 +20,6 @@ import { loadContract } from '../contracts/load-contract.js';
 import { presentContract } from '../contracts/present-contract.js';
 import { readDocument } from '../contracts/contract-document.js';
 import type { AppContext } from '../context.js';
-import { idempotent } from '../http/idempotency.js';
 import { accountOf, actorOf, sessionOf } from '../http/request-context.js';
 import { stampingStatusByContract } from '../stamping/list-requests.js';
 import { customerVoidRule } from '../stamping/stamping-rule.js';
@@ -45,18 +45,21 @@ export const contractRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
 
   app.post(
     '/contracts/framework',
-    { config: { access: 'customer' }, schema: { tags: ['contracts'], body: applyFrameworkBody, response: { 201: contractEnvelope } } },
-    async (request, reply) =>
-      idempotent(
-        ctx.db,
-        request,
-        reply,
-        async () => {
-          const row = await applyFramework(ctx, { accountId: accountOf(request), body: request.body, actor: actorOf(request) });
-          return { status: 201, body: { contract: presentContract(row) } };
-        },
-        { replay: async (id) => ({ status: 201, body: { contract: presentContract(await loadContract(ctx.db, id, sessionOf(request))) } }) },
-      ),
+    {
+      config: { access: 'customer' },
+      schema: {
+        tags: ['contracts'],
+        description: 'Kept for compatibility: Party A signs after a confirmation, so this answers 409 confirmation_required; use POST /signings.',
+        body: applyFrameworkBody,
+        response: { 201: contractEnvelope },
+      },
+    },
+    async () => {
+      throw new AppError(
+        'confirmation_required',
+        'Start a signing with POST /api/v1/signings {"kind":"framework","termYears":…,"copies":…}, confirm the code sent to Party A with POST /api/v1/signings/{id}/confirm, then POST /api/v1/signings/{id}/complete',
+      );
+    },
   );
 
   app.get(

@@ -5,3 +5,4 @@ export * from './contracts.js';
 export * from './attachments.js';
 export * from './stamping.js';
 export * from './pki.js';
+export * from './signings.js';

@@ -1,0 +1,92 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { contractEnvelope } from '../../shared/schemas/contract.js';
+import { completeSigningBody, confirmSigningBody, signingEnvelope, startSigningBody } from '../../shared/schemas/signing.js';
+import type { AppContext } from '../context.js';
+import { presentContract } from '../contracts/present-contract.js';
+import { accountOf, actorOf, sessionOf } from '../http/request-context.js';
+import { completeSigning } from '../signings/complete-signing.js';
+import { confirmSigning } from '../signings/confirm-signing.js';
+import { loadSigning } from '../signings/load-signing.js';
+import { presentSigning } from '../signings/present-signing.js';
+import { resendCode } from '../signings/resend-code.js';
+import { startSigning } from '../signings/start-signing.js';
+import { pdfDisposition } from './contracts.js';
+
+const idParams = z.object({ id: z.uuid() });
+
+export const signingRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const viewerOf = (request: Parameters<typeof sessionOf>[0]) => ({ accountId: accountOf(request), userId: sessionOf(request).userId });
+
+  app.post(
+    '/signings',
+    {
+      config: { access: 'customer' },
+      schema: {
+        tags: ['signings'],
+        description: "Starts Party A's signature: renders the draft and sends a one-time code to Party A's contact e-mail and mobile.",
+        body: startSigningBody,
+        response: { 201: signingEnvelope },
+      },
+    },
+    async (request, reply) => {
+      const row = await startSigning(ctx, { accountId: accountOf(request), userId: sessionOf(request).userId, body: request.body, actor: actorOf(request) });
+      return reply.code(201).send({ signing: presentSigning(row) });
+    },
+  );
+
+  app.get(
+    '/signings/:id',
+    { config: { access: 'customer' }, schema: { tags: ['signings'], params: idParams, response: { 200: signingEnvelope } } },
+    async (request) => ({ signing: presentSigning(await loadSigning(ctx.db, request.params.id, viewerOf(request))) }),
+  );
+
+  app.get(
+    '/signings/:id/draft.pdf',
+    { config: { access: 'customer' }, schema: { tags: ['signings'], params: idParams } },
+    async (request, reply) => {
+      const row = await loadSigning(ctx.db, request.params.id, viewerOf(request));
+      return reply.type('application/pdf').header('content-disposition', pdfDisposition('待签署-草稿.pdf', 'inline')).header('cache-control', 'private, no-store').send(row.draft);
+    },
+  );
+
+  app.post(
+    '/signings/:id/resend',
+    { config: { access: 'customer' }, schema: { tags: ['signings'], params: idParams, response: { 200: signingEnvelope } } },
+    async (request) => ({ signing: presentSigning(await resendCode(ctx, { signingId: request.params.id, viewer: viewerOf(request), actor: actorOf(request) })) }),
+  );
+
+  app.post(
+    '/signings/:id/confirm',
+    {
+      config: { access: 'customer' },
+      schema: {
+        tags: ['signings'],
+        description:
+          'With `publicKey`: 200 with the event certificate issued for it and `toBeSigned`, to sign and send to /complete. With `keyCustody: "platform"`: the platform holds the key, signs, and answers 201 with the contract.',
+        params: idParams,
+        body: confirmSigningBody,
+        response: { 200: signingEnvelope, 201: contractEnvelope },
+      },
+    },
+    async (request, reply) => {
+      const result = await confirmSigning(ctx, { signingId: request.params.id, viewer: viewerOf(request), body: request.body, actor: actorOf(request) });
+      if ('contract' in result && result.contract) return reply.code(201).send({ contract: presentContract(result.contract) });
+      return reply.code(200).send({ signing: presentSigning(result.signing!) });
+    },
+  );
+
+  app.post(
+    '/signings/:id/complete',
+    { config: { access: 'customer' }, schema: { tags: ['signings'], params: idParams, body: completeSigningBody, response: { 201: contractEnvelope } } },
+    async (request, reply) => {
+      const row = await completeSigning(ctx, {
+        signingId: request.params.id,
+        viewer: viewerOf(request),
+        actor: actorOf(request),
+        signature: Buffer.from(request.body.signature, 'base64'),
+      });
+      return reply.code(201).send({ contract: presentContract(row) });
+    },
+  );
+};
