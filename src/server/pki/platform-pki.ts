@@ -322,7 +322,7 @@ const ecdsaWithSha256 = () => new pkijs.AlgorithmIdentifier({ algorithmId: oids.
 
 function issue(p: IssueParams): string {
   const spki = new pkijs.PublicKeyInfo({
-    json: createPublicKey(p.subjectKey).export({ format: 'jwk' }),
+    json: (p.subjectKey.type === 'public' ? p.subjectKey : createPublicKey(p.subjectKey)).export({ format: 'jwk' }),
   });
   const issuer = p.issuer ? parsedCertificate(p.issuer.cert) : null;
   const subject = Array.isArray(p.subject) ? buildName(p.subject) : p.subject;

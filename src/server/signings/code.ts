@@ -21,8 +21,20 @@ export type CodeBinding = { signingId: string; accountId: string; userId: string
  */
 export function codeHash(secret: string, binding: CodeBinding, code: string): string {
   const key = createHash('sha256').update(`qiyue signing code\0${secret}`).digest();
-  const bound = JSON.stringify([binding.signingId, binding.accountId, binding.userId, binding.draftSha256, binding.terms, code]);
+  const bound = JSON.stringify([binding.signingId, binding.accountId, binding.userId, binding.draftSha256, canonical(binding.terms), code]);
   return createHmac('sha256', key).update(bound).digest('hex');
+}
+
+/** JSONB keeps its own key order: the terms are hashed with their keys sorted. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, v]) => [k, canonical(v)]),
+    );
+  return value;
 }
 
 export function isCodeRight(secret: string, binding: CodeBinding, code: string, storedHash: string): boolean {
