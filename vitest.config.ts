@@ -13,7 +13,7 @@ const integration = (name: string, db: 'pglite' | 'postgres') => ({
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 60_000 } },
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000 } },
       integration('integration-pglite', 'pglite'),
       // The same suite on a real PostgreSQL server when one is configured (CI sets DATABASE_URL).
       ...(process.env.DATABASE_URL ? [integration('integration-postgres', 'postgres')] : []),

@@ -68,7 +68,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   function signingRenderer() {
     return createRenderer(config.renderThreads, {
       keys: transferableSigningKeys(pki, trust),
-      preparePartyA: (identity) => preparePartyASigning({ db: database.db, pki, trust }, identity),
+      preparePartyA: (identity, accountId) => preparePartyASigning({ db: database.db, pki, trust }, identity, accountId),
     });
   }
   // The signing threads hold copies of Party B's and the TSA's keys: a revocation that rolls

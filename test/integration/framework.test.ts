@@ -90,7 +90,7 @@ describe('framework agreement', () => {
     const verify = (bytes: Buffer) =>
       t.app.inject({ method: 'POST', url: '/api/v1/verify', headers: { 'content-type': 'application/pdf' }, payload: bytes });
     const ok = (await verify(pdf)).json();
-    expect(ok).toMatchObject({ authentic: true, known: true, level: 'B-LTA', contract: { kind: 'framework', status: 'effective' }, problems: [] });
+    expect(ok).toMatchObject({ authentic: true, known: true, level: 'PAdES-B-LTA', contract: { kind: 'framework', status: 'effective' }, problems: [] });
     // Party A, Party B, and the document timestamp that covers the whole file.
     expect(ok.signatures.map((s: { role: string }) => s.role)).toEqual(['party_a', 'party_b', 'document_timestamp']);
     expect(ok.signatures.every((s: { valid: boolean }) => s.valid)).toBe(true);

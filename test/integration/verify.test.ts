@@ -44,11 +44,11 @@ describe('POST /api/v1/verify', () => {
   it('reports a file the platform keys signed but the service did not issue as not_issued_here', async () => {
     const fx = await makePadesContract({ pki: t.app.ctx.pki });
     const body = (await verify(fx.signed)).json();
-    expect(body).toMatchObject({ authentic: false, known: false, contract: null, level: 'B-LTA' });
+    expect(body).toMatchObject({ authentic: false, known: false, contract: null, level: 'PAdES-B-LTA' });
     expect(body.problems).toEqual(['not_issued_here']);
     expect(body.signatures.map((s: { role: string }) => s.role)).toEqual(['party_a', 'party_b', 'document_timestamp']);
     const [a] = body.signatures;
-    expect(a).toMatchObject({ valid: true, keyCustody: 'platform', level: 'B-LTA', problems: [] });
+    expect(a).toMatchObject({ valid: true, keyCustody: 'platform', level: 'PAdES-B-LTA', problems: [] });
     expect(a.timestamp.time).toBe(a.signedAt);
     // Names are masked in the public answer.
     expect(a.signer).not.toBe('杭州星河数据科技有限公司');
@@ -62,6 +62,6 @@ describe('POST /api/v1/verify', () => {
     const id = created.json().contract.id;
     const pdf = await t.request(customer, 'GET', `/api/v1/contracts/${id}/pdf`);
     const body = (await verify(pdf.rawPayload)).json();
-    expect(body).toMatchObject({ authentic: true, known: true, level: 'B-LTA', problems: [] });
+    expect(body).toMatchObject({ authentic: true, known: true, level: 'PAdES-B-LTA', problems: [] });
   });
 });

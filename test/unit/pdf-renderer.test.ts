@@ -57,7 +57,8 @@ describe('contract renderer in worker threads', () => {
     const report = verifyPdf(signed.bytes, { trustedRoots: [pki.root.certPem] });
     expect(report.problems).toEqual([]);
     expect(report.authentic).toBe(true);
-    expect(report.signatures).toHaveLength(2);
+    expect(report.level).toBe('B-LTA');
+    expect(report.signatures.map((s) => s.role)).toEqual(['party_a', 'party_b', 'document_timestamp']);
     // The worker reads Party A's certificate, issued in this thread, without a full parse:
     // poppler must still find each signer by issuer and serial number.
     const dir = mkdtempSync(join(tmpdir(), 'qiyue-worker-'));

@@ -90,7 +90,7 @@ export async function applyFramework(ctx: AppContext, options: { accountId: stri
       verifyUrl: verifyUrlFor(ctx.config.publicUrl, number),
       draft: false,
     },
-    { identity, partyBName: partyB.name },
+    { identity, partyBName: partyB.name, accountId },
     { checked },
   );
 

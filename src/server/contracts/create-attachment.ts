@@ -173,6 +173,7 @@ async function generate(
     const signed = await ctx.renderer.signedAttachment(renderInput(ctx, framework, selection, number, false, effectiveAt), {
       identity,
       partyBName: ctx.config.partyB.name,
+      accountId,
     });
     try {
       return await ctx.db.transaction(async (tx) => {

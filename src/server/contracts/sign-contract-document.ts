@@ -18,7 +18,7 @@ export type SignerIdentity = {
 };
 
 /** Who signs a contract: Party A as verified, Party B by name (its certificate is the PKI's). */
-export type Signatories = { identity: SignerIdentity; partyBName: string };
+export type Signatories = { identity: SignerIdentity; partyBName: string; accountId?: string };
 
 /** Party A's signing credential for one contract: an event certificate issued to its identity. */
 export type PartyACredential = { name: string; certPem: string; key: KeyObject; signedAt: Date };
@@ -108,10 +108,14 @@ export async function signContractDocument(
  * requests too, so that the responder knows every serial), and gathers the validation data of
  * both parties' chains and the TSA's.
  */
-export async function preparePartyASigning(deps: { db: Database; pki: PlatformPki; trust: TrustServices }, identity: SignerIdentity): Promise<PartyAPreparation> {
+export async function preparePartyASigning(
+  deps: { db: Database; pki: PlatformPki; trust: TrustServices },
+  identity: SignerIdentity,
+  accountId?: string,
+): Promise<PartyAPreparation> {
   const credential = issuePartyACredential(deps.pki, identity);
   const eventCert = certificateFromPem(credential.certPem);
-  await recordCertificate(deps.db, eventCert, 'event');
+  await recordCertificate(deps.db, eventCert, 'event', { accountId });
   const tsa = deps.trust.tsaChain.slice(0, 1);
   const [partyA, partyB] = await Promise.all([
     deps.trust.validationMaterial([eventCert, ...tsa]),
@@ -124,7 +128,8 @@ export async function preparePartyASigning(deps: { db: Database; pki: PlatformPk
 export function transferableSigningKeys(pki: PlatformPki, trust: TrustServices): TransferableSigningKeys {
   const platformChainPems = [pki.issuing.certPem, pki.root.certPem];
   return {
-    partyB: { certPem: pki.partyB.certPem, key: pki.partyB.key, chainPems: platformChainPems },
+    // Party B's chain is the platform's, or a licensed CA's from its PKCS#12 file.
+    partyB: { certPem: pki.partyB.certPem, key: pki.partyB.key, chainPems: pki.partyBChain.map((c) => c.toString()) },
     platformChainPems,
     tsa: trust.tsaSetup(),
   };

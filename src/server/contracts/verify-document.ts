@@ -28,7 +28,7 @@ export async function verifyDocument(ctx: AppContext, bytes: Buffer): Promise<Ve
     authentic: result.authentic && Boolean(known),
     known: Boolean(known),
     contract: known ? { number: known.number, kind: known.kind, status: currentStatus(known) } : null,
-    level: result.level,
+    level: pades(result.level),
     signatures: result.signatures.map((s) => ({
       role: s.role,
       signer: maskName(s.signer),
@@ -37,10 +37,15 @@ export async function verifyDocument(ctx: AppContext, bytes: Buffer): Promise<Ve
       keyCustody: s.keyCustody,
       valid: s.valid,
       coversWholeDocument: s.coversWholeDocument,
-      level: s.level,
+      level: pades(s.level),
       problems: s.problems,
     })),
     revisions: result.revisions,
     problems: [...new Set(problems)],
   };
+}
+
+/** The API names levels as ETSI EN 319 142-1 does. */
+function pades<L extends string>(level: L | null): `PAdES-${L}` | null {
+  return level ? `PAdES-${level}` : null;
 }

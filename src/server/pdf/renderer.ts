@@ -36,7 +36,7 @@ export type SignedOptions = { checked?: Promise<unknown> };
  */
 export type RendererSigning = {
   keys: TransferableSigningKeys;
-  preparePartyA(identity: SignerIdentity): Promise<PartyAPreparation>;
+  preparePartyA(identity: SignerIdentity, accountId?: string): Promise<PartyAPreparation>;
 };
 
 /** A TSA failure answers 503 with its own code; the request may be retried as it is. */
@@ -56,7 +56,7 @@ export function createInProcessRenderer(signing: RendererSigning): ContractRende
   let keys: ReturnType<typeof signingKeysFrom> | undefined;
   const signed = async (task: RenderTask, s: Signatories, o: SignedOptions = {}) => {
     keys ??= signingKeysFrom(signing.keys);
-    const preparation = Promise.resolve(o.checked).then(() => signing.preparePartyA(s.identity));
+    const preparation = Promise.resolve(o.checked).then(() => signing.preparePartyA(s.identity, s.accountId));
     return signingErrors((await renderers()).produceInProcess(task, { keys, partyBName: s.partyBName, preparation }));
   };
   return {
@@ -106,7 +106,7 @@ export function createRenderer(threads: number, signing: RendererSigning): Contr
     }
     try {
       if (refused) throw new Error('the request was refused');
-      message = { preparation: await signing.preparePartyA(signatories.identity) };
+      message = { preparation: await signing.preparePartyA(signatories.identity, signatories.accountId) };
     } catch (error) {
       message = { error: error instanceof Error ? error.message : String(error) };
     }

@@ -174,7 +174,7 @@ export function createTrustServices(o: { db: Database; pki: PlatformPki; config:
     transferableTsa,
     tsaSetup: () =>
       external
-        ? { kind: 'http', url: external.url, username: external.username, password: external.password, timeoutMs: external.timeoutMs }
+        ? { kind: 'http', url: external.url, username: external.username, password: external.password, timeoutMs: external.timeoutMs, trustPems: external.caPems }
         : { kind: 'embedded', ...transferableTsa() },
     ocsp,
   };

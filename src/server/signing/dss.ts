@@ -1,16 +1,13 @@
 import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
+import { PDFDict, PDFName } from 'pdf-lib';
 import {
   appendIncrementalUpdate,
-  dictEntry,
-  nextObjectNumber,
+  asRef,
   type PdfRef,
   PdfStructureError,
-  parseRef,
-  readObjectBody,
   readPdfIndex,
   refString,
-  setEntry,
   type UpdatedObject,
 } from '../pdf-structure/incremental-writer.js';
 
@@ -20,15 +17,7 @@ export type ValidationMaterial = { certificates: Buffer[]; ocspResponses: Buffer
 /** What one signature needs from the DSS, for its VRI entry (ETSI EN 319 142-1, 5.4.2.3). */
 export type SignatureValidationData = { contents: Buffer; material: ValidationMaterial };
 
-const unique = (items: Buffer[]) => {
-  const seen = new Set<string>();
-  return items.filter((b) => {
-    const key = createHash('sha256').update(b).digest('hex');
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-};
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /**
  * Appends the Document Security Store (PAdES B-LT): every certificate, OCSP response and CRL
@@ -36,13 +25,13 @@ const unique = (items: Buffer[]) => {
  */
 export function appendDss(pdf: Buffer, signatures: SignatureValidationData[]): Buffer {
   const index = readPdfIndex(pdf);
-  let rootDict = readObjectBody(pdf, index, index.root);
-  if (dictEntry(rootDict, 'DSS') !== undefined) throw new PdfStructureError('the document has a DSS already');
-  let next = nextObjectNumber(index);
+  const catalog = index.reader.catalog();
+  if (catalog.get(PDFName.of('DSS')) !== undefined) throw new PdfStructureError('the document has a DSS already');
+  let next = index.size;
   const objects: UpdatedObject[] = [];
   const refs = new Map<string, PdfRef>();
   const streamFor = (der: Buffer): PdfRef => {
-    const key = createHash('sha256').update(der).digest('hex');
+    const key = sha256(der);
     let ref = refs.get(key);
     if (!ref) {
       ref = { num: next++, gen: 0 };
@@ -52,7 +41,11 @@ export function appendDss(pdf: Buffer, signatures: SignatureValidationData[]): B
     }
     return ref;
   };
-  const list = (items: Buffer[]) => `[${unique(items).map((der) => refString(streamFor(der))).join(' ')}]`;
+  const list = (items: Buffer[]) => {
+    const seen = new Set<string>();
+    const unique = items.filter((b) => !seen.has(sha256(b)) && seen.add(sha256(b)));
+    return `[${unique.map((der) => refString(streamFor(der))).join(' ')}]`;
+  };
 
   const all = (pick: (m: ValidationMaterial) => Buffer[]) => signatures.flatMap((s) => pick(s.material));
   const certs = list(all((m) => m.certificates));
@@ -66,13 +59,10 @@ export function appendDss(pdf: Buffer, signatures: SignatureValidationData[]): B
     .join('\n');
   const dssRef = { num: next++, gen: 0 };
   objects.push({ ref: dssRef, dict: `<<\n/Type /DSS\n/Certs ${certs}\n/OCSPs ${ocsps}\n/CRLs ${crls}\n/VRI <<\n${vri}\n>>\n>>` });
-  rootDict = setEntry(rootDict, 'DSS', refString(dssRef));
-  objects.push({ ref: index.root, dict: rootDict });
+  // A copy, so that the reader's catalog stays as read.
+  const updated = PDFDict.withContext(catalog.context);
+  for (const [k, v] of catalog.entries()) updated.set(k, v);
+  updated.set(PDFName.of('DSS'), asRef(dssRef));
+  objects.push({ ref: index.root, dict: updated });
   return appendIncrementalUpdate(pdf, index, objects, next).bytes;
-}
-
-/** The DSS dictionary's reference, if the file has one (for tests and the verifier's callers). */
-export function dssRef(pdf: Buffer): PdfRef | null {
-  const index = readPdfIndex(pdf);
-  return parseRef(dictEntry(readObjectBody(pdf, index, index.root), 'DSS'));
 }

@@ -1,20 +1,16 @@
 import { createHash } from 'node:crypto';
+import { PDFArray, PDFContext, PDFDict, PDFHexString, PDFName, type PDFObject, PDFRef, PDFString } from 'pdf-lib';
 import {
   appendIncrementalUpdate,
-  arrayWith,
-  dictEntry,
-  nextObjectNumber,
+  asRef,
   type PdfIndex,
   type PdfRef,
   PdfStructureError,
-  pageRefs,
-  parseRef,
   pdfDate,
   pdfTextString,
-  readObjectBody,
+  readObject,
   readPdfIndex,
   refString,
-  setEntry,
   type UpdatedObject,
 } from '../pdf-structure/incremental-writer.js';
 
@@ -46,14 +42,25 @@ export type PreparedRevision = {
 };
 
 const byteRangePlaceholder = '/ByteRange [0 ********** ********** **********]';
+const context = PDFContext.create();
+const name = (n: string) => PDFName.of(n);
 
-function fieldDict(o: { name: string; page: PdfRef; rect?: Rect; value?: PdfRef }): string {
-  const rect = (o.rect ?? [0, 0, 0, 0]).map((n) => n.toFixed(2)).join(' ');
-  const name = o.name.replace(/[^A-Za-z0-9_.-]/g, '_');
-  // A field merged with its widget. Flags 132 = print + locked.
-  return `<<\n/Type /Annot\n/Subtype /Widget\n/FT /Sig\n/T (${name})\n/F 132\n/Rect [${rect}]\n/P ${refString(o.page)}${o.value ? `\n/V ${refString(o.value)}` : ''}\n>>`;
+function fieldDict(o: { name: string; page: PdfRef; rect?: Rect; value?: PdfRef }): PDFDict {
+  const dict = PDFDict.withContext(context);
+  dict.set(name('Type'), name('Annot'));
+  dict.set(name('Subtype'), name('Widget'));
+  dict.set(name('FT'), name('Sig'));
+  dict.set(name('T'), PDFString.of(o.name.replace(/[^A-Za-z0-9_.-]/g, '_')));
+  // Print + locked.
+  dict.set(name('F'), context.obj(132));
+  dict.set(name('Rect'), context.obj((o.rect ?? [0, 0, 0, 0]).map((n) => Math.round(n * 100) / 100)));
+  dict.set(name('P'), asRef(o.page));
+  if (o.value) dict.set(name('V'), asRef(o.value));
+  return dict;
 }
 
+// The signature dictionary is written as text: its ByteRange and Contents are placeholders
+// filled in place once the revision's layout is final.
 function signatureDict(d: SignatureDictionary, contentsLength: number): string {
   const common = [byteRangePlaceholder, `/Contents <${'0'.repeat(contentsLength * 2)}>`];
   if (d.kind === 'document-timestamp') {
@@ -80,17 +87,34 @@ function signatureDict(d: SignatureDictionary, contentsLength: number): string {
 
 type FieldTarget = { create: NewField } | { fill: string };
 
-/** The signature fields of the AcroForm, by name (our own files: names are literal strings). */
-function signatureFields(pdf: Buffer, index: PdfIndex, acroRef: PdfRef | null): Map<string, PdfRef> {
-  const out = new Map<string, PdfRef>();
-  if (!acroRef) return out;
-  const fields = dictEntry(readObjectBody(pdf, index, acroRef), 'Fields') ?? '';
-  for (const m of fields.matchAll(/(\d+)\s+(\d+)\s+R/g)) {
-    const ref = { num: Number(m[1]), gen: Number(m[2]) };
-    const name = /\/T\s*\(([^)]*)\)/.exec(readObjectBody(pdf, index, ref))?.[1];
-    if (name) out.set(name, ref);
+function fieldName(index: PdfIndex, dict: PDFDict): string | undefined {
+  const t = index.reader.lookup(dict.get(name('T')));
+  return t instanceof PDFString || t instanceof PDFHexString ? t.decodeText() : undefined;
+}
+
+/** The AcroForm's signature fields, by name. */
+function signatureFields(index: PdfIndex, acro: PDFDict | undefined): Map<string, PDFRef> {
+  const out = new Map<string, PDFRef>();
+  const fields = acro && index.reader.get(acro, 'Fields', PDFArray);
+  for (const ref of fields?.asArray() ?? []) {
+    const dict = ref instanceof PDFRef ? index.reader.lookup(ref, PDFDict) : undefined;
+    const n = dict && fieldName(index, dict);
+    if (n && ref instanceof PDFRef) out.set(n, ref);
   }
   return out;
+}
+
+/** A shallow copy to edit: the reader's objects stay as read. */
+function copyOf(dict: PDFDict): PDFDict {
+  const copy = PDFDict.withContext(context);
+  for (const [k, v] of dict.entries()) copy.set(k, v);
+  return copy;
+}
+
+function arrayWith(items: PDFObject[] | undefined, more: PDFObject[]): PDFArray {
+  const array = PDFArray.withContext(context);
+  for (const item of [...(items ?? []), ...more]) array.push(item);
+  return array;
 }
 
 /**
@@ -103,29 +127,33 @@ export function prepareSignatureRevision(
   o: { target: FieldTarget; dictionary: SignatureDictionary; contentsLength: number; laterFields?: NewField[] },
 ): PreparedRevision {
   const index = readPdfIndex(pdf);
-  const pages = pageRefs(pdf, index);
-  const pageOf = (i = -1) => {
+  const { reader } = index;
+  const pages = reader.pages();
+  const pageOf = (i = -1): PdfRef => {
     const page = pages[i < 0 ? pages.length + i : i];
     if (!page) throw new PdfStructureError('no such page');
-    return page;
+    return { num: page.objectNumber, gen: page.generationNumber };
   };
-  let next = nextObjectNumber(index);
+  let next = index.size;
   const sigRef = { num: next++, gen: 0 };
   const objects: UpdatedObject[] = [{ ref: sigRef, dict: signatureDict(o.dictionary, o.contentsLength) }];
 
-  let rootDict = readObjectBody(pdf, index, index.root);
-  const acroEntry = dictEntry(rootDict, 'AcroForm');
-  if (acroEntry?.startsWith('<<')) throw new PdfStructureError('inline /AcroForm is not supported');
-  const acroRef = parseRef(acroEntry);
-  const existing = signatureFields(pdf, index, acroRef);
+  const catalog = copyOf(reader.catalog());
+  let catalogChanged = false;
+  const acroValue = catalog.get(name('AcroForm'));
+  if (acroValue instanceof PDFDict) throw new PdfStructureError('inline /AcroForm is not supported');
+  const acroRef = acroValue instanceof PDFRef ? acroValue : undefined;
+  const acro = acroRef && reader.lookup(acroRef, PDFDict);
+  const existing = signatureFields(index, acro);
   const newFields: { field: NewField; ref: PdfRef; value?: PdfRef }[] = [];
 
   if ('fill' in o.target) {
     const ref = existing.get(o.target.fill);
     if (!ref) throw new PdfStructureError(`no signature field ${o.target.fill}`);
-    const dict = readObjectBody(pdf, index, ref);
-    if (dictEntry(dict, 'V') !== undefined) throw new PdfStructureError(`field ${o.target.fill} is signed already`);
-    objects.push({ ref, dict: setEntry(dict, 'V', refString(sigRef)) });
+    const dict = copyOf(readObject(index, { num: ref.objectNumber, gen: ref.generationNumber }) as PDFDict);
+    if (dict.get(name('V')) !== undefined) throw new PdfStructureError(`field ${o.target.fill} is signed already`);
+    dict.set(name('V'), asRef(sigRef));
+    objects.push({ ref: { num: ref.objectNumber, gen: ref.generationNumber }, dict });
   } else {
     newFields.push({ field: o.target.create, ref: { num: next++, gen: 0 }, value: sigRef });
   }
@@ -136,47 +164,50 @@ export function prepareSignatureRevision(
       if (existing.has(f.field.name)) throw new PdfStructureError(`field ${f.field.name} exists`);
       objects.push({ ref: f.ref, dict: fieldDict({ name: f.field.name, page: pageOf(f.field.pageIndex), rect: f.field.rect, value: f.value }) });
     }
-    const refs = newFields.map((f) => refString(f.ref));
-    if (acroRef) {
-      let acro = readObjectBody(pdf, index, acroRef);
-      let fields = dictEntry(acro, 'Fields');
-      for (const r of refs) fields = arrayWith(fields, r);
-      acro = setEntry(setEntry(acro, 'Fields', fields!), 'SigFlags', '3');
-      objects.push({ ref: acroRef, dict: acro });
+    const refs = newFields.map((f) => asRef(f.ref));
+    if (acroRef && acro) {
+      const form = copyOf(acro);
+      form.set(name('Fields'), arrayWith(reader.get(acro, 'Fields', PDFArray)?.asArray(), refs));
+      form.set(name('SigFlags'), context.obj(3));
+      objects.push({ ref: { num: acroRef.objectNumber, gen: acroRef.generationNumber }, dict: form });
     } else {
       const newAcro = { num: next++, gen: 0 };
-      objects.push({ ref: newAcro, dict: `<<\n/Fields [${refs.join(' ')}]\n/SigFlags 3\n>>` });
-      rootDict = setEntry(rootDict, 'AcroForm', refString(newAcro));
+      const form = PDFDict.withContext(context);
+      form.set(name('Fields'), arrayWith([], refs));
+      form.set(name('SigFlags'), context.obj(3));
+      objects.push({ ref: newAcro, dict: form });
+      catalog.set(name('AcroForm'), asRef(newAcro));
+      catalogChanged = true;
     }
     // Widgets join their pages' annotations.
-    const byPage = new Map<number, { page: PdfRef; refs: string[] }>();
+    const byPage = new Map<number, { page: PdfRef; refs: PDFRef[] }>();
     for (const f of newFields) {
       const page = pageOf(f.field.pageIndex);
       const slot = byPage.get(page.num) ?? { page, refs: [] };
-      slot.refs.push(refString(f.ref));
+      slot.refs.push(asRef(f.ref));
       byPage.set(page.num, slot);
     }
     for (const { page, refs: widgetRefs } of byPage.values()) {
-      let pageDict = readObjectBody(pdf, index, page);
-      const annots = dictEntry(pageDict, 'Annots');
-      const annotsRef = annots && !annots.startsWith('[') ? parseRef(annots) : null;
-      if (annotsRef) {
-        let array: string | undefined = readObjectBody(pdf, index, annotsRef);
-        for (const r of widgetRefs) array = arrayWith(array, r);
-        objects.push({ ref: annotsRef, dict: array! });
+      const pageDict = copyOf(readObject(index, page) as PDFDict);
+      const annots = pageDict.get(name('Annots'));
+      if (annots instanceof PDFRef) {
+        const array = reader.lookup(annots, PDFArray);
+        if (!array) throw new PdfStructureError('unsupported /Annots');
+        objects.push({ ref: { num: annots.objectNumber, gen: annots.generationNumber }, dict: arrayWith(array.asArray(), widgetRefs) });
       } else {
-        let array = annots;
-        for (const r of widgetRefs) array = arrayWith(array, r);
-        pageDict = setEntry(pageDict, 'Annots', array!);
+        pageDict.set(name('Annots'), arrayWith(annots instanceof PDFArray ? annots.asArray() : [], widgetRefs));
         objects.push({ ref: page, dict: pageDict });
       }
     }
   }
   if (o.dictionary.kind === 'certification') {
-    if (dictEntry(rootDict, 'Perms') !== undefined) throw new PdfStructureError('the document is certified already');
-    rootDict = setEntry(rootDict, 'Perms', `<< /DocMDP ${refString(sigRef)} >>`);
+    if (catalog.get(name('Perms')) !== undefined) throw new PdfStructureError('the document is certified already');
+    const perms = PDFDict.withContext(context);
+    perms.set(name('DocMDP'), asRef(sigRef));
+    catalog.set(name('Perms'), perms);
+    catalogChanged = true;
   }
-  if (rootDict !== readObjectBody(pdf, index, index.root)) objects.push({ ref: index.root, dict: rootDict });
+  if (catalogChanged) objects.push({ ref: index.root, dict: catalog });
 
   const written = appendIncrementalUpdate(pdf, index, objects, next);
   return withByteRange(written.bytes, written.objectOffsets.get(sigRef.num)!);
@@ -207,3 +238,5 @@ export function embedContents(r: PreparedRevision, der: Buffer): Buffer {
   r.bytes.write(hex, r.contentsStart + 1, 'latin1');
   return r.bytes;
 }
+
+export { refString };

@@ -1,3 +1,4 @@
+import { certificateFromPem } from '../pki/platform-pki.js';
 import { createHttpTsa } from '../pki/tsa-client.js';
 import { embeddedTsa, type TransferableTsa } from '../pki/tsa.js';
 import type { TimestampAuthority } from './timestamps.js';
@@ -8,8 +9,10 @@ import type { TimestampAuthority } from './timestamps.js';
  */
 export type TsaSetup =
   | ({ kind: 'embedded' } & TransferableTsa)
-  | { kind: 'http'; url: string; username?: string; password?: string; timeoutMs: number };
+  | { kind: 'http'; url: string; username?: string; password?: string; timeoutMs: number; trustPems: string[] };
 
 export function timestampAuthorityFrom(setup: TsaSetup): TimestampAuthority {
-  return setup.kind === 'http' ? createHttpTsa(setup) : embeddedTsa(setup);
+  if (setup.kind === 'embedded') return embeddedTsa(setup);
+  // Tokens from outside are checked against the configured chain before they are embedded.
+  return createHttpTsa({ ...setup, trust: setup.trustPems.map(certificateFromPem) });
 }

@@ -114,7 +114,7 @@ export const auditEvent = z.object({
 });
 export const auditResponse = z.object({ events: z.array(auditEvent), chainValid: z.boolean() });
 
-export const padesLevel = z.enum(['B-B', 'B-T', 'B-LT', 'B-LTA']);
+export const padesLevel = z.enum(['PAdES-B-B', 'PAdES-B-T', 'PAdES-B-LT', 'PAdES-B-LTA']);
 
 export const verifyResponse = z.object({
   authentic: z.boolean(),
