@@ -45,7 +45,7 @@ export type TestApp = {
   /** A framework agreement through a signing (the direct route answers confirmation_required). */
   signFramework(caller: Caller, terms: { termYears: number; copies: number }, options?: SigningOptions): Promise<LightMyRequestResponse>;
   /** An attachment through a signing. */
-  signAttachment(caller: Caller, frameworkId: string, body: { kind: string; itemIds: string[] }, options?: SigningOptions): Promise<LightMyRequestResponse>;
+  signAttachment(caller: Caller, frameworkId: string, body: { kind: string; itemIds: unknown[] }, options?: SigningOptions): Promise<LightMyRequestResponse>;
   /** PUT an order or filing as the billing / ICP system would. */
   push(path: string, body: unknown, token?: string): Promise<LightMyRequestResponse>;
   close(): Promise<void>;

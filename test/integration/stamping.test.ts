@@ -29,7 +29,7 @@ const courier = { carrier: 'SF', trackingNumber: 'sf123456789012' };
 
 async function customerWithContract() {
   const c = await t.verifiedCustomer();
-  const contract = (await t.request(c, 'POST', '/api/v1/contracts/framework', { termYears: 1, copies: 3, accept: true })).json().contract;
+  const contract = (await t.signFramework(c, { termYears: 1, copies: 3 })).json().contract;
   return { c, contract };
 }
 const submit = (c: Caller, contractIds: string[], extra: object = {}) =>

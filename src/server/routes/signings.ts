@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { contractEnvelope } from '../../shared/schemas/contract.js';
 import { completeSigningBody, confirmSigningBody, signingEnvelope, startSigningBody } from '../../shared/schemas/signing.js';
 import type { AppContext } from '../context.js';
+import { loadContract } from '../contracts/load-contract.js';
 import { presentContract } from '../contracts/present-contract.js';
+import { idempotent } from '../http/idempotency.js';
 import { accountOf, actorOf, sessionOf } from '../http/request-context.js';
 import { completeSigning } from '../signings/complete-signing.js';
 import { confirmSigning } from '../signings/confirm-signing.js';
@@ -29,10 +31,17 @@ export const signingRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
         response: { 201: signingEnvelope },
       },
     },
-    async (request, reply) => {
-      const row = await startSigning(ctx, { accountId: accountOf(request), userId: sessionOf(request).userId, body: request.body, actor: actorOf(request) });
-      return reply.code(201).send({ signing: presentSigning(row) });
-    },
+    async (request, reply) =>
+      idempotent(
+        ctx.db,
+        request,
+        reply,
+        async () => {
+          const row = await startSigning(ctx, { accountId: accountOf(request), userId: sessionOf(request).userId, body: request.body, actor: actorOf(request) });
+          return { status: 201, body: { signing: presentSigning(row) } };
+        },
+        { replay: async (id) => ({ status: 201, body: { signing: presentSigning(await loadSigning(ctx.db, id, viewerOf(request))) } }) },
+      ),
   );
 
   app.get(
@@ -69,24 +78,44 @@ export const signingRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
         response: { 200: signingEnvelope, 201: contractEnvelope },
       },
     },
-    async (request, reply) => {
-      const result = await confirmSigning(ctx, { signingId: request.params.id, viewer: viewerOf(request), body: request.body, actor: actorOf(request) });
-      if ('contract' in result && result.contract) return reply.code(201).send({ contract: presentContract(result.contract) });
-      return reply.code(200).send({ signing: presentSigning(result.signing!) });
-    },
+    async (request, reply) =>
+      idempotent<object>(
+        ctx.db,
+        request,
+        reply,
+        async () => {
+          const result = await confirmSigning(ctx, { signingId: request.params.id, viewer: viewerOf(request), body: request.body, actor: actorOf(request) });
+          if ('contract' in result && result.contract) return { status: 201, body: { contract: presentContract(result.contract) } };
+          return { status: 200, body: { signing: presentSigning(result.signing!) } };
+        },
+        {
+          // The effect is the prepared signing (Party A's key) or the contract (the platform's).
+          replay: async (id) =>
+            id === request.params.id
+              ? { status: 200, body: { signing: presentSigning(await loadSigning(ctx.db, id, viewerOf(request))) } }
+              : { status: 201, body: { contract: presentContract(await loadContract(ctx.db, id, sessionOf(request))) } },
+        },
+      ),
   );
 
   app.post(
     '/signings/:id/complete',
     { config: { access: 'customer' }, schema: { tags: ['signings'], params: idParams, body: completeSigningBody, response: { 201: contractEnvelope } } },
-    async (request, reply) => {
-      const row = await completeSigning(ctx, {
-        signingId: request.params.id,
-        viewer: viewerOf(request),
-        actor: actorOf(request),
-        signature: Buffer.from(request.body.signature, 'base64'),
-      });
-      return reply.code(201).send({ contract: presentContract(row) });
-    },
+    async (request, reply) =>
+      idempotent(
+        ctx.db,
+        request,
+        reply,
+        async () => {
+          const row = await completeSigning(ctx, {
+            signingId: request.params.id,
+            viewer: viewerOf(request),
+            actor: actorOf(request),
+            signature: Buffer.from(request.body.signature, 'base64'),
+          });
+          return { status: 201, body: { contract: presentContract(row) } };
+        },
+        { replay: async (id) => ({ status: 201, body: { contract: presentContract(await loadContract(ctx.db, id, sessionOf(request))) } }) },
+      ),
   );
 };
