@@ -20,7 +20,7 @@ afterAll(() => t?.close());
 
 // Through a signing (start, the code, Party A's own key, complete): the direct route answers confirmation_required.
 const apply = (c: Caller, body: { termYears: number; copies: number; accept?: boolean } = { termYears: 2, copies: 3, accept: true }, headers?: Record<string, string>) =>
-  t.signFramework(c, body, { idempotencyKey: headers?.['idempotency-key'] });
+  t.signFramework(c, body, headers ? { idempotencyKey: headers['idempotency-key'], custody: 'platform' } : {});
 
 describe('framework agreement', () => {
   let customer: Caller;
