@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app.js';
@@ -74,7 +74,8 @@ describe('offline stamping', () => {
       'stamping.returned',
       'stamping.completed',
     ]);
-    const mails = await t.app.ctx.db.select().from(outbox).where(eq(outbox.accountId, c.accountId!));
+    // The signing codes went to Party A's contact; the stamping e-mails go to the user.
+    const mails = await t.app.ctx.db.select().from(outbox).where(and(eq(outbox.accountId, c.accountId!), eq(outbox.carriesCode, false)));
     expect(mails.map((m) => m.subject).filter((s) => s.includes(request.number))).toHaveLength(5);
     expect(mails.every((m) => m.toAddress === c.email)).toBe(true);
 
@@ -214,7 +215,7 @@ describe('offline stamping', () => {
       await submit(c, [contract.id]);
       const mailer = createMailer(`smtp://127.0.0.1:${port}`);
       expect(await deliverOutbox(t.app.ctx.db, { mailer, from: 'qiyue@example.com' })).toBe(0);
-      const [failed] = await t.app.ctx.db.select().from(outbox).where(eq(outbox.accountId, c.accountId!));
+      const [failed] = await t.app.ctx.db.select().from(outbox).where(and(eq(outbox.accountId, c.accountId!), eq(outbox.carriesCode, false)));
       expect(failed).toMatchObject({ attempts: 1, sentAt: null });
       expect(failed!.lastError).toMatch(/busy/);
       await t.app.ctx.db.update(outbox).set({ nextAttemptAt: new Date(Date.now() - 1000) }).where(eq(outbox.id, failed!.id));
