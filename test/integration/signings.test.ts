@@ -227,3 +227,26 @@ describe('signings: attachments', () => {
 
 // Keeps the import used when poppler is missing.
 void createPublicKey;
+
+describe('signings: the operators outbox view', () => {
+  it('shows the codes in the demo (no SMTP), marked, and never with SMTP configured', async () => {
+    const c = await t.verifiedCustomer();
+    await start(c);
+    const code = await latestCode(t.app, c.accountId!);
+    const op = await t.operator();
+    const demo = (await t.request(op, 'GET', '/api/v1/admin/outbox')).json();
+    const shown = demo.items.filter((m: { body: string }) => m.body.includes(code));
+    expect(shown.length).toBeGreaterThanOrEqual(2);
+    expect(shown.every((m: { carriesCode: boolean }) => m.carriesCode)).toBe(true);
+    expect(shown.map((m: { channel: string }) => m.channel).sort()).toEqual(['email', 'sms']);
+    const smtp = t.app.ctx.config.smtpUrl;
+    t.app.ctx.config.smtpUrl = 'smtp://127.0.0.1:1';
+    try {
+      const live = (await t.request(op, 'GET', '/api/v1/admin/outbox')).json();
+      expect(live.smtpConfigured).toBe(true);
+      expect(live.items.some((m: { body: string; carriesCode: boolean }) => m.carriesCode || m.body.includes(code))).toBe(false);
+    } finally {
+      t.app.ctx.config.smtpUrl = smtp;
+    }
+  });
+});
