@@ -1,10 +1,6 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
-import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { AppError } from '../shared/errors.js';
@@ -21,6 +17,7 @@ import { onCertificateRollover } from './pki/revoke-certificate.js';
 import { preparePartyASigning, transferableSigningKeys } from './contracts/sign-contract-document.js';
 import { pkiRoutes, trustRoutes } from './routes/pki.js';
 import { seedDemo } from './demo/seed-demo.js';
+import { apiDescription, registerApiReference } from './http/api-reference.js';
 import { errorHandler, sendProblem } from './http/problem.js';
 import { registerInputGuard } from './http/input-guard.js';
 import { registerRateLimits } from './http/rate-limits.js';
@@ -28,6 +25,7 @@ import { openApiTransform } from './http/openapi-security.js';
 import { recordRouteMethods } from './http/route-methods.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerSessionHooks } from './http/request-context.js';
+import { registerCompression, registerStaticAssets } from './http/static-assets.js';
 import { attachmentRoutes } from './routes/attachments.js';
 import { authRoutes } from './routes/auth.js';
 import { integrationRoutes } from './routes/integration.js';
@@ -116,6 +114,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   app.setErrorHandler(errorHandler);
 
   await app.register(cookie);
+  await registerCompression(app);
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -144,7 +143,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Qiyue API', version: '1.0.0', description: 'Contract self-service: verification, contracts, stamping.' },
+      info: { title: 'Qiyue API', version: '1.0.0', description: apiDescription },
       servers: [{ url: '/' }],
       components: {
         securitySchemes: {
@@ -156,7 +155,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
     },
     transform: openApiTransform(jsonSchemaTransform),
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await registerApiReference(app);
 
   if (config.rateLimit) await registerRateLimits(app, ctx.db);
   registerSessionHooks(app, ctx.db, { idleMinutes: config.sessionIdleMinutes });
@@ -183,13 +182,11 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   // At the root: the certificates name these locations, and relying parties fetch them anonymously.
   await app.register(pkiRoutes, { ctx });
 
-  const webDir = config.webDir;
-  const hasWeb = Boolean(webDir && fs.existsSync(path.join(webDir, 'index.html')));
-  if (hasWeb) await app.register(fastifyStatic, { root: webDir!, wildcard: false, index: false });
+  const web = await registerStaticAssets(app, config.webDir);
   app.setNotFoundHandler((request, reply) => {
     const wantsPage = request.method === 'GET' && !request.url.startsWith('/api/');
     // Client-side routes of the console all answer its index page.
-    if (hasWeb && wantsPage) return reply.type('text/html').sendFile('index.html');
+    if (web && wantsPage) return web.sendIndex(request, reply);
     const path = request.url.split('?')[0]!;
     const allowed = routeMethods.allowedFor(path);
     if (allowed.length)

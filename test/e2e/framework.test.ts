@@ -135,6 +135,10 @@ describe.skipIf(!hasChromium)('framework agreement', () => {
     await page.goto(`${server.url}/verify?number=${number}`);
     await text(page.getByTestId('verify-for-number')).toBe(`请上传合同编号 ${number} 的 PDF 文件进行验真`);
     await count(page.getByTestId('account-menu')).toBe(0);
+    // The trust anchor a relying party installs: its fingerprint is that of /pki/root.crt.
+    const rootDer = Buffer.from(await (await fetch(`${server.url}/pki/root.crt`)).arrayBuffer());
+    const fingerprint = createHash('sha256').update(rootDer).digest('hex').toUpperCase().match(/../g)!.join(':');
+    await text(page.getByTestId('trust-fingerprint')).toBe(fingerprint);
     await shot(page, '09-verify-public');
     expect(await verifyFile(page, `${number}.pdf`, pdf)).toBe('文件真实有效');
     await text(page.getByTestId('verify-contract')).toContain(number);

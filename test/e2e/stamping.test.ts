@@ -18,9 +18,10 @@ import {
 import { startTestServer } from '../helpers/server.js';
 
 // Offline stamping in Chromium: a customer with a framework agreement picks it in 合同管理,
-// goes through the four steps (a wrong tracking number is caught inline), downloads the print
-// package; the contract desk finds the request by tracking number, receives, stamps and mails
-// it back; the customer confirms receipt. Both timelines, the contract list, the e-mails sent
+// chooses it and the return address, which creates the request (待寄出) with its number;
+// downloads the print package, then enters the tracking number (a wrong one is caught inline);
+// the contract desk finds the request by tracking number, receives, stamps, archives the scan
+// and mails it back; the customer confirms receipt and downloads the scan. Both timelines, the contract list, the e-mails sent
 // and what the database holds are checked.
 
 const outboundTracking = 'SF123456789012';
@@ -105,26 +106,7 @@ describe.skipIf(!hasChromium)('offline stamping', () => {
     await shot(page, '02-wizard-choose');
     await page.getByTestId('wizard-next').filter({ visible: true }).click();
 
-    // 2 打印与寄送: each contract's PDF and where to mail it, with a copy button.
-    await text(page.getByTestId('print-contracts')).toContain('3 份');
-    await page.getByTestId('stamping-destination').waitFor();
-    await page.getByTestId('destination-copy').locator('.ant-typography-copy').waitFor();
-    await shot(page, '03-wizard-print');
-    await page.getByTestId('wizard-next').filter({ visible: true }).click();
-
-    // 3 快递信息: a number that is not SF's format is refused before anything is sent.
-    await choose(page, page.getByTestId('courier-carrier'), '顺丰速运');
-    await page.getByLabel('运单号', { exact: true }).fill('SF12345');
-    await page.getByTestId('wizard-next').filter({ visible: true }).click();
-    const courierForm = page.getByTestId('courier-form');
-    await text(courierForm).toContain('运单号与顺丰速运的单号格式不符');
-    await shot(page, '04-wizard-courier-invalid');
-    await page.getByLabel('运单号', { exact: true }).fill(` ${outboundTracking.toLowerCase()} `);
-    await page.getByLabel('运单号', { exact: true }).blur();
-    await count(courierForm.locator('.ant-form-item-explain-error')).toBe(0);
-    await page.getByTestId('wizard-next').filter({ visible: true }).click();
-
-    // 4 回寄地址, then the confirmation that it cannot change afterwards.
+    // 2 回寄地址, then the confirmation that it cannot change afterwards.
     const addressForm = page.getByTestId('address-form');
     await addressForm.waitFor({ state: 'visible' });
     await expect.poll(() => page.getByLabel('收件人').inputValue(), poll).toBe('陈静'); // from Party A
@@ -141,26 +123,41 @@ describe.skipIf(!hasChromium)('offline stamping', () => {
     await page.getByTestId('stamping-submit').click();
     const dialog = page.getByRole('dialog');
     await text(dialog.getByTestId('confirm-address-warning')).toContain('回寄地址提交后不可修改');
-    await text(dialog.getByTestId('confirm-summary')).toContain(outboundTracking);
     await text(dialog.getByTestId('confirm-summary')).toContain('示例路88号示例大厦12层');
     await shot(page, '05-wizard-confirm');
     await dialog.getByTestId('confirm-submit').click();
 
-    // The request page: submitted, the address locked, the print package to download.
+    // The request page: awaiting shipment with its number, the address locked, the print package.
     await page.waitForURL(/\/stamping\/[0-9a-f-]{36}$/, poll);
     const requestNumber = ((await page.getByTestId('request-number').textContent()) ?? '').trim();
     expect(requestNumber).toMatch(/^SR\d{10}$/);
-    await text(page.getByTestId('stamping-status').first()).toBe('已提交');
-    await text(page.getByTestId('outbound-courier')).toContain(outboundTracking);
+    await text(page.getByTestId('stamping-status').first()).toBe('待寄出');
+    await text(page.getByTestId('request-details')).toContain('寄出后填写');
     await text(page.getByTestId('return-address-locked')).toContain('提交后不可修改');
-    await text(page.getByTestId('stamping-timeline')).toContain('等待乙方签收寄件');
-    await text(page.getByTestId('stamping-timeline')).toContain(`顺丰速运 ${outboundTracking}`);
+    await text(page.getByTestId('stamping-timeline')).toContain('打印、盖章后寄出，并填写运单号');
     await page.getByTestId('submitted-notice').getByTestId('stamping-destination').waitFor();
-    await shot(page, '06-request-submitted');
+    await shot(page, '03-request-awaiting-shipment');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-print-package').click()]);
     expect(download.suggestedFilename()).toBe(`${requestNumber}-打印包.pdf`);
     const pdf = readFileSync((await download.path())!);
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+
+    // Mailed: the tracking number, checked against the carrier's format before it is sent.
+    await page.getByTestId('ship-request').click();
+    const shipDialog = page.getByRole('dialog');
+    await choose(page, shipDialog.getByTestId('modal-carrier'), '顺丰速运');
+    await shipDialog.getByLabel('运单号', { exact: true }).fill('SF12345');
+    await shipDialog.getByTestId('courier-ok').click();
+    await text(shipDialog).toContain('运单号与顺丰速运的单号格式不符');
+    await shot(page, '04-ship-invalid');
+    await shipDialog.getByLabel('运单号', { exact: true }).fill(` ${outboundTracking.toLowerCase()} `);
+    await shipDialog.getByTestId('courier-ok').click();
+    await text(page.getByTestId('stamping-status').first()).toBe('已寄出');
+    await text(page.getByTestId('outbound-courier')).toContain(outboundTracking);
+    expect(await page.getByTestId('outbound-courier').getByTestId('tracking-link').getAttribute('href')).toContain(outboundTracking);
+    await text(page.getByTestId('stamping-timeline')).toContain('等待乙方签收寄件');
+    await text(page.getByTestId('stamping-timeline')).toContain(`顺丰速运 ${outboundTracking}`);
+    await shot(page, '06-request-submitted');
 
     const [stored] = await server.app.ctx.db.select().from(stampingRequests).where(eq(stampingRequests.number, requestNumber));
     expect(stored).toMatchObject({ status: 'submitted', carrier: 'SF', trackingNumber: outboundTracking });
@@ -191,6 +188,9 @@ describe.skipIf(!hasChromium)('offline stamping', () => {
     await operator.getByTestId('stamp-request').click();
     await confirmPopover(operator, '盖章完成');
     await text(operator.getByTestId('stamping-status').first()).toBe('已盖章');
+    // The scan of one fully stamped original is archived with the contract.
+    await operator.getByTestId('scan-upload').locator('input[type=file]').setInputFiles({ name: 'scan.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await text(operator.getByTestId('scan-archived')).toContain('已归档扫描件');
     await operator.getByTestId('return-request').click();
     const returnDialog = operator.getByRole('dialog');
     await choose(operator, returnDialog.getByTestId('modal-carrier'), '中国邮政 EMS');
@@ -215,9 +215,9 @@ describe.skipIf(!hasChromium)('offline stamping', () => {
     await page.getByTestId('confirm-receipt').click();
     await confirmPopover(page, '确认收货');
     await text(page.getByTestId('stamping-status').first()).toBe('已完成');
-    await count(timelineSteps(page)).toBe(5);
-    await count(finishedSteps(page)).toBe(5);
-    for (const step of ['提交申请', '乙方签收', '乙方盖章', '寄回', '确认收货']) await text(page.getByTestId('stamping-timeline')).toContain(step);
+    await count(timelineSteps(page)).toBe(6);
+    await count(finishedSteps(page)).toBe(6);
+    for (const step of ['创建申请', '甲方寄出', '乙方签收', '乙方盖章', '寄回', '确认收货']) await text(page.getByTestId('stamping-timeline')).toContain(step);
     await text(page.getByTestId('stamping-timeline')).toContain('运营人员');
     await text(page.getByTestId('stamping-timeline')).toContain('客户');
     await shot(page, '09-request-completed');
@@ -231,6 +231,14 @@ describe.skipIf(!hasChromium)('offline stamping', () => {
     await page.waitForURL(`**/contracts/${framework.id}`);
     await text(page.getByTestId('contract-details')).toContain('已完成');
     await text(page.getByTestId('audit-timeline')).toContain('线下盖章：已寄回');
+    // 纸质合同已归档: the seal record, and the scan exactly as uploaded.
+    const sealRecord = page.getByTestId('seal-record');
+    await text(sealRecord).toContain('纸质合同已归档');
+    await text(sealRecord).toContain(requestNumber);
+    await text(sealRecord).toContain(outboundTracking);
+    await text(sealRecord).toContain(returnTracking);
+    const [scanDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-stamped-scan').click()]);
+    expect(readFileSync((await scanDownload.path())!).equals(pdf)).toBe(true);
     await shot(page, '11-contract-detail');
 
     const [completed] = await server.app.ctx.db.select().from(stampingRequests).where(eq(stampingRequests.id, stored!.id));
@@ -239,7 +247,7 @@ describe.skipIf(!hasChromium)('offline stamping', () => {
     // The desk sees the same timeline, and the e-mails sent at every step.
     await operator.reload();
     await text(operator.getByTestId('stamping-status').first()).toBe('已完成');
-    await count(finishedSteps(operator)).toBe(5);
+    await count(finishedSteps(operator)).toBe(6);
     await shot(operator, '12-operator-completed');
     await operator.getByRole('menuitem', { name: '邮件通知' }).click();
     await operator.waitForURL('**/admin/outbox');
@@ -248,8 +256,8 @@ describe.skipIf(!hasChromium)('offline stamping', () => {
     await operator.getByTestId('outbox-search').locator('input').fill(requestNumber);
     await operator.getByTestId('outbox-search').locator('input').press('Enter');
     const mails = operator.getByTestId('outbox-table').locator('tr.ant-table-row');
-    await count(mails).toBe(5);
-    for (const status of ['已提交', '已签收', '已盖章', '已寄回', '已完成']) {
+    await count(mails).toBe(6);
+    for (const status of ['待寄出', '已寄出', '已签收', '已盖章', '已寄回', '已完成']) {
       await text(operator.getByTestId('outbox-table')).toContain(`线下盖章申请 ${requestNumber} ${status}`);
     }
     await text(mails.first()).toContain(email);
@@ -258,7 +266,7 @@ describe.skipIf(!hasChromium)('offline stamping', () => {
     await text(operator.getByTestId('outbox-body').first()).toContain(`/stamping/${stored!.id}`);
     await shot(operator, '13-operator-outbox');
     const storedMails = await server.app.ctx.db.select().from(outbox).where(eq(outbox.toAddress, email));
-    expect(storedMails.filter((m) => m.subject.includes(requestNumber))).toHaveLength(5);
+    expect(storedMails.filter((m) => m.subject.includes(requestNumber))).toHaveLength(6);
 
     await operatorContext.close();
     await customerContext.close();
@@ -281,6 +289,9 @@ describe.skipIf(!hasChromium)('offline stamping', () => {
     await dialog.getByTestId('courier-ok').click();
     await page.getByText('运单号已修改').waitFor();
     await text(page.getByTestId('outbound-courier')).toContain('SF100000000002');
+    // The correction is on the timeline, old → new, so the desk checks the parcel against it.
+    await text(page.getByTestId('courier-correction')).toContain('更正运单号：顺丰速运 SF100000000001 → 顺丰速运 SF100000000002');
+    await text(page.getByTestId('courier-correction')).toContain(email);
     await page.getByTestId('cancel-request').click();
     await confirmPopover(page, '取消申请');
     await text(page.getByTestId('stamping-status').first()).toBe('已取消');

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { operatorLogin, type startTestServer } from './server.js';
 import { missingTool } from './tools.js';
@@ -57,7 +57,9 @@ export function setUpChromium(suite: string) {
   });
 
   return {
-    newContext: (): Promise<BrowserContext> => browser!.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN', acceptDownloads: true }),
+    /** A 1366 px laptop in Chinese unless told otherwise (a phone's viewport, another time zone). */
+    newContext: (options: BrowserContextOptions = {}): Promise<BrowserContext> =>
+      browser!.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN', acceptDownloads: true, ...options }),
     async newPage(context: BrowserContext): Promise<Page> {
       const page = await context.newPage();
       page.on('pageerror', (error) => pageErrors.push(error.message));

@@ -82,7 +82,7 @@ describe('bad input never produces a 500 nor a half-written change', () => {
     expect(openapi.paths['/api/v1/auth/register'].post.requestBody.content['application/json'].schema.properties.password.minLength).toBe(10);
     const docs = await t.request(null, 'GET', '/api/docs/');
     expect(docs.statusCode).toBe(200);
-    expect(docs.body).toMatch(/swagger/i);
+    expect(docs.body).toMatch(/scalar/i);
   });
 });
 

@@ -21,7 +21,7 @@ export type AuditAction =
   | 'integration.icp_filing_created'
   | 'integration.icp_filing_updated'
   | 'certificate.revoked'
-  | `stamping.${'submitted' | 'received' | 'stamped' | 'returned' | 'completed' | 'rejected' | 'cancelled' | 'courier_changed'}`;
+  | `stamping.${'awaiting_shipment' | 'submitted' | 'received' | 'stamped' | 'returned' | 'completed' | 'rejected' | 'cancelled' | 'courier_changed' | 'scan_uploaded'}`;
 
 export type Actor = {
   userId: string | null;

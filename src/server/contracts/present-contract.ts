@@ -1,4 +1,4 @@
-import type { Contract, ContractStatus } from '../../shared/schemas/contract.js';
+import type { Contract, ContractStatus, StampedScan } from '../../shared/schemas/contract.js';
 import type { StampingStatus } from '../../shared/schemas/stamping.js';
 import type { contracts } from '../db/schema/index.js';
 
@@ -9,7 +9,7 @@ export function currentStatus(row: Pick<ContractRow, 'status' | 'expiresAt'>, no
   return row.status === 'effective' && row.expiresAt.getTime() <= now.getTime() ? 'expired' : row.status;
 }
 
-export function presentContract(row: ContractRow, extra: { items?: unknown[]; stampingStatus?: StampingStatus } = {}): Contract {
+export function presentContract(row: ContractRow, extra: { items?: unknown[]; stampingStatus?: StampingStatus; stampedScan?: StampedScan } = {}): Contract {
   return {
     id: row.id,
     number: row.number,

@@ -2,7 +2,11 @@ import type { StampingStatus } from '../../shared/schemas/stamping.js';
 
 // E-mails go to the finance and legal staff of Chinese companies: Chinese first, English after.
 const stampingLines: Record<StampingStatus, [zh: string, en: string]> = {
-  submitted: ['我们已收到您的线下盖章申请，请按打印包封面的地址寄出盖章文件。', 'We have your stamping request; please mail the stamped copies to the address on the cover sheet.'],
+  awaiting_shipment: [
+    '您的线下盖章申请已创建。请下载打印包（封面已印有申请编号），盖章后寄出，并在控制台填写快递公司与运单号。',
+    'Your stamping request is created. Download the print package (its cover carries the request number), stamp and mail the originals, then enter the courier and tracking number in the console.',
+  ],
+  submitted: ['您已寄出盖章文件，我们收到后将通知您。', 'You have mailed the stamped originals; we will tell you when they arrive.'],
   received: ['我们已签收您寄来的合同文件，正在安排盖章。', 'We have received your copies and are stamping them.'],
   stamped: ['合同已加盖我方印章，即将寄回。', 'The copies carry our seal and will be mailed back shortly.'],
   returned: ['盖章合同已寄回，请留意快递并在收到后确认收货（15 天后自动完成）。', 'The stamped copies are on their way; please confirm receipt (completed automatically after 15 days).'],
@@ -12,7 +16,8 @@ const stampingLines: Record<StampingStatus, [zh: string, en: string]> = {
 };
 
 const statusNames: Record<StampingStatus, string> = {
-  submitted: '已提交',
+  awaiting_shipment: '待寄出',
+  submitted: '已寄出',
   received: '已签收',
   stamped: '已盖章',
   returned: '已寄回',

@@ -32,6 +32,8 @@ export type ContractDocumentOptions = {
   number: string;
   verifyUrl: string;
   draft: boolean;
+  /** The paper original (纸质签署版): marked as such, with a strip for the cross-page seal. */
+  paper?: boolean;
   subject?: string;
   fonts?: ContractFonts;
   /**
@@ -145,6 +147,8 @@ function drawPageFrame(
   doc.text('扫描二维码验证合同真伪', x0, footerTop + 26, { width: 200, lineBreak: false });
   placeQrCode(doc, qr, x1 - qrSize, footerTop + 6);
 
+  if (o.paper) drawPaperMarks(doc);
+
   if (o.draft) {
     doc.save();
     doc.rotate(-35, { origin: [page.width / 2, page.height / 2] });
@@ -158,6 +162,40 @@ function drawPageFrame(
   }
   doc.restore();
   doc.page.margins.bottom = savedBottom;
+}
+
+/** Grey, never red: a printed original must not look stamped before anyone stamped it. */
+const stampingPlaceColor = '#9a9a9a';
+
+/**
+ * 纸质签署版 under the header, and along the right edge a dashed strip where the pages, fanned
+ * out, take the cross-page seal (骑缝章).
+ */
+function drawPaperMarks(doc: PDFKit.PDFDocument): void {
+  doc.save();
+  doc.font('bold').fontSize(fontSize.small).fillColor('#555555');
+  doc.text('纸质签署版', page.left, 60, { width: contentWidth, align: 'center', lineBreak: false });
+  const stripWidth = 26;
+  const x = page.width - stripWidth - 8;
+  const top = 130;
+  const height = page.height - 260;
+  doc.rect(x, top, stripWidth, height).dash(3, { space: 3 }).lineWidth(0.6).strokeColor(stampingPlaceColor).stroke();
+  doc.undash();
+  doc.font('regular').fontSize(fontSize.small).fillColor(stampingPlaceColor);
+  const label = '骑缝章处';
+  const step = (height - 40) / label.length;
+  for (const [i, c] of [...label].entries()) doc.text(c, x, top + 20 + i * step, { width: stripWidth, align: 'center', lineBreak: false });
+  doc.restore();
+}
+
+/** An empty place for a wet-ink seal: a dashed grey circle with its caption. */
+function drawStampingPlace(doc: PDFKit.PDFDocument, cx: number, cy: number, caption: string): void {
+  doc.save();
+  doc.circle(cx, cy, sealRadius).dash(3, { space: 3 }).lineWidth(0.6).strokeColor(stampingPlaceColor).stroke();
+  doc.undash();
+  doc.font('regular').fontSize(fontSize.small).fillColor(stampingPlaceColor);
+  doc.text(caption, cx - sealRadius, cy - 5, { width: sealRadius * 2, align: 'center', lineBreak: false });
+  doc.restore();
 }
 
 /** Starts a new page unless `height` more points fit on this one. */
@@ -306,7 +344,7 @@ export function signatureBlock(
   doc: PDFKit.PDFDocument,
   fonts: ContractFonts,
   parties: [SignatoryParty, SignatoryParty],
-  withSeals: boolean,
+  withSeals: boolean | 'stamping-places',
 ): { partyA: Rect; partyB: Rect } {
   ensureSpace(doc, 190);
   doc.moveDown(1);
@@ -333,7 +371,8 @@ export function signatureBlock(
     doc.text(`签署日期：${p.date}`, x, y, { width: colWidth });
     const cx = x + colWidth / 2 - 10;
     const cy = top + 50;
-    if (withSeals) {
+    if (withSeals === 'stamping-places') drawStampingPlace(doc, cx, cy, p.personal ? '签名处' : '盖章处');
+    else if (withSeals) {
       drawSeal(doc, {
         cx,
         cy,
@@ -372,9 +411,11 @@ export function partiesSignatureBlock(
     partyB: { name: string; legalRepresentative: string };
     signedAt: Date;
     draft: boolean;
+    /** The paper original: empty stamping places, the date left for the hand that stamps. */
+    paper?: boolean;
   },
 ): { partyA: Rect; partyB: Rect } {
-  const date = o.draft ? '    年    月    日' : formatChineseDate(o.signedAt);
+  const date = o.draft || o.paper ? '    年    月    日' : formatChineseDate(o.signedAt);
   return signatureBlock(
     doc,
     fonts,
@@ -382,7 +423,7 @@ export function partiesSignatureBlock(
       { role: '甲方', name: o.partyA.name, personal: o.partyA.subjectType === 'personal', representative: o.partyA.legalRepresentative, date },
       { role: '乙方', name: o.partyB.name, personal: false, representative: o.partyB.legalRepresentative, date },
     ],
-    !o.draft,
+    o.paper ? 'stamping-places' : !o.draft,
   );
 }
 

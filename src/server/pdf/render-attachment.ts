@@ -60,6 +60,8 @@ export type AttachmentInput = {
   icpFilings?: AttachmentIcpFiling[];
   verifyUrl: string;
   draft: boolean;
+  /** The paper original of the print package: no e-seals, stamping places instead. */
+  paper?: boolean;
   /** The attachment's signing (= effective) time for 签署日期; defaults to now. */
   signedAt?: Date;
 };
@@ -160,6 +162,7 @@ export async function renderAttachmentDocument(
     number: input.number,
     verifyUrl: input.verifyUrl,
     draft: input.draft,
+    paper: input.paper,
     subject: `${attachmentFrameworkTitle}（${input.framework.number}）${docTitle}`,
     fonts: options.fonts,
   });
@@ -220,6 +223,7 @@ export async function renderAttachmentDocument(
     partyB: input.partyB,
     signedAt: input.signedAt ?? new Date(),
     draft: input.draft,
+    paper: input.paper,
   });
   return { pdf: await finish(), signatureRects };
 }

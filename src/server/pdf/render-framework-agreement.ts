@@ -54,6 +54,8 @@ export type FrameworkAgreementInput = {
   expiresAt: Date;
   verifyUrl: string;
   draft: boolean;
+  /** The paper original of the print package: no e-seals, stamping places instead. */
+  paper?: boolean;
 };
 
 export type RenderedContract = {
@@ -123,6 +125,7 @@ export async function renderFrameworkAgreementDocument(
     number: input.number,
     verifyUrl: input.verifyUrl,
     draft: input.draft,
+    paper: input.paper,
     fonts: options.fonts,
     templateText: frameworkTemplateText(),
   });
@@ -152,6 +155,7 @@ export async function renderFrameworkAgreementDocument(
     partyB: input.partyB,
     signedAt: input.effectiveAt,
     draft: input.draft,
+    paper: input.paper,
   });
   return { pdf: await finish(), signatureRects };
 }

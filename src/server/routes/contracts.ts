@@ -22,6 +22,7 @@ import { readDocument } from '../contracts/contract-document.js';
 import type { AppContext } from '../context.js';
 import { accountOf, actorOf, sessionOf } from '../http/request-context.js';
 import { stampingStatusByContract } from '../stamping/list-requests.js';
+import { stampedScanOf } from '../stamping/stamped-scan.js';
 import { customerVoidRule } from '../stamping/stamping-rule.js';
 
 const idParams = z.object({ id: z.uuid() });
@@ -84,7 +85,10 @@ export const contractRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
       const row = await loadContract(ctx.db, request.params.id, sessionOf(request));
       const items = row.kind === 'framework' ? undefined : await readAttachmentItems(ctx.db, row.id);
       const stamping = await stampingStatusByContract(ctx.db, [row.id]);
-      return { contract: presentContract(row, { ...(items ? { items } : {}), ...stampingExtra(stamping.get(row.id)) }) };
+      const stampedScan = await stampedScanOf(ctx.db, row.id);
+      return {
+        contract: presentContract(row, { ...(items ? { items } : {}), ...stampingExtra(stamping.get(row.id)), ...(stampedScan ? { stampedScan } : {}) }),
+      };
     },
   );
 

@@ -9,6 +9,7 @@ import {
   stampingEnvelope,
   stampingList,
   stampingListQuery,
+  shipStampingBody,
   submitStampingBody,
 } from '../../shared/schemas/stamping.js';
 import type { AppContext } from '../context.js';
@@ -17,11 +18,16 @@ import { accountOf, actorOf, sessionOf } from '../http/request-context.js';
 import { advanceStampingRequest, changeCourier, type StampingAction } from '../stamping/advance-request.js';
 import { listStampingRequests } from '../stamping/list-requests.js';
 import { loadRequest, presentRequest, presentRequests } from '../stamping/present-request.js';
-import { printPackage, printPackageBeforeSubmission } from '../stamping/print-package.js';
+import { printPackage } from '../stamping/print-package.js';
+import { readStampedScan } from '../stamping/stamped-scan.js';
 import { submitStampingRequest } from '../stamping/submit-request.js';
+import { maxScanBytes, uploadStampedScan } from '../stamping/upload-scan.js';
+import { loadContract } from '../contracts/load-contract.js';
 import { pdfDisposition } from './contracts.js';
 
 const idParams = z.object({ id: z.uuid() });
+const scanQuery = z.object({ contractId: z.uuid().optional() });
+const scanAnswer = z.object({ contractId: z.string(), sha256: z.string(), uploadedAt: z.string() });
 
 export const stampingRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   const visible = async (id: string, viewer: { role: string; accountId: string | null }) => {
@@ -31,22 +37,6 @@ export const stampingRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
   };
 
   app.get('/stamping/destination', { config: { access: 'user' }, schema: { tags: ['stamping'], response: { 200: destination } } }, async () => ctx.config.stampingDestination);
-
-  app.post(
-    '/stamping/print-package',
-    {
-      config: { access: 'customer' },
-      schema: {
-        tags: ['stamping'],
-        description: 'The print package before submission (cover sheet without a request number, then the contracts).',
-        body: submitStampingBody.pick({ contractIds: true }),
-      },
-    },
-    async (request, reply) => {
-      const pdf = await printPackageBeforeSubmission(ctx, { accountId: accountOf(request), contractIds: request.body.contractIds });
-      return reply.type('application/pdf').header('content-disposition', pdfDisposition('线下盖章打印包.pdf')).send(pdf);
-    },
-  );
 
   app.post(
     '/stamping-requests',
@@ -126,12 +116,54 @@ export const stampingRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
       },
     );
 
+  step('/stamping-requests/:id/ship', 'customer', (b) => ({ kind: 'ship', courier: (b as z.infer<typeof shipStampingBody>).courier }), shipStampingBody);
   step('/stamping-requests/:id/cancel', 'customer', () => ({ kind: 'cancel' }));
   step('/stamping-requests/:id/confirm-receipt', 'customer', () => ({ kind: 'confirm_receipt' }));
   step('/admin/stamping-requests/:id/receive', 'operator', () => ({ kind: 'receive' }));
   step('/admin/stamping-requests/:id/stamp', 'operator', () => ({ kind: 'stamp' }));
   step('/admin/stamping-requests/:id/return', 'operator', (b) => ({ kind: 'return', courier: (b as { courier: z.infer<typeof courier> }).courier }), z.strictObject({ courier }));
   step('/admin/stamping-requests/:id/reject', 'operator', (b) => ({ kind: 'reject', reason: (b as { reason: string }).reason }), reasonBody);
+
+  // The desk's scan arrives as the raw body; its type is then checked by its content.
+  app.addContentTypeParser(['application/pdf', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: maxScanBytes }, (_request, body, done) =>
+    done(null, body),
+  );
+
+  app.post(
+    '/admin/stamping-requests/:id/scan',
+    {
+      bodyLimit: maxScanBytes,
+      config: { access: 'operator' },
+      schema: {
+        tags: ['admin'],
+        description:
+          'The scan of one fully stamped original, as the raw request body (application/pdf, at most 20 MB), once the request is stamped. A request of several contracts names one with ?contractId=.',
+        params: idParams,
+        querystring: scanQuery,
+        response: { 201: scanAnswer },
+      },
+    },
+    async (request, reply) => {
+      if (!Buffer.isBuffer(request.body) || request.body.length === 0) throw new AppError('unsupported_media_type', 'Send the scan as application/pdf');
+      const scan = await uploadStampedScan(ctx, { requestId: request.params.id, contractId: request.query.contractId, bytes: request.body, actor: actorOf(request) });
+      return reply.status(201).send({ contractId: scan.contractId, sha256: scan.sha256, uploadedAt: scan.uploadedAt.toISOString() });
+    },
+  );
+
+  app.get(
+    '/contracts/:id/stamped-scan.pdf',
+    { config: { access: 'user' }, schema: { tags: ['contracts'], description: 'The archived scan of the paper original stamped by both parties.', params: idParams } },
+    async (request, reply) => {
+      const row = await loadContract(ctx.db, request.params.id, sessionOf(request));
+      const bytes = await readStampedScan(ctx.db, row.id);
+      if (!bytes) throw new AppError('not_found', 'No stamped scan is archived for this contract');
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', pdfDisposition(`${row.number}-盖章扫描件.pdf`))
+        .header('cache-control', 'private, no-store')
+        .send(bytes);
+    },
+  );
 
   app.get(
     '/admin/stamping-requests',

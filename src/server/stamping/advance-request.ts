@@ -5,11 +5,12 @@ import { appendEvent } from '../audit/append-event.js';
 import type { Actor } from '../audit/events.js';
 import type { AppContext } from '../context.js';
 import type { Database } from '../db/client.js';
-import { stampingRequestContracts, stampingRequests } from '../db/schema/index.js';
+import { stampingHistory, stampingRequestContracts, stampingRequests } from '../db/schema/index.js';
 import { recordStampingStep } from './record-step.js';
 import { checkedCourier } from './submit-request.js';
 
 export type StampingAction =
+  | { kind: 'ship'; courier: Courier }
   | { kind: 'cancel' }
   | { kind: 'confirm_receipt' }
   | { kind: 'receive' }
@@ -19,7 +20,8 @@ export type StampingAction =
 
 /** Who may take each step, from which states, to which state. */
 const transitions: Record<StampingAction['kind'], { by: 'customer' | 'operator'; from: StampingStatus[]; to: StampingStatus }> = {
-  cancel: { by: 'customer', from: ['submitted'], to: 'cancelled' },
+  ship: { by: 'customer', from: ['awaiting_shipment'], to: 'submitted' },
+  cancel: { by: 'customer', from: ['awaiting_shipment', 'submitted'], to: 'cancelled' },
   confirm_receipt: { by: 'customer', from: ['returned'], to: 'completed' },
   receive: { by: 'operator', from: ['submitted'], to: 'received' },
   stamp: { by: 'operator', from: ['received'], to: 'stamped' },
@@ -36,13 +38,23 @@ export async function advanceStampingRequest(
   const rule = transitions[action.kind];
   if (rule.by !== viewer.role) throw new AppError('forbidden');
   const returnCourier = action.kind === 'return' ? checkedCourier(action.courier) : null;
+  const outboundCourier = action.kind === 'ship' ? checkedCourier(action.courier) : null;
 
   return ctx.db.transaction(async (tx) => {
     const [request] = await tx.select().from(stampingRequests).where(eq(stampingRequests.id, options.requestId)).for('update');
     if (!request || (viewer.role === 'customer' && request.accountId !== viewer.accountId)) throw new AppError('not_found');
     if (!rule.from.includes(request.status)) throw new AppError('invalid_state', `The request is ${request.status}`);
-    const note = action.kind === 'reject' ? action.reason : returnCourier ? `${returnCourier.carrier} ${returnCourier.trackingNumber}` : null;
-    return moveTo(tx, ctx, { request, to: rule.to, note, returnCourier, actor: options.actor, rejectReason: action.kind === 'reject' ? action.reason : null });
+    const shown = returnCourier ?? outboundCourier;
+    const note = action.kind === 'reject' ? action.reason : shown ? `${shown.carrier} ${shown.trackingNumber}` : null;
+    return moveTo(tx, ctx, {
+      request,
+      to: rule.to,
+      note,
+      returnCourier,
+      outboundCourier,
+      actor: options.actor,
+      rejectReason: action.kind === 'reject' ? action.reason : null,
+    });
   });
 }
 
@@ -54,6 +66,7 @@ async function moveTo(
     to: StampingStatus;
     note: string | null;
     returnCourier: Courier | null;
+    outboundCourier?: Courier | null;
     rejectReason: string | null;
     actor: Actor;
   },
@@ -64,6 +77,7 @@ async function moveTo(
       status: step.to,
       updatedAt: new Date(),
       ...(step.returnCourier ? { returnCarrier: step.returnCourier.carrier, returnTrackingNumber: step.returnCourier.trackingNumber, returnedAt: new Date() } : {}),
+      ...(step.outboundCourier ? { carrier: step.outboundCourier.carrier, trackingNumber: step.outboundCourier.trackingNumber } : {}),
       ...(step.rejectReason ? { rejectReason: step.rejectReason } : {}),
     })
     .where(eq(stampingRequests.id, step.request.id))
@@ -124,19 +138,31 @@ export async function changeCourier(
     const [request] = await tx.select().from(stampingRequests).where(eq(stampingRequests.id, options.requestId)).for('update');
     if (!request || request.accountId !== options.accountId) throw new AppError('not_found');
     if (request.status !== 'submitted') throw new AppError('invalid_state', `The request is ${request.status}`);
+    const before = `${request.carrier} ${request.trackingNumber}`;
+    const after = `${courier.carrier} ${courier.trackingNumber}`;
+    if (before === after) return request;
     const [updated] = await tx
       .update(stampingRequests)
       .set({ carrier: courier.carrier, trackingNumber: courier.trackingNumber, updatedAt: new Date() })
       .where(eq(stampingRequests.id, request.id))
       .returning();
     const links = await tx.select({ contractId: stampingRequestContracts.contractId }).from(stampingRequestContracts).where(inArray(stampingRequestContracts.requestId, [request.id]));
+    // On the timeline too, so that the desk compares the parcel against the number in force.
+    await tx.insert(stampingHistory).values({
+      requestId: request.id,
+      status: request.status,
+      kind: 'courier_changed',
+      actorUserId: options.actor.userId,
+      actorRole: options.actor.role,
+      note: `${before} → ${after}`,
+    });
     for (const l of links)
       await appendEvent(tx, {
         accountId: request.accountId,
         actor: options.actor,
         action: 'stamping.courier_changed',
         subject: { type: 'contract', id: l.contractId },
-        data: { request: request.number, courier: `${courier.carrier} ${courier.trackingNumber}` },
+        data: { request: request.number, courier: after, previous: before },
       });
     return updated!;
   });

@@ -2,7 +2,7 @@ import { asc, eq, inArray } from 'drizzle-orm';
 import type { StampingRequest } from '../../shared/schemas/stamping.js';
 import type { Carrier } from '../../shared/ids.js';
 import type { Database } from '../db/client.js';
-import { contracts, stampingHistory, stampingRequestContracts, stampingRequests, stampingReturnAddresses } from '../db/schema/index.js';
+import { contracts, stampingHistory, stampingRequestContracts, stampingRequests, stampingReturnAddresses, users } from '../db/schema/index.js';
 
 type RequestRow = typeof stampingRequests.$inferSelect;
 
@@ -23,7 +23,12 @@ export async function presentRequests(db: Database, rows: RequestRow[]): Promise
       .where(inArray(stampingRequestContracts.requestId, ids))
       .orderBy(asc(contracts.number)),
     db.select().from(stampingReturnAddresses).where(inArray(stampingReturnAddresses.requestId, ids)),
-    db.select().from(stampingHistory).where(inArray(stampingHistory.requestId, ids)).orderBy(asc(stampingHistory.at)),
+    db
+      .select({ history: stampingHistory, actorEmail: users.email })
+      .from(stampingHistory)
+      .leftJoin(users, eq(users.id, stampingHistory.actorUserId))
+      .where(inArray(stampingHistory.requestId, ids))
+      .orderBy(asc(stampingHistory.at)),
   ]);
   return rows.map((r) => {
     const own = links.filter((l) => l.requestId === r.id);
@@ -35,13 +40,21 @@ export async function presentRequests(db: Database, rows: RequestRow[]): Promise
       accountId: r.accountId,
       partyAName: own[0]?.contract.partyAName ?? '',
       contracts: own.map((l) => ({ id: l.contract.id, number: l.contract.number, kind: l.contract.kind, copies: l.copies })),
-      courier: { carrier: r.carrier as Carrier, trackingNumber: r.trackingNumber },
+      courier: r.carrier && r.trackingNumber ? { carrier: r.carrier as Carrier, trackingNumber: r.trackingNumber } : null,
       returnCourier: r.returnCarrier && r.returnTrackingNumber ? { carrier: r.returnCarrier as Carrier, trackingNumber: r.returnTrackingNumber } : null,
       returnAddress: address,
       rejectReason: r.rejectReason,
       history: history
-        .filter((h) => h.requestId === r.id)
-        .map((h) => ({ status: h.status as StampingRequest['status'], at: h.at.toISOString(), actorRole: h.actorRole, note: h.note })),
+        .filter(({ history: h }) => h.requestId === r.id)
+        .map(({ history: h, actorEmail }) => ({
+          status: h.status as StampingRequest['status'],
+          kind: h.kind,
+          at: h.at.toISOString(),
+          actorRole: h.actorRole,
+          // Staff are shown by role only: their addresses are not the customer's to see.
+          actorEmail: h.actorRole === 'customer' ? actorEmail : null,
+          note: h.note,
+        })),
       createdAt: r.createdAt.toISOString(),
       updatedAt: r.updatedAt.toISOString(),
     };

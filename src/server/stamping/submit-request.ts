@@ -20,9 +20,14 @@ export function checkedCourier(courier: Courier): Courier {
   return { carrier: courier.carrier, trackingNumber };
 }
 
+/**
+ * Creates a request: its number is issued and its return address locked at once. Without a
+ * courier it awaits shipment (the customer prints the package, which carries the number, then
+ * mails it and ships the request); with one it starts submitted, as before.
+ */
 export async function submitStampingRequest(ctx: AppContext, options: { accountId: string; body: SubmitStampingBody; actor: Actor }) {
   const { accountId, body } = options;
-  const courier = checkedCourier(body.courier);
+  const courier = body.courier ? checkedCourier(body.courier) : null;
   const contractIds = [...new Set(body.contractIds)];
   const rows = await ctx.db.select().from(contracts).where(and(eq(contracts.accountId, accountId), inArray(contracts.id, contractIds)));
   if (rows.length !== contractIds.length) throw new AppError('not_found', 'A contract does not exist');
@@ -39,16 +44,22 @@ export async function submitStampingRequest(ctx: AppContext, options: { accountI
       const number = `SR${beijingDate(new Date()).year}${String(next!.seq).padStart(6, '0')}`;
       const [request] = await tx
         .insert(stampingRequests)
-        .values({ number, accountId, status: 'submitted', carrier: courier.carrier, trackingNumber: courier.trackingNumber })
+        .values({
+          number,
+          accountId,
+          status: courier ? 'submitted' : 'awaiting_shipment',
+          carrier: courier?.carrier ?? null,
+          trackingNumber: courier?.trackingNumber ?? null,
+        })
         .returning();
       await tx.insert(stampingReturnAddresses).values({ requestId: request!.id, ...body.returnAddress });
       await tx.insert(stampingRequestContracts).values(rows.map((c) => ({ requestId: request!.id, contractId: c.id, copies: c.copies })));
       await recordStampingStep(tx, ctx.config, {
         request: request!,
         contractIds,
-        status: 'submitted',
+        status: request!.status,
         actor: options.actor,
-        note: `${courier.carrier} ${courier.trackingNumber}`,
+        note: courier ? `${courier.carrier} ${courier.trackingNumber}` : null,
       });
       return request!;
     });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { partyA } from './party-a.js';
-import { stampingStatus } from './stamping.js';
+import { carrier, stampingStatus } from './stamping.js';
 import { humanText } from './text.js';
 
 export const contractKind = z.enum(['framework', 'icp_attachment', 'order_attachment']);
@@ -28,6 +28,23 @@ export const contractItem = z.object({
   amountFen: z.number().int().optional(),
 });
 
+const courierShown = z.object({ carrier, trackingNumber: z.string() });
+
+/** The scan of a paper original stamped by both parties (纸质合同已归档), with its seal record. */
+export const stampedScan = z.object({
+  sha256: z.string(),
+  uploadedAt: z.string(),
+  sealRecord: z.object({
+    requestId: z.string(),
+    requestNumber: z.string(),
+    partyASubmittedAt: z.string().nullable().describe('When Party A mailed its stamped originals'),
+    partyBStampedAt: z.string().nullable().describe('When Party B stamped them'),
+    courier: courierShown.nullable(),
+    returnCourier: courierShown.nullable(),
+  }),
+});
+export type StampedScan = z.infer<typeof stampedScan>;
+
 export const contract = z.object({
   id: z.string(),
   number: z.string(),
@@ -47,6 +64,7 @@ export const contract = z.object({
   statusChangedAt: z.string().optional(),
   items: z.array(z.unknown()).optional(),
   stampingStatus: stampingStatus.optional(),
+  stampedScan: stampedScan.optional(),
   createdAt: z.string(),
 });
 export type Contract = z.infer<typeof contract>;

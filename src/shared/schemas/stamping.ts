@@ -24,17 +24,20 @@ export type ReturnAddress = z.infer<typeof returnAddress>;
 
 export const submitStampingBody = z.strictObject({
   contractIds: z.array(z.uuid()).min(1).max(20),
-  courier,
+  // Absent: the request awaits shipment, so that the printed cover carries its number.
+  courier: courier.optional(),
   returnAddress,
 });
 export type SubmitStampingBody = z.infer<typeof submitStampingBody>;
 
 // returnAddress is accepted by the schema only to be refused with its own code.
+export const shipStampingBody = z.strictObject({ courier });
+
 export const patchStampingBody = z.strictObject({ courier: courier.optional(), returnAddress: z.unknown().optional() });
 
-export const stampingStatus = z.enum(['submitted', 'received', 'stamped', 'returned', 'completed', 'rejected', 'cancelled']);
+export const stampingStatus = z.enum(['awaiting_shipment', 'submitted', 'received', 'stamped', 'returned', 'completed', 'rejected', 'cancelled']);
 export type StampingStatus = z.infer<typeof stampingStatus>;
-export const openStampingStatuses: StampingStatus[] = ['submitted', 'received', 'stamped', 'returned'];
+export const openStampingStatuses: StampingStatus[] = ['awaiting_shipment', 'submitted', 'received', 'stamped', 'returned'];
 
 export const stampingRequest = z.object({
   id: z.string(),
@@ -43,7 +46,7 @@ export const stampingRequest = z.object({
   accountId: z.string(),
   partyAName: z.string(),
   contracts: z.array(z.object({ id: z.string(), number: z.string(), kind: z.string(), copies: z.number().int() })),
-  courier: z.object({ carrier, trackingNumber: z.string() }),
+  courier: z.object({ carrier, trackingNumber: z.string() }).nullable().describe('null while awaiting shipment'),
   returnCourier: z.object({ carrier, trackingNumber: z.string() }).nullable(),
   returnAddress: z.object({
     recipient: z.string(),
@@ -55,7 +58,16 @@ export const stampingRequest = z.object({
     postalCode: z.string(),
   }),
   rejectReason: z.string().nullable(),
-  history: z.array(z.object({ status: stampingStatus, at: z.string(), actorRole: z.string(), note: z.string().nullable() })),
+  history: z.array(
+    z.object({
+      status: stampingStatus,
+      kind: z.enum(['status', 'courier_changed']).describe('courier_changed: a corrected tracking number, the note reads old → new'),
+      at: z.string(),
+      actorRole: z.string(),
+      actorEmail: z.string().nullable(),
+      note: z.string().nullable(),
+    }),
+  ),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

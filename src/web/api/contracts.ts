@@ -57,3 +57,4 @@ export const terminateContract = (id: string, reason: string) =>
 
 /** Public 验真: the PDF's bytes as they are. */
 export const verifyPdf = (bytes: ArrayBuffer) => api.postRaw<VerifyResponse>('/verify', bytes, 'application/pdf');
+export const stampedScanUrl = (id: string) => apiUrl(`${contractPath(id)}/stamped-scan.pdf`);

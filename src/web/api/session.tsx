@@ -16,6 +16,17 @@ type SessionContextValue = {
 
 const SessionContext = createContext<SessionContextValue | null>(null);
 
+/**
+ * The server marks its index page when the request came without a session cookie (which the
+ * page cannot read itself): then nobody is signed in, and asking `GET /me` would only earn a
+ * 401 in the browser's console. Read at start only; later
+ * the answers of the API decide.
+ */
+function hasNoSessionCookie(): boolean {
+  const meta = document.querySelector<HTMLMetaElement>('meta[name="qiyue-session"]');
+  return meta?.content === 'absent';
+}
+
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<Session>({ state: 'loading' });
 
@@ -40,7 +51,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       setCsrfToken(null);
       setSession({ state: 'anonymous' });
     });
-    refresh().catch(() => setSession({ state: 'anonymous' }));
+    if (hasNoSessionCookie()) setSession({ state: 'anonymous' });
+    else refresh().catch(() => setSession({ state: 'anonymous' }));
     return () => setUnauthenticatedHandler(null);
   }, [refresh]);
 

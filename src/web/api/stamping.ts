@@ -58,5 +58,14 @@ export const rejectStampingRequest = (id: string, reason: string) => api.post<{ 
 
 export const fetchOutbox = (signal?: AbortSignal) => api.get<Outbox>('/admin/outbox', signal);
 
-/** The print package before submission: a cover sheet without a request number, then the contracts. */
-export const fetchPrintPackageBeforeSubmission = (contractIds: string[]) => api.postBlob('/stamping/print-package', { contractIds });
+
+/** Once the originals are mailed: awaiting_shipment → submitted. */
+export const shipStampingRequest = (id: string, courier: Courier) => api.post<{ request: StampingRequest }>(`${requestPath(id)}/ship`, { courier });
+
+/** The desk archives the scan of one fully stamped original, sent as the raw PDF. */
+export const uploadStampedScan = (id: string, file: Blob, contractId?: string) =>
+  api.postRaw<{ contractId: string; sha256: string; uploadedAt: string }>(
+    `${adminPath(id)}/scan${contractId ? `?contractId=${encodeURIComponent(contractId)}` : ''}`,
+    file,
+    'application/pdf',
+  );

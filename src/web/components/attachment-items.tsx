@@ -3,12 +3,14 @@ import { Link } from 'react-router-dom';
 import { amountInChineseCapitals, formatYuan } from '../../shared/money';
 import type { Contract, ContractListItem } from '../../shared/schemas/contract';
 import { type AttachmentFilingItem, type AttachmentOrderItem, attachmentItemsOf, fetchFrameworkAttachments } from '../api/attachments';
+import { ScrollTable, wrapCell } from './scroll-table';
 import { useT } from '../i18n';
 import { ApplyAttachmentButton } from './apply-attachment-button';
 import { formatDate, formatDateTime, monospace } from './format';
 import { LoadError } from './load-error';
 import { ContractStatusTag } from './status-tag';
 import { useLoad } from './use-load';
+import { queryKeys } from '../api/query';
 
 const tabular = { fontVariantNumeric: 'tabular-nums' } as const;
 
@@ -19,13 +21,13 @@ function OrderItemsTable({ orders }: { orders: AttachmentOrderItem[] }) {
     { key: 'index', title: t('attachment.column.index'), width: 56, render: (_, __, index) => index + 1 },
     { key: 'orderNo', title: t('attachment.order.orderNo'), width: 190, render: (_, o) => <span style={monospace}>{o.orderNo}</span> },
     { key: 'product', title: t('attachment.order.product'), width: 150, render: (_, o) => o.product },
-    { key: 'spec', title: t('attachment.order.spec'), ellipsis: { showTitle: true }, render: (_, o) => o.spec },
+    { key: 'spec', title: t('attachment.order.spec'), onCell: wrapCell(180), render: (_, o) => o.spec },
     { key: 'quantity', title: t('attachment.order.quantity'), width: 70, align: 'right', render: (_, o) => o.quantity },
     { key: 'amount', title: t('attachment.order.amount'), width: 130, align: 'right', render: (_, o) => <span style={tabular}>{formatYuan(o.amountFen)}</span> },
     { key: 'paidAt', title: t('attachment.order.paidAt'), width: 140, render: (_, o) => formatDateTime(o.paidAt) },
   ];
   return (
-    <Table<AttachmentOrderItem>
+    <ScrollTable<AttachmentOrderItem>
       rowKey="id"
       size="middle"
       columns={columns}
@@ -78,7 +80,7 @@ function FilingItemsTable({ filings }: { filings: AttachmentFilingItem[] }) {
     { key: 'approvedAt', title: t('attachment.filing.approvedAt'), width: 110, render: (_, f) => formatDate(f.approvedAt) },
   ];
   return (
-    <Table<AttachmentFilingItem>
+    <ScrollTable<AttachmentFilingItem>
       rowKey="id"
       size="middle"
       columns={columns}
@@ -123,7 +125,7 @@ export function FrameworkAttachmentsCard({
   canApply: boolean;
 }) {
   const t = useT();
-  const attachments = useLoad((signal) => fetchFrameworkAttachments(framework.id, {}, signal), [framework.id, framework.status]);
+  const attachments = useLoad([...queryKeys.frameworkAttachments(framework.id), framework.status], (signal) => fetchFrameworkAttachments(framework.id, {}, signal));
   const rows = [...(attachments.data ?? [])].sort((a, b) => a.number.localeCompare(b.number));
   const columns: TableColumnsType<ContractListItem> = [
     {
@@ -156,7 +158,7 @@ export function FrameworkAttachmentsCard({
       {attachments.error ? (
         <LoadError error={attachments.error} onRetry={attachments.reload} />
       ) : (
-        <Table<ContractListItem>
+        <ScrollTable<ContractListItem>
           rowKey="id"
           size="middle"
           columns={columns}

@@ -1,5 +1,6 @@
 import {
   AuditOutlined,
+  MenuOutlined,
   ContainerOutlined,
   DownOutlined,
   FileProtectOutlined,
@@ -9,30 +10,38 @@ import {
   SafetyCertificateOutlined,
   UserOutlined,
 } from '@ant-design/icons';
-import { App, Button, Dropdown, Flex, Layout, Menu, type MenuProps, Typography } from 'antd';
+import { App, Button, Drawer, Dropdown, Flex, Grid, Layout, Menu, type MenuProps, Typography } from 'antd';
+import { Suspense, useEffect, useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useMe, useSession } from '../api/session';
 import { useT } from '../i18n';
 import { LanguageSwitch } from './language-switch';
 import { ProductMark } from './product-mark';
+import { FullPageSpin } from './require-auth';
 import { VerificationStatusTag } from './status-tag';
 import { useErrorText } from './use-error-text';
 
 const headerHeight = 50;
 
-function Logo() {
+function Logo({ isCompact }: { isCompact: boolean }) {
   const t = useT();
   return (
-    <Flex align="center" gap={10}>
+    <Flex align="center" gap={10} style={{ minWidth: 0, whiteSpace: 'nowrap' }}>
       <ProductMark size={24} />
       <span style={{ color: '#fff', fontSize: 16, fontWeight: 600, letterSpacing: 0.5 }}>{t('app.name')}</span>
-      <span style={{ color: 'rgba(255,255,255,0.35)' }}>|</span>
-      <span style={{ color: 'rgba(255,255,255,0.85)', fontSize: 14 }}>{t('nav.billing')}</span>
+      {!isCompact && (
+        <>
+          <span aria-hidden style={{ color: 'rgba(255,255,255,0.65)' }}>
+            |
+          </span>
+          <span style={{ color: 'rgba(255,255,255,0.85)', fontSize: 14 }}>{t('nav.billing')}</span>
+        </>
+      )}
     </Flex>
   );
 }
 
-function AccountMenu() {
+function AccountMenu({ isCompact }: { isCompact: boolean }) {
   const t = useT();
   const me = useMe();
   const { logout } = useSession();
@@ -68,15 +77,22 @@ function AccountMenu() {
   };
   return (
     <Dropdown trigger={['click']} menu={{ items, onClick }}>
-      <Button type="text" icon={<UserOutlined />} style={{ color: 'rgba(255,255,255,0.85)' }} data-testid="account-menu">
-        {me.user.email}
+      <Button
+        type="text"
+        icon={<UserOutlined />}
+        aria-label={isCompact ? `${t('header.account')} ${me.user.email}` : undefined}
+        title={me.user.email}
+        style={{ color: 'rgba(255,255,255,0.85)', maxWidth: isCompact ? undefined : 280 }}
+        data-testid="account-menu"
+      >
+        {!isCompact && <span style={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>{me.user.email}</span>}
         <DownOutlined style={{ fontSize: 10 }} />
       </Button>
     </Dropdown>
   );
 }
 
-function SideMenu() {
+function SideMenu({ onNavigate }: { onNavigate?: () => void }) {
   const t = useT();
   const me = useMe();
   const location = useLocation();
@@ -127,7 +143,10 @@ function SideMenu() {
       items={items}
       selectedKeys={[selected]}
       defaultOpenKeys={['contract-management']}
-      onClick={({ key }) => navigate(key)}
+      onClick={({ key }) => {
+        navigate(key);
+        onNavigate?.();
+      }}
       style={{ borderInlineEnd: 'none', paddingTop: 8 }}
     />
   );
@@ -135,6 +154,15 @@ function SideMenu() {
 
 export function ConsoleLayout() {
   const me = useMe();
+  const t = useT();
+  const screens = Grid.useBreakpoint();
+  // Before the first measurement every breakpoint is unknown: lay out for a laptop.
+  const hasSider = screens.lg ?? true;
+  const isCompact = screens.md === false;
+  const [isMenuOpen, setMenuOpen] = useState(false);
+  const location = useLocation();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new page closes the phone's menu.
+  useEffect(() => setMenuOpen(false), [location.pathname]);
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Header
@@ -144,34 +172,71 @@ export function ConsoleLayout() {
           zIndex: 10,
           height: headerHeight,
           lineHeight: `${headerHeight}px`,
-          paddingInline: 16,
+          paddingInline: isCompact ? 8 : 16,
           background: '#1f2329',
           display: 'flex',
           alignItems: 'center',
           justifyContent: 'space-between',
+          gap: 8,
         }}
       >
-        <Logo />
-        <Flex align="center" gap={8}>
-          {me.account && <VerificationStatusTag status={me.account.verificationStatus} />}
-          <LanguageSwitch dark />
-          <AccountMenu />
+        <Flex align="center" gap={4} style={{ minWidth: 0 }}>
+          {!hasSider && (
+            <Button
+              type="text"
+              icon={<MenuOutlined />}
+              aria-label={t('header.menu')}
+              aria-expanded={isMenuOpen}
+              onClick={() => setMenuOpen(true)}
+              style={{ color: '#fff' }}
+              data-testid="menu-toggle"
+            />
+          )}
+          <Logo isCompact={isCompact} />
+        </Flex>
+        <Flex align="center" gap={isCompact ? 0 : 8} style={{ flexShrink: 0 }}>
+          {me.account && !isCompact && <VerificationStatusTag status={me.account.verificationStatus} />}
+          <LanguageSwitch dark isCompact={isCompact} />
+          <AccountMenu isCompact={isCompact} />
         </Flex>
       </Layout.Header>
       <Layout>
-        <Layout.Sider
-          width={208}
-          theme="light"
-          breakpoint="lg"
-          collapsedWidth={0}
-          style={{ borderInlineEnd: '1px solid #e8e8e8', position: 'sticky', top: headerHeight, height: `calc(100vh - ${headerHeight}px)`, overflow: 'auto' }}
-        >
-          <SideMenu />
-        </Layout.Sider>
-        <Layout.Content style={{ padding: '16px 24px 32px', background: '#f5f6f7', minWidth: 0 }}>
-          <div style={{ maxWidth: 1280 }}>
-            <Outlet />
-          </div>
+        {hasSider ? (
+          <Layout.Sider
+            width={208}
+            theme="light"
+            style={{ borderInlineEnd: '1px solid #e8e8e8', position: 'sticky', top: headerHeight, height: `calc(100vh - ${headerHeight}px)`, overflow: 'auto' }}
+          >
+            <nav aria-label={t('header.menu')}>
+              <SideMenu />
+            </nav>
+          </Layout.Sider>
+        ) : (
+          <Drawer
+            placement="left"
+            open={isMenuOpen}
+            onClose={() => setMenuOpen(false)}
+            size={280}
+            title={t('header.menu')}
+            styles={{ body: { padding: 0 } }}
+            data-testid="menu-drawer"
+          >
+            {me.account && (
+              <div style={{ padding: '12px 24px 0' }}>
+                <VerificationStatusTag status={me.account.verificationStatus} />
+              </div>
+            )}
+            <nav aria-label={t('header.menu')}>
+              <SideMenu onNavigate={() => setMenuOpen(false)} />
+            </nav>
+          </Drawer>
+        )}
+        <Layout.Content style={{ padding: isCompact ? '12px 12px 24px' : '16px 24px 32px', background: '#f5f6f7', minWidth: 0 }}>
+          <main style={{ maxWidth: 1600 }}>
+            <Suspense fallback={<FullPageSpin />}>
+              <Outlet />
+            </Suspense>
+          </main>
         </Layout.Content>
       </Layout>
     </Layout>

@@ -1,13 +1,18 @@
-import { DownloadOutlined, PrinterOutlined, ReloadOutlined } from '@ant-design/icons';
-import { Button, Empty, Flex, Input, Select, Space, Table, type TableColumnsType, Typography } from 'antd';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Link, useNavigate } from 'react-router-dom';
+import { DownloadOutlined, FileExcelOutlined, PrinterOutlined, ReloadOutlined } from '@ant-design/icons';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { App, Button, Card, Checkbox, DatePicker, Empty, Flex, Grid, Input, Select, Space, Spin, type TableColumnsType, Tooltip, Typography } from 'antd';
+import dayjs from 'dayjs';
+import { useEffect, useMemo, useState } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { type ContractListItem as Contract, type ContractKind, type ContractStatus, contractKind, contractStatus } from '../../shared/schemas/contract';
 import { fetchFrameworkAttachments } from '../api/attachments';
 import { type ContractListFilter, contractPdfUrl, fetchContracts } from '../api/contracts';
+import { queryKeys } from '../api/query';
+import { ScrollTable } from './scroll-table';
 import { useT } from '../i18n';
 import { ApplyAttachmentButton } from './apply-attachment-button';
-import { formatDate } from './format';
+import { exportContracts, partyANameOf } from './contract-export';
+import { chinaDay, formatDate, monospace } from './format';
 import { LoadError } from './load-error';
 import { isOpenStampingStatus, isStampingStatus, StampingStatusTag } from './stamping-status-tag';
 import { ContractStatusTag } from './status-tag';
@@ -38,238 +43,373 @@ export function nestAttachments(contracts: Contract[]): ContractRow[] {
     });
 }
 
+const isContractKind = (value: string | null): value is ContractKind => contractKind.safeParse(value).success;
+const isContractStatus = (value: string | null): value is ContractStatus => contractStatus.safeParse(value).success;
+const isDay = (value: string | null): value is string => value !== null && /^\d{4}-\d{2}-\d{2}$/.test(value);
+
+/** The list's filters, read from and written to the URL so that Back, Forward and refresh keep them. */
+function useListFilters() {
+  const [params, setParams] = useSearchParams();
+  const kindParam = params.get('kind');
+  const statusParam = params.get('status');
+  const fromParam = params.get('from');
+  const toParam = params.get('to');
+  const filter: ContractListFilter = {
+    kind: isContractKind(kindParam) ? kindParam : undefined,
+    status: isContractStatus(statusParam) ? statusParam : undefined,
+    q: params.get('q')?.trim() || undefined,
+  };
+  const range = { from: isDay(fromParam) ? fromParam : undefined, to: isDay(toParam) ? toParam : undefined };
+  const set = (changes: Record<string, string | undefined>) =>
+    setParams((previous) => {
+      const next = new URLSearchParams(previous);
+      for (const [key, value] of Object.entries(changes)) {
+        if (value) next.set(key, value);
+        else next.delete(key);
+      }
+      return next;
+    });
+  return { filter, range, set };
+}
+
 type Props = {
   /** Where a row's 查看 leads: the customer's or the operator's detail page. */
   detailPath: (contract: Contract) => string;
   isOperator?: boolean;
-  /** Bumped by the page to reload from the first page, e.g. after a new contract. */
-  refreshKey?: number;
 };
 
-/** 合同列表: filters, search by number, keyset pages appended by 加载更多. */
-export function ContractList({ detailPath, isOperator = false, refreshKey = 0 }: Props) {
+/** 合同列表: filters and search in the URL, keyset pages appended by 加载更多, cards on a phone. */
+export function ContractList({ detailPath, isOperator = false }: Props) {
   const t = useT();
   const errorText = useErrorText();
-  const [kind, setKind] = useState<ContractKind | undefined>();
-  const [status, setStatus] = useState<ContractStatus | undefined>();
-  const [q, setQ] = useState('');
-  const [items, setItems] = useState<Contract[]>([]);
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
+  const { message } = App.useApp();
+  const screens = Grid.useBreakpoint();
+  const isPhone = screens.md === false;
+  const { filter, range, set } = useListFilters();
+  const [searchText, setSearchText] = useState(filter.q ?? '');
+  useEffect(() => setSearchText(filter.q ?? ''), [filter.q]);
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
-  const [generation, setGeneration] = useState(0);
-  const controller = useRef<AbortController | null>(null);
-  // The frameworks whose attachments were fetched since the last fresh load (a new object each time).
-  const attachmentsFetched = useRef<{ frameworkIds: Set<string> }>({ frameworkIds: new Set() });
+  const [isExporting, setExporting] = useState(false);
   const navigate = useNavigate();
   // 申请线下盖章 for several contracts at once: those in force and in no open request.
   const [stampingIds, setStampingIds] = useState<string[]>([]);
   const canStamp = (c: Contract) => !isOperator && c.status === 'effective' && !isOpenStampingStatus(c.stampingStatus);
 
-  const load = useCallback(
-    async (filter: ContractListFilter, append: boolean) => {
-      controller.current?.abort();
-      const current = new AbortController();
-      controller.current = current;
-      if (!append) attachmentsFetched.current = { frameworkIds: new Set() };
-      setLoading(true);
-      setError(null);
-      try {
-        const page = await fetchContracts({ ...filter, limit: pageSize }, current.signal);
-        if (current.signal.aborted) return;
-        setItems((previous) => (append ? [...previous, ...page.items.filter((c) => !previous.some((p) => p.id === c.id))] : page.items));
-        setNextCursor(page.nextCursor);
-      } catch (err) {
-        if (!current.signal.aborted) setError(err);
-      } finally {
-        if (!current.signal.aborted) setLoading(false);
-      }
-    },
-    [],
-  );
-
-  const filter = useMemo<ContractListFilter>(() => ({ kind, status, q: q.trim() || undefined }), [kind, status, q]);
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: refreshKey and generation only trigger a reload.
-  useEffect(() => {
-    load(filter, false);
-    return () => controller.current?.abort();
-  }, [filter, load, refreshKey, generation]);
+  const list = useInfiniteQuery({
+    queryKey: queryKeys.contractList({ ...filter, isOperator }),
+    queryFn: ({ pageParam, signal }) => fetchContracts({ ...filter, limit: pageSize, cursor: pageParam }, signal),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+  });
+  const listed = useMemo(() => {
+    const seen = new Set<string>();
+    return (list.data?.pages ?? []).flatMap((page) => page.items).filter((c) => !seen.has(c.id) && seen.add(c.id));
+  }, [list.data]);
 
   // An attachment hangs under its framework agreement even when the page holding it is not
-  // loaded yet: the attachments of each framework shown are fetched once and merged in.
-  useEffect(() => {
-    if (filter.kind) return;
-    const batch = attachmentsFetched.current;
-    const pending = items.filter((c) => c.kind === 'framework' && !batch.frameworkIds.has(c.id));
-    if (pending.length === 0) return;
-    for (const f of pending) batch.frameworkIds.add(f.id);
-    Promise.all(pending.map((f) => fetchFrameworkAttachments(f.id, { status: filter.status, q: filter.q }))).then(
-      (lists) => {
-        if (attachmentsFetched.current !== batch) return; // a fresh load started meanwhile
-        const found = lists.flat();
-        setItems((previous) => {
-          const missing = found.filter((c) => !previous.some((p) => p.id === c.id));
-          return missing.length ? [...previous, ...missing] : previous;
-        });
-      },
-      () => {
-        // Left top level or unlisted until the next load; the list itself still answered.
-        for (const f of pending) batch.frameworkIds.delete(f.id);
-      },
-    );
-  }, [items, filter]);
+  // loaded yet: the attachments of each framework shown are fetched (one cached query) and merged in.
+  const frameworkIds = filter.kind ? [] : listed.filter((c) => c.kind === 'framework').map((c) => c.id);
+  const attachments = useQuery({
+    queryKey: [...queryKeys.contracts, 'list-attachments', frameworkIds, filter.status, filter.q],
+    queryFn: ({ signal }) => Promise.all(frameworkIds.map((id) => fetchFrameworkAttachments(id, { status: filter.status, q: filter.q }, signal))),
+    enabled: frameworkIds.length > 0,
+  });
+  const items = useMemo(() => {
+    const extra = (attachments.data ?? []).flat().filter((c) => !listed.some((l) => l.id === c.id));
+    const all = extra.length ? [...listed, ...extra] : listed;
+    // 生效日期 range: on the loaded contracts only (the API has no date filter), and labelled so.
+    return all.filter((c) => (!range.from || chinaDay(c.effectiveAt) >= range.from) && (!range.to || chinaDay(c.effectiveAt) <= range.to));
+  }, [listed, attachments.data, range.from, range.to]);
 
   const rows = useMemo(() => nestAttachments(items), [items]);
   const expandedRowKeys = rows.filter((r) => r.children && !collapsed.has(r.id)).map((r) => r.id);
+  const isFiltered = Boolean(filter.kind || filter.status || filter.q || range.from || range.to);
+  const loading = list.isFetching;
+  const error = list.error;
 
+  const onExport = async () => {
+    if (items.length === 0) {
+      message.info(t('contracts.exportEmpty'));
+      return;
+    }
+    setExporting(true);
+    try {
+      await exportContracts(items, t);
+      message.success(t('contracts.exported', { count: items.length }));
+    } catch (err) {
+      message.error(errorText(err));
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  const actions = (c: Contract) => (
+    <Space size={12} wrap={false}>
+      <Link to={detailPath(c)} data-testid="view-contract">
+        {t('contracts.view')}
+      </Link>
+      <Typography.Link href={contractPdfUrl(c.id)} download data-testid="download-contract" style={{ whiteSpace: 'nowrap' }}>
+        <DownloadOutlined /> {t('contracts.download')}
+      </Typography.Link>
+      {!isOperator && c.kind === 'framework' && c.status === 'effective' && <ApplyAttachmentButton frameworkId={c.id} variant="link" />}
+    </Space>
+  );
+
+  const nowrap = { style: { whiteSpace: 'nowrap' as const } };
+  // Wide screens show every column; a laptop folds the type under the number and the two dates
+  // into one validity column; the operator's Party A wraps rather than being cut.
+  const isWide = screens.xxl === true;
   const columns: TableColumnsType<ContractRow> = [
     {
       key: 'number',
       title: t('contracts.column.number'),
-      // Room for an attachment's number (FA…-A01) after the nesting indent, on one line.
-      width: 220,
+      onCell: () => nowrap,
+      // Inline, beside the nesting indent and the expand button, so that the column is measured
+      // with them and the number is never cut.
       render: (_, c) => (
-        <Link to={detailPath(c)} style={{ fontFamily: 'monospace', whiteSpace: 'nowrap' }}>
-          {c.number}
-        </Link>
+        <span style={{ display: 'inline-block', verticalAlign: 'top' }}>
+          <Link to={detailPath(c)} style={monospace}>
+            {c.number}
+          </Link>
+          {!isWide && (
+            <>
+              <br />
+              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                {t(`contract.kind.${c.kind}`)}
+              </Typography.Text>
+            </>
+          )}
+        </span>
       ),
     },
-    { key: 'kind', title: t('contracts.column.kind'), width: 150, render: (_, c) => t(`contract.kind.${c.kind}`) },
-    {
-      key: 'partyA',
-      title: t('contracts.column.partyA'),
-      ellipsis: { showTitle: true },
-      render: (_, c) => c.partyAName,
-    },
-    { key: 'effectiveAt', title: t('contracts.column.effectiveAt'), width: 110, render: (_, c) => formatDate(c.effectiveAt) },
-    { key: 'expiresAt', title: t('contracts.column.expiresAt'), width: 110, render: (_, c) => formatDate(c.expiresAt) },
-    { key: 'status', title: t('contracts.column.status'), width: 96, render: (_, c) => <ContractStatusTag status={c.status} reason={c.statusReason} /> },
+    ...(isWide ? [{ key: 'kind', title: t('contracts.column.kind'), onCell: () => nowrap, render: (_: unknown, c: ContractRow) => t(`contract.kind.${c.kind}`) }] : []),
+    // The operator's list spans customers; a customer's own name is worth a column where there is room.
+    ...(isOperator || screens.xl
+      ? [{ key: 'partyA', title: t('contracts.column.partyA'), onCell: () => ({ style: { minWidth: 160 } }), render: (_: unknown, c: ContractRow) => partyANameOf(c) }]
+      : []),
+    ...(isWide
+      ? [
+          { key: 'effectiveAt', title: t('contracts.column.effectiveAt'), onCell: () => nowrap, render: (_: unknown, c: ContractRow) => formatDate(c.effectiveAt) },
+          { key: 'expiresAt', title: t('contracts.column.expiresAt'), onCell: () => nowrap, render: (_: unknown, c: ContractRow) => formatDate(c.expiresAt) },
+        ]
+      : [
+          {
+            key: 'validity',
+            title: t('contracts.validity'),
+            onCell: () => nowrap,
+            render: (_: unknown, c: ContractRow) => (
+              <span>
+                {formatDate(c.effectiveAt)}
+                <br />
+                {formatDate(c.expiresAt)}
+              </span>
+            ),
+          },
+        ]),
+    { key: 'status', title: t('contracts.column.status'), onCell: () => nowrap, render: (_, c) => <ContractStatusTag status={c.status} reason={c.statusReason} /> },
     {
       key: 'stamping',
       title: t('stamping.column.stampingStatus'),
-      width: 100,
+      onCell: () => nowrap,
       render: (_, c) => (isStampingStatus(c.stampingStatus) ? <StampingStatusTag status={c.stampingStatus} /> : '—'),
     },
-    {
-      key: 'actions',
-      title: t('common.actions'),
-      width: 210,
-      // Kept in view when the table scrolls sideways on a narrow screen.
-      fixed: 'right',
-      render: (_, c) => (
-        <Space size={4}>
-          <Link to={detailPath(c)} data-testid="view-contract">
-            {t('contracts.view')}
-          </Link>
-          <Typography.Link href={contractPdfUrl(c.id)} download data-testid="download-contract" style={{ marginInlineStart: 8 }}>
-            <DownloadOutlined /> {t('contracts.download')}
-          </Typography.Link>
-          {!isOperator && c.kind === 'framework' && c.status === 'effective' && (
-            <span style={{ marginInlineStart: 8 }}>
-              <ApplyAttachmentButton frameworkId={c.id} variant="link" />
-            </span>
-          )}
-        </Space>
-      ),
-    },
+    { key: 'actions', title: t('common.actions'), onCell: () => nowrap, render: (_, c) => actions(c) },
   ];
 
-  return (
-    <>
-      <Flex justify="space-between" align="center" gap={12} wrap style={{ marginBottom: 16 }}>
-        <Space wrap>
-          <Select<ContractKind>
-            allowClear
-            placeholder={t('contracts.filter.kind')}
-            value={kind}
-            onChange={setKind}
-            style={{ width: 170 }}
-            options={contractKind.options.map((value) => ({ value, label: t(`contract.kind.${value}`) }))}
-            data-testid="filter-kind"
+  const selectedStampingIds = stampingIds.filter((id) => items.some((c) => c.id === id && canStamp(c)));
+  const toggleStamping = (id: string, isChecked: boolean) =>
+    setStampingIds((previous) => (isChecked ? [...previous, id] : previous.filter((p) => p !== id)));
+
+  const toolbar = (
+    <Flex justify="space-between" align="center" gap={12} wrap style={{ marginBottom: 16 }}>
+      <Flex gap={8} wrap style={{ flex: '1 1 auto' }}>
+        <Select<ContractKind>
+          allowClear
+          placeholder={t('contracts.filter.kind')}
+          id="contract-filter-kind"
+          aria-label={t('contracts.column.kind')}
+          value={filter.kind}
+          onChange={(kind) => set({ kind })}
+          style={{ width: isPhone ? 'calc(50% - 4px)' : 170 }}
+          options={contractKind.options.map((value) => ({ value, label: t(`contract.kind.${value}`) }))}
+          data-testid="filter-kind"
+        />
+        <Select<ContractStatus>
+          allowClear
+          placeholder={t('contracts.filter.status')}
+          id="contract-filter-status"
+          aria-label={t('contracts.column.status')}
+          value={filter.status}
+          onChange={(status) => set({ status })}
+          style={{ width: isPhone ? 'calc(50% - 4px)' : 130 }}
+          options={contractStatus.options.map((value) => ({ value, label: t(`contract.status.${value}`) }))}
+          data-testid="filter-status"
+        />
+        <Input.Search
+          allowClear
+          placeholder={t(isOperator ? 'contracts.search.placeholderOperator' : 'contracts.search.placeholder')}
+          aria-label={t(isOperator ? 'contracts.search.placeholderOperator' : 'contracts.search.placeholder')}
+          id="contract-search"
+          enterButton={t('contracts.searchButton')}
+          value={searchText}
+          onChange={(event) => setSearchText(event.target.value)}
+          onSearch={(value) => set({ q: value.trim() || undefined })}
+          maxLength={100}
+          style={{ width: isPhone ? '100%' : isOperator ? 300 : 260 }}
+          data-testid="contract-search"
+        />
+        <Tooltip title={t('contracts.filter.dateRangeNote')}>
+          <DatePicker.RangePicker
+            allowEmpty={[true, true]}
+            value={[range.from ? dayjs(range.from) : null, range.to ? dayjs(range.to) : null]}
+            onChange={(dates) => set({ from: dates?.[0]?.format('YYYY-MM-DD'), to: dates?.[1]?.format('YYYY-MM-DD') })}
+            placeholder={[t('contracts.filter.dateRangeStart'), t('contracts.filter.dateRangeEnd')]}
+            id={{ start: 'contract-filter-from', end: 'contract-filter-to' }}
+            aria-label={t('contracts.filter.dateRange')}
+            style={{ width: isPhone ? '100%' : 260 }}
+            data-testid="filter-date-range"
           />
-          <Select<ContractStatus>
-            allowClear
-            placeholder={t('contracts.filter.status')}
-            value={status}
-            onChange={setStatus}
-            style={{ width: 130 }}
-            options={contractStatus.options.map((value) => ({ value, label: t(`contract.status.${value}`) }))}
-            data-testid="filter-status"
-          />
-          <Input.Search
-            allowClear
-            placeholder={t(isOperator ? 'contracts.search.placeholderOperator' : 'contracts.search.placeholder')}
-            onSearch={(value) => setQ(value)}
-            maxLength={100}
-            style={{ width: isOperator ? 280 : 240 }}
-            data-testid="contract-search"
-          />
-          {!isOperator && (
+        </Tooltip>
+      </Flex>
+      <Space wrap>
+        {!isOperator && (
+          <Tooltip title={t('stamping.batchHint')}>
             <Button
               icon={<PrinterOutlined />}
-              disabled={stampingIds.length === 0}
-              title={t('stamping.batchHint')}
-              onClick={() => navigate(`/stamping/new?contracts=${stampingIds.join(',')}`)}
+              disabled={selectedStampingIds.length === 0}
+              onClick={() => navigate(`/stamping/new?contracts=${selectedStampingIds.join(',')}`)}
               data-testid="batch-stamping"
             >
               {t('stamping.batchApply')}
-              {stampingIds.length > 0 ? ` (${stampingIds.length})` : ''}
+              {selectedStampingIds.length > 0 ? ` (${selectedStampingIds.length})` : ''}
             </Button>
-          )}
-        </Space>
-        <Button icon={<ReloadOutlined />} onClick={() => setGeneration((g) => g + 1)}>
+          </Tooltip>
+        )}
+        <Button icon={<FileExcelOutlined />} onClick={onExport} loading={isExporting} data-testid="export-contracts">
+          {t('contracts.export')}
+        </Button>
+        <Button icon={<ReloadOutlined />} onClick={() => list.refetch()}>
           {t('common.refresh')}
         </Button>
+      </Space>
+    </Flex>
+  );
+
+  const emptyText = <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t(isFiltered ? 'contracts.emptyFiltered' : 'contracts.empty')} />;
+
+  const footer = items.length > 0 && (
+    <Flex vertical align="center" gap={8} style={{ marginTop: 16 }}>
+      <Flex justify="center" align="center" gap={12} wrap>
+        {error ? <Typography.Text type="danger">{errorText(error)}</Typography.Text> : null}
+        <Typography.Text type="secondary" data-testid="contract-count">
+          {list.hasNextPage ? t('contracts.loadedCountMore', { count: items.length }) : t('contracts.loadedAll', { count: items.length })}
+        </Typography.Text>
+        {list.hasNextPage && (
+          <Button onClick={() => list.fetchNextPage()} loading={list.isFetchingNextPage} data-testid="load-more">
+            {t('contracts.loadMore')}
+          </Button>
+        )}
       </Flex>
-      {error && items.length === 0 ? (
-        <LoadError error={error} onRetry={() => setGeneration((g) => g + 1)} />
-      ) : (
-        <>
-          <Table<ContractRow>
-            rowKey="id"
-            columns={columns}
-            dataSource={rows}
-            rowSelection={
-              isOperator
-                ? undefined
-                : {
-                    selectedRowKeys: stampingIds.filter((id) => items.some((c) => c.id === id && canStamp(c))),
-                    onChange: (keys) => setStampingIds(keys.map(String)),
-                    getCheckboxProps: (c) => ({ disabled: !canStamp(c), 'aria-label': c.number }),
+      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+        {t('time.chinaNote')}
+        {range.from || range.to ? ` · ${t('contracts.filter.dateRangeNote')}` : ''}
+      </Typography.Text>
+    </Flex>
+  );
+
+  if (error && listed.length === 0) {
+    return (
+      <>
+        {toolbar}
+        <LoadError error={error} onRetry={() => list.refetch()} />
+      </>
+    );
+  }
+
+  return (
+    <>
+      {toolbar}
+      {isPhone ? (
+        <Spin spinning={loading}>
+          {items.length === 0 ? (
+            emptyText
+          ) : (
+            <Flex vertical gap={12} data-testid="contract-cards">
+              {items.map((c) => (
+                <Card
+                  key={c.id}
+                  size="small"
+                  title={
+                    <Flex align="center" gap={8} style={{ minWidth: 0 }}>
+                      {!isOperator && (
+                        <Checkbox
+                          disabled={!canStamp(c)}
+                          checked={selectedStampingIds.includes(c.id)}
+                          onChange={(event) => toggleStamping(c.id, event.target.checked)}
+                          aria-label={t('contracts.selectRow', { number: c.number })}
+                        />
+                      )}
+                      <Link to={detailPath(c)} style={{ ...monospace, overflowWrap: 'anywhere', whiteSpace: 'normal' }}>
+                        {c.number}
+                      </Link>
+                    </Flex>
                   }
-            }
-            loading={loading}
-            pagination={false}
-            scroll={{ x: 1200 }}
-            expandable={{
-              expandedRowKeys,
-              onExpand: (isExpanded, row) =>
-                setCollapsed((previous) => {
-                  const next = new Set(previous);
-                  if (isExpanded) next.delete(row.id);
-                  else next.add(row.id);
-                  return next;
-                }),
-            }}
-            locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t(filter.kind || filter.status || filter.q ? 'contracts.emptyFiltered' : 'contracts.empty')} /> }}
-            data-testid="contract-table"
-          />
-          {items.length > 0 && (
-            <Flex justify="center" align="center" gap={12} style={{ marginTop: 16 }}>
-              {error ? <Typography.Text type="danger">{errorText(error)}</Typography.Text> : null}
-              {nextCursor ? (
-                <Button onClick={() => load({ ...filter, cursor: nextCursor }, true)} loading={loading} data-testid="load-more">
-                  {t('contracts.loadMore')}
-                </Button>
-              ) : (
-                <Typography.Text type="secondary">{t('contracts.loadedAll', { count: items.length })}</Typography.Text>
-              )}
+                  extra={<ContractStatusTag status={c.status} reason={c.statusReason} />}
+                  data-testid="contract-card"
+                >
+                  <Flex vertical gap={4}>
+                    <Typography.Text>{t(`contract.kind.${c.kind}`)}</Typography.Text>
+                    {isOperator && <Typography.Text>{partyANameOf(c)}</Typography.Text>}
+                    <Typography.Text type="secondary">
+                      {t('contracts.validity')}: {formatDate(c.effectiveAt)} – {formatDate(c.expiresAt)}
+                    </Typography.Text>
+                    {isStampingStatus(c.stampingStatus) && (
+                      <span>
+                        {t('stamping.column.stampingStatus')}: <StampingStatusTag status={c.stampingStatus} />
+                      </span>
+                    )}
+                    <div style={{ marginTop: 4 }}>{actions(c)}</div>
+                  </Flex>
+                </Card>
+              ))}
             </Flex>
           )}
-        </>
+        </Spin>
+      ) : (
+        <ScrollTable<ContractRow>
+          rowKey="id"
+          columns={columns}
+          dataSource={rows}
+          tableLayout="auto"
+          rowSelection={
+            isOperator
+              ? undefined
+              : {
+                  selectedRowKeys: selectedStampingIds,
+                  onChange: (keys) => setStampingIds(keys.map(String)),
+                  getCheckboxProps: (c) => ({ disabled: !canStamp(c), 'aria-label': t('contracts.selectRow', { number: c.number }) }),
+                  renderCell: (_checked, c, _index, node) => (canStamp(c) ? node : <Tooltip title={t('contracts.cannotStamp')}>{node}</Tooltip>),
+                }
+          }
+          loading={loading}
+          pagination={false}
+          // Never wider than its card: a column too wide for a laptop scrolls inside the table.
+          scroll={{ x: 'max-content' }}
+          expandable={{
+            expandedRowKeys,
+            onExpand: (isExpanded, row) =>
+              setCollapsed((previous) => {
+                const next = new Set(previous);
+                if (isExpanded) next.delete(row.id);
+                else next.add(row.id);
+                return next;
+              }),
+          }}
+          locale={{ emptyText }}
+          data-testid="contract-table"
+        />
       )}
+      {footer}
     </>
   );
 }

@@ -2,9 +2,9 @@ import { Card, Flex } from 'antd';
 import type { ReactNode } from 'react';
 import { monospace } from './format';
 import { LoadError } from './load-error';
-import { PageHeader } from './page-header';
+import { type Crumb, PageHeader } from './page-header';
 
-type DetailPlaceholderProps = { breadcrumb: string[]; title: string; error: unknown; onRetry: () => void };
+type DetailPlaceholderProps = { breadcrumb: Crumb[]; title: string; error: unknown; onRetry: () => void };
 
 /** A detail page before its record is there: the header stays, the body says loading or why not. */
 export function DetailPlaceholder({ breadcrumb, title, error, onRetry }: DetailPlaceholderProps) {

@@ -23,12 +23,17 @@ function issueMessage(issue: z.core.$ZodIssue, t: Translate, customMessage?: Mes
   }
 }
 
-/** Validates a non-empty value with a shared schema; emptiness is the `required` rule's job. */
-export function zodRule(schema: z.ZodType, t: Translate, customMessage?: MessageKey): Rule {
+/**
+ * Validates a non-empty value with a shared schema; emptiness is the `required` rule's job.
+ * The schema may come from a loader, so that a page's first download (the login page's) need
+ * not carry zod: it arrives with the first check.
+ */
+export function zodRule(schema: z.ZodType | (() => Promise<z.ZodType>), t: Translate, customMessage?: MessageKey): Rule {
   return {
     validator: async (_rule, value: unknown) => {
       if (value === undefined || value === null || value === '') return;
-      const result = schema.safeParse(value);
+      const resolved = typeof schema === 'function' ? await schema() : schema;
+      const result = resolved.safeParse(value);
       const issue = result.success ? undefined : result.error.issues[0];
       if (issue) throw new Error(issueMessage(issue, t, customMessage));
     },

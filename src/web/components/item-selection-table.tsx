@@ -1,4 +1,4 @@
-import { Alert, App, Button, Empty, Flex, Input, Space, Table, type TableColumnsType, Tag, Tooltip, Typography } from 'antd';
+import { Alert, App, Button, Empty, Flex, Input, Space, type TableColumnsType, Tag, Tooltip, Typography } from 'antd';
 import { type Key, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { maxAttachmentItems } from '../../shared/schemas/attachment';
@@ -12,6 +12,7 @@ import {
   type SelectableItem,
   type UnselectableReason,
 } from '../api/attachments';
+import { ScrollTable, wrapCell } from './scroll-table';
 import { useT } from '../i18n';
 import { formatDate, formatDateTime, monospace } from './format';
 import { LoadError } from './load-error';
@@ -152,7 +153,7 @@ function useColumns(kind: AttachmentKind): TableColumnsType<SelectableItem> {
     return [
       { key: 'orderNo', title: t('attachment.order.orderNo'), width: 170, render: (_, item) => <span style={monospace}>{order(item).orderNo}</span> },
       { key: 'product', title: t('attachment.order.product'), width: 130, render: (_, item) => order(item).product },
-      { key: 'spec', title: t('attachment.order.spec'), ellipsis: { showTitle: true }, render: (_, item) => order(item).spec },
+      { key: 'spec', title: t('attachment.order.spec'), onCell: wrapCell(180), render: (_, item) => order(item).spec },
       { key: 'quantity', title: t('attachment.order.quantity'), width: 70, align: 'right', render: (_, item) => order(item).quantity },
       {
         key: 'amount',
@@ -236,7 +237,7 @@ export function ItemSelectionTable({ list, selection, onChange }: Props) {
       {selection.size >= maxAttachmentItems && (
         <Alert type="warning" showIcon title={t('attachment.select.atLimit', { max: maxAttachmentItems })} style={{ marginBottom: 12 }} />
       )}
-      <Table<SelectableItem>
+      <ScrollTable<SelectableItem>
         rowKey="id"
         size="middle"
         columns={columns}
@@ -250,7 +251,7 @@ export function ItemSelectionTable({ list, selection, onChange }: Props) {
           onChange: onSelectionChange,
           getCheckboxProps: (item) => ({ disabled: !item.selectable, name: itemLabel(item) }),
         }}
-        onRow={(item) => ({ style: item.selectable ? undefined : { color: 'rgba(0,0,0,0.45)', background: '#fafafa' } })}
+        onRow={(item) => ({ style: item.selectable ? undefined : { color: 'rgba(0,0,0,0.62)', background: '#fafafa' } })}
         locale={{
           emptyText: (
             <Empty

@@ -1,5 +1,5 @@
-import { Flex, Result, Spin } from 'antd';
-import type { ReactNode } from 'react';
+import { Flex, Spin } from 'antd';
+import { lazy, type ReactNode, Suspense } from 'react';
 import { Navigate, useLocation } from 'react-router-dom';
 import type { MeResponse } from '../../shared/schemas/auth';
 import { useSession } from '../api/session';
@@ -23,11 +23,17 @@ export function RequireAuth({ children }: { children: ReactNode }) {
   return children;
 }
 
+// Rarely seen, and antd's Result is large: loaded when needed.
+const Forbidden = lazy(() => import('./forbidden').then((m) => ({ default: m.Forbidden })));
+
 export function RequireOperator({ children }: { children: ReactNode }) {
   const { session } = useSession();
-  const t = useT();
   if (session.state === 'signed-in' && session.me.user.role === 'operator') return children;
-  return <Result status="403" title={t('forbidden.title')} subTitle={t('forbidden.description')} />;
+  return (
+    <Suspense fallback={<FullPageSpin />}>
+      <Forbidden />
+    </Suspense>
+  );
 }
 
 /**

@@ -1,13 +1,38 @@
 import { LockOutlined } from '@ant-design/icons';
-import { Card, Descriptions, type DescriptionsProps, Flex, Table, type TableColumnsType, Tag, Typography } from 'antd';
+import { Card, Descriptions, type DescriptionsProps, Flex, type TableColumnsType, Tag, Typography } from 'antd';
 import { Link } from 'react-router-dom';
+import type { Carrier } from '../../shared/ids';
+import { trackingUrl } from '../../shared/tracking-links';
 import type { StampingDestination, StampingRequest } from '../api/stamping';
+import { ScrollTable } from './scroll-table';
 import { useT } from '../i18n';
 import { formatDateTime, monospace } from './format';
 import { StampingStatusTag, carrierName, copiesText } from './stamping-status-tag';
 import { StampingTimeline } from './stamping-timeline';
 
 type RequestContract = StampingRequest['contracts'][number];
+
+/** 顺丰速运 SF…, the number copyable, with a link to the carrier's public tracking page. */
+export function CourierLink({ courier }: { courier: { carrier: Carrier; trackingNumber: string } }) {
+  const t = useT();
+  const url = trackingUrl(courier.carrier, courier.trackingNumber);
+  return (
+    <>
+      {carrierName(courier.carrier, t)}{' '}
+      <Typography.Text copyable style={monospace}>
+        {courier.trackingNumber}
+      </Typography.Text>
+      {url && (
+        <>
+          {' '}
+          <Typography.Link href={url} target="_blank" rel="noopener noreferrer" data-testid="tracking-link">
+            {t('stamping.trackParcel')}
+          </Typography.Link>
+        </>
+      )}
+    </>
+  );
+}
 
 export function DestinationCard({ destination, title }: { destination: StampingDestination; title?: string }) {
   const t = useT();
@@ -99,7 +124,7 @@ export function RequestContractsTable({ contracts, contractPath }: { contracts: 
     { key: 'toStamp', title: t('stamping.toStamp'), render: (_, c) => t('stamping.toStampN', { count: c.copies }) },
   ];
   return (
-    <Table<RequestContract>
+    <ScrollTable<RequestContract>
       rowKey="id"
       size="middle"
       columns={columns}
@@ -123,13 +148,12 @@ export function StampingRequestCards({ request, contractPath, showParty }: { req
     {
       key: 'courier',
       label: t('stamping.outbound'),
-      children: (
+      children: request.courier ? (
         <span data-testid="outbound-courier">
-          {carrierName(request.courier.carrier, t)}{' '}
-          <Typography.Text copyable style={monospace}>
-            {request.courier.trackingNumber}
-          </Typography.Text>
+          <CourierLink courier={request.courier} />
         </span>
+      ) : (
+        <Typography.Text type="secondary">{t('stamping.outbound.pending')}</Typography.Text>
       ),
     },
     {
@@ -137,10 +161,7 @@ export function StampingRequestCards({ request, contractPath, showParty }: { req
       label: t('stamping.return'),
       children: request.returnCourier ? (
         <span data-testid="return-courier">
-          {carrierName(request.returnCourier.carrier, t)}{' '}
-          <Typography.Text copyable style={monospace}>
-            {request.returnCourier.trackingNumber}
-          </Typography.Text>
+          <CourierLink courier={request.returnCourier} />
         </span>
       ) : (
         <Typography.Text type="secondary">{t('stamping.return.pending')}</Typography.Text>

@@ -1,14 +1,16 @@
 import { ReloadOutlined } from '@ant-design/icons';
-import { Badge, Button, Empty, Flex, Input, Space, Table, type TableColumnsType, Tabs, Typography } from 'antd';
-import { useState } from 'react';
-import { Link } from 'react-router-dom';
+import { Badge, Button, Empty, Flex, Grid, Input, Select, Space, type TableColumnsType, Tabs, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import { Link, useSearchParams } from 'react-router-dom';
 import { stampingStatus } from '../../shared/schemas/stamping';
 import { fetchAdminStampingRequests, fetchStampingRequests, type StampingRequest, type StampingStatus } from '../api/stamping';
+import { ScrollTable, wrapCell } from './scroll-table';
 import { type MessageKey, useT } from '../i18n';
 import { formatDateTime, monospace } from './format';
 import { LoadError } from './load-error';
 import { StampingStatusTag, carrierName } from './stamping-status-tag';
 import { useLoad } from './use-load';
+import { queryKeys } from '../api/query';
 
 type Tab = StampingStatus | 'all';
 
@@ -22,12 +24,26 @@ type Props = {
 /** 线下盖章 requests by state, with counts on the tabs and a search box. */
 export function StampingRequestList({ isOperator = false, initialTab = 'all', initialQuery = '' }: Props) {
   const t = useT();
-  const [tab, setTab] = useState<Tab>(initialTab);
-  const [q, setQ] = useState(initialQuery);
+  // The tab and the search live in the URL: Back, Forward and refresh keep them.
+  const [params, setParams] = useSearchParams();
+  const tabParam = params.get('tab');
+  const tab: Tab = tabParam === 'all' || stampingStatus.safeParse(tabParam).success ? (tabParam as Tab) : initialTab;
+  const q = params.get('q') ?? initialQuery;
+  const [searchText, setSearchText] = useState(q);
+  useEffect(() => setSearchText(q), [q]);
+  const setParam = (key: 'tab' | 'q', value: string) =>
+    setParams((previous) => {
+      const next = new URLSearchParams(previous);
+      if (value) next.set(key, value);
+      else next.delete(key);
+      return next;
+    });
+  const setTab = (next: Tab) => setParam('tab', next);
+  const setQ = (next: string) => setParam('q', next.trim());
+  const isPhone = Grid.useBreakpoint().md === false;
   const filter = { status: tab === 'all' ? undefined : tab, q: q.trim() || undefined };
-  const { data, error, loading, reload } = useLoad(
-    (signal) => (isOperator ? fetchAdminStampingRequests(filter, signal) : fetchStampingRequests(filter, signal)),
-    [isOperator, tab, q],
+  const { data, error, loading, reload } = useLoad([...queryKeys.stamping, 'list', isOperator, tab, q], (signal) =>
+    isOperator ? fetchAdminStampingRequests(filter, signal) : fetchStampingRequests(filter, signal),
   );
   const counts = data?.counts ?? {};
   const total = Object.values(counts).reduce<number>((sum, n) => sum + (n ?? 0), 0);
@@ -46,7 +62,7 @@ export function StampingRequestList({ isOperator = false, initialTab = 'all', in
         </Link>
       ),
     },
-    ...(isOperator ? [{ key: 'party', title: t('stamping.column.company'), ellipsis: { showTitle: true }, render: (_: unknown, r: StampingRequest) => r.partyAName }] : []),
+    ...(isOperator ? [{ key: 'party', title: t('stamping.column.company'), onCell: wrapCell(160), render: (_: unknown, r: StampingRequest) => r.partyAName }] : []),
     {
       key: 'contracts',
       title: t('stamping.contracts'),
@@ -68,14 +84,17 @@ export function StampingRequestList({ isOperator = false, initialTab = 'all', in
       key: 'courier',
       title: t('stamping.outbound'),
       width: 210,
-      render: (_, r) => (
-        <Space vertical size={0}>
-          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-            {carrierName(r.courier.carrier, t)}
-          </Typography.Text>
-          <span style={{ ...monospace, whiteSpace: 'nowrap' }}>{r.courier.trackingNumber}</span>
-        </Space>
-      ),
+      render: (_, r) =>
+        r.courier ? (
+          <Space vertical size={0}>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {carrierName(r.courier.carrier, t)}
+            </Typography.Text>
+            <span style={{ ...monospace, whiteSpace: 'nowrap' }}>{r.courier.trackingNumber}</span>
+          </Space>
+        ) : (
+          <Typography.Text type="secondary">{t('stamping.outbound.pending')}</Typography.Text>
+        ),
     },
     { key: 'status', title: t('stamping.statusLabel'), width: 100, render: (_, r) => <StampingStatusTag status={r.status} /> },
     { key: 'createdAt', title: t('stamping.createdAt'), width: 150, render: (_, r) => formatDateTime(r.createdAt) },
@@ -97,7 +116,7 @@ export function StampingRequestList({ isOperator = false, initialTab = 'all', in
   const tabLabel = (text: string, n: number | undefined) => (
     <Flex align="center" gap={6}>
       {text}
-      <Badge count={n ?? 0} showZero overflowCount={999} color={n ? '#1668dc' : '#bfbfbf'} size="small" />
+      <Badge count={n ?? 0} showZero overflowCount={999} color={n ? '#1668dc' : '#737373'} size="small" />
     </Flex>
   );
 
@@ -107,11 +126,13 @@ export function StampingRequestList({ isOperator = false, initialTab = 'all', in
         <Space>
           <Input.Search
             allowClear
-            defaultValue={initialQuery}
+            value={searchText}
+            onChange={(event) => setSearchText(event.target.value)}
             placeholder={t(isOperator ? 'stamping.search.placeholderOperator' : 'stamping.search.placeholder')}
+            aria-label={t(isOperator ? 'stamping.search.placeholderOperator' : 'stamping.search.placeholder')}
             onSearch={(value) => setQ(value)}
             maxLength={100}
-            style={{ width: isOperator ? 340 : 320 }}
+            style={{ width: isPhone ? '100%' : isOperator ? 340 : 320 }}
             data-testid="stamping-search"
           />
         </Space>
@@ -119,6 +140,20 @@ export function StampingRequestList({ isOperator = false, initialTab = 'all', in
           {t('common.refresh')}
         </Button>
       </Flex>
+      {isPhone ? (
+        // A phone has no room for eight tabs: the same choice as a list.
+        <Select<Tab>
+          value={tab}
+          onChange={setTab}
+          aria-label={t('stamping.tab.all')}
+          style={{ width: '100%', marginTop: 12, marginBottom: 12 }}
+          options={[
+            { value: 'all', label: `${t('stamping.tab.all')} (${total})` },
+            ...stampingStatus.options.map((s) => ({ value: s, label: `${t(label(s))} (${counts[s] ?? 0})` })),
+          ]}
+          data-testid="stamping-tabs"
+        />
+      ) : (
       <Tabs
         activeKey={tab}
         onChange={(key) => setTab(key as Tab)}
@@ -129,10 +164,11 @@ export function StampingRequestList({ isOperator = false, initialTab = 'all', in
         style={{ marginTop: 8 }}
         data-testid="stamping-tabs"
       />
+      )}
       {error ? (
         <LoadError error={error} onRetry={reload} />
       ) : (
-        <Table<StampingRequest>
+        <ScrollTable<StampingRequest>
           rowKey="id"
           columns={columns}
           dataSource={data?.items ?? []}

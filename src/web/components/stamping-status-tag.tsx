@@ -4,6 +4,7 @@ import { openStampingStatuses, type StampingStatus, stampingStatus } from '../..
 import { type Translate, useT } from '../i18n';
 
 const colors: Record<StampingStatus, string> = {
+  awaiting_shipment: 'orange',
   submitted: 'processing',
   received: 'cyan',
   stamped: 'purple',

@@ -8,7 +8,7 @@ import { carrierName, courierText } from './stamping-status-tag';
 type Entry = StampingRequest['history'][number];
 
 /** The way a request goes when nothing goes wrong; 驳回 and 取消 end it on the way. */
-const mainPath: StampingStatus[] = ['submitted', 'received', 'stamped', 'returned', 'completed'];
+const mainPath: StampingStatus[] = ['awaiting_shipment', 'submitted', 'received', 'stamped', 'returned', 'completed'];
 const knownActors = ['customer', 'operator', 'system', 'integration'] as const;
 
 function actorText(role: string, t: Translate): string {
@@ -22,7 +22,7 @@ function noteText(note: string | null, t: Translate): string | null {
   return note;
 }
 
-function StepContent({ entry, request }: { entry: Entry; request: StampingRequest }) {
+function StepContent({ entry, request, corrections = [] }: { entry: Entry; request: StampingRequest; corrections?: Entry[] }) {
   const t = useT();
   // The return step names the provider's courier; a rejection its reason; other notes as written.
   const note =
@@ -44,6 +44,18 @@ function StepContent({ entry, request }: { entry: Entry; request: StampingReques
           </Typography.Text>
         </div>
       )}
+      {corrections.map((c) => (
+        <div key={c.at} data-testid="courier-correction">
+          <Typography.Text type="warning" style={{ fontSize: 12, wordBreak: 'break-all' }}>
+            {t('stamping.timeline.courierChanged', { change: (c.note ?? '').split(' → ').map((part) => noteText(part, t)).join(' → ') })}
+          </Typography.Text>
+          <div>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {formatDateTime(c.at)} · {c.actorEmail ?? actorText(c.actorRole, t)}
+            </Typography.Text>
+          </div>
+        </div>
+      ))}
     </div>
   );
 }
@@ -54,14 +66,18 @@ function StepContent({ entry, request }: { entry: Entry; request: StampingReques
  */
 export function StampingTimeline({ request }: { request: StampingRequest }) {
   const t = useT();
-  const reached = new Map(request.history.map((e) => [e.status, e]));
+  const steps = request.history.filter((e) => e.kind === 'status');
+  const corrections = request.history.filter((e) => e.kind === 'courier_changed');
+  const reached = new Map(steps.map((e) => [e.status, e]));
   const ended = request.status === 'rejected' || request.status === 'cancelled' ? request.status : null;
-  const lastIndex = Math.max(...mainPath.map((s, i) => (reached.has(s) ? i : -1)));
-  const path = ended ? mainPath.slice(0, lastIndex + 1) : mainPath;
+  // A request created with its courier never awaited shipment: that step is not shown.
+  const fullPath = reached.has('awaiting_shipment') ? mainPath : mainPath.slice(1);
+  const lastIndex = Math.max(...fullPath.map((s, i) => (reached.has(s) ? i : -1)));
+  const path = ended ? fullPath.slice(0, lastIndex + 1) : fullPath;
 
   const items: NonNullable<StepsProps['items']> = path.map((status, index) => {
     const entry = reached.get(status);
-    if (entry) return { key: status, title: t(`stamping.step.${status}`), status: 'finish', content: <StepContent entry={entry} request={request} /> };
+    if (entry) return { key: status, title: t(`stamping.step.${status}`), status: 'finish', content: <StepContent entry={entry} request={request} corrections={status === 'submitted' ? corrections : []} /> };
     const isNext = index === lastIndex + 1;
     return {
       key: status,
@@ -69,7 +85,7 @@ export function StampingTimeline({ request }: { request: StampingRequest }) {
       status: isNext ? 'process' : 'wait',
       content: isNext ? (
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-          {t(`stamping.timeline.waiting.${status as Exclude<StampingStatus, 'submitted' | 'rejected' | 'cancelled'>}`)}
+          {t(`stamping.timeline.waiting.${status as Exclude<StampingStatus, 'awaiting_shipment' | 'rejected' | 'cancelled'>}`)}
         </Typography.Text>
       ) : undefined,
     };

@@ -1,28 +1,41 @@
-import { type DependencyList, useCallback, useEffect, useState } from 'react';
+import { type QueryKey, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
 
-type LoadState<T> = { data: T | undefined; error: unknown; loading: boolean };
+/**
+ * One resource from the query cache, under `key`: what the pages used before TanStack Query,
+ * kept as a thin shape (`data`, `error`, `loading`, `reload`, `setData`) so pages stay small.
+ * `setData` lays a change's answer over the cached record (it may omit parts the GET has) and
+ * marks the record stale, so the full record comes back from the server right after.
+ */
+export function useLoad<T>(key: QueryKey, load: (signal: AbortSignal) => Promise<T>, options: { enabled?: boolean } = {}) {
+  const client = useQueryClient();
+  const query = useQuery({ queryKey: key, queryFn: ({ signal }) => load(signal), enabled: options.enabled });
+  const { refetch } = query;
+  const reload = useCallback(() => {
+    refetch();
+  }, [refetch]);
+  const keyHash = JSON.stringify(key);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keyHash stands for key, whose content (not identity) names the resource.
+  const setData = useCallback(
+    (data: T) => {
+      client.setQueryData<T>(key, (previous) => mergeAnswer(previous, data));
+      client.invalidateQueries({ queryKey: key });
+    },
+    [client, keyHash],
+  );
+  return { data: query.data, error: query.error ?? undefined, loading: query.isFetching, reload, setData };
+}
 
-/** Loads once per change of `deps`, aborting a request whose answer would come too late. */
-export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: DependencyList) {
-  const [state, setState] = useState<LoadState<T>>({ data: undefined, error: undefined, loading: true });
-  const [generation, setGeneration] = useState(0);
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller's deps decide when to reload.
-  useEffect(() => {
-    const controller = new AbortController();
-    setState((s) => ({ ...s, loading: true, error: undefined }));
-    load(controller.signal).then(
-      (data) => {
-        if (!controller.signal.aborted) setState({ data, error: undefined, loading: false });
-      },
-      (error: unknown) => {
-        if (!controller.signal.aborted) setState((s) => ({ ...s, error, loading: false }));
-      },
-    );
-    return () => controller.abort();
-  }, [...deps, generation]);
-
-  const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  const setData = useCallback((data: T) => setState({ data, error: undefined, loading: false }), []);
-  return { ...state, reload, setData };
+/** `{ contract }` over `{ contract }`: the fields of the answer win, the others stay. */
+function mergeAnswer<T>(previous: T | undefined, next: T): T {
+  if (!isPlainObject(previous) || !isPlainObject(next)) return next;
+  const merged: Record<string, unknown> = { ...previous };
+  for (const [key, value] of Object.entries(next)) {
+    const before = previous[key];
+    merged[key] = isPlainObject(before) && isPlainObject(value) ? { ...before, ...value } : value;
+  }
+  return merged as T;
 }

@@ -1,6 +1,7 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { ErrorCode } from '../../shared/errors';
-import * as en from './en';
+import type { Locale as AntdLocale } from 'antd/es/locale';
+import zhCNAntd from 'antd/locale/zh_CN';
 import * as zhCN from './zh-CN';
 import type { MessageKey } from './zh-CN';
 
@@ -8,7 +9,14 @@ export type Locale = 'zh-CN' | 'en';
 export type { MessageKey };
 export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
 
-const catalogues = { 'zh-CN': zhCN, en } as const;
+type Catalogue = { messages: Record<MessageKey, string>; errors: Record<ErrorCode, string>; antd: AntdLocale };
+
+// Chinese is built in; English (and antd's English strings) arrive in their own chunk when chosen.
+const chinese: Catalogue = { ...zhCN, antd: zhCNAntd };
+const loadEnglish = async (): Promise<Catalogue> => {
+  const [en, antd] = await Promise.all([import('./en'), import('antd/locale/en_US')]);
+  return { messages: en.messages, errors: en.errors, antd: antd.default };
+};
 const storageKey = 'qiyue.locale';
 
 function initialLocale(): Locale {
@@ -24,12 +32,29 @@ type LocaleContextValue = {
   setLocale: (locale: Locale) => void;
   t: Translate;
   errorText: (code: string) => string | undefined;
+  /** antd's own strings (pagination, pickers, empty states) in the same language. */
+  antdLocale: AntdLocale;
 };
 
 const LocaleContext = createContext<LocaleContextValue | null>(null);
 
 export function LocaleProvider({ children }: { children: ReactNode }) {
   const [locale, setLocaleState] = useState<Locale>(initialLocale);
+  const [english, setEnglish] = useState<Catalogue | null>(null);
+  const needsEnglish = locale === 'en' && !english;
+
+  useEffect(() => {
+    if (!needsEnglish) return;
+    let isCurrent = true;
+    loadEnglish().then(
+      (catalogue) => isCurrent && setEnglish(catalogue),
+      // Offline or a stale build: stay in Chinese rather than show nothing.
+      () => isCurrent && setLocaleState('zh-CN'),
+    );
+    return () => {
+      isCurrent = false;
+    };
+  }, [needsEnglish]);
 
   const setLocale = useCallback((next: Locale) => {
     setLocaleState(next);
@@ -42,20 +67,21 @@ export function LocaleProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     document.documentElement.lang = locale;
-    document.title = catalogues[locale].messages['app.documentTitle'];
   }, [locale]);
 
   const value = useMemo<LocaleContextValue>(() => {
-    const catalogue = catalogues[locale];
+    const catalogue = locale === 'en' && english ? english : chinese;
     const t: Translate = (key, vars) => {
       const text: string = catalogue.messages[key] ?? key;
       return vars ? text.replace(/\{(\w+)\}/g, (m, name: string) => String(vars[name] ?? m)) : text;
     };
     const errorText = (code: string) =>
       Object.hasOwn(catalogue.errors, code) ? catalogue.errors[code as ErrorCode] : undefined;
-    return { locale, setLocale, t, errorText };
-  }, [locale, setLocale]);
+    return { locale: catalogue === chinese ? 'zh-CN' : 'en', setLocale, t, errorText, antdLocale: catalogue.antd };
+  }, [locale, english, setLocale]);
 
+  // A moment without text while English loads, rather than a flash of Chinese.
+  if (needsEnglish) return null;
   return <LocaleContext.Provider value={value}>{children}</LocaleContext.Provider>;
 }
 

@@ -1,17 +1,19 @@
 import { ReloadOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Empty, Flex, Input, Table, type TableColumnsType, Tag, Tooltip, Typography } from 'antd';
+import { Alert, Button, Card, Empty, Flex, Input, type TableColumnsType, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { fetchOutbox, type OutboxMessage } from '../api/stamping';
 import { formatDateTime } from '../components/format';
 import { LoadError } from '../components/load-error';
 import { PageHeader } from '../components/page-header';
 import { useLoad } from '../components/use-load';
+import { queryKeys } from '../api/query';
+import { ScrollTable, wrapCell } from '../components/scroll-table';
 import { useT } from '../i18n';
 
 /** 邮件通知: what the customers were told at each step, and whether it left the building. */
 export function AdminOutboxPage() {
   const t = useT();
-  const { data, error, loading, reload } = useLoad((signal) => fetchOutbox(signal), []);
+  const { data, error, loading, reload } = useLoad(queryKeys.outbox, (signal) => fetchOutbox(signal));
   const [q, setQ] = useState('');
   const needle = q.trim().toLowerCase();
   const items = (data?.items ?? []).filter(
@@ -19,7 +21,7 @@ export function AdminOutboxPage() {
   );
 
   const columns: TableColumnsType<OutboxMessage> = [
-    { key: 'to', title: t('outbox.column.to'), width: 220, ellipsis: { showTitle: true }, render: (_, m) => m.toAddress },
+    { key: 'to', title: t('outbox.column.to'), width: 220, onCell: wrapCell(180), render: (_, m) => m.toAddress },
     { key: 'subject', title: t('outbox.column.subject'), render: (_, m) => m.subject },
     { key: 'createdAt', title: t('outbox.column.createdAt'), width: 150, render: (_, m) => formatDateTime(m.createdAt) },
     {
@@ -40,7 +42,7 @@ export function AdminOutboxPage() {
       key: 'lastError',
       title: t('outbox.column.lastError'),
       width: 220,
-      ellipsis: { showTitle: false },
+      onCell: wrapCell(180),
       render: (_, m) =>
         m.lastError ? (
           <Tooltip title={m.lastError}>
@@ -77,7 +79,7 @@ export function AdminOutboxPage() {
           {error ? (
             <LoadError error={error} onRetry={reload} />
           ) : (
-            <Table<OutboxMessage>
+            <ScrollTable<OutboxMessage>
               rowKey="id"
               columns={columns}
               dataSource={items}

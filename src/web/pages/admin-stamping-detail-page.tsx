@@ -1,5 +1,5 @@
-import { CheckOutlined, CloseOutlined, DownloadOutlined, SendOutlined, VerifiedOutlined } from '@ant-design/icons';
-import { Button, Popconfirm, Space } from 'antd';
+import { CheckOutlined, CloseOutlined, DownloadOutlined, SendOutlined, UploadOutlined, VerifiedOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Card, Flex, Popconfirm, Space, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import { useParams } from 'react-router-dom';
 import {
@@ -11,7 +11,10 @@ import {
   type StampingRequest,
   stampingPrintUrl,
   stampStampingRequest,
+  uploadStampedScan,
 } from '../api/stamping';
+import { monospace } from '../components/format';
+import { useErrorText } from '../components/use-error-text';
 import { CourierModal } from '../components/courier-fields';
 import { DetailPlaceholder, NumberTitle } from '../components/detail-page-parts';
 import { PageHeader } from '../components/page-header';
@@ -19,18 +22,70 @@ import { ReasonModal } from '../components/reason-modal';
 import { StampingRequestCards } from '../components/stamping-request-cards';
 import { StampingStatusTag } from '../components/stamping-status-tag';
 import { useLoad } from '../components/use-load';
+import { queryKeys } from '../api/query';
 import { useRecordSteps } from '../components/use-record-steps';
 import { useT } from '../i18n';
+
+/** One upload per contract: the scan of one original stamped by both parties, archived once. */
+function ScanUploadCard({ request }: { request: StampingRequest }) {
+  const t = useT();
+  const errorText = useErrorText();
+  const { message } = App.useApp();
+  const [busy, setBusy] = useState<string | null>(null);
+  const [archived, setArchived] = useState<Record<string, string>>({});
+  const upload = async (contractId: string, file: File) => {
+    setBusy(contractId);
+    try {
+      const scan = await uploadStampedScan(request.id, file, contractId);
+      setArchived((previous) => ({ ...previous, [contractId]: scan.sha256 }));
+      message.success(t('stamping.scanUploaded'));
+    } catch (err) {
+      message.error(errorText(err));
+    } finally {
+      setBusy(null);
+    }
+  };
+  return (
+    <Card title={t('stamping.uploadScan')} data-testid="scan-upload">
+      <Alert type="info" showIcon title={t('stamping.uploadScanHint')} style={{ marginBottom: 12 }} />
+      <Space vertical>
+        {request.contracts.map((c) => (
+          <Space key={c.id} wrap>
+            <Typography.Text style={monospace}>{c.number}</Typography.Text>
+            {archived[c.id] ? (
+              <Typography.Text type="success" data-testid="scan-archived">
+                {t('stamping.scanArchived')} · SHA-256 {archived[c.id]!.slice(0, 16)}…
+              </Typography.Text>
+            ) : (
+              <Upload
+                accept="application/pdf,.pdf"
+                showUploadList={false}
+                beforeUpload={(file) => {
+                  void upload(c.id, file);
+                  return false;
+                }}
+              >
+                <Button icon={<UploadOutlined />} loading={busy === c.id} data-testid="scan-upload-button">
+                  {t('stamping.uploadScan')}
+                </Button>
+              </Upload>
+            )}
+          </Space>
+        ))}
+      </Space>
+    </Card>
+  );
+}
 
 /** The contract desk on one request: 签收 → 盖章完成 → 寄回, or 驳回 before stamping. */
 export function AdminStampingDetailPage() {
   const t = useT();
   const { id = '' } = useParams();
-  const { data, error, reload, setData } = useLoad((signal) => fetchStampingRequest(id, signal), [id]);
+  const { data, error, reload, setData } = useLoad([...queryKeys.stamping, 'admin-detail', id], (signal) => fetchStampingRequest(id, signal));
   const [modal, setModal] = useState<'return' | 'reject' | null>(null);
   const steps = useRecordSteps<{ request: StampingRequest }, 'receive' | 'stamp'>(setData, reload);
   const request = data?.request;
-  const breadcrumb = [t('nav.operations'), t('nav.adminStamping'), request?.number ?? t('stamping.detail')];
+  const breadcrumb = [t('nav.operations'), { title: t('nav.adminStamping'), to: '/admin/stamping' }, request?.number ?? t('stamping.detail')];
 
   if (error || !request) return <DetailPlaceholder breadcrumb={breadcrumb} title={t('stamping.detail')} error={error} onRetry={reload} />;
 
@@ -47,7 +102,7 @@ export function AdminStampingDetailPage() {
       </Button>
       {request.status === 'submitted' && (
         <Popconfirm
-          title={t('stamping.admin.receiveConfirm', { tracking: request.courier.trackingNumber })}
+          title={t('stamping.admin.receiveConfirm', { tracking: request.courier?.trackingNumber ?? '' })}
           okText={t('stamping.admin.receive')}
           cancelText={t('common.cancel')}
           onConfirm={() => steps.run('receive', () => receiveStampingRequest(request.id), t('stamping.admin.received', { number: request.number }))}
@@ -90,7 +145,10 @@ export function AdminStampingDetailPage() {
         subtitle={t(`stamping.admin.hint.${request.status}`)}
         extra={actions}
       />
-      <StampingRequestCards request={request} contractPath={(contractId) => `/admin/contracts/${contractId}`} showParty />
+      <Flex vertical gap={16}>
+        {(request.status === 'stamped' || request.status === 'returned' || request.status === 'completed') && <ScanUploadCard request={request} />}
+        <StampingRequestCards request={request} contractPath={(contractId) => `/admin/contracts/${contractId}`} showParty />
+      </Flex>
       <CourierModal
         open={modal === 'return'}
         title={t('stamping.admin.returnTitle')}

@@ -1,5 +1,5 @@
 import { ReloadOutlined } from '@ant-design/icons';
-import { App, Button, Card, Empty, Flex, Form, Input, Modal, Popconfirm, Segmented, Space, Table, type TableColumnsType, Typography } from 'antd';
+import { App, Button, Card, Empty, Flex, Form, Input, Modal, Popconfirm, Segmented, Space, type TableColumnsType, Typography } from 'antd';
 import { useState } from 'react';
 import { type AdminVerification, rejectBody } from '../../shared/schemas/verification';
 import { type AdminVerificationFilter, approveVerification, fetchAdminVerifications, rejectVerification } from '../api/verification';
@@ -10,6 +10,8 @@ import { PageHeader } from '../components/page-header';
 import { VerificationStatusTag } from '../components/status-tag';
 import { useErrorText } from '../components/use-error-text';
 import { useLoad } from '../components/use-load';
+import { queryKeys } from '../api/query';
+import { ScrollTable, wrapCell } from '../components/scroll-table';
 import { useT } from '../i18n';
 
 function RejectModal({ target, onClose, onRejected }: { target: AdminVerification | null; onClose: () => void; onRejected: () => void }) {
@@ -67,7 +69,7 @@ export function AdminVerificationsPage() {
   const [filter, setFilter] = useState<AdminVerificationFilter>('pending');
   const [rejecting, setRejecting] = useState<AdminVerification | null>(null);
   const [approvingId, setApprovingId] = useState<string | null>(null);
-  const { data, error, loading, reload } = useLoad((signal) => fetchAdminVerifications(filter, signal), [filter]);
+  const { data, error, loading, reload } = useLoad([...queryKeys.verification, 'admin', filter], (signal) => fetchAdminVerifications(filter, signal));
 
   const approve = async (item: AdminVerification) => {
     setApprovingId(item.id);
@@ -85,7 +87,7 @@ export function AdminVerificationsPage() {
 
   const columns: TableColumnsType<AdminVerification> = [
     { key: 'createdAt', title: t('admin.verifications.column.createdAt'), render: (_, v) => formatDateTime(v.createdAt), width: 150 },
-    { key: 'email', dataIndex: 'email', title: t('admin.verifications.column.email'), ellipsis: { showTitle: true }, width: 220 },
+    { key: 'email', dataIndex: 'email', title: t('admin.verifications.column.email'), onCell: wrapCell(180), width: 220 },
     { key: 'subjectType', title: t('admin.verifications.column.subjectType'), render: (_, v) => t(`subject.${v.subjectType}`), width: 90 },
     { key: 'name', dataIndex: 'name', title: t('admin.verifications.column.name') },
     {
@@ -122,7 +124,7 @@ export function AdminVerificationsPage() {
   } else {
     columns.push({ key: 'status', title: t('admin.verifications.column.status'), render: (_, v) => <VerificationStatusTag status={v.status} />, width: 100 });
     if (filter === 'rejected') {
-      columns.push({ key: 'reason', title: t('admin.verifications.column.rejectReason'), render: (_, v) => v.rejectReason ?? '—', ellipsis: true });
+      columns.push({ key: 'reason', title: t('admin.verifications.column.rejectReason'), render: (_, v) => v.rejectReason ?? '—', onCell: wrapCell(160) });
     }
   }
 
@@ -151,7 +153,7 @@ export function AdminVerificationsPage() {
         {error ? (
           <LoadError error={error} onRetry={reload} />
         ) : (
-          <Table<AdminVerification>
+          <ScrollTable<AdminVerification>
             rowKey="id"
             columns={columns}
             dataSource={data?.items ?? []}

@@ -1,6 +1,6 @@
 import { DownloadOutlined, FileTextOutlined, GlobalOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Col, Descriptions, Flex, Result, Row, Space, Steps, Typography } from 'antd';
-import { type ReactNode, useEffect, useMemo, useState } from 'react';
+import { type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import type { FieldError } from '../../shared/errors';
 import { amountInChineseCapitals, formatYuan } from '../../shared/money';
@@ -35,6 +35,8 @@ import { ContractStatusTag } from '../components/status-tag';
 import { useErrorText } from '../components/use-error-text';
 import { useIdempotencyKey } from '../components/use-idempotency-key';
 import { useLoad } from '../components/use-load';
+import { queryKeys, useInvalidate } from '../api/query';
+import { useLeaveGuard } from '../components/leave-guard';
 import { type Translate, useT } from '../i18n';
 
 /** Orders in the order they were paid, filings by number: how the attachment reads best. */
@@ -282,17 +284,50 @@ function AttachmentWizard({ framework, kind }: { framework: Contract; kind: Atta
   const t = useT();
   const errorText = useErrorText();
   const list = useSelectableItems(kind);
-  const [step, setStep] = useState(0);
-  const [selection, setSelection] = useState<Selection>(new Map());
+  // The step and the chosen ids live in the URL (Back, Forward and refresh keep them); the
+  // items themselves come from the list as its pages arrive.
+  const [params, setParams] = useSearchParams();
+  const requestedStep = params.get('step') === 'confirm' ? 1 : 0;
+  const [selection, setSelectionState] = useState<Selection>(new Map());
+  const pendingIds = useRef<Set<string>>(new Set((params.get('items') ?? '').split(',').filter(Boolean)));
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [generated, setGenerated] = useState<Contract | null>(null);
+  const invalidate = useInvalidate();
+  const isResolving = pendingIds.current.size > 0 && list.loading;
+  const step = selection.size > 0 ? requestedStep : 0;
+  useLeaveGuard(selection.size > 0 && !generated);
 
-  // A fresh list is the truth: what became unselectable meanwhile leaves the selection.
+  // Step and chosen ids go to the URL in one navigation (two in one tick would race).
+  const writeUrl = (nextStep: number, nextSelection: Selection, replace: boolean) => {
+    const query = new URLSearchParams(params);
+    if (nextStep === 1) query.set('step', 'confirm');
+    else query.delete('step');
+    if (nextSelection.size > 0) query.set('items', [...nextSelection.keys()].join(','));
+    else query.delete('items');
+    setParams(query, { replace });
+  };
+  const setStep = (next: number) => writeUrl(next, selection, false);
+  const setSelection = (next: Selection) => {
+    setSelectionState(next);
+    writeUrl(requestedStep, next, true);
+  };
+
+  // A fresh list is the truth: what became unselectable meanwhile leaves the selection, and the
+  // ids the URL named are chosen again once their items are loaded.
   useEffect(() => {
-    setSelection((previous) => {
+    setSelectionState((previous) => {
       const fresh = new Map(list.loaded.map((item) => [item.id, item]));
       let isChanged = false;
       const next = new Map<string, SelectableItem>();
+      for (const id of pendingIds.current) {
+        const item = fresh.get(id);
+        if (item?.selectable && !previous.has(id)) {
+          next.set(id, item);
+          isChanged = true;
+        }
+        if (item) pendingIds.current.delete(id);
+      }
+      if (!list.loading && !list.hasMore) pendingIds.current.clear();
       for (const [id, item] of previous) {
         const now = fresh.get(id);
         if (now && !now.selectable) {
@@ -304,24 +339,23 @@ function AttachmentWizard({ framework, kind }: { framework: Contract; kind: Atta
       }
       return isChanged ? next : previous;
     });
-  }, [list.loaded]);
+  }, [list.loaded, list.loading, list.hasMore]);
 
   const onItemsRefused = (error: ApiError) => {
     const { ids, lines } = refusedLines(error.fieldErrors, selection, t);
-    setSelection((previous) => {
-      const next = new Map(previous);
-      for (const id of ids) next.delete(id);
-      return next;
-    });
+    const next = new Map(selection);
+    for (const id of ids) next.delete(id);
+    setSelectionState(next);
     setRefusal({
       title: t(error.code === 'item_already_covered' ? 'attachment.refused.coveredTitle' : 'attachment.refused.unselectableTitle'),
       lines: lines.length ? lines : [errorText(error)],
     });
     list.reload();
-    setStep(0);
+    writeUrl(0, next, false);
   };
 
   if (generated) return <SuccessResult contract={generated} framework={framework} />;
+  if (isResolving && requestedStep === 1) return <Card loading />;
 
   return (
     <Flex vertical gap={16}>
@@ -399,7 +433,10 @@ function AttachmentWizard({ framework, kind }: { framework: Contract; kind: Atta
           kind={kind}
           selection={selection}
           onBack={() => setStep(0)}
-          onGenerated={setGenerated}
+          onGenerated={(contract) => {
+            setGenerated(contract);
+            invalidate(queryKeys.contracts);
+          }}
           onItemsRefused={onItemsRefused}
         />
       )}
@@ -413,13 +450,13 @@ export function ApplyAttachmentPage() {
   const [params, setParams] = useSearchParams();
   const kindParam = params.get('kind');
   const kind = isAttachmentKind(kindParam) ? kindParam : null;
-  const { data, error, reload } = useLoad((signal) => fetchContract(frameworkId, signal), [frameworkId]);
+  const { data, error, reload } = useLoad(queryKeys.contract(frameworkId), (signal) => fetchContract(frameworkId, signal));
   const framework = data?.contract;
 
   const title = t(kind ? `attachment.apply.title.${kind}` : 'attachment.apply.title');
   const header = (
     <PageHeader
-      breadcrumb={[t('nav.billing'), t('nav.contractManagement'), title]}
+      breadcrumb={[t('nav.billing'), { title: t('nav.contractManagement'), to: '/contracts' }, title]}
       title={title}
       subtitle={t(kind ? `attachment.apply.subtitle.${kind}` : 'attachment.apply.subtitle')}
     />

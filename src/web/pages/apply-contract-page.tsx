@@ -1,7 +1,7 @@
 import { DownloadOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Descriptions, Flex, Form, Radio, Result, Space, Steps, Typography } from 'antd';
 import { type ReactNode, useState } from 'react';
-import { Link, useNavigate } from 'react-router-dom';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import type { Contract } from '../../shared/schemas/contract';
 import type { PartyA } from '../../shared/schemas/party-a';
 import { ApiError } from '../api/client';
@@ -18,10 +18,22 @@ import { ContractStatusTag } from '../components/status-tag';
 import { useErrorText } from '../components/use-error-text';
 import { useIdempotencyKey } from '../components/use-idempotency-key';
 import { useLoad } from '../components/use-load';
+import { queryKeys, useInvalidate } from '../api/query';
+import { useLeaveGuard } from '../components/leave-guard';
 import { VerificationGate } from '../components/verification-gate';
 import { useT } from '../i18n';
 
 const defaultTerms: FrameworkTerms = { copies: 2, termYears: 1 };
+
+/** The terms named in the URL, each falling back to its default when missing or not offered. */
+function termsOf(params: URLSearchParams): FrameworkTerms {
+  const copies = Number(params.get('copies'));
+  const termYears = Number(params.get('years'));
+  return {
+    copies: copies === 2 || copies === 3 ? copies : defaultTerms.copies,
+    termYears: termYears === 1 || termYears === 2 || termYears === 3 ? termYears : defaultTerms.termYears,
+  };
+}
 
 function TermsStep({ terms, onBack, onNext }: { terms: FrameworkTerms; onBack: () => void; onNext: (terms: FrameworkTerms) => void }) {
   const t = useT();
@@ -229,24 +241,35 @@ export function ApplyContractPage() {
   const navigate = useNavigate();
   const status = me.account?.verificationStatus ?? 'unverified';
   const isVerified = status === 'verified';
-  const [step, setStep] = useState(0);
-  const [terms, setTerms] = useState<FrameworkTerms>(defaultTerms);
+  // The step and the terms live in the URL: Back goes one step back, a refresh stays put.
+  const [params, setParams] = useSearchParams();
+  const terms = termsOf(params);
+  const requestedStep = Math.min(3, Math.max(0, Number(params.get('step')) || 0));
+  const paramsOf = (atStep: number, atTerms: FrameworkTerms) => ({ step: String(atStep), copies: String(atTerms.copies), years: String(atTerms.termYears) });
+  const goTo = (nextStep: number, nextTerms: FrameworkTerms = terms) => {
+    // The step left keeps the terms chosen on it, so that Back finds them again.
+    if (nextTerms !== terms) setParams(paramsOf(requestedStep, nextTerms), { replace: true });
+    setParams(paramsOf(nextStep, nextTerms));
+  };
+  const setStep = (nextStep: number) => goTo(nextStep);
   const [generated, setGenerated] = useState<Contract | null>(null);
-  const start = useLoad(
-    async (signal) => {
+  const invalidate = useInvalidate();
+  const start = useLoad([...queryKeys.contracts, 'apply-start', isVerified], async (signal) => {
       if (!isVerified) return null;
       const [partyA, frameworks] = await Promise.all([
         fetchPartyA(signal),
         fetchContracts({ kind: 'framework', status: 'effective', limit: 1 }, signal),
       ]);
       return { partyA, existing: frameworks.items[0] ?? null };
-    },
-    [isVerified],
-  );
+  });
+
+  // A step past the first is only reachable with Party A complete (a stale URL may say otherwise).
+  const step = start.data?.partyA.isComplete ? requestedStep : 0;
+  useLeaveGuard(requestedStep > 0 && !generated);
 
   const header = (
     <PageHeader
-      breadcrumb={[t('nav.billing'), t('nav.contractManagement'), t('apply.title')]}
+      breadcrumb={[t('nav.billing'), { title: t('nav.contractManagement'), to: '/contracts' }, t('apply.title')]}
       title={t('apply.title')}
       subtitle={t('apply.subtitle')}
     />
@@ -316,10 +339,7 @@ export function ApplyContractPage() {
           <TermsStep
             terms={terms}
             onBack={() => setStep(0)}
-            onNext={(next) => {
-              setTerms({ copies: next.copies, termYears: next.termYears });
-              setStep(2);
-            }}
+            onNext={(next) => goTo(2, { copies: next.copies, termYears: next.termYears })}
           />
         )}
         {step === 2 && <PreviewStep terms={terms} onBack={() => setStep(1)} onNext={() => setStep(3)} />}
@@ -328,7 +348,10 @@ export function ApplyContractPage() {
             partyA={partyA}
             terms={terms}
             onBack={() => setStep(2)}
-            onGenerated={setGenerated}
+            onGenerated={(contract) => {
+              setGenerated(contract);
+              invalidate(queryKeys.contracts);
+            }}
             onPartyAIncomplete={() => {
               start.reload();
               setStep(0);

@@ -1,7 +1,7 @@
 import { CheckCircleFilled, CloseCircleFilled, DownloadOutlined, PrinterOutlined, SafetyCertificateOutlined, StopOutlined } from '@ant-design/icons';
-import { Button, Card, Col, Descriptions, type DescriptionsProps, Empty, Flex, Row, Space, Table, type TableColumnsType, Tag, Timeline, Tooltip, Typography } from 'antd';
-import { useState } from 'react';
-import { Link, useLocation, useParams } from 'react-router-dom';
+import { Button, Card, Col, Descriptions, type DescriptionsProps, Empty, Flex, Result, Row, Space, type TableColumnsType, Tag, Timeline, Tooltip, Typography } from 'antd';
+import { type ReactNode, useState } from 'react';
+import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import type { Contract } from '../../shared/schemas/contract';
 import { frameworkNumberOf } from '../api/attachments';
 import { type AuditEvent, contractPdfUrl, fetchContract, fetchContractAudit, terminateContract, voidContract } from '../api/contracts';
@@ -11,12 +11,17 @@ import { AttachmentItemsCard, FrameworkAttachmentsCard } from '../components/att
 import { DetailPlaceholder, NumberTitle } from '../components/detail-page-parts';
 import { formatDate, formatDateTime, monospace } from '../components/format';
 import { LoadError } from '../components/load-error';
-import { PageHeader } from '../components/page-header';
+import { type Crumb, PageHeader } from '../components/page-header';
+import { PdfPreview } from '../components/pdf-preview';
+import { ApiError } from '../api/client';
 import { ReasonModal } from '../components/reason-modal';
+import { SealRecordCard } from '../components/seal-record-card';
 import { isOpenStampingStatus, isStampingStatus, StampingStatusTag } from '../components/stamping-status-tag';
 import { ContractStatusTag } from '../components/status-tag';
 import { useLoad } from '../components/use-load';
+import { queryKeys } from '../api/query';
 import { useRecordSteps } from '../components/use-record-steps';
+import { ScrollTable } from '../components/scroll-table';
 import { type MessageKey, type Translate, useT } from '../i18n';
 
 type Party = Contract['partyA'];
@@ -69,7 +74,7 @@ function partyItems(party: Party, t: Translate): DescriptionsProps['items'] {
 
 function AuditTimeline({ contractId }: { contractId: string }) {
   const t = useT();
-  const audit = useLoad((signal) => fetchContractAudit(contractId, signal), [contractId]);
+  const audit = useLoad(queryKeys.contractAudit(contractId), (signal) => fetchContractAudit(contractId, signal));
   const chainBadge = audit.data ? (
     <Tooltip title={t('audit.chainHint')}>
       {audit.data.chainValid ? (
@@ -153,7 +158,44 @@ function SignatureTable({ signatures }: { signatures: Signature[] }) {
       ),
     },
   ];
-  return <Table<Signature> rowKey="role" columns={columns} dataSource={signatures} pagination={false} size="middle" scroll={{ x: 800 }} data-testid="signature-table" />;
+  return <ScrollTable<Signature> rowKey="role" columns={columns} dataSource={signatures} pagination={false} size="middle" scroll={{ x: 800 }} data-testid="signature-table" />;
+}
+
+/** A disabled control with the reason on hover (a disabled button gets no pointer events itself). */
+function DisabledReason({ reason, children }: { reason: string | undefined; children: ReactNode }) {
+  if (!reason) return children;
+  return (
+    <Tooltip title={reason}>
+      <span style={{ display: 'inline-block', cursor: 'not-allowed' }} data-testid="disabled-reason">
+        {children}
+      </span>
+    </Tooltip>
+  );
+}
+
+/** 404, or an id that is not one: the same answer as for a contract of another account. */
+const isNotFound = (error: unknown) => error instanceof ApiError && (error.code === 'not_found' || error.code === 'validation_failed');
+
+function ContractNotFound({ listPath, breadcrumb }: { listPath: string; breadcrumb: Crumb[] }) {
+  const t = useT();
+  return (
+    <>
+      <PageHeader breadcrumb={breadcrumb} title={t('contract.notFound.title')} />
+      <Card>
+        <Result
+          status="404"
+          title={t('contract.notFound.title')}
+          subTitle={t('contract.notFound.description')}
+          extra={
+            <Link to={listPath}>
+              <Button type="primary">{t('contract.notFound.back')}</Button>
+            </Link>
+          }
+          data-testid="contract-not-found"
+        />
+      </Card>
+    </>
+  );
 }
 
 export function ContractDetailPage() {
@@ -162,23 +204,40 @@ export function ContractDetailPage() {
   const { id = '' } = useParams();
   // Operators reach the detail from the 运营 list, customers from 合同管理: breadcrumbs follow.
   const isOperator = useLocation().pathname.startsWith('/admin/');
-  const { data, error, reload, setData } = useLoad((signal) => fetchContract(id, signal), [id]);
+  const navigate = useNavigate();
+  const { data, error, reload, setData } = useLoad(queryKeys.contract(id), (signal) => fetchContract(id, signal));
   const [auditVersion, setAuditVersion] = useState(0);
   const [modal, setModal] = useState<'void' | 'terminate' | null>(null);
   const steps = useRecordSteps(setData, reload);
   const contract = data?.contract;
 
-  const breadcrumb = isOperator
-    ? [t('nav.operations'), t('nav.adminContracts'), contract?.number ?? t('contract.detail')]
-    : [t('nav.billing'), t('nav.contractManagement'), contract?.number ?? t('contract.detail')];
+  const breadcrumb: Crumb[] = isOperator
+    ? [t('nav.operations'), { title: t('nav.adminContracts'), to: '/admin/contracts' }, contract?.number ?? t('contract.detail')]
+    : [t('nav.billing'), { title: t('nav.contractManagement'), to: '/contracts' }, contract?.number ?? t('contract.detail')];
   const listPath = isOperator ? '/admin/contracts' : '/contracts';
 
+  if (isNotFound(error)) return <ContractNotFound listPath={listPath} breadcrumb={breadcrumb} />;
   if (error || !contract) return <DetailPlaceholder breadcrumb={breadcrumb} title={t('contract.detail')} error={error} onRetry={reload} />;
+  // An attachment sits under its framework agreement, in the breadcrumb as in the list.
+  if (contract.kind !== 'framework' && contract.frameworkId) {
+    breadcrumb.splice(breadcrumb.length - 1, 0, { title: frameworkNumberOf(contract.number), to: `${listPath}/${contract.frameworkId}` });
+  }
 
   const isEffective = contract.status === 'effective';
   const isFramework = contract.kind === 'framework';
   const canVoid = me.user.role === 'customer' && isEffective;
   const canTerminate = me.user.role === 'operator' && isEffective;
+  // Actions that do not apply stay in view, disabled, saying why (the server's own rules).
+  const stampingBlocked = !isEffective
+    ? t('contract.actionDisabledNotEffective')
+    : isOpenStampingStatus(contract.stampingStatus)
+      ? t('contracts.cannotStamp')
+      : undefined;
+  const voidBlocked = !isEffective
+    ? t('contract.actionDisabledNotEffective')
+    : isOpenStampingStatus(contract.stampingStatus) || contract.stampingStatus === 'completed'
+      ? t('contract.voidDisabledStamping')
+      : undefined;
 
   const end = (reason: string) =>
     steps.submit(
@@ -260,24 +319,38 @@ export function ContractDetailPage() {
       <Link to={`/verify?number=${encodeURIComponent(contract.number)}`}>
         <Button icon={<SafetyCertificateOutlined />}>{t('contract.verify')}</Button>
       </Link>
-      {canVoid && !isOpenStampingStatus(contract.stampingStatus) && (
-        <Link to={`/stamping/new?contracts=${contract.id}`}>
-          <Button icon={<PrinterOutlined />} data-testid="apply-stamping">
+      {me.user.role === 'customer' && (
+        <DisabledReason reason={stampingBlocked}>
+          <Button icon={<PrinterOutlined />} disabled={Boolean(stampingBlocked)} onClick={() => navigate(`/stamping/new?contracts=${contract.id}`)} data-testid="apply-stamping">
             {t('stamping.apply')}
           </Button>
-        </Link>
+        </DisabledReason>
       )}
-      {canVoid && isFramework && <ApplyAttachmentButton frameworkId={contract.id} />}
+      {me.user.role === 'customer' && isFramework && (
+        <DisabledReason reason={canVoid ? undefined : t('contracts.applyAttachmentDisabled')}>
+          {canVoid ? (
+            <ApplyAttachmentButton frameworkId={contract.id} />
+          ) : (
+            <Button disabled data-testid="apply-attachment">
+              {t('attachment.apply')}
+            </Button>
+          )}
+        </DisabledReason>
+      )}
       {/* The server refuses a void in an open stamping request, or after a completed one. */}
-      {canVoid && !isOpenStampingStatus(contract.stampingStatus) && contract.stampingStatus !== 'completed' && (
-        <Button danger icon={<StopOutlined />} onClick={() => setModal('void')} data-testid="void-contract">
-          {t('contract.void')}
-        </Button>
+      {me.user.role === 'customer' && (
+        <DisabledReason reason={voidBlocked}>
+          <Button danger icon={<StopOutlined />} disabled={Boolean(voidBlocked)} onClick={() => setModal('void')} data-testid="void-contract">
+            {t('contract.void')}
+          </Button>
+        </DisabledReason>
       )}
-      {canTerminate && (
-        <Button danger icon={<StopOutlined />} onClick={() => setModal('terminate')} data-testid="terminate-contract">
-          {t('contract.terminate')}
-        </Button>
+      {me.user.role === 'operator' && (
+        <DisabledReason reason={canTerminate ? undefined : t('contract.actionDisabledNotEffective')}>
+          <Button danger icon={<StopOutlined />} disabled={!canTerminate} onClick={() => setModal('terminate')} data-testid="terminate-contract">
+            {t('contract.terminate')}
+          </Button>
+        </DisabledReason>
       )}
     </Space>
   );
@@ -287,6 +360,7 @@ export function ContractDetailPage() {
       <PageHeader
         breadcrumb={breadcrumb}
         title={<NumberTitle number={contract.number} testId="contract-number" status={<ContractStatusTag status={contract.status} reason={contract.statusReason} />} />}
+        documentTitle={contract.number}
         subtitle={t(`contract.kind.${contract.kind}`)}
         extra={actions}
       />
@@ -294,6 +368,7 @@ export function ContractDetailPage() {
         <Card title={t('contract.basicInfo')}>
           <Descriptions bordered size="middle" column={{ xs: 1, lg: 2 }} items={basicItems} styles={{ label: { width: 140 } }} data-testid="contract-details" />
         </Card>
+        <PdfPreview url={contractPdfUrl(contract.id)} title={contract.number} />
         {isFramework ? (
           <FrameworkAttachmentsCard framework={contract} detailPath={(c) => `${listPath}/${c.id}`} canApply={canVoid} />
         ) : (
@@ -311,6 +386,13 @@ export function ContractDetailPage() {
             </Card>
           </Col>
         </Row>
+        {contract.stampedScan && (
+          <SealRecordCard
+            contractId={contract.id}
+            scan={contract.stampedScan}
+            requestPath={(id) => (listPath.startsWith('/admin') ? `/admin/stamping/${id}` : `/stamping/${id}`)}
+          />
+        )}
         <Card title={t('contract.signatures')}>
           <SignatureTable signatures={contract.signatures} />
         </Card>

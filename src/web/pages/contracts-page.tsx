@@ -7,6 +7,7 @@ import { useMe } from '../api/session';
 import { ContractList } from '../components/contract-list';
 import { PageHeader } from '../components/page-header';
 import { useLoad } from '../components/use-load';
+import { queryKeys } from '../api/query';
 import { VerificationGate } from '../components/verification-gate';
 import { useT } from '../i18n';
 
@@ -16,11 +17,10 @@ export function ContractsPage() {
   const navigate = useNavigate();
   const status = me.account?.verificationStatus ?? 'unverified';
   const isVerified = status === 'verified';
-  const partyA = useLoad((signal) => (isVerified ? fetchPartyA(signal) : Promise.resolve(null)), [isVerified]);
+  const partyA = useLoad([...queryKeys.partyA, isVerified], (signal) => (isVerified ? fetchPartyA(signal) : Promise.resolve(null)));
   // One framework agreement in force per account: its presence closes the application.
-  const framework = useLoad(
-    (signal) => (isVerified ? fetchContracts({ kind: 'framework', status: 'effective', limit: 1 }, signal) : Promise.resolve(null)),
-    [isVerified],
+  const framework = useLoad([...queryKeys.contracts, 'effective-framework', isVerified], (signal) =>
+    isVerified ? fetchContracts({ kind: 'framework', status: 'effective', limit: 1 }, signal) : Promise.resolve(null),
   );
   const isPartyAComplete = partyA.data?.isComplete === true;
   const effectiveFramework = framework.data?.items[0];
@@ -52,7 +52,7 @@ export function ContractsPage() {
   return (
     <>
       <PageHeader
-        breadcrumb={[t('nav.billing'), t('nav.contractManagement'), t('nav.contracts')]}
+        breadcrumb={[t('nav.billing'), { title: t('nav.contractManagement'), to: '/contracts' }, t('nav.contracts')]}
         title={t('contracts.title')}
         subtitle={t('contracts.subtitle')}
         extra={isVerified ? applyButton : undefined}

@@ -3,6 +3,7 @@ import { Card, Collapse, Flex, Input, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { PageHeader } from '../components/page-header';
+import { TrustAnchorCard } from '../components/trust-anchor-card';
 import { type MessageKey, useT } from '../i18n';
 
 /** Topics and their questions; the words live in the catalogues (faq.<topic>.<question>.q / .a). */
@@ -73,7 +74,7 @@ export function FaqPage() {
   return (
     <>
       <PageHeader
-        breadcrumb={[t('nav.billing'), t('nav.contractManagement'), t('nav.faq')]}
+        breadcrumb={[t('nav.billing'), { title: t('nav.contractManagement'), to: '/contracts' }, t('nav.faq')]}
         title={t('faq.title')}
         subtitle={t('faq.subtitle')}
         extra={
@@ -110,6 +111,7 @@ export function FaqPage() {
             <Typography.Text type="secondary">{t('faq.noMatch')}</Typography.Text>
           </Card>
         )}
+        <TrustAnchorCard />
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
           {t('faq.footer')}
         </Typography.Text>

@@ -1,13 +1,15 @@
 import { Button, Result } from 'antd';
 import { Link } from 'react-router-dom';
+import { useDocumentTitle } from '../components/document-title';
 import { useT } from '../i18n';
 
 export function NotFoundPage() {
   const t = useT();
+  useDocumentTitle(t('notFound.title'));
   return (
     <Result
       status="404"
-      title={t('notFound.title')}
+      title={<h1 style={{ fontSize: 24, margin: 0 }}>{t('notFound.title')}</h1>}
       subTitle={t('notFound.description')}
       extra={
         <Link to="/">

@@ -6,6 +6,7 @@ import { LoadError } from '../components/load-error';
 import { PageHeader } from '../components/page-header';
 import { PartyAContactForm, PartyAIdentityCard } from '../components/party-a-form';
 import { useLoad } from '../components/use-load';
+import { queryKeys } from '../api/query';
 import { VerificationGate } from '../components/verification-gate';
 import { useT } from '../i18n';
 
@@ -14,13 +15,10 @@ export function PartyAPage() {
   const me = useMe();
   const status = me.account?.verificationStatus ?? 'unverified';
   const isVerified = status === 'verified';
-  const { data, error, loading, reload, setData } = useLoad(
-    (signal) => (isVerified ? fetchPartyA(signal) : Promise.resolve(null)),
-    [isVerified],
-  );
+  const { data, error, loading, reload, setData } = useLoad([...queryKeys.partyA, isVerified], (signal) => (isVerified ? fetchPartyA(signal) : Promise.resolve(null)));
 
   const header = (
-    <PageHeader breadcrumb={[t('nav.billing'), t('nav.contractManagement'), t('nav.partyA')]} title={t('partyA.title')} subtitle={t('partyA.subtitle')} />
+    <PageHeader breadcrumb={[t('nav.billing'), { title: t('nav.contractManagement'), to: '/contracts' }, t('nav.partyA')]} title={t('partyA.title')} subtitle={t('partyA.subtitle')} />
   );
   const gated = !isVerified || (error instanceof ApiError && error.code === 'verification_required');
 

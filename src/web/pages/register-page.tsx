@@ -1,18 +1,25 @@
 import { LockOutlined, MailOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Form, Input, Typography } from 'antd';
+import { Alert, App, Button, Form, theme } from 'antd';
+// The two inputs alone: antd's Input namespace also carries TextArea, Search and OTP, which the
+// first page a visitor loads does not need.
+import Input from 'antd/es/input/Input';
+import Password from 'antd/es/input/Password';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { registerBody } from '../../shared/schemas/auth';
 import { useSession } from '../api/session';
 import { AuthCard } from '../components/auth-card';
 import { requiredRule, zodRule } from '../components/form-rules';
 import { useErrorText } from '../components/use-error-text';
 import { useT } from '../i18n';
 
+// The shared schemas (and zod with them) load with the first check, not with the page.
+const authSchemas = () => import('../../shared/schemas/auth');
+
 type RegisterValues = { email: string; password: string; passwordConfirm: string };
 
 export function RegisterPage() {
   const t = useT();
+  const { token } = theme.useToken();
   const errorText = useErrorText();
   const { register } = useSession();
   const { message } = App.useApp();
@@ -36,18 +43,18 @@ export function RegisterPage() {
     <AuthCard
       title={t('auth.register.title')}
       footer={
-        <Typography.Text type="secondary">
+        <span style={{ color: token.colorTextSecondary }}>
           {t('auth.register.hasAccount')} <Link to="/login">{t('auth.register.toLogin')}</Link>
-        </Typography.Text>
+        </span>
       }
     >
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="form-error" />}
       <Form<RegisterValues> layout="vertical" requiredMark={false} onFinish={onFinish} disabled={submitting}>
-        <Form.Item name="email" label={t('auth.email')} rules={[requiredRule(t), zodRule(registerBody.shape.email, t)]} validateTrigger="onBlur">
+        <Form.Item name="email" label={t('auth.email')} rules={[requiredRule(t), zodRule(() => authSchemas().then((m) => m.registerBody.shape.email), t)]} validateTrigger="onBlur">
           <Input prefix={<MailOutlined />} placeholder={t('auth.email.placeholder')} autoComplete="username" size="large" />
         </Form.Item>
-        <Form.Item name="password" label={t('auth.password')} rules={[{ required: true, message: t('validation.required') }, zodRule(registerBody.shape.password, t)]}>
-          <Input.Password prefix={<LockOutlined />} placeholder={t('auth.password.newPlaceholder')} autoComplete="new-password" size="large" />
+        <Form.Item name="password" label={t('auth.password')} rules={[{ required: true, message: t('validation.required') }, zodRule(() => authSchemas().then((m) => m.registerBody.shape.password), t)]}>
+          <Password prefix={<LockOutlined />} placeholder={t('auth.password.newPlaceholder')} autoComplete="new-password" size="large" />
         </Form.Item>
         <Form.Item
           name="passwordConfirm"
@@ -62,7 +69,7 @@ export function RegisterPage() {
             }),
           ]}
         >
-          <Input.Password prefix={<LockOutlined />} placeholder={t('auth.passwordConfirm.placeholder')} autoComplete="new-password" size="large" />
+          <Password prefix={<LockOutlined />} placeholder={t('auth.passwordConfirm.placeholder')} autoComplete="new-password" size="large" />
         </Form.Item>
         <Button type="primary" htmlType="submit" block size="large" loading={submitting}>
           {t('auth.register.submit')}

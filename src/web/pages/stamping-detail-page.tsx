@@ -1,4 +1,4 @@
-import { CheckOutlined, DownloadOutlined, EditOutlined, StopOutlined } from '@ant-design/icons';
+import { CheckOutlined, DownloadOutlined, EditOutlined, SendOutlined, StopOutlined } from '@ant-design/icons';
 import { Alert, Button, Flex, Popconfirm, Space } from 'antd';
 import { useState } from 'react';
 import { useParams } from 'react-router-dom';
@@ -10,6 +10,7 @@ import {
   fetchStampingDestination,
   fetchStampingRequest,
   type StampingRequest,
+  shipStampingRequest,
   stampingPrintUrl,
 } from '../api/stamping';
 import { CourierModal } from '../components/courier-fields';
@@ -18,6 +19,7 @@ import { PageHeader } from '../components/page-header';
 import { DestinationCard, StampingRequestCards } from '../components/stamping-request-cards';
 import { StampingStatusTag } from '../components/stamping-status-tag';
 import { useLoad } from '../components/use-load';
+import { queryKeys } from '../api/query';
 import { useRecordSteps } from '../components/use-record-steps';
 import { useT } from '../i18n';
 
@@ -25,29 +27,41 @@ import { useT } from '../i18n';
 export function StampingDetailPage() {
   const t = useT();
   const { id = '' } = useParams();
-  const { data, error, reload, setData } = useLoad((signal) => fetchStampingRequest(id, signal), [id]);
-  const isSubmitted = data?.request.status === 'submitted';
-  const destination = useLoad((signal) => (isSubmitted ? fetchStampingDestination(signal) : Promise.resolve(null)), [isSubmitted]);
+  const { data, error, reload, setData } = useLoad([...queryKeys.stamping, 'detail', id], (signal) => fetchStampingRequest(id, signal));
+  // The destination is shown while the originals are still to be mailed or on their way.
+  const isSubmitted = data?.request.status === 'submitted' || data?.request.status === 'awaiting_shipment';
+  const destination = useLoad([...queryKeys.stamping, 'destination', isSubmitted], (signal) => (isSubmitted ? fetchStampingDestination(signal) : Promise.resolve(null)));
   const [isEditingCourier, setIsEditingCourier] = useState(false);
+  const [isShipping, setIsShipping] = useState(false);
   const steps = useRecordSteps<{ request: StampingRequest }, 'cancel' | 'confirm'>(setData, reload);
   const request = data?.request;
-  const breadcrumb = [t('nav.billing'), t('nav.contractManagement'), t('nav.stamping'), request?.number ?? t('stamping.detail')];
+  const breadcrumb = [t('nav.billing'), { title: t('nav.contractManagement'), to: '/contracts' }, { title: t('nav.stamping'), to: '/stamping' }, request?.number ?? t('stamping.detail')];
 
   if (error || !request) return <DetailPlaceholder breadcrumb={breadcrumb} title={t('stamping.detail')} error={error} onRetry={reload} />;
 
   const changeCourier = (courier: Courier) =>
     steps.submit(() => changeStampingCourier(request.id, courier), t('stamping.courierChanged'), () => setIsEditingCourier(false));
 
+  const ship = (courier: Courier) => steps.submit(() => shipStampingRequest(request.id, courier), t('stamping.shipped'), () => setIsShipping(false));
+  const isEarly = request.status === 'awaiting_shipment' || request.status === 'submitted';
+
   const actions = (
     <Space wrap>
       <Button type="primary" icon={<DownloadOutlined />} href={stampingPrintUrl(request.id)} download data-testid="download-print-package">
         {t('stamping.printPackage')}
       </Button>
-      {request.status === 'submitted' && (
+      {request.status === 'awaiting_shipment' && (
+        <Button type="primary" icon={<SendOutlined />} onClick={() => setIsShipping(true)} data-testid="ship-request">
+          {t('stamping.ship')}
+        </Button>
+      )}
+      {isEarly && (
         <>
-          <Button icon={<EditOutlined />} onClick={() => setIsEditingCourier(true)} data-testid="edit-courier">
-            {t('stamping.editCourier')}
-          </Button>
+          {request.status === 'submitted' && (
+            <Button icon={<EditOutlined />} onClick={() => setIsEditingCourier(true)} data-testid="edit-courier">
+              {t('stamping.editCourier')}
+            </Button>
+          )}
           <Popconfirm
             title={t('stamping.cancelConfirm')}
             description={t('stamping.cancelConfirmDescription')}
@@ -87,11 +101,11 @@ export function StampingDetailPage() {
         extra={actions}
       />
       <Flex vertical gap={16}>
-        {request.status === 'submitted' && (
+        {isSubmitted && (
           <Alert
             type="info"
             showIcon
-            title={t('stamping.submittedNotice')}
+            title={t(request.status === 'awaiting_shipment' ? 'stamping.awaitingNotice' : 'stamping.submittedNotice')}
             description={destination.data ? <DestinationCard destination={destination.data} /> : undefined}
             data-testid="submitted-notice"
           />
@@ -104,9 +118,17 @@ export function StampingDetailPage() {
         title={t('stamping.editCourier')}
         description={t('stamping.editCourierDescription')}
         okText={t('common.save')}
-        initial={request.courier}
+        initial={request.courier ?? undefined}
         onClose={() => setIsEditingCourier(false)}
         onSubmit={changeCourier}
+      />
+      <CourierModal
+        open={isShipping}
+        title={t('stamping.ship')}
+        description={t('stamping.shipDescription')}
+        okText={t('common.save')}
+        onClose={() => setIsShipping(false)}
+        onSubmit={ship}
       />
     </>
   );

@@ -18,7 +18,7 @@ export function StampingListPage() {
   return (
     <>
       <PageHeader
-        breadcrumb={[t('nav.billing'), t('nav.contractManagement'), t('nav.stamping')]}
+        breadcrumb={[t('nav.billing'), { title: t('nav.contractManagement'), to: '/contracts' }, t('nav.stamping')]}
         title={t('stamping.title')}
         subtitle={t('stamping.subtitle')}
         extra={

@@ -1,33 +1,32 @@
-import { DownloadOutlined, ExclamationCircleFilled, LockOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Col, Descriptions, Empty, Flex, Form, Input, Modal, Row, Space, Steps, Table, type TableColumnsType, Tooltip, Typography } from 'antd';
+import { ExclamationCircleFilled, LockOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Card, Col, Descriptions, Empty, Flex, Form, Input, Modal, Row, Space, Steps, type TableColumnsType, Tooltip, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { mobilePhonePattern } from '../../shared/ids';
 import type { ContractListItem as Contract } from '../../shared/schemas/contract';
 import { returnAddress as returnAddressSchema, type SubmitStampingBody } from '../../shared/schemas/stamping';
 import { ApiError } from '../api/client';
-import { contractPdfUrl, fetchContracts } from '../api/contracts';
+import { fetchContracts } from '../api/contracts';
 import { fetchPartyA } from '../api/party-a';
 import { useMe } from '../api/session';
 import {
-  type Courier,
-  fetchPrintPackageBeforeSubmission,
-  fetchStampingDestination,
   fetchStampingRequests,
   type ReturnAddress,
   submitStampingRequest,
 } from '../api/stamping';
-import { CourierFields, type CourierValues, recheckWhenFlagged, toCourier } from '../components/courier-fields';
+import { recheckWhenFlagged } from '../components/courier-fields';
 import { formatDate, monospace } from '../components/format';
 import { requiredRule, zodRule } from '../components/form-rules';
 import { LoadError } from '../components/load-error';
 import { PageHeader } from '../components/page-header';
-import { DestinationCard } from '../components/stamping-request-cards';
-import { StampingStatusTag, carrierName, copiesText, isOpenStampingStatus, isStampingStatus } from '../components/stamping-status-tag';
+import { StampingStatusTag, copiesText, isOpenStampingStatus, isStampingStatus } from '../components/stamping-status-tag';
 import { useErrorText } from '../components/use-error-text';
 import { useIdempotencyKey } from '../components/use-idempotency-key';
 import { useLoad } from '../components/use-load';
+import { queryKeys } from '../api/query';
+import { useLeaveGuard } from '../components/leave-guard';
 import { VerificationGate } from '../components/verification-gate';
+import { ScrollTable } from '../components/scroll-table';
 import { useT } from '../i18n';
 
 const maxContracts = 20;
@@ -97,7 +96,7 @@ function ChooseStep({
   return (
     <Card title={t('stamping.step.choose')}>
       <Alert type="info" showIcon title={t('stamping.choose.hint', { max: maxContracts })} style={{ marginBottom: 16 }} />
-      <Table<Contract>
+      <ScrollTable<Contract>
         rowKey="id"
         size="middle"
         columns={columns}
@@ -141,93 +140,6 @@ function ChooseStep({
         </Space>
         <Typography.Text data-testid="choose-summary">{t('stamping.choose.summary', { contracts: chosen.length, copies })}</Typography.Text>
       </Flex>
-    </Card>
-  );
-}
-
-function PrintStep({ contracts, onBack, onNext }: { contracts: Contract[]; onBack: () => void; onNext: () => void }) {
-  const t = useT();
-  const destination = useLoad((signal) => fetchStampingDestination(signal), []);
-  const copies = contracts.reduce((sum, c) => sum + c.copies, 0);
-  const errorText = useErrorText();
-  const { message } = App.useApp();
-  const [downloading, setDownloading] = useState(false);
-  // The cover and every contract in one file, printed before the request exists.
-  const downloadPackage = async () => {
-    setDownloading(true);
-    try {
-      const blob = await fetchPrintPackageBeforeSubmission(contracts.map((c) => c.id));
-      const url = URL.createObjectURL(blob);
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = `${t('stamping.print.packageFileName')}.pdf`;
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    } catch (error) {
-      message.error(errorText(error));
-    } finally {
-      setDownloading(false);
-    }
-  };
-  const columns: TableColumnsType<Contract> = [
-    { key: 'number', title: t('contracts.column.number'), render: (_, c) => <span style={{ ...monospace, whiteSpace: 'nowrap' }}>{c.number}</span> },
-    { key: 'kind', title: t('contracts.column.kind'), render: (_, c) => t(`contract.kind.${c.kind}`) },
-    { key: 'print', title: t('stamping.print.copies'), render: (_, c) => <Typography.Text strong>{t('stamping.print.copiesN', { count: c.copies })}</Typography.Text> },
-    {
-      key: 'download',
-      title: t('common.actions'),
-      render: (_, c) => (
-        <Typography.Link href={contractPdfUrl(c.id)} download data-testid="download-contract">
-          <DownloadOutlined /> {t('contract.download')}
-        </Typography.Link>
-      ),
-    },
-  ];
-  return (
-    <Card title={t('stamping.step.print')}>
-      <Row gutter={[24, 16]}>
-        <Col xs={24} xl={14}>
-          <Typography.Title level={5} style={{ marginTop: 0 }}>
-            {t('stamping.print.howTitle')}
-          </Typography.Title>
-          <ol style={{ paddingInlineStart: 20, margin: '0 0 16px', lineHeight: 1.9 }} data-testid="print-instructions">
-            <li>{t('stamping.print.how1')}</li>
-            <li>{t('stamping.print.how2')}</li>
-            <li>{t('stamping.print.how3')}</li>
-            <li>{t('stamping.print.how4')}</li>
-          </ol>
-          <Table<Contract>
-            rowKey="id"
-            size="small"
-            columns={columns}
-            dataSource={contracts}
-            pagination={false}
-            footer={() => t('stamping.toStampTotal', { contracts: contracts.length, copies })}
-            data-testid="print-contracts"
-          />
-          <Space direction="vertical" style={{ marginTop: 16, width: '100%' }}>
-            <Button icon={<DownloadOutlined />} loading={downloading} onClick={downloadPackage} data-testid="download-print-package">
-              {t('stamping.print.downloadPackage')}
-            </Button>
-            <Alert type="info" showIcon title={t('stamping.print.packageLater')} />
-          </Space>
-        </Col>
-        <Col xs={24} xl={10}>
-          {destination.error ? (
-            <LoadError error={destination.error} onRetry={destination.reload} />
-          ) : destination.data ? (
-            <DestinationCard destination={destination.data} title={t('stamping.destination.mailTo')} />
-          ) : (
-            <Card size="small" loading />
-          )}
-        </Col>
-      </Row>
-      <Space style={{ marginTop: 16 }}>
-        <Button onClick={onBack}>{t('apply.prev')}</Button>
-        <Button type="primary" onClick={onNext} data-testid="wizard-next">
-          {t('stamping.print.mailed')}
-        </Button>
-      </Space>
     </Card>
   );
 }
@@ -294,7 +206,6 @@ function AddressFormItems() {
 function ConfirmModal({
   open,
   contracts,
-  courier,
   address,
   submitting,
   error,
@@ -303,7 +214,6 @@ function ConfirmModal({
 }: {
   open: boolean;
   contracts: Contract[];
-  courier: Courier | null;
   address: ReturnAddress | null;
   submitting: boolean;
   error: unknown;
@@ -340,7 +250,7 @@ function ConfirmModal({
         data-testid="confirm-address-warning"
       />
       {error ? <Alert type="error" showIcon title={errorText(error)} style={{ marginBottom: 16 }} /> : null}
-      {courier && address && (
+      {address && (
         <Descriptions
           size="small"
           column={1}
@@ -349,15 +259,6 @@ function ConfirmModal({
           data-testid="confirm-summary"
           items={[
             { key: 'contracts', label: t('stamping.contracts'), children: t('stamping.toStampTotal', { contracts: contracts.length, copies }) },
-            {
-              key: 'courier',
-              label: t('stamping.outbound'),
-              children: (
-                <span>
-                  {carrierName(courier.carrier, t)} <span style={monospace}>{courier.trackingNumber}</span>
-                </span>
-              ),
-            },
             {
               key: 'address',
               label: t('stamping.returnAddress'),
@@ -377,8 +278,9 @@ function ConfirmModal({
 }
 
 /**
- * 申请线下盖章: choose contracts in force → print and mail → the courier's tracking number →
- * the return address, confirmed once more because it cannot change afterwards.
+ * 申请线下盖章: choose contracts in force → the return address, confirmed once more because it
+ * cannot change afterwards → the request is created with its number (待寄出); its page then
+ * offers the print package, which carries that number, and takes the tracking number once mailed.
  */
 export function StampingNewPage() {
   const t = useT();
@@ -386,31 +288,55 @@ export function StampingNewPage() {
   const navigate = useNavigate();
   const errorText = useErrorText();
   const { message } = App.useApp();
-  const [params] = useSearchParams();
+  // The step and the chosen contracts live in the URL (Back, Forward and refresh keep them);
+  // the courier and address forms do not, and leaving with anything chosen asks first.
+  const [params, setParams] = useSearchParams();
   const status = me.account?.verificationStatus ?? 'unverified';
   const isVerified = status === 'verified';
-  const [step, setStep] = useState(0);
-  const [courierForm] = Form.useForm<CourierValues>();
+  const requestedStep = Math.min(1, Math.max(0, Number(params.get('step')) || 0));
+  const setStep = (next: number) =>
+    setParams((previous) => {
+      const query = new URLSearchParams(previous);
+      if (next > 0) query.set('step', String(next));
+      else query.delete('step');
+      return query;
+    });
   const [addressForm] = Form.useForm<AddressValues>();
-  const [confirming, setConfirming] = useState<{ courier: Courier; address: ReturnAddress } | null>(null);
+  const [confirming, setConfirming] = useState<{ address: ReturnAddress } | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const [submitError, setSubmitError] = useState<unknown>(null);
   const [chooseError, setChooseError] = useState<unknown>(null);
   const idempotencyKey = useIdempotencyKey();
 
   const requested = useMemo(() => (params.get('contracts') ?? '').split(',').map((s) => s.trim()).filter(Boolean), [params]);
-  const [selected, setSelected] = useState<string[] | null>(null);
-  const contracts = useLoad((signal) => (isVerified ? fetchContractsInForce(signal) : Promise.resolve([])), [isVerified]);
-  const addressGuess = useLoad((signal) => (isVerified ? fetchAddressGuess(signal) : Promise.resolve({})), [isVerified]);
+  const [selected, setSelectedState] = useState<string[] | null>(null);
+  const setSelected = (ids: string[] | null) => {
+    setSelectedState(ids);
+    if (ids === null) return;
+    setParams(
+      (previous) => {
+        const query = new URLSearchParams(previous);
+        if (ids.length > 0) query.set('contracts', ids.join(','));
+        else query.delete('contracts');
+        return query;
+      },
+      { replace: true },
+    );
+  };
+  const contracts = useLoad([...queryKeys.contracts, 'in-force', isVerified], (signal) => (isVerified ? fetchContractsInForce(signal) : Promise.resolve([])));
+  const addressGuess = useLoad([...queryKeys.stamping, 'address-guess', isVerified], (signal) => (isVerified ? fetchAddressGuess(signal) : Promise.resolve({})));
 
   const eligible = (contracts.data ?? []).filter((c) => !isOpenStampingStatus(c.stampingStatus));
   // Until the user touches the checkboxes, the contracts the link named (if they can be chosen).
   const chosenIds = selected ?? requested.filter((id) => eligible.some((c) => c.id === id)).slice(0, maxContracts);
   const ignoredCount = selected === null && contracts.data ? requested.length - chosenIds.length : 0;
   const chosen = (contracts.data ?? []).filter((c) => chosenIds.includes(c.id));
+  // A step past the first needs contracts chosen (a stale URL may name none that still qualify).
+  const step = chosen.length > 0 ? requestedStep : 0;
+  useLeaveGuard(chosenIds.length > 0 && !submitting);
 
   const header = (
-    <PageHeader breadcrumb={[t('nav.billing'), t('nav.contractManagement'), t('nav.stamping'), t('stamping.apply')]} title={t('stamping.apply')} subtitle={t('stamping.apply.subtitle')} />
+    <PageHeader breadcrumb={[t('nav.billing'), { title: t('nav.contractManagement'), to: '/contracts' }, { title: t('nav.stamping'), to: '/stamping' }, t('stamping.apply')]} title={t('stamping.apply')} subtitle={t('stamping.apply.subtitle')} />
   );
   if (!isVerified) {
     return (
@@ -444,15 +370,14 @@ export function StampingNewPage() {
     } catch {
       return; // the form shows what is missing
     }
-    const courier = toCourier(courierForm.getFieldsValue());
     const trimmed = Object.fromEntries(addressFields.map((f) => [f, String(address[f] ?? '').trim()])) as ReturnAddress;
     setSubmitError(null);
-    setConfirming({ courier, address: trimmed });
+    setConfirming({ address: trimmed });
   };
 
   const submit = async () => {
     if (!confirming) return;
-    const body: SubmitStampingBody = { contractIds: chosenIds, courier: confirming.courier, returnAddress: confirming.address };
+    const body: SubmitStampingBody = { contractIds: chosenIds, returnAddress: confirming.address };
     const key = idempotencyKey(body);
     setSubmitting(true);
     setSubmitError(null);
@@ -463,11 +388,7 @@ export function StampingNewPage() {
     } catch (err) {
       setSubmitting(false);
       const code = err instanceof ApiError ? err.code : undefined;
-      if (code === 'invalid_tracking_number') {
-        setConfirming(null);
-        setStep(2);
-        courierForm.setFields([{ name: 'trackingNumber', errors: [t('stamping.courier.trackingNumberRefused')] }]);
-      } else if (code === 'contract_in_open_request' || code === 'invalid_state') {
+      if (code === 'contract_in_open_request' || code === 'invalid_state') {
         // A contract went into another request or out of force meanwhile: choose again.
         setConfirming(null);
         setChooseError(err);
@@ -494,7 +415,7 @@ export function StampingNewPage() {
         <Card>
           <Steps
             current={step}
-            items={[{ title: t('stamping.step.choose') }, { title: t('stamping.step.print') }, { title: t('stamping.step.courier') }, { title: t('stamping.step.address') }]}
+            items={[{ title: t('stamping.step.choose') }, { title: t('stamping.step.address') }, { title: t('stamping.step.printAndShip') }]}
             data-testid="stamping-steps"
           />
         </Card>
@@ -503,22 +424,7 @@ export function StampingNewPage() {
         <div style={{ display: step === 0 ? undefined : 'none' }}>
           <ChooseStep contracts={contracts.data} selected={chosenIds} onChange={setSelected} onNext={() => setStep(1)} />
         </div>
-        {step === 1 && <PrintStep contracts={chosen} onBack={() => setStep(0)} onNext={() => setStep(2)} />}
-        <div style={{ display: step === 2 ? undefined : 'none' }}>
-          <Card title={t('stamping.step.courier')}>
-            <Alert type="info" showIcon title={t('stamping.courier.hint')} style={{ marginBottom: 16 }} />
-            <Form<CourierValues> form={courierForm} layout="vertical" onFinish={() => setStep(3)} data-testid="courier-form">
-              <CourierFields />
-              <Space>
-                <Button onClick={() => setStep(1)}>{t('apply.prev')}</Button>
-                <Button type="primary" htmlType="submit" data-testid="wizard-next">
-                  {t('apply.next')}
-                </Button>
-              </Space>
-            </Form>
-          </Card>
-        </div>
-        <div style={{ display: step === 3 ? undefined : 'none' }}>
+        <div style={{ display: step === 1 ? undefined : 'none' }}>
           <Card
             title={t('stamping.step.address')}
             extra={
@@ -531,7 +437,7 @@ export function StampingNewPage() {
             <Form<AddressValues> form={addressForm} layout="vertical" initialValues={addressGuess.data} style={{ maxWidth: 760 }} data-testid="address-form">
               <AddressFormItems />
               <Space>
-                <Button onClick={() => setStep(2)}>{t('apply.prev')}</Button>
+                <Button onClick={() => setStep(0)}>{t('apply.prev')}</Button>
                 <Button type="primary" onClick={toConfirm} data-testid="stamping-submit">
                   {t('stamping.submit')}
                 </Button>
@@ -543,7 +449,6 @@ export function StampingNewPage() {
       <ConfirmModal
         open={confirming !== null}
         contracts={chosen}
-        courier={confirming?.courier ?? null}
         address={confirming?.address ?? null}
         submitting={submitting}
         error={submitError}

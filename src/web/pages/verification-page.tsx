@@ -7,6 +7,7 @@ import { LoadError } from '../components/load-error';
 import { PageHeader } from '../components/page-header';
 import { VerificationStatusTag } from '../components/status-tag';
 import { useLoad } from '../components/use-load';
+import { queryKeys } from '../api/query';
 import { VerificationForm } from '../components/verification-form';
 import { type Translate, useT } from '../i18n';
 
@@ -31,7 +32,7 @@ export function VerificationPage() {
   const t = useT();
   const { message } = App.useApp();
   const { refresh } = useSession();
-  const { data, error, loading, reload, setData } = useLoad((signal) => fetchVerification(signal), []);
+  const { data, error, loading, reload, setData } = useLoad(queryKeys.verification, (signal) => fetchVerification(signal));
   const verification = data?.verification ?? null;
   const status = verification?.status ?? 'unverified';
 
@@ -45,7 +46,7 @@ export function VerificationPage() {
 
   const header = (
     <PageHeader
-      breadcrumb={[t('nav.billing'), t('nav.contractManagement'), t('nav.verification')]}
+      breadcrumb={[t('nav.billing'), { title: t('nav.contractManagement'), to: '/contracts' }, t('nav.verification')]}
       title={t('verification.title')}
       subtitle={t('verification.subtitle')}
       extra={!loading && !error ? <VerificationStatusTag status={status} /> : undefined}

@@ -1,14 +1,16 @@
 import { CheckCircleFilled, CloseCircleFilled, FilePdfOutlined, InboxOutlined, ReloadOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Descriptions, Flex, Result, Spin, Table, type TableColumnsType, Tag, Tooltip, Typography, Upload } from 'antd';
+import { Alert, Button, Card, Descriptions, Flex, Result, Spin, type TableColumnsType, Tag, Tooltip, Typography, Upload } from 'antd';
 import { useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import type { VerifyResponse } from '../../shared/schemas/contract';
 import { verifyPdf } from '../api/contracts';
 import { useSession } from '../api/session';
-import { formatDateTime } from '../components/format';
+import { formatDateTime, monospace } from '../components/format';
 import { PageHeader } from '../components/page-header';
 import { ContractStatusTag } from '../components/status-tag';
 import { useErrorText } from '../components/use-error-text';
+import { ScrollTable } from '../components/scroll-table';
+import { TrustAnchorCard } from '../components/trust-anchor-card';
 import { type MessageKey, type Translate, useT } from '../i18n';
 
 const maxBytes = 20 * 1024 * 1024;
@@ -35,6 +37,15 @@ const knownProblems = [
   'party_a_signature_missing',
   'party_b_signature_missing',
   'not_issued_here',
+  'malformed_pdf',
+  'unsupported_pdf',
+  'file_too_complex',
+  'verification_timeout',
+  'modification_not_permitted',
+  'signing_certificate_mismatch',
+  'certificate_revoked',
+  'timestamp_invalid',
+  'timestamp_untrusted',
 ] as const;
 
 function problemText(code: string, t: Translate): string {
@@ -43,6 +54,13 @@ function problemText(code: string, t: Translate): string {
 
 function roleText(role: string, t: Translate): string {
   return role === 'party_a' || role === 'party_b' ? t(`signature.role.${role}`) : t('signature.role.unknown');
+}
+
+/** A revision's changes as the server words them: a sentence, a list, or named parts. */
+function changesText(changes: unknown): string {
+  if (typeof changes === 'string') return changes;
+  if (Array.isArray(changes)) return changes.map(changesText).join('、');
+  return changes && typeof changes === 'object' ? JSON.stringify(changes) : '—';
 }
 
 function YesNo({ value }: { value: boolean }) {
@@ -73,6 +91,16 @@ function Verdict({ result, fileName, onAgain }: { result: VerifyResponse; fileNa
   else if (isInForce || !status) verdict = { status: 'success', title: t('verify.authentic'), subTitle: t('verify.authenticDescription') };
   else verdict = { status: 'warning', title: t(`verify.ended.${status}` as MessageKey), subTitle: t('verify.endedDescription') };
 
+  // Added by newer servers; shown when present, the page works without them.
+  const extra = result as VerifyResponse & {
+    level?: string;
+    keyCustody?: string;
+    revisions?: { index: number; changes: unknown; allowed: boolean }[];
+  };
+  const signatureExtra = (s: VerifiedSignature) => s as VerifiedSignature & { timestamp?: { time: string; tsa: string } | null; keyCustody?: string };
+  const hasTimestamps = result.signatures.some((s) => signatureExtra(s).timestamp !== undefined);
+  const hasKeyCustody = result.signatures.some((s) => signatureExtra(s).keyCustody !== undefined);
+
   const columns: TableColumnsType<VerifiedSignature> = [
     { key: 'role', title: t('signature.role'), width: 80, render: (_, s) => roleText(s.role, t) },
     { key: 'signer', title: t('verify.column.signer'), render: (_, s) => s.signer },
@@ -93,6 +121,31 @@ function Verdict({ result, fileName, onAgain }: { result: VerifyResponse; fileNa
           </Tooltip>
         ),
     },
+    ...(hasTimestamps
+      ? [
+          {
+            key: 'timestamp',
+            title: t('verify.timestamp'),
+            render: (_: unknown, s: VerifiedSignature) => {
+              const stamp = signatureExtra(s).timestamp;
+              return stamp ? (
+                <span>
+                  {formatDateTime(stamp.time)}
+                  <br />
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    {stamp.tsa}
+                  </Typography.Text>
+                </span>
+              ) : (
+                t('verify.timestampNone')
+              );
+            },
+          },
+        ]
+      : []),
+    ...(hasKeyCustody
+      ? [{ key: 'keyCustody', title: t('verify.keyCustody'), render: (_: unknown, s: VerifiedSignature) => signatureExtra(s).keyCustody ?? '—' }]
+      : []),
   ];
 
   return (
@@ -143,8 +196,20 @@ function Verdict({ result, fileName, onAgain }: { result: VerifyResponse; fileNa
           </Typography.Text>
         )}
       </Card>
+      {(extra.level || extra.keyCustody) && (
+        <Card>
+          <Descriptions
+            column={{ xs: 1, md: 2 }}
+            data-testid="verify-level"
+            items={[
+              ...(extra.level ? [{ key: 'level', label: t('verify.level'), children: <span style={monospace}>{extra.level}</span> }] : []),
+              ...(extra.keyCustody ? [{ key: 'custody', label: t('verify.keyCustody'), children: extra.keyCustody }] : []),
+            ]}
+          />
+        </Card>
+      )}
       <Card title={t('verify.signatures')}>
-        <Table<VerifiedSignature>
+        <ScrollTable<VerifiedSignature>
           rowKey={(s) => `${s.role}-${s.signedAt ?? ''}-${s.signer}`}
           columns={columns}
           dataSource={result.signatures}
@@ -155,6 +220,27 @@ function Verdict({ result, fileName, onAgain }: { result: VerifyResponse; fileNa
           data-testid="verify-signatures"
         />
       </Card>
+      {extra.revisions && extra.revisions.length > 0 && (
+        <Card title={t('verify.revisions')}>
+          <ScrollTable
+            rowKey="index"
+            size="middle"
+            pagination={false}
+            dataSource={extra.revisions}
+            scroll={{ x: 'max-content' }}
+            data-testid="verify-revisions"
+            columns={[
+              { key: 'index', title: t('verify.revision.index'), render: (_, r) => r.index },
+              { key: 'changes', title: t('verify.revision.changes'), render: (_, r) => changesText(r.changes) },
+              {
+                key: 'allowed',
+                title: t('verify.revision.allowed'),
+                render: (_, r) => <Tag color={r.allowed ? 'success' : 'error'}>{t(r.allowed ? 'verify.revision.allowedYes' : 'verify.revision.allowedNo')}</Tag>,
+              },
+            ]}
+          />
+        </Card>
+      )}
     </Flex>
   );
 }
@@ -195,7 +281,7 @@ export function VerifyPage() {
   return (
     <>
       <PageHeader
-        breadcrumb={isSignedIn ? [t('nav.billing'), t('nav.contractManagement'), t('nav.verify')] : []}
+        breadcrumb={isSignedIn ? [t('nav.billing'), { title: t('nav.contractManagement'), to: '/contracts' }, t('nav.verify')] : []}
         title={t('verify.title')}
         subtitle={t('verify.subtitle')}
       />
@@ -228,6 +314,7 @@ export function VerifyPage() {
             </Spin>
           </Card>
         )}
+        <TrustAnchorCard />
       </Flex>
     </>
   );

@@ -1,7 +1,12 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, pgSequence, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, customType, index, integer, pgSequence, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { accounts, users } from './accounts.js';
 import { contracts } from './contracts.js';
+
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (v) => Buffer.from(v),
+});
 
 export const stampingNumberSeq = pgSequence('stamping_number_seq', { startWith: 1 });
 
@@ -13,9 +18,10 @@ export const stampingRequests = pgTable(
     accountId: uuid('account_id')
       .notNull()
       .references(() => accounts.id),
-    status: text('status', { enum: ['submitted', 'received', 'stamped', 'returned', 'completed', 'rejected', 'cancelled'] }).notNull(),
-    carrier: text('carrier').notNull(),
-    trackingNumber: text('tracking_number').notNull(),
+    status: text('status', { enum: ['awaiting_shipment', 'submitted', 'received', 'stamped', 'returned', 'completed', 'rejected', 'cancelled'] }).notNull(),
+    // Absent while the request awaits shipment: the customer enters them after mailing.
+    carrier: text('carrier'),
+    trackingNumber: text('tracking_number'),
     returnCarrier: text('return_carrier'),
     returnTrackingNumber: text('return_tracking_number'),
     rejectReason: text('reject_reason'),
@@ -35,6 +41,8 @@ export const stampingRequests = pgTable(
     // The auto-completion sweep reads only requests waiting for the customer's confirmation.
     index('stamping_requests_returned_due_idx').on(t.returnedAt).where(sql`${t.status} = 'returned'`),
     check('stamping_requests_returned', sql`${t.status} not in ('returned', 'completed') or ${t.returnTrackingNumber} is not null`),
+    check('stamping_requests_courier_pair', sql`(${t.carrier} is null) = (${t.trackingNumber} is null)`),
+    check('stamping_requests_shipped', sql`${t.status} in ('awaiting_shipment', 'cancelled') or ${t.trackingNumber} is not null`),
     check('stamping_requests_rejected', sql`(${t.status} = 'rejected') = (${t.rejectReason} is not null)`),
   ],
 );
@@ -82,12 +90,40 @@ export const stampingHistory = pgTable(
       .notNull()
       .references(() => stampingRequests.id),
     status: text('status').notNull(),
+    // 'status' for a step; 'courier_changed' for a corrected tracking number (note: old → new).
+    kind: text('kind', { enum: ['status', 'courier_changed'] }).notNull().default('status'),
     actorUserId: uuid('actor_user_id').references(() => users.id),
     actorRole: text('actor_role').notNull(),
     note: text('note'),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('stamping_history_request_idx').on(t.requestId, t.at)],
+);
+
+/**
+ * The scan of one fully stamped paper original, uploaded by the desk when returning: stored
+ * once with its hash, never re-rendered, one per contract.
+ */
+export const contractStampedScans = pgTable(
+  'contract_stamped_scans',
+  {
+    contractId: uuid('contract_id')
+      .primaryKey()
+      .references(() => contracts.id),
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => stampingRequests.id),
+    sha256: text('sha256').notNull(),
+    size: integer('size').notNull(),
+    bytes: bytea('bytes').notNull(),
+    uploadedBy: uuid('uploaded_by').references(() => users.id),
+    uploadedAt: timestamp('uploaded_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('contract_stamped_scans_request_idx').on(t.requestId),
+    check('contract_stamped_scans_sha256', sql`${t.sha256} ~ '^[0-9a-f]{64}$'`),
+    check('contract_stamped_scans_size', sql`${t.size} > 0 and ${t.size} <= 20971520`),
+  ],
 );
 
 /** E-mails to send, written in the transaction of the change they announce. */

@@ -1,0 +1,99 @@
+// `npm run audit:web`: Lighthouse (pinned in package.json) on the login page, the contract list
+// and a contract's page, with the mobile and the desktop profile, against the built console on a
+// fresh database. Prints performance, accessibility and best-practices scores; the figures
+// belong to a quiet machine, so nothing here asserts them.
+import { execSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import * as chromeLauncher from 'chrome-launcher';
+import lighthouse from 'lighthouse';
+import desktopConfig from 'lighthouse/core/config/desktop-config.js';
+import { buildApp } from '../src/server/app.js';
+import { testConfig } from '../test/helpers/app.js';
+import { createTestDatabase } from '../test/helpers/database.js';
+
+const port = Number(process.env.AUDIT_PORT ?? 3510);
+const chromePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+const categories = ['performance', 'accessibility', 'best-practices'] as const;
+
+if (!existsSync('dist/web/index.html') || process.env.AUDIT_BUILD !== '0') execSync('npx vite build --logLevel warn', { stdio: 'inherit' });
+
+const database = await createTestDatabase();
+const app = await buildApp(
+  testConfig({ databaseUrl: database.databaseUrl, dataDir: database.dataDir, webDir: path.resolve('dist/web'), verifierMode: 'auto' }),
+);
+await app.listen({ port, host: '127.0.0.1' });
+const base = `http://127.0.0.1:${port}`;
+app.ctx.config.publicUrl = base;
+
+/** A verified customer with Party A complete and a framework agreement: the pages have content. */
+async function seedCustomer(): Promise<{ cookie: string; contractId: string }> {
+  const email = `audit-${Date.now()}@example.com`;
+  const registered = await app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { email, password: 'correct-horse-battery' } });
+  const session = registered.cookies.find((c) => c.name === 'qiyue_session');
+  if (!session) throw new Error(`registration failed: ${registered.statusCode} ${registered.body}`);
+  const cookie = `qiyue_session=${session.value}`;
+  const headers = { cookie, 'x-csrf-token': registered.json().csrfToken as string };
+  const steps: [string, string, object][] = [
+    ['POST', '/api/v1/verification', { subjectType: 'enterprise', name: '福州示例云计算有限公司', creditCode: '91350100M000100Y43', legalRepresentative: '林晓明' }],
+    ['PUT', '/api/v1/party-a', { address: '福建省福州市鼓楼区示例路88号', contactName: '陈静', contactPhone: '0591-87654321', contactEmail: 'finance@example.com' }],
+    ['POST', '/api/v1/contracts/framework', { termYears: 1, copies: 2, accept: true }],
+  ];
+  let contractId = '';
+  for (const [method, url, payload] of steps) {
+    const res = await app.inject({ method: method as 'POST' | 'PUT', url, headers, payload });
+    if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
+    if (url.endsWith('/framework')) contractId = res.json().contract.id;
+  }
+  return { cookie, contractId };
+}
+
+const { cookie, contractId } = await seedCustomer();
+const pages = [
+  { name: 'login', url: `${base}/login`, cookie: undefined },
+  { name: 'contract list', url: `${base}/contracts`, cookie },
+  { name: 'contract page', url: `${base}/contracts/${contractId}`, cookie },
+];
+
+const chrome = await chromeLauncher.launch({
+  chromePath,
+  chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+});
+const rows: string[] = [];
+try {
+  for (const profile of ['mobile', 'desktop'] as const) {
+    for (const page of pages) {
+      const result = await lighthouse(
+        page.url,
+        {
+          port: chrome.port,
+          output: 'json',
+          logLevel: 'error',
+          onlyCategories: [...categories],
+          extraHeaders: page.cookie ? { Cookie: page.cookie } : undefined,
+        },
+        profile === 'desktop' ? desktopConfig : undefined,
+      );
+      const lhr = result?.lhr;
+      if (!lhr) throw new Error(`no Lighthouse result for ${page.url}`);
+      const scores = categories.map((c) => Math.round((lhr.categories[c]?.score ?? 0) * 100));
+      const fcp = lhr.audits['first-contentful-paint']?.displayValue ?? '';
+      rows.push(`${profile.padEnd(8)} ${page.name.padEnd(14)} ${scores.map((s) => String(s).padStart(5)).join(' ')}   ${fcp}`);
+      console.log(rows.at(-1));
+      // What cost points outside performance, so that a score below 100 says why.
+      for (const category of ['accessibility', 'best-practices'] as const) {
+        for (const ref of lhr.categories[category]?.auditRefs ?? []) {
+          const audit = lhr.audits[ref.id];
+          if (ref.weight > 0 && audit && audit.score !== null && audit.score < 1) console.log(`           ${category}: ${audit.id} — ${audit.title}`);
+        }
+      }
+    }
+  }
+} finally {
+  chrome.kill();
+  await app.close();
+  await database.drop();
+}
+
+console.log(`\nprofile  page           ${categories.map((c) => c.slice(0, 5).padStart(5)).join(' ')}   first contentful paint`);
+for (const row of rows) console.log(row);
