@@ -872,4 +872,9 @@ export const errors: Record<ErrorCode, string> = {
   rate_limited: 'Too many requests. Please wait a moment and try again',
   database_unavailable: 'The service is briefly unavailable. Please try again in a moment',
   timestamp_unavailable: 'The time-stamping service did not answer, so nothing was signed. Please try again shortly',
+  confirmation_required: 'Signing needs a confirmation first: start it again from the signing flow',
+  signing_in_progress: 'Another attachment of this framework agreement is being signed; try again once it is done or expired (15 minutes)',
+  signing_expired: 'This signing expired or ended; please start again',
+  invalid_code: 'The confirmation code is wrong',
+  invalid_signature: 'The signature did not verify; please sign again',
 };

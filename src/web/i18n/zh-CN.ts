@@ -867,4 +867,9 @@ export const errors: Record<ErrorCode, string> = {
   rate_limited: '请求过于频繁，请稍候再试',
   database_unavailable: '服务暂时中断，请稍后重试',
   timestamp_unavailable: '时间戳服务暂未响应，合同未签署，请稍后重试',
+  confirmation_required: '签署前需先完成意愿认证：请从签署流程重新发起',
+  signing_in_progress: '该框架协议下另一份附件正在签署中，请待其完成或过期（15 分钟）后再试',
+  signing_expired: '本次签署已过期或已结束，请重新发起',
+  invalid_code: '验证码错误',
+  invalid_signature: '签名校验未通过，请重新签署',
 };
