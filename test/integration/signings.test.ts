@@ -113,7 +113,7 @@ describe('signings: the API path with a key made by the caller', () => {
   it('is valid for /verify (Party A key held by the signer), pdfsig and the stored bytes', async () => {
     const pdf = (await t.request(customer, 'GET', `/api/v1/contracts/${contractId}/pdf`)).rawPayload;
     const report = (await verify(pdf)).json();
-    expect(report).toMatchObject({ authentic: true, known: true, level: 'B-LTA', problems: [] });
+    expect(report).toMatchObject({ authentic: true, known: true, level: 'PAdES-B-LTA', problems: [] });
     expect(report.signatures.find((s: { role: string }) => s.role === 'party_a')).toMatchObject({ keyCustody: 'signer', valid: true });
     if (hasPoppler) expect(pdfTool('pdfsig', ['-'], pdf).match(/Signature is Valid/g)).toHaveLength(2);
   });
@@ -129,7 +129,7 @@ describe('signings: the platform-held key', () => {
     expect(contract.signatures[0]).toMatchObject({ role: 'party_a', keyCustody: 'platform' });
     const pdf = (await t.request(c, 'GET', `/api/v1/contracts/${contract.id}/pdf`)).rawPayload;
     const report = (await verify(pdf)).json();
-    expect(report).toMatchObject({ authentic: true, level: 'B-LTA' });
+    expect(report).toMatchObject({ authentic: true, level: 'PAdES-B-LTA' });
     expect(report.signatures.find((x: { role: string }) => x.role === 'party_a')).toMatchObject({ keyCustody: 'platform', valid: true });
     const [row] = await t.app.ctx.db.select().from(signings).where(eq(signings.id, s.id));
     expect(row).toMatchObject({ status: 'completed', keyCustody: 'platform', contractId: contract.id });
@@ -221,7 +221,7 @@ describe('signings: attachments', () => {
     expect(next.statusCode, next.body).toBe(201);
     expect(next.json().contract.number).toBe(`${framework.number}-A02`);
     const pdf = (await t.request(c, 'GET', `/api/v1/contracts/${next.json().contract.id}/pdf`)).rawPayload;
-    expect((await verify(pdf)).json()).toMatchObject({ authentic: true, level: 'B-LTA' });
+    expect((await verify(pdf)).json()).toMatchObject({ authentic: true, level: 'PAdES-B-LTA' });
   });
 });
 
