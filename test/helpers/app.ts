@@ -36,6 +36,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     passwordHash: { memoryCost: 1024, timeCost: 1, parallelism: 1 },
     runJobs: false,
     renderThreads: 0,
+    // Suites make more contracts a day than a customer may; the limit's own test sets it low.
+    dailyContractLimit: 10_000,
     // Suites register dozens of users from one address; the limits have their own test.
     rateLimit: false,
     ...overrides,
