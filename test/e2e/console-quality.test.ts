@@ -19,7 +19,6 @@ import {
   polling,
   type TestServer,
   setUpChromium,
-  validCreditCode,
 } from '../helpers/browser.js';
 import { consent, integrationToken, uniqueCreditCode } from '../helpers/app.js';
 import { startTestServer } from '../helpers/server.js';

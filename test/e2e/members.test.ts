@@ -2,7 +2,7 @@ import { desc, eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contracts, outbox } from '../../src/server/db/schema/index.js';
-import { integrationToken } from '../helpers/app.js';
+import { integrationToken, consent, uniqueCreditCode } from '../helpers/app.js';
 import {
   apiInPage,
   applyFrameworkViaApi,
@@ -15,7 +15,6 @@ import {
   screenshots,
   type TestServer,
   setUpChromium,
-  validCreditCode,
 } from '../helpers/browser.js';
 import { startTestServer } from '../helpers/server.js';
 
@@ -31,12 +30,12 @@ async function ownerWithFramework(page: Page, baseUrl: string, email: string) {
   await page.goto(`${baseUrl}/login`);
   const registered = await page.evaluate(
     async ({ email, password }) => {
-      const res = await fetch('/api/v1/auth/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+      const res = await fetch('/api/v1/auth/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password, acceptTerms: true }) });
       return (await res.json()) as { accountId: string };
     },
     { email, password },
   );
-  expect((await apiInPage(page, 'POST', '/verification', { subjectType: 'enterprise', name: companyName, creditCode: validCreditCode, legalRepresentative })).status).toBe(201);
+  expect((await apiInPage(page, 'POST', '/verification', { subjectType: 'enterprise', name: companyName, creditCode: uniqueCreditCode(), legalRepresentative, consent })).status).toBe(201);
   expect((await apiInPage(page, 'PUT', '/party-a', partyAContact)).status).toBe(200);
   const framework = await applyFrameworkViaApi(page, { termYears: 1, copies: 2 });
   return { accountId: registered.accountId, framework };
