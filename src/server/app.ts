@@ -14,7 +14,6 @@ import { startJobs } from './jobs.js';
 import { ensurePlatformPki } from './pki/stored-platform-pki.js';
 import { createTrustServices } from './pki/trust-services.js';
 import { onCertificateRollover } from './pki/revoke-certificate.js';
-import { settleEvidenceReports } from './evidence/issue-evidence-report.js';
 import { preparePartyASigning, transferableSigningKeys } from './contracts/sign-contract-document.js';
 import { pkiRoutes, trustRoutes } from './routes/pki.js';
 import { seedDemo } from './demo/seed-demo.js';
@@ -108,7 +107,6 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   });
   app.decorate('ctx', ctx);
   app.addHook('onClose', async () => {
-    await settleEvidenceReports();
     await ctx.renderer.close();
     await ctx.pdfVerifier.close();
     await database.close();

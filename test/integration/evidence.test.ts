@@ -6,7 +6,6 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evidenceReports } from '../../src/server/db/schema/index.js';
-import { settleEvidenceReports } from '../../src/server/evidence/issue-evidence-report.js';
 import { type Caller, createTestApp, type TestApp } from '../helpers/app.js';
 import { hasTool } from '../helpers/tools.js';
 
@@ -36,8 +35,7 @@ beforeAll(async () => {
   const res = await t.request(customer, 'POST', '/api/v1/contracts/framework', { termYears: 1, copies: 2, accept: true });
   expect(res.statusCode).toBe(201);
   contract = res.json().contract;
-  // The first report is made right after the contract's answer.
-  await settleEvidenceReports();
+  // The first download makes the report and stores it; it costs a contract's answer nothing.
   contractBytes = (await t.request(customer, 'GET', `/api/v1/contracts/${contract.id}/pdf`)).rawPayload;
   const download = await t.request(customer, 'GET', `/api/v1/contracts/${contract.id}/evidence.pdf`);
   expect(download.statusCode).toBe(200);
@@ -51,7 +49,7 @@ afterAll(async () => {
 });
 
 describe('evidence report', () => {
-  it('is made with the contract and stored once with its hash; the download is that stored report', async () => {
+  it('is made on the first download and stored once with its hash; the next download is that stored report', async () => {
     const rows = await t.app.ctx.db.select().from(evidenceReports).where(eq(evidenceReports.contractId, contract.id));
     expect(rows).toHaveLength(1);
     expect(rows[0]!.sha256).toBe(sha256(report));

@@ -12,7 +12,6 @@ import { addYears, beijingDate, frameworkNumber } from './contract-dates.js';
 import { expireContracts } from './expire-contracts.js';
 import { partyBSnapshot, printablePartyA } from './party-snapshots.js';
 import { storeDocument } from './contract-document.js';
-import { issueFirstEvidenceReport } from '../evidence/issue-evidence-report.js';
 import { notifyContract } from '../notifications/notify-contract.js';
 import { assertDailyLimit } from './daily-limit.js';
 
@@ -159,7 +158,6 @@ export async function issueFramework(ctx: AppContext, options: FrameworkIssue) {
       await notifyContract(tx, ctx.config, row!, 'generated');
       return row!;
     });
-    issueFirstEvidenceReport(ctx, contract);
     return contract;
   } catch (error) {
     if (isUniqueViolation(error, 'contracts_one_effective_framework')) throw new AppError(renews ? 'renewal_exists' : 'framework_exists');

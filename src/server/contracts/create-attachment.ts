@@ -16,7 +16,6 @@ import { loadContract } from './load-contract.js';
 import { printablePartyA } from './party-snapshots.js';
 import { storeDocument } from './contract-document.js';
 import { currentStatus, type ContractRow } from './present-contract.js';
-import { issueFirstEvidenceReport } from '../evidence/issue-evidence-report.js';
 import { attachmentTemplateVersion } from './templates/attachment-v2.js';
 import { notifyContract } from '../notifications/notify-contract.js';
 
@@ -225,8 +224,7 @@ async function generate(
         await notifyContract(tx, ctx.config, row!, 'generated');
         return row!;
       });
-      issueFirstEvidenceReport(ctx, contract);
-      return contract;
+        return contract;
     } catch (error) {
       // Another instance covered an item between our check and our insert: name it all the same.
       if (isUniqueViolation(error, 'attachment_items_one_in_force')) {

@@ -26,24 +26,3 @@ export async function issueEvidenceReport(ctx: AppContext, contract: ContractRow
   });
   return { sha256: signed.sha256, bytes: signed.bytes, lastEventSeq };
 }
-
-const pending = new Set<Promise<void>>();
-
-/**
- * After a contract is committed: its first evidence report, made in the background so that
- * the contract's answer does not wait for a second document (verify, render, sign). A failure
- * (the TSA down) leaves the contract as it is; the report is then made on the first download.
- */
-export function issueFirstEvidenceReport(ctx: AppContext, contract: ContractRow, log?: { warn(o: object, m: string): void }): void {
-  const work = issueEvidenceReport(ctx, contract).then(
-    () => {},
-    (error: unknown) => log?.warn({ contractId: contract.id, err: { message: (error as Error).message } }, 'evidence report not issued; it will be on download'),
-  );
-  pending.add(work);
-  void work.finally(() => pending.delete(work));
-}
-
-/** Waits for the reports still being made (before the database closes). */
-export async function settleEvidenceReports(): Promise<void> {
-  await Promise.all([...pending]);
-}
