@@ -2,6 +2,7 @@
 // and a contract's page, with the mobile and the desktop profile, against the built console on a
 // fresh database. Prints performance, accessibility and best-practices scores; the figures
 // belong to a quiet machine, so nothing here asserts them.
+import { consent } from '../test/helpers/app.js';
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -29,13 +30,13 @@ app.ctx.config.publicUrl = base;
 /** A verified customer with Party A complete and a framework agreement: the pages have content. */
 async function seedCustomer(): Promise<{ cookie: string; contractId: string }> {
   const email = `audit-${Date.now()}@example.com`;
-  const registered = await app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { email, password: 'correct-horse-battery' } });
+  const registered = await app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { email, password: 'correct-horse-battery', acceptTerms: true } });
   const session = registered.cookies.find((c) => c.name === 'qiyue_session');
   if (!session) throw new Error(`registration failed: ${registered.statusCode} ${registered.body}`);
   const cookie = `qiyue_session=${session.value}`;
   const headers = { cookie, 'x-csrf-token': registered.json().csrfToken as string };
   const steps: [string, string, object][] = [
-    ['POST', '/api/v1/verification', { subjectType: 'enterprise', name: '福州示例云计算有限公司', creditCode: '91350100M000100Y43', legalRepresentative: '林晓明' }],
+    ['POST', '/api/v1/verification', { subjectType: 'enterprise', name: '福州示例云计算有限公司', creditCode: '91350100M000100Y43', legalRepresentative: '林晓明', consent }],
     ['PUT', '/api/v1/party-a', { address: '福建省福州市鼓楼区示例路88号', contactName: '陈静', contactPhone: '0591-87654321', contactEmail: 'finance@example.com' }],
     ['POST', '/api/v1/contracts/framework', { termYears: 1, copies: 2, accept: true }],
   ];

@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { consent, uniqueCreditCode } from '../test/helpers/app.js';
 import { type ChildServer, startChildServer } from '../test/helpers/child-server.js';
 
 const mode = process.argv[2] ?? 'fairness';
@@ -42,10 +43,10 @@ async function call(server: ChildServer, method: string, url: string, body?: unk
 }
 
 async function customer(server: ChildServer, n: number): Promise<Session> {
-  const reg = await call(server, 'POST', '/auth/register', { email: `load${n}-${Date.now()}@example.com`, password: 'correct-horse-battery' });
+  const reg = await call(server, 'POST', '/auth/register', { email: `load${n}-${Date.now()}@example.com`, password: 'correct-horse-battery', acceptTerms: true });
   const body = (await reg.json()) as { csrfToken: string; accountId: string };
   const s = { cookie: reg.headers.getSetCookie()[0]!.split(';')[0]!, csrf: body.csrfToken, accountId: body.accountId };
-  await call(server, 'POST', '/verification', { subjectType: 'enterprise', name: '福州示例云计算有限公司', creditCode: '91350100M000100Y43', legalRepresentative: '林晓明' }, s);
+  await call(server, 'POST', '/verification', { subjectType: 'enterprise', name: '福州示例云计算有限公司', creditCode: uniqueCreditCode(), legalRepresentative: '林晓明', consent }, s);
   await call(server, 'PUT', '/party-a', { address: '福建省福州市鼓楼区示例路 88 号', contactName: '陈静', contactPhone: '13800138000', contactEmail: 'finance@example.com' }, s);
   return s;
 }
