@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Caller, createTestApp, type TestApp } from '../helpers/app.js';
+import { type Caller, createTestApp, type TestApp, uniqueCreditCode } from '../helpers/app.js';
 import { testDatabaseKind } from '../helpers/database.js';
 
 let t: TestApp;
@@ -48,11 +48,11 @@ describe(`keyset pages are exact within one millisecond (${testDatabaseKind})`, 
           values (${id}, ${`ST2026PAGE${i}`}, ${account}, 'submitted', 'SF', ${`SF00000000000${i}`}, ${at}::timestamptz, ${at}::timestamptz)`);
         await tx.execute(sql`insert into stamping_return_addresses (request_id, recipient, phone, province, city, district, street, postal_code)
           values (${id}, '陈静', '13800138000', '福建省', '福州市', '鼓楼区', '示例路 1 号', '350001')`);
-        // The operators' queue: one pending verification per account, of accounts made here.
+        // The operators' queue: one pending verification per account, each of its own company.
         await tx.execute(sql`insert into accounts (id) values (${id})`);
         await tx.execute(sql`insert into users (email, password_hash, role, account_id) values (${`page${i}@example.com`}, 'x', 'customer', ${id})`);
         await tx.execute(sql`insert into verifications (id, account_id, subject_type, name, credit_code, legal_representative, status, created_at)
-          values (${id}, ${id}, 'enterprise', '福州示例云计算有限公司', '91350100M000100Y43', '林晓明', 'pending', ${at}::timestamptz)`);
+          values (${id}, ${id}, 'enterprise', '福州示例云计算有限公司', ${uniqueCreditCode()}, '林晓明', 'pending', ${at}::timestamptz)`);
       }
     });
   });
