@@ -8,7 +8,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   apiInPage,
-  applyFrameworkViaApi,
+  customerWithFrameworkViaApi,
   companyName,
   hasChromium,
   legalRepresentative,
@@ -102,22 +102,6 @@ async function checkPage(page: Page, errors: string[], name: string) {
   return layout;
 }
 
-/** Registration, verification, Party A and a framework agreement through the API, as the page's user. */
-async function customerWithFramework(page: Page, baseUrl: string, email: string) {
-  await page.goto(`${baseUrl}/login`);
-  const registered = await page.evaluate(
-    async ({ email, password }) => {
-      const res = await fetch('/api/v1/auth/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password, acceptTerms: true }) });
-      return (await res.json()) as { accountId: string };
-    },
-    { email, password },
-  );
-  expect((await apiInPage(page, 'POST', '/verification', { subjectType: 'enterprise', name: companyName, creditCode: uniqueCreditCode(), legalRepresentative, consent })).status).toBe(201);
-  expect((await apiInPage(page, 'PUT', '/party-a', partyAContact)).status).toBe(200);
-  const framework = await applyFrameworkViaApi(page, { termYears: 1, copies: 2 });
-  return { accountId: registered.accountId, framework };
-}
-
 async function pushOrder(baseUrl: string, accountId: string, orderNo: string, paidAt: string) {
   const res = await fetch(`${baseUrl}/api/v1/integration/accounts/${accountId}/orders/${orderNo}`, {
     method: 'PUT',
@@ -156,7 +140,7 @@ describe.skipIf(!hasChromium)('console quality', () => {
 
   it('seeds a customer with a framework agreement and an order attachment', async () => {
     const { page } = await open('laptop');
-    const seeded = await customerWithFramework(page, server.url, email);
+    const seeded = await customerWithFrameworkViaApi(page, server.url, email);
     framework = seeded.framework;
     await pushOrder(server.url, seeded.accountId, 'QUALITY-ORDER-001', '2026-09-01T10:00:00+08:00');
     await pushOrder(server.url, seeded.accountId, 'QUALITY-ORDER-002', '2026-09-02T10:00:00+08:00');

@@ -1,16 +1,11 @@
 import { desc, eq } from 'drizzle-orm';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contracts, outbox } from '../../src/server/db/schema/index.js';
-import { integrationToken, consent, uniqueCreditCode } from '../helpers/app.js';
+import { integrationToken, } from '../helpers/app.js';
 import {
   apiInPage,
-  applyFrameworkViaApi,
-  companyName,
+  customerWithFrameworkViaApi,
   hasChromium,
-  legalRepresentative,
-  partyAContact,
-  password,
   polling,
   screenshots,
   type TestServer,
@@ -26,21 +21,6 @@ const { newContext, newPage } = setUpChromium('members');
 const shot = screenshots('members-', { settleMs: 300 });
 const { text, count } = polling(15_000);
 
-async function ownerWithFramework(page: Page, baseUrl: string, email: string) {
-  await page.goto(`${baseUrl}/login`);
-  const registered = await page.evaluate(
-    async ({ email, password }) => {
-      const res = await fetch('/api/v1/auth/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password, acceptTerms: true }) });
-      return (await res.json()) as { accountId: string };
-    },
-    { email, password },
-  );
-  expect((await apiInPage(page, 'POST', '/verification', { subjectType: 'enterprise', name: companyName, creditCode: uniqueCreditCode(), legalRepresentative, consent })).status).toBe(201);
-  expect((await apiInPage(page, 'PUT', '/party-a', partyAContact)).status).toBe(200);
-  const framework = await applyFrameworkViaApi(page, { termYears: 1, copies: 2 });
-  return { accountId: registered.accountId, framework };
-}
-
 describe.skipIf(!hasChromium)('members and permissions', () => {
   let server: TestServer;
   beforeAll(async () => {
@@ -52,7 +32,7 @@ describe.skipIf(!hasChromium)('members and permissions', () => {
 
   it('an owner invites a 财务 member, who joins, applies for an attachment and cannot void it', async () => {
     const ownerPage = await newPage(await newContext());
-    const { accountId, framework } = await ownerWithFramework(ownerPage, server.url, `owner-${Date.now()}@example.com`);
+    const { accountId, framework } = await customerWithFrameworkViaApi(ownerPage, server.url, `owner-${Date.now()}@example.com`);
     const order = { product: '云服务器 ECS', spec: '通用型 g7 · 4 vCPU 16 GiB · 1 年', quantity: 1, amountFen: 12_800, paidAt: '2026-09-01T10:00:00+08:00', status: 'paid' };
     const pushed = await fetch(`${server.url}/api/v1/integration/accounts/${accountId}/orders/E2E-MEMBER-001`, {
       method: 'PUT',

@@ -4,6 +4,7 @@ import { type Browser, type BrowserContext, type BrowserContextOptions, chromium
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { operatorLogin, type startTestServer } from './server.js';
 import { missingTool } from './tools.js';
+import { consent, uniqueCreditCode } from './app.js';
 import { creditCodeCheckChar } from '../../src/shared/ids.js';
 
 // What the browser tests share: Chromium, screenshots, polling assertions and the flows every
@@ -191,4 +192,25 @@ export async function applyFrameworkViaApi(page: Page, terms: { termYears: numbe
   const answer = await apiInPage<{ contract: { id: string; number: string } }>(page, 'POST', '/contracts/framework', { ...terms, accept: true });
   expect(answer.status, JSON.stringify(answer.body)).toBe(201);
   return { id: answer.body.contract.id, number: answer.body.contract.number };
+}
+
+/**
+ * A new customer as the page's user, through the API: registration (terms accepted), an
+ * enterprise verification with consent and a company of its own, Party A and a framework
+ * agreement.
+ */
+export async function customerWithFrameworkViaApi(page: Page, baseUrl: string, email: string) {
+  await page.goto(`${baseUrl}/login`);
+  const registered = await page.evaluate(
+    async ({ email, password }) => {
+      const res = await fetch('/api/v1/auth/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password, acceptTerms: true }) });
+      return (await res.json()) as { accountId: string };
+    },
+    { email, password },
+  );
+  const verification = { subjectType: 'enterprise', name: companyName, creditCode: uniqueCreditCode(), legalRepresentative, consent };
+  expect((await apiInPage(page, 'POST', '/verification', verification)).status).toBe(201);
+  expect((await apiInPage(page, 'PUT', '/party-a', partyAContact)).status).toBe(200);
+  const framework = await applyFrameworkViaApi(page, { termYears: 1, copies: 2 });
+  return { accountId: registered.accountId, framework };
 }
