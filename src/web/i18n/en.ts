@@ -1011,6 +1011,7 @@ export const errors: Record<ErrorCode, string> = {
   party_a_incomplete: 'Party A information is incomplete. Please complete it first',
   idempotency_key_reused: 'This request was already sent with other content. Please refresh and try again',
   item_not_selectable: 'An item cannot be chosen',
+  contract_job_failed: 'The contract could not be generated. Please apply again',
   too_many_items: 'Too many items',
   invalid_tracking_number: 'The tracking number does not match the courier',
   acceptance_required: 'Please read and accept the terms first',

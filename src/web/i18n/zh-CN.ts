@@ -1006,6 +1006,7 @@ export const errors: Record<ErrorCode, string> = {
   party_a_incomplete: '甲方信息不完整，请先完善甲方信息',
   idempotency_key_reused: '请求已提交过且内容不一致，请刷新页面后重试',
   item_not_selectable: '所选项目当前不可选',
+  contract_job_failed: '合同生成失败，请重新申请',
   too_many_items: '所选项目过多',
   invalid_tracking_number: '快递单号与快递公司不匹配',
   acceptance_required: '请先阅读并同意合同条款',
