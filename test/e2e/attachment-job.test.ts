@@ -25,7 +25,7 @@ import { startTestServer } from '../helpers/server.js';
 
 const { newContext, newPage } = setUpChromium('attachment-job');
 const shot = screenshots('attachment-job-', { settleMs: 300 });
-const { text, count } = polling(30_000);
+const { text } = polling(30_000);
 const itemCount = 1000;
 
 describe.skipIf(!hasChromium)('a big attachment in the background', () => {

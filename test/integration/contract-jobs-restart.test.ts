@@ -4,6 +4,9 @@ import { consent, uniqueCreditCode } from '../helpers/app.js';
 import { type ChildServer, startChildServer } from '../helpers/child-server.js';
 import { createTestDatabase, testDatabaseKind } from '../helpers/database.js';
 
+type Job = { id: string; state: string; progress: number; items: number; contract?: { id: string; number: string } };
+type Answer = { contract?: { id: string; number: string }; job?: Job; code?: string };
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // PostgreSQL only: two instances on one database, one of them killed mid-job.
@@ -48,7 +51,7 @@ describe.runIf(testDatabaseKind === 'postgres')('a contract job survives the ins
         headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
-      return { status: res.status, body: (await res.json()) as Record<string, any> };
+      return { status: res.status, body: (await res.json()) as Answer };
     };
     const reg = await fetch(`${first.url}/api/v1/auth/register`, {
       method: 'POST',
@@ -60,7 +63,7 @@ describe.runIf(testDatabaseKind === 'postgres')('a contract job survives the ins
     const verification = await call(first, 'POST', '/verification', { subjectType: 'enterprise', name: '福州示例云计算有限公司', creditCode: uniqueCreditCode(), legalRepresentative: '林晓明', consent }, auth);
     expect(verification.status).toBe(201);
     await call(first, 'PUT', '/party-a', { address: '福建省福州市鼓楼区示例路 88 号', contactName: '陈静', contactPhone: '13800138000', contactEmail: 'finance@example.com' }, auth);
-    const framework = (await call(first, 'POST', '/contracts/framework', { termYears: 1, copies: 2, accept: true }, auth)).body.contract;
+    const framework = (await call(first, 'POST', '/contracts/framework', { termYears: 1, copies: 2, accept: true }, auth)).body.contract!;
     expect(framework.number).toMatch(/^FA/);
 
     const { rows } = await db.query<{ id: string }>(
@@ -71,11 +74,11 @@ describe.runIf(testDatabaseKind === 'postgres')('a contract job survives the ins
     );
     const ids = rows.map((r) => r.id);
     const direct = await call(first, 'POST', `/contracts/${framework.id}/attachments`, { kind: 'order_attachment', itemIds: [ids[5000]], accept: true }, auth);
-    expect(direct.body.contract.number).toBe(`${framework.number}-A01`);
+    expect(direct.body.contract!.number).toBe(`${framework.number}-A01`);
 
     const accepted = await call(first, 'POST', `/contracts/${framework.id}/attachments`, { kind: 'order_attachment', itemIds: ids.slice(0, 5000), accept: true }, auth);
     expect(accepted.status).toBe(202);
-    const jobId = accepted.body.job.id as string;
+    const jobId = accepted.body.job!.id;
 
     // Killed once it is rendering: progress written, no contract yet.
     const deadline = Date.now() + 60_000;
@@ -90,25 +93,25 @@ describe.runIf(testDatabaseKind === 'postgres')('a contract job survives the ins
     const killedAt = (await db.query('select progress from contract_jobs where id = $1', [jobId])).rows[0].progress;
     expect(killedAt).toBeLessThan(100);
 
-    let job: Record<string, any> = {};
+    let job: Job | undefined;
     const finishBy = Date.now() + 120_000;
     while (Date.now() < finishBy) {
       const res = await call(second, 'GET', `/contract-jobs/${jobId}`, undefined, auth);
       expect(res.status).toBe(200);
-      job = res.body.job;
+      job = res.body.job!;
       if (job.state === 'done' || job.state === 'failed') break;
       await sleep(250);
     }
     expect(job).toMatchObject({ state: 'done', progress: 100, items: 5000, contract: { number: `${framework.number}-A02` } });
 
     const row = (await db.query('select attempts, contract_id from contract_jobs where id = $1', [jobId])).rows[0];
-    expect(row).toEqual({ attempts: 2, contract_id: job.contract.id });
+    expect(row).toEqual({ attempts: 2, contract_id: job!.contract!.id });
     const attachments = (await db.query('select number, attachment_seq from contracts where framework_id = $1 order by attachment_seq', [framework.id])).rows;
     expect(attachments).toEqual([
       { number: `${framework.number}-A01`, attachment_seq: 1 },
       { number: `${framework.number}-A02`, attachment_seq: 2 },
     ]);
-    const items = (await db.query('select count(*)::int as n from attachment_items where contract_id = $1', [job.contract.id])).rows[0];
+    const items = (await db.query('select count(*)::int as n from attachment_items where contract_id = $1', [job!.contract!.id])).rows[0];
     expect(items.n).toBe(5000);
     expect((await db.query('select count(*)::int as n from contract_job_items')).rows[0].n).toBe(0);
 
