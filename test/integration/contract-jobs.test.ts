@@ -181,6 +181,22 @@ describe('attachments in the background', () => {
     expect(reused.json().code).toBe('idempotency_key_reused');
   });
 
+  it('refuses a job at once when the daily limit is reached, as the direct path does', async () => {
+    const { c, framework } = await customerWithFramework();
+    const ids = await seedOrders(c, 201, 'LIMIT');
+    const limit = t.app.ctx.config.dailyContractLimit;
+    t.app.ctx.config.dailyContractLimit = 1;
+    try {
+      const refused = await attach(c, framework.id, ids);
+      expect(refused.statusCode).toBe(429);
+      expect(refused.json().code).toBe('daily_limit_reached');
+    } finally {
+      t.app.ctx.config.dailyContractLimit = limit;
+    }
+    const [jobs] = await queryRows<{ n: number }>(t.app.ctx.db, sql`select count(*)::int as n from contract_jobs where framework_id = ${framework.id}`);
+    expect(jobs!.n).toBe(0);
+  });
+
   it('shows a job to its organisation only', async () => {
     const { c, framework } = await customerWithFramework();
     const ids = await seedOrders(c, 201, 'ORG');
