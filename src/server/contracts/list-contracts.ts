@@ -1,6 +1,6 @@
 import { and, desc, eq, ilike, or, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import { type ContractList, type ContractListItem, type ContractListQuery, type ContractStatus, contractCountLimit } from '../../shared/schemas/contract.js';
+import { type ContractList, type ContractListQuery, type ContractStatus, contractCountLimit } from '../../shared/schemas/contract.js';
 import type { StampingStatus } from '../../shared/schemas/stamping.js';
 import type { SessionUser } from '../auth/sessions.js';
 import type { Database } from '../db/client.js';
