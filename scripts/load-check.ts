@@ -30,7 +30,15 @@ if (process.env.DATABASE_URL) {
   databaseUrl = url.toString();
 }
 // As in production on two cores: one PDF worker thread beside the request thread.
-const env = { ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: dataDir }), QIYUE_RATE_LIMIT: '0', QIYUE_RENDER_THREADS: '1', LOG_LEVEL: 'warn', ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}) };
+const env = {
+  ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: dataDir }),
+  QIYUE_RATE_LIMIT: '0',
+  QIYUE_RENDER_THREADS: '1',
+  LOG_LEVEL: 'warn',
+  // glibc as `npm start` sets it.
+  MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
+  MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '131072',
+};
 
 type Session = { cookie: string; csrf: string; accountId: string };
 
