@@ -1,7 +1,8 @@
+import { eq } from 'drizzle-orm';
 import { readChain } from '../audit/read-chain.js';
 import type { AppContext } from '../context.js';
 import { readDocument } from '../contracts/contract-document.js';
-import type { contracts } from '../db/schema/index.js';
+import { type contracts, signings } from '../db/schema/index.js';
 import type { EvidenceEvent, EvidenceReportInput, EvidenceSignature } from '../pdf/render-evidence-report.js';
 import type { SignatureReport } from '../validation/status.js';
 
@@ -37,8 +38,16 @@ const hex = (fingerprint: string) => fingerprint.replaceAll(':', '').toLowerCase
  */
 export async function evidenceFacts(ctx: AppContext, contract: ContractRow): Promise<{ input: EvidenceReportInput; lastEventSeq: number }> {
   const bytes = await readDocument(ctx.db, contract.id);
-  const [{ result }, chain] = await Promise.all([ctx.pdfVerifier.verify(bytes), readChain(ctx.db, contract.accountId)]);
-  const events = chain.events.filter((e) => e.subjectType === 'contract' && e.subjectId === contract.id);
+  const [{ result }, chain, signing] = await Promise.all([
+    ctx.pdfVerifier.verify(bytes),
+    readChain(ctx.db, contract.accountId),
+    ctx.db.select({ id: signings.id }).from(signings).where(eq(signings.contractId, contract.id)),
+  ]);
+  // The contract's own events, and those of the signing (意愿认证) it completed.
+  const signingIds = new Set(signing.map((s) => s.id));
+  const events = chain.events.filter(
+    (e) => (e.subjectType === 'contract' && e.subjectId === contract.id) || (e.subjectType === 'signing' && signingIds.has(e.subjectId)),
+  );
   const listed: EvidenceEvent[] = events.map((e) => ({
     seq: e.seq,
     action: e.action,

@@ -28,7 +28,13 @@ import { issuingCaProfile, leafProfile, type ProfileExtensions, profileExtension
 export const policyOids = {
   partyAEvent: '2.25.271947434098706608789887190814955496790',
   partyBOrganisation: '2.25.86642502662436168425083816473245644922',
+  /** Beside partyAEvent: who holds the event certificate's private key. */
+  keyHeldBySigner: '2.25.42863124182198265848942159541666066660',
+  keyHeldByPlatform: '2.25.216145563962435840625237970223132017622',
 } as const;
+
+/** Who holds Party A's private key: Party A (its browser, its own software) or the platform. */
+export type KeyCustody = 'signer' | 'platform';
 
 const oids = {
   ecdsaWithSha256: '1.2.840.10045.4.3.2',
@@ -306,7 +312,7 @@ type IssueParams = {
   notBefore: Date;
   notAfter: Date;
   ca: { pathLength?: number } | null;
-  policy?: string;
+  policy?: string | string[];
   /** Leaf key usage: signing documents (the default) or only digitalSignature (TSA, OCSP). */
   keyUsage?: 'nonRepudiation' | 'digitalSignature';
   profile?: ProfileExtensions;
@@ -316,7 +322,7 @@ const ecdsaWithSha256 = () => new pkijs.AlgorithmIdentifier({ algorithmId: oids.
 
 function issue(p: IssueParams): string {
   const spki = new pkijs.PublicKeyInfo({
-    json: createPublicKey(p.subjectKey).export({ format: 'jwk' }),
+    json: (p.subjectKey.type === 'public' ? p.subjectKey : createPublicKey(p.subjectKey)).export({ format: 'jwk' }),
   });
   const issuer = p.issuer ? parsedCertificate(p.issuer.cert) : null;
   const subject = Array.isArray(p.subject) ? buildName(p.subject) : p.subject;
@@ -351,7 +357,7 @@ function issue(p: IssueParams): string {
   }
   if (p.policy) {
     const policies = new pkijs.CertificatePolicies({
-      certificatePolicies: [new pkijs.PolicyInformation({ policyIdentifier: p.policy })],
+      certificatePolicies: [p.policy].flat().map((id) => new pkijs.PolicyInformation({ policyIdentifier: id })),
     });
     extensions.push(extension(oids.certificatePolicies, false, policies.toSchema()));
   }
@@ -691,6 +697,22 @@ export function issueEventCertificate(
   subject: EventSubject,
   now: Date = new Date(),
 ): IssuedCertificate {
+  const key = generateKey();
+  return { certPem: issueEventCertificateFor(pki, subject, createPublicKey(key), 'platform', now), key };
+}
+
+/**
+ * Party A's event certificate for a public key: one the platform generated (custody
+ * 'platform') or one Party A's browser or software holds alone ('signer'). The custody is a
+ * certificate policy, so that every validator can tell which it was.
+ */
+export function issueEventCertificateFor(
+  pki: Pick<PlatformPki, 'issuing'>,
+  subject: EventSubject,
+  publicKey: KeyObject,
+  custody: KeyCustody,
+  now: Date = new Date(),
+): string {
   let name: NameAttribute[];
   if (subject.subjectType === 'enterprise') {
     name = [
@@ -709,18 +731,16 @@ export function issueEventCertificate(
       { type: 'commonName', value: subject.name },
     ];
   }
-  const key = generateKey();
-  const certPem = issue({
+  return issue({
     subject: name,
     issuer: pki.issuing,
-    subjectKey: key,
+    subjectKey: publicKey,
     notBefore: new Date(now.getTime() - backdate),
     notAfter: new Date(now.getTime() + eventCertificateLifetimeMs),
     ca: null,
-    policy: policyOids.partyAEvent,
+    policy: [policyOids.partyAEvent, custody === 'signer' ? policyOids.keyHeldBySigner : policyOids.keyHeldByPlatform],
     profile: leafProfile(pki.issuing.publicUrl),
   });
-  return { certPem, key };
 }
 
 /** The certificates a signature embeds after the signer's own, nearest issuer first. */

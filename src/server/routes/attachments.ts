@@ -2,14 +2,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createAttachmentBody, icpFilingList, icpFilingListQuery, orderList, orderListQuery } from '../../shared/schemas/attachment.js';
 import { contractEnvelope } from '../../shared/schemas/contract.js';
-import { createAttachment, previewAttachment } from '../contracts/create-attachment.js';
-import { loadContract } from '../contracts/load-contract.js';
-import { presentContract } from '../contracts/present-contract.js';
+import { AppError } from '../../shared/errors.js';
+import { previewAttachment } from '../contracts/create-attachment.js';
 import type { AppContext } from '../context.js';
-import { idempotent } from '../http/idempotency.js';
-import { accountOf, actorOf, sessionOf } from '../http/request-context.js';
+import { accountOf } from '../http/request-context.js';
 import { listIcpFilings, listOrders } from '../upstream/list-items.js';
-import { pdfDisposition } from './contracts.js';
+import { confirmationFirst, pdfDisposition, startOne } from './contracts.js';
 
 const frameworkParams = z.object({ frameworkId: z.uuid() });
 
@@ -45,23 +43,13 @@ export const attachmentRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
     '/contracts/:frameworkId/attachments',
     {
       config: { access: 'attachments.apply' },
-      schema: { tags: ['attachments'], params: frameworkParams, body: createAttachmentBody, response: { 201: contractEnvelope } },
+      schema: { tags: ['attachments'], description: confirmationFirst, params: frameworkParams, body: createAttachmentBody, response: { 201: contractEnvelope } },
     },
-    async (request, reply) =>
-      idempotent(
-        ctx.db,
-        request,
-        reply,
-        async () => {
-          const row = await createAttachment(ctx, {
-            accountId: accountOf(request),
-            frameworkId: request.params.frameworkId,
-            body: request.body,
-            actor: actorOf(request),
-          });
-          return { status: 201, body: { contract: presentContract(row) } };
-        },
-        { replay: async (id) => ({ status: 201, body: { contract: presentContract(await loadContract(ctx.db, id, sessionOf(request))) } }) },
-      ),
+    async (request) => {
+      throw new AppError(
+        'confirmation_required',
+        startOne(`{"kind":"${request.body.kind}","frameworkId":"${request.params.frameworkId}","itemIds":[…]}`),
+      );
+    },
   );
 };

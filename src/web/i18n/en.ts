@@ -1028,4 +1028,9 @@ export const errors: Record<ErrorCode, string> = {
   invalid_reset_token: 'The reset link is invalid, used or expired. Please request a new one',
   totp_required: 'Enter the 6-digit code from your authenticator app',
   invalid_totp: 'The code is wrong or was already used',
+  confirmation_required: 'Signing needs a confirmation first: start it again from the signing flow',
+  signing_in_progress: 'Another attachment of this framework agreement is being signed; try again once it is done or expired (15 minutes)',
+  signing_expired: 'This signing expired or ended; please start again',
+  invalid_code: 'The confirmation code is wrong',
+  invalid_signature: 'The signature did not verify; please sign again',
 };

@@ -1023,4 +1023,9 @@ export const errors: Record<ErrorCode, string> = {
   invalid_reset_token: '重置链接无效、已使用或已过期，请重新申请',
   totp_required: '请输入身份验证器中的 6 位动态码',
   invalid_totp: '动态码错误或已使用',
+  confirmation_required: '签署前需先完成意愿认证：请从签署流程重新发起',
+  signing_in_progress: '该框架协议下另一份附件正在签署中，请待其完成或过期（15 分钟）后再试',
+  signing_expired: '本次签署已过期或已结束，请重新发起',
+  invalid_code: '验证码错误',
+  invalid_signature: '签名校验未通过，请重新签署',
 };
