@@ -64,6 +64,8 @@ export type TestApp = {
   operator(): Promise<Caller>;
   /** A framework agreement through a signing (the direct route answers confirmation_required). */
   signFramework(caller: Caller, terms: { termYears: number; copies: number }, options?: SigningOptions): Promise<LightMyRequestResponse>;
+  /** The successor of a framework agreement through a signing (续签). */
+  signRenewal(caller: Caller, frameworkId: string, terms: { termYears: number; copies: number }, options?: SigningOptions): Promise<LightMyRequestResponse>;
   /** An attachment through a signing. */
   signAttachment(caller: Caller, frameworkId: string, body: { kind: string; itemIds: unknown[] }, options?: SigningOptions): Promise<LightMyRequestResponse>;
   /** PUT an order or filing as the billing / ICP system would. */
@@ -155,6 +157,8 @@ export async function createTestApp(
     operator: () => t.login(operatorLogin.email, operatorLogin.password),
     signFramework: (caller, terms, options) =>
       driveSigning(app, request as never, caller, { kind: 'framework', termYears: terms.termYears, copies: terms.copies }, options),
+    signRenewal: (caller, frameworkId, terms, options) =>
+      driveSigning(app, request as never, caller, { kind: 'renewal', frameworkId, termYears: terms.termYears, copies: terms.copies }, options),
     signAttachment: (caller, frameworkId, body, options) =>
       driveSigning(app, request as never, caller, { kind: body.kind, frameworkId, itemIds: body.itemIds }, options),
     push: (path, body, token = integrationToken) =>

@@ -19,13 +19,31 @@ export function keyCustodyOf(s: Pick<SignatureReport, 'role' | 'keyCustody'>): E
   return null;
 }
 
+const channelText: Record<string, string> = { email: '邮件 e-mail', 'email+sms': '邮件和短信 e-mail and SMS' };
+
+/** A willingness confirmation as the report states it: where the code went, when, from where. */
+function confirmationDetails(data: Record<string, unknown>, e: { ip: string | null; userAgent: string | null }): string[] {
+  const d = data.destinations as { email?: string; sms?: string } | undefined;
+  return [
+    typeof data.channel === 'string' ? `渠道=${channelText[data.channel] ?? data.channel}` : null,
+    d ? `发送至=${[d.email, d.sms].filter(Boolean).join('、')}` : null,
+    typeof data.confirmedAt === 'string' ? `确认时间=${data.confirmedAt}` : null,
+    typeof data.keyCustody === 'string' ? `密钥保管=${data.keyCustody === 'signer' ? '签署人持有' : '托管密钥（平台持有）'}` : null,
+    typeof data.number === 'string' ? `合同编号=${data.number}` : null,
+    typeof data.draftSha256 === 'string' ? `待签文件SHA-256=${data.draftSha256}` : null,
+    `IP=${e.ip ?? '—'}`,
+    `UA=${e.userAgent ?? '—'}`,
+  ].filter((p): p is string => p !== null);
+}
+
 function details(e: { action: string; ip: string | null; userAgent: string | null; data: unknown }): string {
-  const data = e.data && typeof e.data === 'object' ? Object.entries(e.data as Record<string, unknown>) : [];
-  const parts = data.map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  const data = e.data && typeof e.data === 'object' ? (e.data as Record<string, unknown>) : {};
   // A confirmation's network origin is part of what it proves.
+  if (e.action === 'signing.confirmed') return confirmationDetails(data, e).join('; ');
+  const parts = Object.entries(data).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
   if (e.action.startsWith('signing.')) {
-    if (e.ip) parts.push(`ip=${e.ip}`);
-    if (e.userAgent) parts.push(`userAgent=${e.userAgent}`);
+    if (e.ip) parts.push(`IP=${e.ip}`);
+    if (e.userAgent) parts.push(`UA=${e.userAgent}`);
   }
   return parts.join('; ');
 }
