@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { mobilePhonePattern } from '../../shared/ids.js';
 
 /** A one-time code lives 10 minutes; a prepared signature 15; 5 wrong tries end a signing. */
 export const codeLifetimeMs = 10 * 60_000;
@@ -42,6 +43,18 @@ export function isCodeRight(secret: string, binding: CodeBinding, code: string, 
   const b = Buffer.from(storedHash, 'hex');
   return a.length === b.length && timingSafeEqual(a, b);
 }
+
+/** Where a code can go by SMS: a mainland mobile number; a landline gets the e-mail only. */
+export const smsNumberOf = (phone: string | null | undefined): string | null => {
+  const digits = phone?.replace(/[\s-]+/g, '') ?? '';
+  return mobilePhonePattern.test(digits) ? digits : null;
+};
+
+/** The masked destinations a code went to, as the signing and its audit events record them. */
+export const destinationsOf = (to: { email: string; phone: string | null }) => {
+  const sms = smsNumberOf(to.phone);
+  return { email: maskEmail(to.email), ...(sms ? { sms: maskPhone(sms) } : {}) };
+};
 
 /** z***@example.com */
 export function maskEmail(email: string): string {

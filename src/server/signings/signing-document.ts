@@ -4,6 +4,7 @@ import { checkFrameworkAllowed, readyPartyA, verifyUrlFor } from '../contracts/a
 import { addYears, beijingDate } from '../contracts/contract-dates.js';
 import { coveredItems, loadEffectiveFramework, loadSelection, renderInput, type Selection, throwIfCovered } from '../contracts/create-attachment.js';
 import { assertDailyLimit } from '../contracts/daily-limit.js';
+import { smsNumberOf } from './code.js';
 import { hasHeldNumber } from './link-signing.js';
 import { printablePartyA } from '../contracts/party-snapshots.js';
 import { loadRenewable } from '../contracts/renew-framework.js';
@@ -14,6 +15,7 @@ import type { RenderedContract } from '../pdf/render-framework-agreement.js';
 import { getVerifiedIdentity } from '../verification/get-verification.js';
 
 type PartyA = Awaited<ReturnType<typeof readyPartyA>>['partyA'];
+/** `contactPhone`: Party A's mobile, when its contact phone is one (codes go there by SMS). */
 type Contact = { identity: SignerIdentity; contactEmail: string; contactPhone: string | null };
 
 /** Everything the refusals of the direct routes check, loaded for a signing's terms. */
@@ -34,7 +36,7 @@ export type SigningSubject =
 export async function loadSubject(ctx: AppContext, accountId: string, terms: SigningTerms): Promise<SigningSubject> {
   const { identity, partyA } = await readyPartyA(ctx, accountId);
   await assertDailyLimit(ctx.db, accountId, ctx.config.dailyContractLimit);
-  const contact = { identity, contactEmail: partyA.contactEmail!, contactPhone: partyA.contactPhone };
+  const contact = { identity, contactEmail: partyA.contactEmail!, contactPhone: smsNumberOf(partyA.contactPhone) };
   if (terms.kind === 'framework') {
     await checkFrameworkAllowed(ctx, { accountId });
     return { kind: 'framework', terms, partyA, ...contact };

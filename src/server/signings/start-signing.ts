@@ -6,7 +6,7 @@ import type { AppContext } from '../context.js';
 import type { Database } from '../db/client.js';
 import { outbox, type SigningTerms, signings } from '../db/schema/index.js';
 import { signingCodeMessage } from '../notifications/messages.js';
-import { codeHash, codeLifetimeMs, maskEmail, maskPhone, newCode, preparedLifetimeMs } from './code.js';
+import { codeHash, codeLifetimeMs, destinationsOf, newCode, preparedLifetimeMs } from './code.js';
 import type { SigningRow } from './load-signing.js';
 import { loadSubject, renderDraft, throwIfNumberHeld } from './signing-document.js';
 import { outboxSmsSender } from './sms-sender.js';
@@ -38,7 +38,7 @@ export async function startSigning(ctx: AppContext, o: { accountId: string; user
   const draftSha256 = createHash('sha256').update(draft).digest('hex');
   const id = randomUUID();
   const code = newCode();
-  const destinations = { email: maskEmail(subject.contactEmail), ...(subject.contactPhone ? { sms: maskPhone(subject.contactPhone) } : {}) };
+  const destinations = destinationsOf({ email: subject.contactEmail, phone: subject.contactPhone });
   return ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(signings)

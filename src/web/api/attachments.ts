@@ -67,12 +67,6 @@ export type AttachmentSelection = { kind: AttachmentKind; itemIds: string[] };
 export const previewAttachment = (frameworkId: string, selection: AttachmentSelection, signal?: AbortSignal) =>
   api.postBlob(`${attachmentsPath(frameworkId)}/preview`, selection, signal);
 
-/** `idempotencyKey` makes a double click or a retry answer the first attachment instead of a second one. */
-export const createAttachment = (frameworkId: string, selection: AttachmentSelection, idempotencyKey: string) =>
-  api.post<{ contract: Contract }>(attachmentsPath(frameworkId), { ...selection, accept: true } satisfies CreateAttachmentBody, {
-    'Idempotency-Key': idempotencyKey,
-  });
-
 /**
  * All attachments of a framework agreement (any status unless one is given), following the
  * cursor: a framework rarely has more than a page of them, but the list must not stop at 100.

@@ -9,7 +9,6 @@ import {
   type AttachmentKind,
   type AttachmentSelection,
   attachmentKinds,
-  createAttachment,
   isAttachmentKind,
   previewAttachment,
   type SelectableItem,
@@ -17,6 +16,8 @@ import {
 } from '../api/attachments';
 import { ApiError } from '../api/client';
 import { contractPdfUrl, fetchContract } from '../api/contracts';
+import { type Signing, startSigning } from '../api/signings';
+import { SigningCodeForm } from '../components/signing-code-form';
 import { AcceptAndSubmit, useAcceptance } from '../components/accept-and-submit';
 import { DraftPdfCard, useDraftPdf } from '../components/draft-pdf';
 import { formatDate, monospace } from '../components/format';
@@ -129,30 +130,35 @@ function ConfirmStep({ framework, kind, selection, onBack, onGenerated, onItemsR
   const acceptance = useAcceptance();
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [signing, setSigning] = useState<Signing | null>(null);
   const idempotencyKey = useIdempotencyKey();
   const body = useMemo(() => selectionBody(kind, selection), [kind, selection]);
   const totalFen = selectionTotalFen(selection);
 
+  // Sends the code (意愿认证); the attachment is signed once the code comes back.
   const submit = async () => {
     if (!acceptance.isAccepted) {
       acceptance.remind();
       return;
     }
-    const key = idempotencyKey(body);
+    const start = { kind: body.kind, frameworkId: framework.id, itemIds: body.itemIds };
     setSubmitting(true);
     setError(null);
     try {
-      const { contract } = await createAttachment(framework.id, body, key);
-      onGenerated(contract);
+      setSigning((await startSigning(start, idempotencyKey(start))).signing);
     } catch (err) {
-      setSubmitting(false);
       if (err instanceof ApiError && (err.code === 'item_already_covered' || err.code === 'item_not_selectable')) {
         onItemsRefused(err);
         return;
       }
-      if (err instanceof ApiError && err.code === 'acceptance_required') acceptance.remind();
       setError(err);
+    } finally {
+      setSubmitting(false);
     }
+  };
+  const restart = () => {
+    setSigning(null);
+    idempotencyKey(null);
   };
 
   const code = error instanceof ApiError ? error.code : undefined;
@@ -231,14 +237,28 @@ function ConfirmStep({ framework, kind, selection, onBack, onGenerated, onItemsR
         <DraftPreview frameworkId={framework.id} body={body} />
       </div>
       <Alert type="warning" showIcon title={t('attachment.confirm.notice')} style={{ marginBottom: 16 }} />
-      <AcceptAndSubmit
-        acceptance={acceptance}
-        acceptLabel={t('attachment.confirm.accept')}
-        acceptRequiredLabel={t('attachment.confirm.acceptRequired')}
-        isSubmitting={submitting}
-        onBack={onBack}
-        onSubmit={submit}
-      />
+      {signing ? (
+        <SigningCodeForm
+          signing={signing}
+          onSigned={onGenerated}
+          onRestart={restart}
+          onBack={onBack}
+          onRefused={(err) => {
+            if (err.code !== 'item_already_covered' && err.code !== 'item_not_selectable') return false;
+            onItemsRefused(err);
+            return true;
+          }}
+        />
+      ) : (
+        <AcceptAndSubmit
+          acceptance={acceptance}
+          acceptLabel={t('attachment.confirm.accept')}
+          acceptRequiredLabel={t('attachment.confirm.acceptRequired')}
+          isSubmitting={submitting}
+          onBack={onBack}
+          onSubmit={submit}
+        />
+      )}
     </Card>
   );
 }
