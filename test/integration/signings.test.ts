@@ -1,8 +1,8 @@
 import { createPublicKey, sign, X509Certificate } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { policyOids } from '../../src/server/pki/platform-pki.js';
-import { auditEvents, outbox, signings } from '../../src/server/db/schema/index.js';
+import { custodyNotices, policyOids } from '../../src/server/pki/platform-pki.js';
+import { auditEvents, outbox, pkiCertificates, signings } from '../../src/server/db/schema/index.js';
 import { createTestApp, type Caller, type TestApp } from '../helpers/app.js';
 import { latestCode, p256Key } from '../helpers/signing.js';
 import { hasTool, pdfTool } from '../helpers/tools.js';
@@ -83,6 +83,9 @@ describe('signings: the API path with a key made by the caller', () => {
     expect(cert.publicKey.export({ format: 'jwk' })).toMatchObject({ x: key.publicJwk.x, y: key.publicJwk.y });
     expect(hasPolicy(prepared.certificatePem, policyOids.keyHeldBySigner)).toBe(true);
     expect(hasPolicy(prepared.certificatePem, policyOids.keyHeldByPlatform)).toBe(false);
+    // Said in words as well, as the policy's user notice.
+    expect(new X509Certificate(prepared.certificatePem).raw.includes(Buffer.from(custodyNotices.signer))).toBe(true);
+    expect(new X509Certificate(prepared.certificatePem).raw.includes(Buffer.from('托管密钥'))).toBe(false);
 
     const toBeSigned = Buffer.from(prepared.toBeSigned, 'base64');
     const other = p256Key();
@@ -133,6 +136,17 @@ describe('signings: the platform-held key', () => {
     expect(report.signatures.find((x: { role: string }) => x.role === 'party_a')).toMatchObject({ keyCustody: 'platform', valid: true });
     const [row] = await t.app.ctx.db.select().from(signings).where(eq(signings.id, s.id));
     expect(row).toMatchObject({ status: 'completed', keyCustody: 'platform', contractId: contract.id });
+    // The event certificate says so: the platform-held policy, and 托管密钥 in its user notice.
+    const [issued] = await t.app.ctx.db.select().from(pkiCertificates).where(eq(pkiCertificates.serial, contract.signatures[0].certificateSerial.toUpperCase()));
+    const certPem = new X509Certificate(issued!.der).toString();
+    expect(hasPolicy(certPem, policyOids.keyHeldByPlatform)).toBe(true);
+    expect(hasPolicy(certPem, policyOids.keyHeldBySigner)).toBe(false);
+    expect(Buffer.from(issued!.der).includes(Buffer.from(custodyNotices.platform))).toBe(true);
+    expect(custodyNotices.platform).toContain('托管密钥');
+    // The confirmation is recorded with the contract: channel, masked destinations, IP, user agent.
+    const [confirmed] = await t.app.ctx.db.select().from(auditEvents).where(and(eq(auditEvents.subjectId, s.id), eq(auditEvents.action, 'signing.confirmed')));
+    expect(confirmed).toMatchObject({ data: { channel: 'email+sms', keyCustody: 'platform', number: contract.number } });
+    expect(confirmed!.ip).toBeTruthy();
   });
 });
 

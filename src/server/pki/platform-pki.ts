@@ -36,6 +36,12 @@ export const policyOids = {
 /** Who holds Party A's private key: Party A (its browser, its own software) or the platform. */
 export type KeyCustody = 'signer' | 'platform';
 
+/** The user notices of the custody policies, in Party A's certificate. */
+export const custodyNotices: Record<KeyCustody, string> = {
+  signer: '签署人持有密钥：私钥由签署人生成并持有 / key generated and held by the signer',
+  platform: '托管密钥：私钥由平台生成并持有 / key held by the platform',
+};
+
 const oids = {
   ecdsaWithSha256: '1.2.840.10045.4.3.2',
   ecPublicKey: '1.2.840.10045.2.1',
@@ -49,6 +55,7 @@ const oids = {
   subjectKeyIdentifier: '2.5.29.14',
   authorityKeyIdentifier: '2.5.29.35',
   certificatePolicies: '2.5.29.32',
+  userNotice: '1.3.6.1.5.5.7.2.2',
 } as const;
 
 const day = 24 * 60 * 60 * 1000;
@@ -312,7 +319,8 @@ type IssueParams = {
   notBefore: Date;
   notAfter: Date;
   ca: { pathLength?: number } | null;
-  policy?: string | string[];
+  /** Policy OIDs, each with an optional user notice (RFC 5280 4.2.1.4) a validator displays. */
+  policy?: string | (string | { id: string; notice: string })[];
   /** Leaf key usage: signing documents (the default) or only digitalSignature (TSA, OCSP). */
   keyUsage?: 'nonRepudiation' | 'digitalSignature';
   profile?: ProfileExtensions;
@@ -357,7 +365,19 @@ function issue(p: IssueParams): string {
   }
   if (p.policy) {
     const policies = new pkijs.CertificatePolicies({
-      certificatePolicies: [p.policy].flat().map((id) => new pkijs.PolicyInformation({ policyIdentifier: id })),
+      certificatePolicies: [p.policy].flat().map((policy) =>
+        typeof policy === 'string'
+          ? new pkijs.PolicyInformation({ policyIdentifier: policy })
+          : new pkijs.PolicyInformation({
+              policyIdentifier: policy.id,
+              policyQualifiers: [
+                new pkijs.PolicyQualifierInfo({
+                  policyQualifierId: oids.userNotice,
+                  qualifier: new asn1js.Sequence({ value: [new asn1js.Utf8String({ value: policy.notice })] }),
+                }),
+              ],
+            }),
+      ),
     });
     extensions.push(extension(oids.certificatePolicies, false, policies.toSchema()));
   }
@@ -738,7 +758,13 @@ export function issueEventCertificateFor(
     notBefore: new Date(now.getTime() - backdate),
     notAfter: new Date(now.getTime() + eventCertificateLifetimeMs),
     ca: null,
-    policy: [policyOids.partyAEvent, custody === 'signer' ? policyOids.keyHeldBySigner : policyOids.keyHeldByPlatform],
+    // Said in words too, for whoever opens the certificate: never silently platform-held.
+    policy: [
+      policyOids.partyAEvent,
+      custody === 'signer'
+        ? { id: policyOids.keyHeldBySigner, notice: custodyNotices.signer }
+        : { id: policyOids.keyHeldByPlatform, notice: custodyNotices.platform },
+    ],
     profile: leafProfile(pki.issuing.publicUrl),
   });
 }

@@ -4,12 +4,9 @@ import type { Actor } from '../audit/events.js';
 import type { AppContext } from '../context.js';
 import { frameworkConflict, insertFramework } from '../contracts/apply-framework.js';
 import { insertAttachment, NumberTaken } from '../contracts/create-attachment.js';
-import { record, type SignedContract, transferableSigningKeys } from '../contracts/sign-contract-document.js';
+import { record, type SignedContract } from '../contracts/sign-contract-document.js';
 import { isUniqueViolation } from '../db/client.js';
 import { certificateFromPem } from '../pki/platform-pki.js';
-import { embedPartyASignature, finishContractPdf } from '../signing/sign-contract.js';
-import { signingKeysFrom } from '../signing/signing-keys.js';
-import { TimestampUnavailable } from '../signing/timestamps.js';
 import { loadSigning, type SigningViewer, throwIfOver } from './load-signing.js';
 import { loadSubject } from './signing-document.js';
 
@@ -46,35 +43,25 @@ export async function completeSigning(
   if (!ok) throw new AppError('invalid_signature');
   const der = p1363ToDer(o.signature);
   const subject = await loadSubject(ctx, row.accountId, row.terms);
-  const keys = signingKeysFrom(transferableSigningKeys(ctx.pki, ctx.trust));
   const meta = row.preparedMeta;
-  const claimedTime = new Date(meta.claimedTime);
   const tsa = ctx.trust.tsaChain.slice(0, 1);
-  let signed: Awaited<ReturnType<typeof finishContractPdf>>;
-  try {
-    const a = await embedPartyASignature(
-      { bytes: row.prepared, contentsStart: meta.contentsStart, contentsEnd: meta.contentsEnd },
-      { cert, chain: keys.platformChain, signature: der, tsa: keys.tsa },
-    );
-    const [partyA, partyB] = await Promise.all([ctx.trust.validationMaterial([cert, ...tsa]), ctx.trust.validationMaterial([keys.partyB.cert, ...tsa])]);
-    signed = await finishContractPdf(a, {
-      partyB: keys.partyB,
-      tsa: keys.tsa,
-      material: { partyA, partyB },
-      widgets: meta.partyBWidget ? { partyB: meta.partyBWidget } : undefined,
-      claimedTime,
-    });
-  } catch (error) {
-    if (TimestampUnavailable.is(error)) throw new AppError('timestamp_unavailable', undefined, { headers: { 'Retry-After': '30' } });
-    throw error;
-  }
+  const [partyA, partyB] = await Promise.all([ctx.trust.validationMaterial([cert, ...tsa]), ctx.trust.validationMaterial([ctx.pki.partyB.cert, ...tsa])]);
+  // In a render worker, as the platform-held path signs: the request thread stays free.
+  const signed = await ctx.renderer.finishSigned({
+    prepared: { bytes: row.prepared, contentsStart: meta.contentsStart, contentsEnd: meta.contentsEnd },
+    partyACertPem: row.certificatePem,
+    signature: der,
+    material: { partyA, partyB },
+    partyBWidget: meta.partyBWidget,
+    claimedTime: new Date(meta.claimedTime),
+  });
   const sha256 = createHash('sha256').update(signed.bytes).digest('hex');
   const contract: SignedContract = {
     bytes: signed.bytes,
     sha256,
     signatures: [
       { ...record('party_a', subject.identity.name, cert, signed.provenTimes.partyA), keyCustody: 'signer' },
-      record('party_b', ctx.config.partyB.name, keys.partyB.cert, signed.provenTimes.partyB),
+      record('party_b', ctx.config.partyB.name, ctx.pki.partyB.cert, signed.provenTimes.partyB),
     ],
   };
   const effectiveAt = new Date(meta.effectiveAt);
