@@ -58,6 +58,7 @@ export function RenewButton({ framework }: { framework: Contract }) {
     <Modal open={Boolean(signing)} title={t('signing.renewTitle')} footer={null} onCancel={close} destroyOnHidden width={640}>
       {signing ? (
         <SigningCodeForm
+          key={signing.id}
           signing={signing}
           onBack={close}
           onRestart={async () => {

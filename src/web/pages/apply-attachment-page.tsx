@@ -239,6 +239,7 @@ function ConfirmStep({ framework, kind, selection, onBack, onGenerated, onItemsR
       <Alert type="warning" showIcon title={t('attachment.confirm.notice')} style={{ marginBottom: 16 }} />
       {signing ? (
         <SigningCodeForm
+          key={signing.id}
           signing={signing}
           onSigned={onGenerated}
           onRestart={restart}

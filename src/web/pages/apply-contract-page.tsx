@@ -196,7 +196,7 @@ function ConfirmStep({ partyA, terms, onBack, onGenerated, onPartyAIncomplete }:
       />
       <Alert type="warning" showIcon title={t('apply.confirm.notice')} style={{ margin: '16px 0' }} />
       {signing ? (
-        <SigningCodeForm signing={signing} onSigned={onGenerated} onRestart={restart} onBack={onBack} />
+        <SigningCodeForm key={signing.id} signing={signing} onSigned={onGenerated} onRestart={restart} onBack={onBack} />
       ) : (
         <AcceptAndSubmit
           acceptance={acceptance}
