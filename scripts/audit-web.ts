@@ -11,6 +11,7 @@ import lighthouse from 'lighthouse';
 import desktopConfig from 'lighthouse/core/config/desktop-config.js';
 import { buildApp } from '../src/server/app.js';
 import { testConfig } from '../test/helpers/app.js';
+import { driveSigning, requesterFor } from '../test/helpers/signing.js';
 import { createTestDatabase } from '../test/helpers/database.js';
 
 const port = Number(process.env.AUDIT_PORT ?? 3510);
@@ -38,15 +39,16 @@ async function seedCustomer(): Promise<{ cookie: string; contractId: string }> {
   const steps: [string, string, object][] = [
     ['POST', '/api/v1/verification', { subjectType: 'enterprise', name: '福州示例云计算有限公司', creditCode: '91350100M000100Y43', legalRepresentative: '林晓明', consent }],
     ['PUT', '/api/v1/party-a', { address: '福建省福州市鼓楼区示例路88号', contactName: '陈静', contactPhone: '0591-87654321', contactEmail: 'finance@example.com' }],
-    ['POST', '/api/v1/contracts/framework', { termYears: 1, copies: 2, accept: true }],
   ];
-  let contractId = '';
   for (const [method, url, payload] of steps) {
     const res = await app.inject({ method: method as 'POST' | 'PUT', url, headers, payload });
     if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
-    if (url.endsWith('/framework')) contractId = res.json().contract.id;
   }
-  return { cookie, contractId };
+  // The framework agreement through a signing, as the console makes it (code, then Party A's key).
+  const caller = { cookie, csrfToken: headers['x-csrf-token'], accountId: registered.json().accountId as string };
+  const signed = await driveSigning(app, requesterFor(app), caller, { kind: 'framework', termYears: 1, copies: 2 });
+  if (signed.statusCode !== 201) throw new Error(`signing: ${signed.statusCode} ${signed.body}`);
+  return { cookie, contractId: signed.json().contract.id as string };
 }
 
 const { cookie, contractId } = await seedCustomer();

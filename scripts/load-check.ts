@@ -15,6 +15,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { consent, uniqueCreditCode } from '../test/helpers/app.js';
 import { type ChildServer, startChildServer } from '../test/helpers/child-server.js';
+import { codeFromOutboxView, fetchStep, signThrough } from '../test/helpers/signing.js';
 
 const mode = process.argv[2] ?? 'fairness';
 const dataDir = mkdtempSync(path.join(tmpdir(), 'qiyue-load-'));
@@ -100,12 +101,21 @@ let server = await startChildServer(env, production);
 try {
   await server.waitForHealth();
   const s = await customer(server, 0);
-  const framework = ((await (await call(server, 'POST', '/contracts/framework', { termYears: 1, copies: 2, accept: true }, s)).json()) as { contract: { id: string } }).contract;
+  // Party A signs as the console does; the code is read in the desk's outbox view (no SMTP here).
+  const desk = await call(server, 'POST', '/auth/login', { email: 'desk@qiyue.test', password: 'operator-password-1' });
+  const deskStep = fetchStep(server.url, { cookie: desk.headers.getSetCookie()[0]!.split(';')[0]!, 'x-csrf-token': ((await desk.json()) as { csrfToken: string }).csrfToken });
+  const partyA = fetchStep(server.url, { cookie: s.cookie, 'x-csrf-token': s.csrf });
+  const sign = async (body: object) => {
+    const answer = await signThrough(partyA, codeFromOutboxView(deskStep), body);
+    if (answer.status !== 201) throw new Error(`signing failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+    return answer.body.contract as { id: string };
+  };
+  const framework = await sign({ kind: 'framework', termYears: 1, copies: 2 });
   const token = 'test-integration-token-0123';
   for (let i = 0; i < 30; i++)
     await call(server, 'PUT', `/integration/accounts/${s.accountId}/orders/LOAD${i}`, { product: '云服务器', spec: '4 vCPU', quantity: 1, amountFen: 100 + i, paidAt: '2026-10-01T08:00:00+08:00', status: 'paid' }, undefined, { authorization: `Bearer ${token}` });
   const orders = ((await (await call(server, 'GET', '/orders?limit=100', undefined, s)).json()) as { items: { id: string }[] }).items;
-  for (const o of orders.slice(0, 10)) await call(server, 'POST', `/contracts/${framework.id}/attachments`, { kind: 'order_attachment', itemIds: [o.id], accept: true }, s);
+  for (const o of orders.slice(0, 10)) await sign({ kind: 'order_attachment', frameworkId: framework.id, itemIds: [o.id] });
 
   if (mode === 'fairness') {
     await server.kill();

@@ -35,6 +35,7 @@ import { contractRoutes } from './routes/contracts.js';
 import { healthRoutes } from './routes/health.js';
 import { outboxRoutes } from './routes/outbox.js';
 import { partyARoutes } from './routes/party-a.js';
+import { signingRoutes } from './routes/signings.js';
 import { stampingRoutes } from './routes/stamping.js';
 import { verificationRoutes } from './routes/verification.js';
 import { verifyRoutes } from './routes/verify.js';
@@ -183,6 +184,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
       await api.register(verifyRoutes, { ctx });
       await api.register(attachmentRoutes, { ctx });
       await api.register(contractJobRoutes, { ctx });
+      await api.register(signingRoutes, { ctx });
       await api.register(integrationRoutes, { ctx });
       await api.register(stampingRoutes, { ctx });
       await api.register(outboxRoutes, { ctx });

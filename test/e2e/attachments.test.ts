@@ -7,6 +7,8 @@ import { integrationToken } from '../helpers/app.js';
 import {
   apiInPage,
   applyFrameworkViaApi,
+  enterSigningCode,
+  signViaApiInPage,
   button,
   companyName,
   hasChromium,
@@ -32,7 +34,8 @@ const shot = screenshots('attachments-', { settleMs: 300 });
 const { text, count } = polling(15_000);
 
 /** Registration, enterprise verification, Party A and a framework agreement, through the API. */
-async function customerWithFramework(page: Page, baseUrl: string, email: string) {
+async function customerWithFramework(page: Page, server: TestServer, email: string) {
+  const baseUrl = server.url;
   await page.goto(`${baseUrl}/login`);
   const registered = await page.evaluate(
     async ({ email, password }) => {
@@ -45,7 +48,7 @@ async function customerWithFramework(page: Page, baseUrl: string, email: string)
   expect(verified.status).toBe(201);
   const partyA = await apiInPage(page, 'PUT', '/party-a', partyAContact);
   expect(partyA.status).toBe(200);
-  const framework = await applyFrameworkViaApi(page, { termYears: 1, copies: 2 });
+  const framework = await applyFrameworkViaApi(page, server.app, { termYears: 1, copies: 2 });
   return { accountId: registered.accountId, framework };
 }
 
@@ -94,7 +97,7 @@ describe.skipIf(!hasChromium)('attachments', () => {
   it('are generated from ticked orders, nested under the framework, voided and their orders freed', async () => {
     const context = await newContext();
     const page = await newPage(context);
-    const { accountId, framework } = await customerWithFramework(page, server.url, `attachments-${Date.now()}@example.com`);
+    const { accountId, framework } = await customerWithFramework(page, server, `attachments-${Date.now()}@example.com`);
 
     const chosen = [
       { orderNo: 'E2E-ORDER-001', product: '云服务器 ECS', spec: '通用型 g7 · 4 vCPU 16 GiB · 1 年', quantity: 2, amountFen: 12_800, paidAt: '2026-09-01T10:00:00+08:00', status: 'paid' },
@@ -158,6 +161,7 @@ describe.skipIf(!hasChromium)('attachments', () => {
     await shot(page, '03-confirm');
     await page.getByTestId('accept-terms').click();
     await page.getByTestId('apply-submit').click();
+    await enterSigningCode(page, server.app);
     await page.getByTestId('apply-success').waitFor({ timeout: 30_000 });
     const number = ((await page.getByTestId('generated-number').textContent()) ?? '').trim();
     expect(number).toBe(`${framework.number}-A01`);
@@ -214,13 +218,12 @@ describe.skipIf(!hasChromium)('attachments', () => {
     await page.getByTestId('preview-frame').waitFor({ state: 'visible', timeout: 30_000 });
 
     // Meanwhile another request takes order 002: the wizard names it and goes back to 选择.
-    const taken = await apiInPage<{ contract: { number: string } }>(page, 'POST', `/contracts/${framework.id}/attachments`, {
+    const taken = await signViaApiInPage(page, server.app, {
       kind: 'order_attachment',
+      frameworkId: framework.id,
       itemIds: [covered.find((c) => c.position === 1)!.itemId],
-      accept: true,
     });
-    expect(taken.status).toBe(201);
-    expect(taken.body.contract.number).toBe(`${framework.number}-A02`);
+    expect(taken.number).toBe(`${framework.number}-A02`);
     await page.getByTestId('accept-terms').click();
     await page.getByTestId('apply-submit').click();
     await text(page.getByTestId('items-refused')).toContain(`订单 E2E-ORDER-002：已在附件 ${framework.number}-A02 中`);
@@ -233,6 +236,7 @@ describe.skipIf(!hasChromium)('attachments', () => {
     await page.getByTestId('wizard-next').click();
     await page.getByTestId('accept-terms').click();
     await page.getByTestId('apply-submit').click();
+    await enterSigningCode(page, server.app);
     await page.getByTestId('apply-success').waitFor({ timeout: 30_000 });
     await text(page.getByTestId('generated-number')).toBe(`${framework.number}-A03`);
 

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   apiInPage,
   customerWithFrameworkViaApi,
+  signViaApiInPage,
   companyName,
   hasChromium,
   legalRepresentative,
@@ -20,6 +21,7 @@ import {
   type TestServer,
   setUpChromium,
 } from '../helpers/browser.js';
+import { driveSigning, requesterFor } from '../helpers/signing.js';
 import { consent, integrationToken, uniqueCreditCode } from '../helpers/app.js';
 import { startTestServer } from '../helpers/server.js';
 
@@ -140,19 +142,14 @@ describe.skipIf(!hasChromium)('console quality', () => {
 
   it('seeds a customer with a framework agreement and an order attachment', async () => {
     const { page } = await open('laptop');
-    const seeded = await customerWithFrameworkViaApi(page, server.url, email);
+    const seeded = await customerWithFrameworkViaApi(page, server, email);
     framework = seeded.framework;
     await pushOrder(server.url, seeded.accountId, 'QUALITY-ORDER-001', '2026-09-01T10:00:00+08:00');
     await pushOrder(server.url, seeded.accountId, 'QUALITY-ORDER-002', '2026-09-02T10:00:00+08:00');
     const orders = await apiInPage<{ items: { id: string; orderNo: string }[] }>(page, 'GET', '/orders');
     const first = orders.body.items.find((o) => o.orderNo === 'QUALITY-ORDER-001')!;
-    const attachment = await apiInPage<{ contract: { id: string } }>(page, 'POST', `/contracts/${framework.id}/attachments`, {
-      kind: 'order_attachment',
-      itemIds: [first.id],
-      accept: true,
-    });
-    expect(attachment.status).toBe(201);
-    attachmentId = attachment.body.contract.id;
+    const attachment = await signViaApiInPage(page, server.app, { kind: 'order_attachment', frameworkId: framework.id, itemIds: [first.id] });
+    attachmentId = attachment.id;
   });
 
   for (const viewport of ['laptop', 'phone'] as const) {
@@ -291,12 +288,8 @@ describe.skipIf(!hasChromium)('console quality', () => {
     vi.useFakeTimers({ toFake: ['Date'], now: instant });
     let created: { contract: { id: string; effectiveAt: string } };
     try {
-      const res = await server.app.inject({
-        method: 'POST',
-        url: '/api/v1/contracts/framework',
-        headers: { cookie, 'x-csrf-token': me.json().csrfToken, 'content-type': 'application/json' },
-        payload: { termYears: 1, copies: 2, accept: true },
-      });
+      const caller = { cookie, csrfToken: me.json().csrfToken as string, accountId: me.json().account.id as string };
+      const res = await driveSigning(server.app, requesterFor(server.app), caller, { kind: 'framework', termYears: 1, copies: 2 });
       expect(res.statusCode, res.body).toBe(201);
       created = res.json();
     } finally {

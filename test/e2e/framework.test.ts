@@ -1,9 +1,12 @@
-import { createHash } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contracts, evidenceReports, users } from '../../src/server/db/schema/index.js';
+import { contracts, evidenceReports, signings, users } from '../../src/server/db/schema/index.js';
+import { codeInText } from '../helpers/signing.js';
+import { hasTool, pdfTool } from '../helpers/tools.js';
+import { operatorLogin } from '../helpers/app.js';
 import {
   button,
   companyName,
@@ -29,6 +32,13 @@ const { newContext, newPage } = setUpChromium('framework');
 const shot = screenshots('framework-');
 const { poll, text, count } = polling(15_000);
 
+/** An operator's session headers for calls through inject. */
+async function operatorHeaders(server: TestServer) {
+  const login = await server.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: operatorLogin });
+  const cookie = login.cookies.find((c) => c.name === 'qiyue_session')!;
+  return { cookie: `qiyue_session=${cookie.value}`, 'x-csrf-token': login.json().csrfToken as string };
+}
+
 /** The public 验真 page: upload, then the verdict's title. */
 async function verifyFile(page: Page, name: string, bytes: Buffer) {
   await page.locator('input[type=file]').setInputFiles({ name, mimeType: 'application/pdf', buffer: bytes });
@@ -47,6 +57,25 @@ describe.skipIf(!hasChromium)('framework agreement', () => {
 
   it('is applied for, downloaded, verified in public and terminated by the desk', async () => {
     const customerContext = await newContext();
+    // Test instrumentation only: keeps the key pairs the page makes, to ask the browser about
+    // them afterwards; and notes the public keys the page sends. The console exposes neither.
+    await customerContext.addInitScript(() => {
+      const made: CryptoKeyPair[] = [];
+      (window as unknown as { __madeKeys: CryptoKeyPair[] }).__madeKeys = made;
+      const generateKey = crypto.subtle.generateKey.bind(crypto.subtle) as (...args: unknown[]) => Promise<CryptoKeyPair>;
+      (crypto.subtle as unknown as { generateKey: unknown }).generateKey = async (...args: unknown[]) => {
+        const pair = await generateKey(...args);
+        if ('privateKey' in pair) made.push(pair);
+        return pair;
+      };
+    });
+    const sentPublicKeys: JsonWebKey[] = [];
+    customerContext.on('request', (request) => {
+      if (/\/api\/v1\/signings\/[^/]+\/confirm$/.test(request.url())) {
+        const body = request.postDataJSON() as { publicKey?: JsonWebKey; code: string };
+        if (body.publicKey) sentPublicKeys.push(body.publicKey);
+      }
+    });
     const page = await newPage(customerContext);
     const email = `framework-${Date.now()}@example.com`;
     await verifiedCustomer(page, server.url, email);
@@ -89,16 +118,58 @@ describe.skipIf(!hasChromium)('framework agreement', () => {
     await shot(page, '05-wizard-confirm-required');
     await page.getByTestId('accept-terms').click();
     await page.getByTestId('apply-submit').click();
+
+    // 意愿认证: the code goes to Party A's contact e-mail, masked on the page.
+    await text(page.getByTestId('code-destination')).toBe('验证码已发送至 f***@example.com，10 分钟内有效');
+    await shot(page, '06-wizard-code');
+    const [user] = await server.app.ctx.db.select().from(users).where(eq(users.email, email));
+    const accountId = user!.accountId!;
+    const [started] = await server.app.ctx.db.select().from(signings).where(eq(signings.accountId, accountId));
+    expect(started).toMatchObject({ kind: 'framework', status: 'awaiting_code' });
+    // The code as the operators' outbox view shows it without SMTP (the demo's set-up).
+    const desk = await server.app.inject({ method: 'GET', url: '/api/v1/admin/outbox', headers: await operatorHeaders(server) });
+    const code = codeInText((desk.json().items as { body: string; carriesCode: boolean }[]).find((m) => m.carriesCode && m.body.includes(started!.draftSha256))!.body);
+    // A wrong code counts, and says how many tries are left.
+    await page.getByTestId('signing-code-input').fill(code === '000000' ? '111111' : '000000');
+    await page.getByTestId('signing-submit').click();
+    await text(page.getByTestId('signing-error')).toBe('验证码错误，还可尝试 4 次');
+    await shot(page, '06-wizard-wrong-code');
+    await page.getByTestId('signing-code-input').fill(code);
+    await page.getByTestId('signing-submit').click();
     await page.getByTestId('apply-success').waitFor({ timeout: 30_000 });
     const number = ((await page.getByTestId('generated-number').textContent()) ?? '').trim();
     expect(number).toMatch(/^FA\d{4}\d{6}$/);
     await text(page.getByTestId('apply-success')).toContain('已生效');
     await shot(page, '06-wizard-success');
 
-    const [user] = await server.app.ctx.db.select().from(users).where(eq(users.email, email));
-    const rows = await server.app.ctx.db.select().from(contracts).where(eq(contracts.accountId, user!.accountId!));
+    const rows = await server.app.ctx.db.select().from(contracts).where(eq(contracts.accountId, accountId));
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ number, kind: 'framework', status: 'effective', copies: 3, termYears: 2 });
+
+    // Party A's certificate holds the public key this browser generated and sent — and only
+    // that: the private key was made non-extractable, so not even the page can export it.
+    // One key per signing: the retry after the wrong code sent the same one.
+    expect(new Set(sentPublicKeys.map((k) => `${k.x}.${k.y}`)).size).toBe(1);
+    const [signing] = await server.app.ctx.db.select().from(signings).where(eq(signings.id, started!.id));
+    expect(signing).toMatchObject({ status: 'completed', keyCustody: 'signer', contractId: rows[0]!.id });
+    const certificateKey = new X509Certificate(signing!.certificatePem!).publicKey.export({ format: 'jwk' });
+    expect({ x: certificateKey.x, y: certificateKey.y }).toEqual({ x: sentPublicKeys[0]!.x, y: sentPublicKeys[0]!.y });
+    expect(rows[0]!.signatures[0]).toMatchObject({ role: 'party_a', keyCustody: 'signer', certificateSerial: new X509Certificate(signing!.certificatePem!).serialNumber });
+    const made = await page.evaluate(async () => {
+      const pairs = (window as unknown as { __madeKeys: CryptoKeyPair[] }).__madeKeys;
+      const pair = pairs[0]!;
+      const publicJwk = await crypto.subtle.exportKey('jwk', pair.publicKey);
+      let pkcs8: string;
+      try {
+        await crypto.subtle.exportKey('pkcs8', pair.privateKey);
+        pkcs8 = 'exported';
+      } catch (error) {
+        pkcs8 = (error as DOMException).name;
+      }
+      return { count: pairs.length, extractable: pair.privateKey.extractable, algorithm: pair.privateKey.algorithm, x: publicJwk.x, y: publicJwk.y, pkcs8 };
+    });
+    expect(made).toMatchObject({ count: 1, extractable: false, algorithm: { name: 'ECDSA', namedCurve: 'P-256' }, x: certificateKey.x, y: certificateKey.y });
+    expect(made.pkcs8).toBe('InvalidAccessError');
 
     // The list shows it in force, and the application is closed while it is.
     await button(page, '返回合同列表').click();
@@ -128,6 +199,12 @@ describe.skipIf(!hasChromium)('framework agreement', () => {
     expect(download.suggestedFilename()).toBe(`${number}.pdf`);
     const pdf = readFileSync((await download.path())!);
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    // poppler's own validator: Party A's (the browser's key) and Party B's signatures valid.
+    if (hasTool('pdfsig')) {
+      const checked = pdfTool('pdfsig', ['-'], pdf);
+      expect(checked.match(/Signature Validation: Signature is Valid\./g), checked).toHaveLength(2);
+      expect(checked).not.toMatch(/Signature is Invalid|Digest Mismatch/);
+    }
     expect(createHash('sha256').update(pdf).digest('hex')).toBe(shownSha256);
 
     // The term's last day is the day before the anniversary, China time, as the contract says.

@@ -5,6 +5,7 @@ import { integrationToken, } from '../helpers/app.js';
 import {
   apiInPage,
   customerWithFrameworkViaApi,
+  enterSigningCode,
   hasChromium,
   polling,
   screenshots,
@@ -32,7 +33,7 @@ describe.skipIf(!hasChromium)('members and permissions', () => {
 
   it('an owner invites a 财务 member, who joins, applies for an attachment and cannot void it', async () => {
     const ownerPage = await newPage(await newContext());
-    const { accountId, framework } = await customerWithFrameworkViaApi(ownerPage, server.url, `owner-${Date.now()}@example.com`);
+    const { accountId, framework } = await customerWithFrameworkViaApi(ownerPage, server, `owner-${Date.now()}@example.com`);
     const order = { product: '云服务器 ECS', spec: '通用型 g7 · 4 vCPU 16 GiB · 1 年', quantity: 1, amountFen: 12_800, paidAt: '2026-09-01T10:00:00+08:00', status: 'paid' };
     const pushed = await fetch(`${server.url}/api/v1/integration/accounts/${accountId}/orders/E2E-MEMBER-001`, {
       method: 'PUT',
@@ -79,6 +80,7 @@ describe.skipIf(!hasChromium)('members and permissions', () => {
     await page.getByTestId('preview-frame').waitFor({ state: 'visible', timeout: 30_000 });
     await page.getByTestId('accept-terms').click();
     await page.getByTestId('apply-submit').click();
+    await enterSigningCode(page, server.app);
     await page.getByTestId('apply-success').waitFor({ timeout: 30_000 });
     const number = ((await page.getByTestId('generated-number').textContent()) ?? '').trim();
     expect(number).toBe(`${framework.number}-A01`);

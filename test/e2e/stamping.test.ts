@@ -85,7 +85,7 @@ describe.skipIf(!hasChromium)('offline stamping', () => {
     const page = await newPage(customerContext);
     const email = `stamping-${Date.now()}@example.com`;
     await verifiedCustomer(page, server.url, email);
-    const framework = await applyFrameworkViaApi(page, { termYears: 1, copies: 3 });
+    const framework = await applyFrameworkViaApi(page, server.app, { termYears: 1, copies: 3 });
 
     // 合同管理: no stamping yet; the contract in force is chosen for a batch request.
     await page.getByRole('menuitem', { name: '合同管理' }).last().click();
@@ -281,7 +281,7 @@ describe.skipIf(!hasChromium)('offline stamping', () => {
     const page = await newPage(customerContext);
     const email = `stamping-reject-${Date.now()}@example.com`;
     await verifiedCustomer(page, server.url, email, otherCreditCode);
-    const framework = await applyFrameworkViaApi(page, { termYears: 1, copies: 3 });
+    const framework = await applyFrameworkViaApi(page, server.app, { termYears: 1, copies: 3 });
 
     // Cancelled while submitted: the timeline ends in a red step, the contract is free again.
     const first = await submitViaApi(page, framework.id, 'SF100000000001');

@@ -6,6 +6,7 @@ import { openDatabase } from '../../src/server/db/client.js';
 import { creditCodeCheckChar, residentIdCheckChar } from '../../src/shared/ids.js';
 import { consentVersion } from '../../src/shared/schemas/verification.js';
 import { createTestDatabase } from './database.js';
+import { driveSigning, type SigningOptions } from './signing.js';
 
 /** The consent a verification body carries. */
 export const consent = { version: consentVersion };
@@ -61,6 +62,12 @@ export type TestApp = {
   /** A customer whose enterprise identity is verified and whose Party A is complete. */
   verifiedCustomer(): Promise<Caller & { creditCode: string }>;
   operator(): Promise<Caller>;
+  /** A framework agreement through a signing (the direct route answers confirmation_required). */
+  signFramework(caller: Caller, terms: { termYears: number; copies: number }, options?: SigningOptions): Promise<LightMyRequestResponse>;
+  /** The successor of a framework agreement through a signing (续签). */
+  signRenewal(caller: Caller, frameworkId: string, terms: { termYears: number; copies: number }, options?: SigningOptions): Promise<LightMyRequestResponse>;
+  /** An attachment through a signing. */
+  signAttachment(caller: Caller, frameworkId: string, body: { kind: string; itemIds: unknown[] }, options?: SigningOptions): Promise<LightMyRequestResponse>;
   /** PUT an order or filing as the billing / ICP system would. */
   push(path: string, body: unknown, token?: string): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
@@ -148,6 +155,12 @@ export async function createTestApp(
       return { ...c, creditCode };
     },
     operator: () => t.login(operatorLogin.email, operatorLogin.password),
+    signFramework: (caller, terms, options) =>
+      driveSigning(app, request as never, caller, { kind: 'framework', termYears: terms.termYears, copies: terms.copies }, options),
+    signRenewal: (caller, frameworkId, terms, options) =>
+      driveSigning(app, request as never, caller, { kind: 'renewal', frameworkId, termYears: terms.termYears, copies: terms.copies }, options),
+    signAttachment: (caller, frameworkId, body, options) =>
+      driveSigning(app, request as never, caller, { kind: body.kind, frameworkId, itemIds: body.itemIds }, options),
     push: (path, body, token = integrationToken) =>
       app.inject({ method: 'PUT', url: `/api/v1/integration/accounts/${path}`, headers: { authorization: `Bearer ${token}` }, payload: body as object }),
     async close() {

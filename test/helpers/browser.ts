@@ -5,6 +5,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { operatorLogin, type startTestServer } from './server.js';
 import { missingTool } from './tools.js';
 import { consent, uniqueCreditCode } from './app.js';
+import { codeFromDatabase, type SigningOptions, type Step, signThrough } from './signing.js';
+import type { FastifyInstance } from 'fastify';
+import { desc, eq } from 'drizzle-orm';
+import { signings } from '../../src/server/db/schema/index.js';
 import { creditCodeCheckChar } from '../../src/shared/ids.js';
 
 // What the browser tests share: Chromium, screenshots, polling assertions and the flows every
@@ -187,11 +191,52 @@ export async function apiInPage<T>(page: Page, method: string, url: string, body
   );
 }
 
-/** The signed-in customer's framework agreement through the API (the wizard has its own test). */
-export async function applyFrameworkViaApi(page: Page, terms: { termYears: number; copies: number }): Promise<{ id: string; number: string }> {
-  const answer = await apiInPage<{ contract: { id: string; number: string } }>(page, 'POST', '/contracts/framework', { ...terms, accept: true });
+/** The page's signed-in organisation. */
+async function accountOfPage(page: Page): Promise<string> {
+  const me = await apiInPage<{ account: { id: string } | null }>(page, 'GET', '/me');
+  if (!me.body.account) throw new Error(`no organisation for the page's user: ${JSON.stringify(me.body)}`);
+  return me.body.account.id;
+}
+
+/**
+ * A contract signed from the page's session through the API, as an API caller would: the
+ * signing's code read from the server's outbox, the key the test's own (the wizard has its
+ * own tests, with the browser's key).
+ */
+export async function signViaApiInPage(page: Page, app: FastifyInstance, body: object, options: SigningOptions = {}) {
+  const step: Step = (method, url, b) => apiInPage(page, method, url, b);
+  const answer = await signThrough(step, codeFromDatabase(app, await accountOfPage(page)), body, options);
   expect(answer.status, JSON.stringify(answer.body)).toBe(201);
-  return { id: answer.body.contract.id, number: answer.body.contract.number };
+  return answer.body.contract as { id: string; number: string };
+}
+
+/** The signed-in customer's framework agreement through the API (the wizard has its own test). */
+export async function applyFrameworkViaApi(page: Page, app: FastifyInstance, terms: { termYears: number; copies: number }): Promise<{ id: string; number: string }> {
+  const contract = await signViaApiInPage(page, app, { kind: 'framework', ...terms });
+  return { id: contract.id, number: contract.number };
+}
+
+/**
+ * The console's signing step after 获取验证码并签署: the code Party A received (read from the
+ * server's outbox, as the inbox shows it) typed in, then 确认签署; the browser makes the key.
+ */
+export async function enterSigningCode(page: Page, app: FastifyInstance) {
+  await page.getByTestId('signing-code').waitFor({ timeout: 30_000 });
+  const signingId = await latestSigningOfPage(page, app);
+  await page.getByTestId('signing-code-input').fill(await codeFromDatabase(app, await accountOfPage(page))(signingId));
+  await page.getByTestId('signing-submit').click();
+}
+
+async function latestSigningOfPage(page: Page, app: FastifyInstance) {
+  const accountId = await accountOfPage(page);
+  const [row] = await app.ctx.db
+    .select({ id: signings.id, draftSha256: signings.draftSha256 })
+    .from(signings)
+    .where(eq(signings.accountId, accountId))
+    .orderBy(desc(signings.createdAt))
+    .limit(1);
+  if (!row) throw new Error('no signing started');
+  return row;
 }
 
 /**
@@ -199,7 +244,8 @@ export async function applyFrameworkViaApi(page: Page, terms: { termYears: numbe
  * enterprise verification with consent and a company of its own, Party A and a framework
  * agreement.
  */
-export async function customerWithFrameworkViaApi(page: Page, baseUrl: string, email: string) {
+export async function customerWithFrameworkViaApi(page: Page, server: Pick<TestServer, 'url' | 'app'>, email: string) {
+  const baseUrl = server.url;
   await page.goto(`${baseUrl}/login`);
   const registered = await page.evaluate(
     async ({ email, password }) => {
@@ -211,6 +257,6 @@ export async function customerWithFrameworkViaApi(page: Page, baseUrl: string, e
   const verification = { subjectType: 'enterprise', name: companyName, creditCode: uniqueCreditCode(), legalRepresentative, consent };
   expect((await apiInPage(page, 'POST', '/verification', verification)).status).toBe(201);
   expect((await apiInPage(page, 'PUT', '/party-a', partyAContact)).status).toBe(200);
-  const framework = await applyFrameworkViaApi(page, { termYears: 1, copies: 2 });
+  const framework = await applyFrameworkViaApi(page, server.app, { termYears: 1, copies: 2 });
   return { accountId: registered.accountId, framework };
 }

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app.js';
 import { queryRows } from '../../src/server/db/client.js';
+import { driveSigning, requesterFor } from '../helpers/signing.js';
 import { createTestApp, type Caller, type TestApp } from '../helpers/app.js';
 import { testDatabaseKind } from '../helpers/database.js';
 
@@ -23,19 +24,15 @@ const order = (i: number) => ({
 
 async function customerWithOrders(count: number, prefix: string) {
   const c = await t.verifiedCustomer();
-  const framework = (await t.request(c, 'POST', '/api/v1/contracts/framework', { termYears: 1, copies: 2, accept: true })).json().contract;
+  const framework = (await t.signFramework(c, { termYears: 1, copies: 2 })).json().contract;
   for (let i = 0; i < count; i++) expect((await t.push(`${c.accountId}/orders/${prefix}${i}`, order(i))).statusCode).toBe(201);
   const orders = (await t.request(c, 'GET', '/api/v1/orders?limit=500')).json().items as { id: string }[];
   return { c, framework, orders };
 }
 
+// Simultaneous attachments of one framework: platform-held keys, which hold no number meanwhile.
 const attach = (app: TestApp['app'], c: Caller, frameworkId: string, itemIds: string[]) =>
-  app.inject({
-    method: 'POST',
-    url: `/api/v1/contracts/${frameworkId}/attachments`,
-    headers: { cookie: c.cookie, 'x-csrf-token': c.csrfToken },
-    payload: { kind: 'order_attachment', itemIds, accept: true },
-  });
+  driveSigning(app, requesterFor(app), c, { kind: 'order_attachment', frameworkId, itemIds }, { custody: 'platform' });
 
 describe('attachment numbers', () => {
   it('gives 20 simultaneous attachments with disjoint orders consecutive numbers, on two instances where PostgreSQL allows', async () => {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app.js';
 import { queryRows } from '../../src/server/db/client.js';
 import { attachmentItems } from '../../src/server/db/schema/index.js';
+import { driveSigning, requesterFor } from '../helpers/signing.js';
 import { createTestApp, type Caller, type TestApp } from '../helpers/app.js';
 import { testDatabaseKind } from '../helpers/database.js';
 import { hasTool, outputOf } from '../helpers/tools.js';
@@ -39,7 +40,7 @@ const filing = (entityName: string, extra: object = {}) => ({
 
 async function customerWithFramework() {
   const c = await t.verifiedCustomer();
-  const framework = (await t.request(c, 'POST', '/api/v1/contracts/framework', { termYears: 1, copies: 2, accept: true })).json().contract;
+  const framework = (await t.signFramework(c, { termYears: 1, copies: 2 })).json().contract;
   return { c, framework };
 }
 
@@ -86,16 +87,16 @@ describe('attachments', () => {
     const { c, framework } = await customerWithFramework();
     const orders = await seedOrders(c, 4, 'A');
     const ids = orders.map((o) => o.id);
-    const first = await t.request(c, 'POST', `/api/v1/contracts/${framework.id}/attachments`, { kind: 'order_attachment', itemIds: ids.slice(0, 2), accept: true });
+    const first = await t.signAttachment(c, framework.id, { kind: 'order_attachment', itemIds: ids.slice(0, 2) });
     expect(first.statusCode).toBe(201);
     expect(first.json().contract).toMatchObject({ number: `${framework.number}-A01`, kind: 'order_attachment', frameworkId: framework.id, status: 'effective', copies: 2 });
     expect(first.json().contract.expiresAt).toBe(framework.expiresAt);
 
-    const covered = await t.request(c, 'POST', `/api/v1/contracts/${framework.id}/attachments`, { kind: 'order_attachment', itemIds: [ids[1], ids[2]], accept: true });
+    const covered = await t.signAttachment(c, framework.id, { kind: 'order_attachment', itemIds: [ids[1], ids[2]] });
     expect(covered.statusCode).toBe(409);
     expect(covered.json().code).toBe('item_already_covered');
 
-    const second = await t.request(c, 'POST', `/api/v1/contracts/${framework.id}/attachments`, { kind: 'order_attachment', itemIds: [ids[2]], accept: true });
+    const second = await t.signAttachment(c, framework.id, { kind: 'order_attachment', itemIds: [ids[2]] });
     expect(second.json().contract.number).toBe(`${framework.number}-A02`);
 
     const listed = (await t.request(c, 'GET', '/api/v1/orders?limit=500')).json().items;
@@ -111,7 +112,7 @@ describe('attachments', () => {
     const again = (await t.request(c, 'GET', '/api/v1/orders?limit=500')).json().items.find((o: { id: string }) => o.id === ids[0]);
     expect(again).toMatchObject({ selectable: true });
     expect(again.coveredBy).toBeUndefined();
-    const third = await t.request(c, 'POST', `/api/v1/contracts/${framework.id}/attachments`, { kind: 'order_attachment', itemIds: [ids[0]], accept: true });
+    const third = await t.signAttachment(c, framework.id, { kind: 'order_attachment', itemIds: [ids[0]] });
     expect(third.json().contract.number).toBe(`${framework.number}-A03`);
 
     // Keyset pages over the four contracts: newest first, no overlap, nothing lost.
@@ -136,7 +137,9 @@ describe('attachments', () => {
     const { c, framework } = await customerWithFramework();
     const orders = await seedOrders(c, 3, 'B');
     await t.push(`${c.accountId}/orders/${orders[0]!.orderNo}`, order(0, { status: 'refunded' }));
-    const post = (body: object, id = framework.id, who = c) => t.request(who, 'POST', `/api/v1/contracts/${id}/attachments`, body);
+    // Through a signing: the refusals come from its start, as they came from the direct route.
+    const post = (body: { kind: string; itemIds: string[]; accept?: boolean }, id = framework.id, who = c) =>
+      t.signAttachment(who, id, body, { custody: 'platform' });
 
     const refunded = await post({ kind: 'order_attachment', itemIds: [orders[0]!.id], accept: true });
     expect(refunded.statusCode).toBe(422);
@@ -145,7 +148,8 @@ describe('attachments', () => {
     const tooMany = Array.from({ length: 5001 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
     expect((await post({ kind: 'order_attachment', itemIds: tooMany, accept: true })).json().code).toBe('too_many_items');
     expect((await post({ kind: 'order_attachment', itemIds: [orders[1]!.id, orders[1]!.id], accept: true })).statusCode).toBe(400);
-    expect((await post({ kind: 'order_attachment', itemIds: [orders[1]!.id], accept: false })).json().code).toBe('acceptance_required');
+    // Acceptance is the confirmation now: a start without it sends a code, and nothing is signed without it.
+    expect((await t.request(c, 'POST', `/api/v1/contracts/${framework.id}/attachments`, { kind: 'order_attachment', itemIds: [orders[1]!.id], accept: false })).json().code).toBe('confirmation_required');
 
     const stranger = await customerWithFramework();
     const strangerOrders = await seedOrders(stranger.c, 1, 'S');
@@ -165,7 +169,7 @@ describe('attachments', () => {
   it('voiding the framework agreement voids its attachments and frees their items', async () => {
     const { c, framework } = await customerWithFramework();
     const orders = await seedOrders(c, 1, 'V');
-    const att = (await t.request(c, 'POST', `/api/v1/contracts/${framework.id}/attachments`, { kind: 'order_attachment', itemIds: [orders[0]!.id], accept: true })).json().contract;
+    const att = (await t.signAttachment(c, framework.id, { kind: 'order_attachment', itemIds: [orders[0]!.id] })).json().contract;
     await t.request(c, 'POST', `/api/v1/contracts/${framework.id}/void`, { reason: '整体重签' });
     expect((await t.request(c, 'GET', `/api/v1/contracts/${att.id}`)).json().contract.status).toBe('voided');
     const rows = await t.app.ctx.db.select().from(attachmentItems).where(eq(attachmentItems.contractId, att.id));
@@ -175,7 +179,7 @@ describe('attachments', () => {
   it.skipIf(!hasPoppler)('prints the items, the total in capitals and both signatures in the attachment PDF', async () => {
     const { c, framework } = await customerWithFramework();
     const orders = await seedOrders(c, 3, 'P');
-    const att = (await t.request(c, 'POST', `/api/v1/contracts/${framework.id}/attachments`, { kind: 'order_attachment', itemIds: orders.map((o) => o.id), accept: true })).json().contract;
+    const att = (await t.signAttachment(c, framework.id, { kind: 'order_attachment', itemIds: orders.map((o) => o.id) })).json().contract;
     const pdf = (await t.request(c, 'GET', `/api/v1/contracts/${att.id}/pdf`)).rawPayload;
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'qiyue-att-')), 'a.pdf');
     fs.writeFileSync(file, pdf);
@@ -200,12 +204,7 @@ describe('attachments', () => {
       const results = await Promise.all(
         Array.from({ length: 50 }, (_, i) => {
           const app = i % 2 === 0 ? t.app : second;
-          return app.inject({
-            method: 'POST',
-            url: `/api/v1/contracts/${framework.id}/attachments`,
-            headers: { cookie: c.cookie, 'x-csrf-token': c.csrfToken },
-            payload: { kind: 'order_attachment', itemIds: [shared, orders[i + 1]!.id], accept: true },
-          });
+          return driveSigning(app, requesterFor(app), c, { kind: 'order_attachment', frameworkId: framework.id, itemIds: [shared, orders[i + 1]!.id] }, { custody: 'platform' });
         }),
       );
       const codes = results.map((r) => r.statusCode);

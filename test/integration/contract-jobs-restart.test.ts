@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consent, uniqueCreditCode } from '../helpers/app.js';
 import { type ChildServer, startChildServer } from '../helpers/child-server.js';
 import { createTestDatabase, testDatabaseKind } from '../helpers/database.js';
+import { type CodeSource, codeInText, fetchStep, signThrough } from '../helpers/signing.js';
 
 type Job = { id: string; state: string; progress: number; items: number; contract?: { id: string; number: string } };
 type Answer = { contract?: { id: string; number: string }; job?: Job; code?: string };
@@ -63,7 +64,15 @@ describe.runIf(testDatabaseKind === 'postgres')('a contract job survives the ins
     const verification = await call(first, 'POST', '/verification', { subjectType: 'enterprise', name: '福州示例云计算有限公司', creditCode: uniqueCreditCode(), legalRepresentative: '林晓明', consent }, auth);
     expect(verification.status).toBe(201);
     await call(first, 'PUT', '/party-a', { address: '福建省福州市鼓楼区示例路 88 号', contactName: '陈静', contactPhone: '13800138000', contactEmail: 'finance@example.com' }, auth);
-    const framework = (await call(first, 'POST', '/contracts/framework', { termYears: 1, copies: 2, accept: true }, auth)).body.contract!;
+    // Party A's code, as the outbox holds it for the draft it confirms.
+    const code: CodeSource = async (signing) =>
+      codeInText(
+        (await db.query<{ body: string }>('select body from outbox where carries_code and channel = $1 and body like $2', ['email', `%${signing.draftSha256}%`]))
+          .rows[0]?.body ?? '',
+      );
+    // A platform-held key: its confirmation generates the contract, or above 200 items starts the job.
+    const sign = (server: ChildServer, body: unknown) => signThrough(fetchStep(server.url, auth), code, body, { custody: 'platform' }) as Promise<{ status: number; body: Answer }>;
+    const framework = (await sign(first, { kind: 'framework', termYears: 1, copies: 2 })).body.contract!;
     expect(framework.number).toMatch(/^FA/);
 
     const { rows } = await db.query<{ id: string }>(
@@ -73,10 +82,10 @@ describe.runIf(testDatabaseKind === 'postgres')('a contract job survives the ins
       [registered.accountId],
     );
     const ids = rows.map((r) => r.id);
-    const direct = await call(first, 'POST', `/contracts/${framework.id}/attachments`, { kind: 'order_attachment', itemIds: [ids[5000]], accept: true }, auth);
+    const direct = await sign(first, { kind: 'order_attachment', frameworkId: framework.id, itemIds: [ids[5000]] });
     expect(direct.body.contract!.number).toBe(`${framework.number}-A01`);
 
-    const accepted = await call(first, 'POST', `/contracts/${framework.id}/attachments`, { kind: 'order_attachment', itemIds: ids.slice(0, 5000), accept: true }, auth);
+    const accepted = await sign(first, { kind: 'order_attachment', frameworkId: framework.id, itemIds: ids.slice(0, 5000) });
     expect(accepted.status).toBe(202);
     const jobId = accepted.body.job!.id;
 
@@ -116,7 +125,7 @@ describe.runIf(testDatabaseKind === 'postgres')('a contract job survives the ins
     expect((await db.query('select count(*)::int as n from contract_job_items')).rows[0].n).toBe(0);
 
     // The next attachment takes the next number.
-    const next = await call(second, 'POST', `/contracts/${framework.id}/attachments`, { kind: 'order_attachment', itemIds: [ids[5000]], accept: true }, auth);
+    const next = await sign(second, { kind: 'order_attachment', frameworkId: framework.id, itemIds: [ids[5000]] });
     expect(next.body.code).toBe('item_already_covered');
     expect(second.isRunning(), second.output()).toBe(true);
   }, 240_000);

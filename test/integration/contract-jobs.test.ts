@@ -13,7 +13,7 @@ afterAll(() => t?.close());
 
 async function customerWithFramework() {
   const c = await t.verifiedCustomer();
-  const framework = (await t.request(c, 'POST', '/api/v1/contracts/framework', { termYears: 1, copies: 2, accept: true })).json().contract;
+  const framework = (await t.signFramework(c, { termYears: 1, copies: 2 }, { custody: 'platform' })).json().contract;
   return { c, framework };
 }
 
@@ -61,8 +61,10 @@ async function withJobsHeld<T>(fn: () => Promise<T>) {
   }
 }
 
+// With a platform-held key the confirmation generates the attachment (201), or above 200 items
+// accepts it as a job (202); with the signer's own key big attachments are signed while waiting.
 const attach = (c: Caller, frameworkId: string, itemIds: string[], headers: Record<string, string> = {}) =>
-  t.request(c, 'POST', `/api/v1/contracts/${frameworkId}/attachments`, { kind: 'order_attachment', itemIds, accept: true }, headers);
+  t.signAttachment(c, frameworkId, { kind: 'order_attachment', itemIds }, { custody: 'platform', ...(headers['idempotency-key'] ? { idempotencyKey: headers['idempotency-key'] } : {}) });
 
 describe('attachments in the background', () => {
   it('answers 200 items at once and 201 items with a job that ends with the contract', async () => {

@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 const day = 86_400_000;
-const apply = (c: Caller) => t.request(c, 'POST', '/api/v1/contracts/framework', { termYears: 1, copies: 2, accept: true });
+const apply = (c: Caller) => t.signFramework(c, { termYears: 1, copies: 2 });
 const eligibility = async (c: Caller) => {
   const res = await t.request(c, 'GET', '/api/v1/contracts/eligibility');
   expect(res.statusCode).toBe(200);
@@ -63,7 +63,7 @@ describe('renewal', () => {
 
   it('opens 60 days before the end, not earlier', async () => {
     await endsIn(oldId, 61);
-    const early = await t.request(c, 'POST', `/api/v1/contracts/${oldId}/renew`, { termYears: 2, copies: 3 });
+    const early = await t.signRenewal(c, oldId, { termYears: 2, copies: 3 });
     expect(early.statusCode).toBe(409);
     expect(early.json().code).toBe('renewal_not_open');
     await endsIn(oldId, 59);
@@ -71,7 +71,7 @@ describe('renewal', () => {
   });
 
   it('schedules the successor to start when the old one ends; the one-in-force rule counts it', async () => {
-    const res = await t.request(c, 'POST', `/api/v1/contracts/${oldId}/renew`, { termYears: 2, copies: 3 });
+    const res = await t.signRenewal(c, oldId, { termYears: 2, copies: 3 });
     expect(res.statusCode).toBe(201);
     const successor = res.json().contract;
     newId = successor.id;
@@ -80,7 +80,7 @@ describe('renewal', () => {
     expect(successor.effectiveAt).toBe(old!.expiresAt.toISOString());
     expect(new Date(successor.expiresAt).getUTCFullYear() - old!.expiresAt.getUTCFullYear()).toBe(2);
 
-    const again = await t.request(c, 'POST', `/api/v1/contracts/${oldId}/renew`, { termYears: 1, copies: 2 });
+    const again = await t.signRenewal(c, oldId, { termYears: 1, copies: 2 });
     expect(again.json().code).toBe('renewal_exists');
     const fresh = await apply(c);
     expect(fresh.statusCode).toBe(409);
@@ -195,18 +195,22 @@ describe('expiry', () => {
   });
 });
 
-describe('renewal through the framework route', () => {
-  it('takes `renews` and answers the same rules', async () => {
+describe('renewal through the direct routes', () => {
+  it('answers confirmation_required; the signing answers the same rules, with a platform-held key too', async () => {
     const c = await t.verifiedCustomer();
     const id = (await apply(c)).json().contract.id;
-    const body = { termYears: 1, copies: 2, accept: true, renews: id };
-    expect((await t.request(c, 'POST', '/api/v1/contracts/framework', body)).json().code).toBe('renewal_not_open');
     await endsIn(id, 30);
-    expect((await t.request(c, 'POST', '/api/v1/contracts/framework', { ...body, accept: false })).json().code).toBe('acceptance_required');
-    const res = await t.request(c, 'POST', '/api/v1/contracts/framework', body);
-    expect(res.statusCode).toBe(201);
-    expect(res.json().contract).toMatchObject({ status: 'scheduled', renewsId: id });
+    const direct = await t.request(c, 'POST', '/api/v1/contracts/framework', { termYears: 1, copies: 2, accept: true, renews: id });
+    expect(direct.statusCode).toBe(409);
+    expect(direct.json()).toMatchObject({ code: 'confirmation_required' });
+    expect(direct.json().detail).toContain('"kind":"renewal"');
+    expect((await t.request(c, 'POST', `/api/v1/contracts/${id}/renew`, { termYears: 1, copies: 2 })).json().code).toBe('confirmation_required');
     const other = await t.verifiedCustomer();
-    expect((await t.request(other, 'POST', `/api/v1/contracts/${id}/renew`, { termYears: 1, copies: 2 })).statusCode).toBe(404);
+    expect((await t.signRenewal(other, id, { termYears: 1, copies: 2 })).statusCode).toBe(404);
+    const res = await t.signRenewal(c, id, { termYears: 1, copies: 2 }, { custody: 'platform' });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().contract).toMatchObject({ status: 'scheduled', renewsId: id });
+    expect(res.json().contract.signatures[0]).toMatchObject({ role: 'party_a', keyCustody: 'platform' });
+    expect((await t.signRenewal(c, id, { termYears: 1, copies: 2 })).json().code).toBe('renewal_exists');
   });
 });

@@ -32,7 +32,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qiyue-evidence-'));
   t = await createTestApp();
   customer = await t.verifiedCustomer();
-  const res = await t.request(customer, 'POST', '/api/v1/contracts/framework', { termYears: 1, copies: 2, accept: true });
+  const res = await t.signFramework(customer, { termYears: 1, copies: 2 });
   expect(res.statusCode).toBe(201);
   contract = res.json().contract;
   // The first download makes the report and stores it; it costs a contract's answer nothing.
@@ -61,14 +61,30 @@ describe('evidence report', () => {
   it.runIf(hasPoppler)("states the contract's SHA-256, each signature and every audit event's hash, and how to verify", async () => {
     const text = textOf(report);
     expect(sha256(contractBytes)).toBe(contract.sha256);
-    for (const s of ['电子合同出证报告', contract.number, contract.sha256, '甲方签名', '乙方签名', '文档时间戳', '证书SHA-256指纹', '时间戳机构', '托管密钥', '审计链校验：完整', '/verify']) {
+    for (const s of ['电子合同出证报告', contract.number, contract.sha256, '甲方签名', '乙方签名', '文档时间戳', '证书SHA-256指纹', '时间戳机构', '签署人持有', '审计链校验：完整', '/verify']) {
       expect(text).toContain(s);
+    }
+    // Party A's key was the signer's own: the report never calls it platform-held.
+    expect(text).not.toContain('托管密钥：由平台生成');
+    // The willingness confirmation: channel, masked destinations, time, IP and user agent.
+    const confirmation = text.slice(text.indexOf('三、意愿认证'), text.indexOf('四、审计记录'));
+    for (const s of ['signing.started', 'signing.confirmed', '渠道=邮件和短信', '发送至=f***@example.com、138****8000', '确认时间=', 'IP=127.0.0.1', 'UA=lightMyRequest', '密钥保管=签署人持有']) {
+      expect(confirmation).toContain(s);
     }
     const audit = (await t.request(customer, 'GET', `/api/v1/contracts/${contract.id}/audit`)).json();
     expect(audit.events.length).toBeGreaterThan(0);
     for (const e of audit.events) expect(text).toContain(e.hash);
     const rootDer = Buffer.from(t.app.ctx.pki.root.cert.raw);
     expect(text).toContain(sha256(rootDer));
+  });
+
+  it.runIf(hasPoppler)('says so when Party A asked the platform to hold its key (托管密钥)', async () => {
+    const c = await t.verifiedCustomer();
+    const held = (await t.signFramework(c, { termYears: 1, copies: 2 }, { custody: 'platform' })).json().contract;
+    const text = textOf((await t.request(c, 'GET', `/api/v1/contracts/${held.id}/evidence.pdf`)).rawPayload);
+    expect(text).toContain('托管密钥：由平台生成并代为持有');
+    expect(text).toContain('密钥保管=托管密钥（平台持有）');
+    expect(text).not.toContain('签署人持有');
   });
 
   it.runIf(hasTool('pdfsig'))('is signed by Party B with a signature timestamp, then a document timestamp over the whole file', () => {

@@ -18,8 +18,9 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const apply = (c: Caller, body: object = { termYears: 2, copies: 3, accept: true }, headers?: Record<string, string>) =>
-  t.request(c, 'POST', '/api/v1/contracts/framework', body, headers);
+// Through a signing (start, the code, Party A's own key, complete): the direct route answers confirmation_required.
+const apply = (c: Caller, body: { termYears: number; copies: number; accept?: boolean } = { termYears: 2, copies: 3, accept: true }, headers?: Record<string, string>) =>
+  t.signFramework(c, body, headers ? { idempotencyKey: headers['idempotency-key'], custody: 'platform' } : {});
 
 describe('framework agreement', () => {
   let customer: Caller & { creditCode: string };
@@ -37,9 +38,10 @@ describe('framework agreement', () => {
     const res = await apply(incomplete);
     expect(res.statusCode).toBe(422);
     expect(res.json().code).toBe('party_a_incomplete');
-    const notAccepted = await apply(customer, { termYears: 1, copies: 2, accept: false });
-    expect(notAccepted.statusCode).toBe(422);
-    expect(notAccepted.json().code).toBe('acceptance_required');
+    // Acceptance is the confirmed code now; the direct route sends the caller there.
+    const direct = await t.request(customer, 'POST', '/api/v1/contracts/framework', { termYears: 1, copies: 2, accept: false });
+    expect(direct.statusCode).toBe(409);
+    expect(direct.json().code).toBe('confirmation_required');
     expect((await apply(customer, { termYears: 4, copies: 2, accept: true })).statusCode).toBe(400);
   });
 

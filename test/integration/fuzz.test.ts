@@ -15,7 +15,7 @@ beforeAll(async () => {
   const customer = await t.verifiedCustomer();
   const operator = await t.operator();
   actors = { customer, operator, integrationToken };
-  const framework = (await t.request(customer, 'POST', '/api/v1/contracts/framework', { termYears: 1, copies: 2, accept: true })).json().contract;
+  const framework = (await t.signFramework(customer, { termYears: 1, copies: 2 })).json().contract;
   for (let i = 0; i < 3; i++)
     await t.push(`${customer.accountId}/orders/FUZZ${i}`, {
       product: '云服务器',

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contracts, idempotencyKeys } from '../../src/server/db/schema/index.js';
+import { idempotencyKeys, signings } from '../../src/server/db/schema/index.js';
 import { consent, createTestApp, type TestApp, uniqueCreditCode } from '../helpers/app.js';
 import { type ChildServer, startChildServer } from '../helpers/child-server.js';
 import { createTestDatabase } from '../helpers/database.js';
 
-const apply = { termYears: 1, copies: 2, accept: true };
+// The creating POST under test: a signing's start (the contract routes answer confirmation_required).
+const apply = { kind: 'framework', termYears: 1, copies: 2 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('Idempotency-Key after a request died', () => {
@@ -23,50 +24,49 @@ describe('Idempotency-Key after a request died', () => {
     // What a crash between the claim and the commit leaves: a claim without effect or answer.
     await t.app.ctx.db
       .insert(idempotencyKeys)
-      .values({ userId: c.userId, key: 'died-early', route: 'POST /api/v1/contracts/framework', requestHash: 'x', lockedUntil: sql`now() - interval '1 second'` });
+      .values({ userId: c.userId, key: 'died-early', route: 'POST /api/v1/signings', requestHash: 'x', lockedUntil: sql`now() - interval '1 second'` });
     // Another body under the key is still refused: the hash is the request's.
-    const other = await t.request(c, 'POST', '/api/v1/contracts/framework', apply, { 'idempotency-key': 'died-early' });
+    const other = await t.request(c, 'POST', '/api/v1/signings', apply, { 'idempotency-key': 'died-early' });
     expect(other.json().code).toBe('idempotency_key_reused');
 
     await t.app.ctx.db.delete(idempotencyKeys).where(eq(idempotencyKeys.key, 'died-early'));
-    const first = await t.request(c, 'POST', '/api/v1/contracts/framework', apply, { 'idempotency-key': 'lease-1' });
+    const first = await t.request(c, 'POST', '/api/v1/signings', apply, { 'idempotency-key': 'lease-1' });
     expect(first.statusCode).toBe(201);
-    await t.request(c, 'POST', `/api/v1/contracts/${first.json().contract.id}/void`, { reason: '测试重签' });
     // Pretend that request died right after claiming: no answer, no effect, lease still live.
     await t.app.ctx.db
       .update(idempotencyKeys)
       .set({ statusCode: null, response: null, effectId: null, lockedUntil: sql`now() + interval '1 second'` })
       .where(and(eq(idempotencyKeys.userId, c.userId), eq(idempotencyKeys.key, 'lease-1')));
-    const running = await t.request(c, 'POST', '/api/v1/contracts/framework', apply, { 'idempotency-key': 'lease-1' });
+    const running = await t.request(c, 'POST', '/api/v1/signings', apply, { 'idempotency-key': 'lease-1' });
     expect(running.statusCode).toBe(409);
     expect(running.json().code).toBe('invalid_state');
     expect(running.headers['retry-after']).toMatch(/^\d+$/);
     await sleep(1100);
-    const retried = await t.request(c, 'POST', '/api/v1/contracts/framework', apply, { 'idempotency-key': 'lease-1' });
+    const retried = await t.request(c, 'POST', '/api/v1/signings', apply, { 'idempotency-key': 'lease-1' });
     expect(retried.statusCode).toBe(201);
-    expect(retried.json().contract.id).not.toBe(first.json().contract.id);
-    const again = await t.request(c, 'POST', '/api/v1/contracts/framework', apply, { 'idempotency-key': 'lease-1' });
+    expect(retried.json().signing.id).not.toBe(first.json().signing.id);
+    const again = await t.request(c, 'POST', '/api/v1/signings', apply, { 'idempotency-key': 'lease-1' });
     expect(again.headers['idempotent-replayed']).toBe('true');
-    expect(again.json().contract.id).toBe(retried.json().contract.id);
+    expect(again.json().signing.id).toBe(retried.json().signing.id);
   });
 
   it('answers from the committed row when the request died between its commit and its answer', async () => {
     const c = await t.verifiedCustomer();
-    const first = await t.request(c, 'POST', '/api/v1/contracts/framework', apply, { 'idempotency-key': 'commit-1' });
+    const first = await t.request(c, 'POST', '/api/v1/signings', apply, { 'idempotency-key': 'commit-1' });
     expect(first.statusCode).toBe(201);
     const [key] = await t.app.ctx.db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.userId, c.userId), eq(idempotencyKeys.key, 'commit-1')));
     // The effect's id was written by the operation's own transaction.
-    expect(key!.effectId).toBe(first.json().contract.id);
+    expect(key!.effectId).toBe(first.json().signing.id);
     await t.app.ctx.db
       .update(idempotencyKeys)
       .set({ statusCode: null, response: null, lockedUntil: sql`now() - interval '1 second'` })
       .where(and(eq(idempotencyKeys.userId, c.userId), eq(idempotencyKeys.key, 'commit-1')));
-    const retried = await t.request(c, 'POST', '/api/v1/contracts/framework', apply, { 'idempotency-key': 'commit-1' });
+    const retried = await t.request(c, 'POST', '/api/v1/signings', apply, { 'idempotency-key': 'commit-1' });
     expect(retried.statusCode).toBe(201);
     expect(retried.headers['idempotent-replayed']).toBe('true');
-    expect(retried.json().contract).toEqual(first.json().contract);
-    const frameworks = await t.app.ctx.db.select().from(contracts).where(eq(contracts.accountId, c.accountId!));
-    expect(frameworks).toHaveLength(1);
+    expect(retried.json().signing).toEqual(first.json().signing);
+    const started = await t.app.ctx.db.select().from(signings).where(eq(signings.accountId, c.accountId!));
+    expect(started).toHaveLength(1);
   });
 });
 
@@ -119,7 +119,7 @@ describe('Idempotency-Key across a crash of the server process', () => {
     // Kills at several moments of the request: before, during and after its transaction.
     for (const [n, delay] of [0, 30, 120, 400].entries()) {
       const headers = { ...(await customer(server, n)), 'content-type': 'application/json', 'idempotency-key': `crash-${n}` };
-      const post = () => fetch(`${server.url}/api/v1/contracts/framework`, { method: 'POST', headers, body: JSON.stringify(apply) });
+      const post = () => fetch(`${server.url}/api/v1/signings`, { method: 'POST', headers, body: JSON.stringify(apply) });
       const cut = post().catch(() => null);
       await sleep(delay);
       await server.kill('SIGKILL');
@@ -134,10 +134,11 @@ describe('Idempotency-Key across a crash of the server process', () => {
         await sleep(Number(answer.headers.get('retry-after') ?? 1) * 1000);
       }
       expect(answer!.status, `kill after ${delay} ms`).toBe(201);
-      const contract = ((await answer!.json()) as { contract: { id: string; kind: string } }).contract;
-      expect(contract.kind).toBe('framework');
-      const list = (await (await fetch(`${server.url}/api/v1/contracts?kind=framework`, { headers })).json()) as { items: { id: string }[] };
-      expect(list.items.map((i) => i.id)).toEqual([contract.id]);
+      const signing = ((await answer!.json()) as { signing: { id: string; kind: string } }).signing;
+      expect(signing.kind).toBe('framework');
+      // Answered from the one signing the first request made, or made once by the retry.
+      const again = await post();
+      expect(((await again.json()) as { signing: { id: string } }).signing.id).toBe(signing.id);
     }
   }, 240_000);
 });

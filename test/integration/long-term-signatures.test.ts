@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseKind } from '../helpers/database.js';
+import { codeFromOutboxView, fetchStep, signThrough } from '../helpers/signing.js';
 import { hasTool } from '../helpers/tools.js';
 
 // A relying party's view: the real server (its production worker pool signing) on a port of
@@ -70,15 +71,23 @@ async function startServer(o: { dataDir: string; port: number; faketime?: string
 }
 
 /** A logged-in demo customer's calls, with the session cookie and CSRF token. */
-async function demoSession(url: string) {
+// The demo's operator reads the signing codes in the outbox view (no SMTP in the demo).
+const deskLogin = { email: 'operator@qiyue.demo', password: 'operator-demo-2026' };
+
+async function sessionHeaders(url: string, credentials = { email: 'demo@qiyue.demo', password: 'demo-password-2026' }) {
   const login = await fetch(`${url}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'demo@qiyue.demo', password: 'demo-password-2026' }),
+    body: JSON.stringify(credentials),
   });
   expect(login.status).toBe(200);
   const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
   const { csrfToken } = (await login.json()) as { csrfToken: string };
+  return { cookie, 'x-csrf-token': csrfToken };
+}
+
+async function demoSession(url: string) {
+  const { cookie, 'x-csrf-token': csrfToken } = await sessionHeaders(url);
   return (method: string, p: string, body?: unknown) =>
     fetch(`${url}${p}`, {
       method,
@@ -115,14 +124,18 @@ describe.runIf(testDatabaseKind === 'pglite' && runs)('issued contracts are PAdE
     port = await freePort();
     server = await startServer({ dataDir: path.join(dir, 'data'), port });
     const call = await demoSession(server.url);
-    const framework = await call('POST', '/api/v1/contracts/framework', { termYears: 1, copies: 2, accept: true });
-    expect(framework.status).toBe(201);
-    const frameworkId = ((await framework.json()) as { contract: { id: string } }).contract.id;
+    // Party A signs with its own key, the code read where the demo's desk reads it.
+    const customer = fetchStep(server.url, await sessionHeaders(server.url));
+    const code = codeFromOutboxView(fetchStep(server.url, await sessionHeaders(server.url, deskLogin)));
+    const framework = await signThrough(customer, code, { kind: 'framework', termYears: 1, copies: 2 });
+    expect(framework.status, JSON.stringify(framework.body)).toBe(201);
+    const frameworkId = framework.body.contract.id as string;
     const orders = (await (await call('GET', '/api/v1/orders?limit=5')).json()) as { items: { id: string; selectable: boolean }[] };
     const itemIds = orders.items.filter((o) => o.selectable).map((o) => o.id).slice(0, 3);
-    const attachment = await call('POST', `/api/v1/contracts/${frameworkId}/attachments`, { kind: 'order_attachment', itemIds, accept: true });
-    expect(attachment.status).toBe(201);
-    const attachmentId = ((await attachment.json()) as { contract: { id: string } }).contract.id;
+    // The attachment with a platform-held key: both custodies make valid B-LTA contracts.
+    const attachment = await signThrough(customer, code, { kind: 'order_attachment', frameworkId, itemIds }, { custody: 'platform' });
+    expect(attachment.status, JSON.stringify(attachment.body)).toBe(201);
+    const attachmentId = attachment.body.contract.id as string;
     for (const [name, id] of [['framework', frameworkId], ['attachment', attachmentId]] as const) {
       const pdf = await call('GET', `/api/v1/contracts/${id}/pdf`);
       files[name] = path.join(dir, `${name}.pdf`);

@@ -25,7 +25,7 @@ afterAll(async () => {
 describe('notifications', () => {
   it('sends contract e-mails to the Party A contact and the login, once each, with two instances', async () => {
     const c = await t.verifiedCustomer();
-    const applied = await t.request(c, 'POST', '/api/v1/contracts/framework', { termYears: 1, copies: 2, accept: true });
+    const applied = await t.signFramework(c, { termYears: 1, copies: 2 });
     expect(applied.statusCode).toBe(201);
     const contract = applied.json().contract as { id: string; number: string };
 

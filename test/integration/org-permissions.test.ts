@@ -6,6 +6,7 @@ import { apiKeys, auditEvents, invitations, outbox } from '../../src/server/db/s
 import { actionsOf, recordRouteAccess, type RouteAccess } from '../../src/server/http/request-context.js';
 import { type BuiltInRole, builtInRolePermissions, builtInRoles } from '../../src/shared/permissions.js';
 import { type Caller, createTestApp, type TestApp } from '../helpers/app.js';
+import { codeFromDatabase, type Step, signThrough } from '../helpers/signing.js';
 
 let t: TestApp;
 let owner: Caller;
@@ -93,6 +94,9 @@ const sensitive: [string, BuiltInRole[]][] = [
   ['POST /api/v1/contracts/:id/void', ['owner', 'admin', 'legal']],
   ['POST /api/v1/contracts/framework', ['owner', 'admin', 'finance']],
   ['POST /api/v1/contracts/:frameworkId/attachments', ['owner', 'admin', 'finance']],
+  ['POST /api/v1/signings', ['owner', 'admin', 'finance']],
+  ['POST /api/v1/signings/:id/confirm', ['owner', 'admin', 'finance']],
+  ['POST /api/v1/signings/:id/complete', ['owner', 'admin', 'finance']],
   ['GET /api/v1/contracts/:id/pdf', ['owner', 'admin', 'finance', 'legal']],
   ['GET /api/v1/contracts', ['owner', 'admin', 'finance', 'legal', 'viewer']],
   ['PUT /api/v1/party-a', ['owner', 'admin', 'legal']],
@@ -183,6 +187,25 @@ describe('API keys', () => {
 
     expect((await t.request(owner, 'DELETE', `/api/v1/org/api-keys/${key.id}`)).statusCode).toBe(204);
     expect((await t.request(null, 'GET', '/api/v1/contracts', undefined, bearer)).statusCode).toBe(401);
+  });
+
+  it('sign as any API caller does, with the caller’s own key, and only the kinds the key may apply for', async () => {
+    const onlyAttachments = (await t.request(owner, 'POST', '/api/v1/org/api-keys', { name: '附件', permissions: ['attachments.apply'] })).json();
+    const refused = await t.request(null, 'POST', '/api/v1/signings', { kind: 'framework', termYears: 1, copies: 2 }, { authorization: `Bearer ${onlyAttachments.secret}` });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().code).toBe('permission_denied');
+    expect(refused.json().detail).toContain('framework.apply');
+
+    const erp = (await t.request(owner, 'POST', '/api/v1/org/api-keys', { name: 'ERP 签署', permissions: ['framework.apply', 'contracts.view'] })).json();
+    const step: Step = async (method, path, body, headers = {}) => {
+      const res = await t.app.inject({ method, url: `/api/v1${path}`, headers: { authorization: `Bearer ${erp.secret}`, ...headers }, ...(body === undefined ? {} : { payload: body as object }) });
+      return { status: res.statusCode, body: res.json() };
+    };
+    const signed = await signThrough(step, codeFromDatabase(t.app, owner.accountId!), { kind: 'framework', termYears: 1, copies: 2 });
+    expect(signed.status, JSON.stringify(signed.body)).toBe(201);
+    expect(signed.body.contract.signatures[0]).toMatchObject({ role: 'party_a', keyCustody: 'signer' });
+    const [generated] = await t.app.ctx.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'contract.generated'), eq(auditEvents.subjectId, signed.body.contract.id)));
+    expect(generated).toMatchObject({ actorApiKeyId: erp.key.id, actorUserId: owner.userId });
   });
 
   it('need no CSRF token on unsafe methods, and the audit names the key', async () => {

@@ -27,7 +27,7 @@ const courier = { carrier: 'SF', trackingNumber: 'SF123456789012' };
 
 async function customerWithFramework(copies: 2 | 3) {
   const c = await t.verifiedCustomer();
-  const contract = (await t.request(c, 'POST', '/api/v1/contracts/framework', { termYears: 1, copies, accept: true })).json().contract;
+  const contract = (await t.signFramework(c, { termYears: 1, copies })).json().contract;
   return { c, contract };
 }
 
@@ -42,7 +42,7 @@ async function withAttachment(c: Caller, framework: { id: string }) {
       status: 'paid',
     });
   const orders = (await t.request(c, 'GET', '/api/v1/orders?limit=500')).json().items as { id: string }[];
-  const res = await t.request(c, 'POST', `/api/v1/contracts/${framework.id}/attachments`, { kind: 'order_attachment', itemIds: orders.map((o) => o.id), accept: true });
+  const res = await t.signAttachment(c, framework.id, { kind: 'order_attachment', itemIds: orders.map((o) => o.id) });
   expect(res.statusCode).toBe(201);
   return res.json().contract;
 }

@@ -357,7 +357,7 @@ describe('revocation by operators', () => {
 
   it("audits an event certificate's revocation in the account of the contract it signed", async () => {
     const c = await t.verifiedCustomer();
-    const applied = await t.request(c, 'POST', '/api/v1/contracts/framework', { termYears: 1, copies: 2, accept: true });
+    const applied = await t.signFramework(c, { termYears: 1, copies: 2 });
     expect(applied.statusCode).toBe(201);
     const contractId = applied.json().contract.id;
     // Recorded without its account, as a caller that does not know it would.

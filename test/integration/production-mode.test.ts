@@ -5,6 +5,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app.js';
 import { consent, operatorLogin, testConfig, tinyPng } from '../helpers/app.js';
 import { createTestDatabase } from '../helpers/database.js';
+import { type CodeSource, codeInText, fetchStep, signThrough } from '../helpers/signing.js';
+
+/** The text of a single-part message as nodemailer writes it (quoted-printable or base64). */
+function mailText(raw: string): string {
+  const split = raw.indexOf('\r\n\r\n');
+  const headers = raw.slice(0, split);
+  const body = raw.slice(split + 4);
+  const encoding = /^Content-Transfer-Encoding: *(\S+)/im.exec(headers)?.[1]?.toLowerCase();
+  if (encoding === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  if (encoding === 'quoted-printable') {
+    const bytes = body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
+    return Buffer.from(bytes, 'latin1').toString('utf8');
+  }
+  return body;
+}
 
 // The rest of the suite renders in the request's thread and runs no periodic jobs; this file
 // runs as production does: a PDF worker pool, the job timers, over a real socket.
@@ -12,7 +27,7 @@ let app: FastifyInstance;
 let base: string;
 let smtp: SMTPServer;
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
-const received: { to: string; subject: string }[] = [];
+const received: { to: string; subject: string; text: string }[] = [];
 
 beforeAll(async () => {
   smtp = new SMTPServer({
@@ -24,7 +39,7 @@ beforeAll(async () => {
         raw += chunk.toString('utf8');
       });
       stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address).join(','), subject: /^Subject: (.*)$/m.exec(raw)?.[1] ?? '' });
+        received.push({ to: session.envelope.rcptTo.map((r) => r.address).join(','), subject: /^Subject: (.*)$/m.exec(raw)?.[1] ?? '', text: mailText(raw) });
         callback();
       });
     },
@@ -105,13 +120,22 @@ describe('production mode over HTTP', () => {
         )
       ).status,
     ).toBe(200);
-    const applied = await Promise.all(
-      [0, 1].map(() => call('POST', '/contracts/framework', { termYears: 1, copies: 2, accept: true }, customer)),
-    );
+    // Party A's codes come by SMTP: the job delivers them to the contact e-mail.
+    const codeByMail: CodeSource = async (s) => {
+      await expect.poll(() => received.some((m) => m.text.includes(s.draftSha256)), { timeout: 30_000, interval: 100 }).toBe(true);
+      return codeInText(received.find((m) => m.text.includes(s.draftSha256))!.text);
+    };
+    const step = fetchStep(base.replace(/\/api\/v1$/, ''), { cookie: customer.cookie, 'x-csrf-token': customer.csrf });
+    const applied = await Promise.all([
+      signThrough(step, codeByMail, { kind: 'framework', termYears: 1, copies: 2 }),
+      signThrough(step, codeByMail, { kind: 'framework', termYears: 2, copies: 2 }),
+    ]);
     // Two at once through the pool: one agreement in force per account, the other refused.
-    expect(applied.map((r) => r.status).sort()).toEqual([201, 409]);
-    const winner = applied.find((r) => r.status === 201)!;
-    const contract = ((await winner.json()) as { contract: { id: string; sha256: string } }).contract;
+    expect(applied.map((r) => r.status).sort(), JSON.stringify(applied.map((r) => r.body))).toEqual([201, 409]);
+    const contract = applied.find((r) => r.status === 201)!.body.contract as { id: string; sha256: string };
+    // With SMTP the desk never sees a code in its outbox view.
+    const desk = await call('GET', '/admin/outbox', undefined, operator);
+    expect(((await desk.json()) as { items: { carriesCode: boolean }[] }).items.some((m) => m.carriesCode)).toBe(false);
     const pdf = Buffer.from(await (await call('GET', `/contracts/${contract.id}/pdf`, undefined, customer)).arrayBuffer());
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(createHash('sha256').update(pdf).digest('hex')).toBe(contract.sha256);

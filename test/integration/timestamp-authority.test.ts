@@ -42,7 +42,7 @@ describe.runIf(testDatabaseKind === 'pglite')('timestamps from an external TSA',
     const t = await createTestApp({ tsa: { url: tsaUrl, caPems: [pki.issuing.certPem, pki.root.certPem], timeoutMs: 10_000 } });
     others.push(t);
     const c = await t.verifiedCustomer();
-    const res = await t.request(c, 'POST', '/api/v1/contracts/framework', { termYears: 1, copies: 2, accept: true });
+    const res = await t.signFramework(c, { termYears: 1, copies: 2 });
     expect(res.statusCode, res.body).toBe(201);
     const pdf = (await t.request(c, 'GET', `/api/v1/contracts/${res.json().contract.id}/pdf`)).rawPayload;
     const out = pdfTool('pdfsig', ['-'], pdf);
@@ -70,7 +70,7 @@ describe.runIf(testDatabaseKind === 'pglite')('timestamps from an external TSA',
       const t = await createTestApp({ tsa: { url: bad.url, caPems: [tsaInstance.app.ctx.pki.root.certPem], timeoutMs: 2_000 } });
       others.push(t);
       const c = await t.verifiedCustomer();
-      const res = await t.request(c, 'POST', '/api/v1/contracts/framework', { termYears: 1, copies: 2, accept: true });
+      const res = await t.signFramework(c, { termYears: 1, copies: 2 });
       expect(res.statusCode, res.body).toBe(503);
       expect(res.json().code).toBe('timestamp_unavailable');
       expect(res.headers['retry-after']).toBeDefined();

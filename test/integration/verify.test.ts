@@ -57,7 +57,7 @@ describe('POST /api/v1/verify', () => {
 
   it('reports an issued contract as authentic and known', async () => {
     const customer = await t.verifiedCustomer();
-    const created = await t.request(customer, 'POST', '/api/v1/contracts/framework', { termYears: 1, copies: 2, accept: true });
+    const created = await t.signFramework(customer, { termYears: 1, copies: 2 });
     expect(created.statusCode).toBe(201);
     const id = created.json().contract.id;
     const pdf = await t.request(customer, 'GET', `/api/v1/contracts/${id}/pdf`);

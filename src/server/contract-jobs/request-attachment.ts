@@ -2,6 +2,7 @@ import { backgroundAttachmentItems, type CreateAttachmentBody } from '../../shar
 import type { Actor } from '../audit/events.js';
 import type { AppContext } from '../context.js';
 import { checkAttachment, generateAttachment } from '../contracts/create-attachment.js';
+import type { SigningLink } from '../signings/link-signing.js';
 import { startAttachmentJob } from './start-attachment-job.js';
 
 /**
@@ -10,9 +11,9 @@ import { startAttachmentJob } from './start-attachment-job.js';
  */
 export async function requestAttachment(
   ctx: AppContext,
-  options: { accountId: string; frameworkId: string; body: CreateAttachmentBody; actor: Actor },
+  options: { accountId: string; frameworkId: string; body: CreateAttachmentBody; actor: Actor; signing?: SigningLink },
 ) {
-  const checked = await checkAttachment(ctx, options);
+  const checked = { ...(await checkAttachment(ctx, options)), signing: options.signing };
   if (checked.ids.length > backgroundAttachmentItems) return { job: await startAttachmentJob(ctx, checked) };
   return { contract: await generateAttachment(ctx, checked) };
 }

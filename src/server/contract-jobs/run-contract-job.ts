@@ -74,7 +74,7 @@ async function runClaimed(ctx: AppContext, lease: Lease) {
       });
       progress = Math.max(progress, 5);
       writeProgress();
-      await generateAttachment(ctx, checked, {
+      await generateAttachment(ctx, { ...checked, signing: job.signing ?? undefined }, {
         jobId: job.id,
         onProgress: (fraction) => {
           progress = Math.max(progress, renderedShare(fraction));

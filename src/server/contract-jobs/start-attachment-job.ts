@@ -25,6 +25,7 @@ export async function startAttachmentJob(ctx: AppContext, checked: CheckedAttach
           kind: selection.kind,
           itemIds: checked.ids,
           actor: checked.actor,
+          signing: checked.signing ?? null,
         })
         .returning();
       await tx.insert(contractJobItems).values(checked.ids.map((itemId) => ({ jobId: row!.id, itemKind: selection.itemKind, itemId })));

@@ -14,11 +14,13 @@ import { partyBSnapshot, printablePartyA } from './party-snapshots.js';
 import { storeDocument } from './contract-document.js';
 import { notifyContract } from '../notifications/notify-contract.js';
 import { assertDailyLimit } from './daily-limit.js';
+import type { SignedContract } from './sign-contract-document.js';
+import { completeLinkedSigning, linkData, type SigningLink } from '../signings/link-signing.js';
 
 export const verifyUrlFor = (publicUrl: string, number: string) => `${publicUrl}/verify?number=${encodeURIComponent(number)}`;
 
 /** Loads Party A and checks the preconditions every framework application shares. */
-async function readyPartyA(ctx: AppContext, accountId: string) {
+export async function readyPartyA(ctx: AppContext, accountId: string) {
   const { identity, partyA } = await getPartyA(ctx.db, accountId);
   if (!partyA.isComplete) throw new AppError('party_a_incomplete');
   const { isComplete: _, ...snapshot } = partyA;
@@ -45,7 +47,7 @@ export async function previewFramework(ctx: AppContext, options: { accountId: st
   return pdf;
 }
 
-async function frameworkInForce(db: Database, accountId: string) {
+export async function frameworkInForce(db: Database, accountId: string) {
   const [existing] = await db
     .select({ number: contracts.number, status: contracts.status })
     .from(contracts)
@@ -60,7 +62,90 @@ export type FrameworkIssue = {
   actor: Actor;
   /** A renewal: the successor starts when this agreement ends, as 'scheduled'. */
   renews?: { id: string; expiresAt: Date };
+  /** The confirmed signing (意愿认证) this contract completes. */
+  signing?: SigningLink;
 };
+
+/** What the direct path and a signing both refuse: a framework in force, or a renewal no longer open. */
+export async function checkFrameworkAllowed(ctx: AppContext, o: { accountId: string; renews?: { id: string } }) {
+  await expireContracts(ctx.db, { accountId: o.accountId });
+  if (o.renews) {
+    const [current] = await ctx.db.select().from(contracts).where(eq(contracts.id, o.renews.id));
+    if (current?.status !== 'effective' || current.expiresAt.getTime() <= Date.now()) throw new AppError('not_renewable');
+    const [successor] = await ctx.db.select({ id: contracts.id }).from(contracts).where(eq(contracts.renewsId, o.renews.id));
+    if (successor) throw new AppError('renewal_exists');
+    return;
+  }
+  const existing = await frameworkInForce(ctx.db, o.accountId);
+  if (existing) throw new AppError('framework_exists', `Framework agreement ${existing.number} is ${existing.status === 'scheduled' ? 'scheduled' : 'in force'}`);
+}
+
+/** A framework agreement signed by both parties, ready to be stored. */
+export type SignedFramework = {
+  accountId: string;
+  number: string;
+  terms: Pick<ApplyFrameworkBody, 'termYears' | 'copies'>;
+  renews?: { id: string; expiresAt: Date };
+  effectiveAt: Date;
+  expiresAt: Date;
+  partyA: Awaited<ReturnType<typeof readyPartyA>>['partyA'];
+  signed: SignedContract;
+  actor: Actor;
+  signing?: SigningLink;
+};
+
+/**
+ * Inserts a signed framework agreement with its document, its audit event and its e-mail, in
+ * the caller's transaction; the one place both the platform-held and the signer-held paths store one.
+ */
+export async function insertFramework(ctx: AppContext, tx: Database, f: SignedFramework) {
+  await assertDailyLimit(tx, f.accountId, ctx.config.dailyContractLimit);
+  const [row] = await tx
+    .insert(contracts)
+    .values({
+      accountId: f.accountId,
+      number: f.number,
+      kind: 'framework',
+      status: f.renews ? 'scheduled' : 'effective',
+      renewsId: f.renews?.id ?? null,
+      copies: f.terms.copies,
+      termYears: f.terms.termYears,
+      effectiveAt: f.effectiveAt,
+      expiresAt: f.expiresAt,
+      partyA: f.partyA,
+      partyB: partyBSnapshot(ctx.config.partyB),
+      templateVersion: frameworkTemplateVersion,
+      sha256: f.signed.sha256,
+      signatures: f.signed.signatures,
+    })
+    .returning();
+  await storeDocument(tx, { contractId: row!.id, sha256: f.signed.sha256, bytes: f.signed.bytes });
+  await appendEvent(tx, {
+    accountId: f.accountId,
+    actor: f.actor,
+    action: 'contract.generated',
+    subject: { type: 'contract', id: row!.id },
+    data: {
+      number: f.number,
+      kind: 'framework',
+      sha256: f.signed.sha256,
+      copies: f.terms.copies,
+      termYears: f.terms.termYears,
+      ...(f.renews ? { renews: f.renews.id, effectiveAt: f.effectiveAt.toISOString() } : {}),
+      ...linkData(f.signing),
+    },
+  });
+  if (f.signing) await completeLinkedSigning(tx, { link: f.signing, accountId: f.accountId, contractId: row!.id, number: f.number, actor: f.actor });
+  await notifyContract(tx, ctx.config, row!, 'generated');
+  return row!;
+}
+
+/** Of simultaneous applications the partial unique index lets one insert; the others answer this. */
+export function frameworkConflict(error: unknown, renews: unknown): AppError | null {
+  if (isUniqueViolation(error, 'contracts_one_effective_framework')) return new AppError(renews ? 'renewal_exists' : 'framework_exists');
+  if (isUniqueViolation(error, 'contracts_renews_unique')) return new AppError('renewal_exists');
+  return null;
+}
 
 /**
  * Generates, signs and stores the account's framework agreement, effective at once. The PDF is
@@ -69,14 +154,9 @@ export type FrameworkIssue = {
  * connection. The check for a framework in force runs while the worker renders, and Party A's
  * event certificate is only issued once it passed; a request it refuses, or that loses a race,
  * leaves its number unused, which the numbering allows.
+ * The shared path of a first framework agreement and of a renewal (see renew-framework.ts),
+ * after a confirmed signing with a platform-held key (see confirm-signing.ts).
  */
-export async function applyFramework(ctx: AppContext, options: { accountId: string; body: ApplyFrameworkBody; actor: Actor }) {
-  if (!options.body.accept) throw new AppError('acceptance_required');
-  const terms = { termYears: options.body.termYears, copies: options.body.copies };
-  return issueFramework(ctx, { accountId: options.accountId, terms, actor: options.actor });
-}
-
-/** The shared path of a first framework agreement and of a renewal (see renew-framework.ts). */
 export async function issueFramework(ctx: AppContext, options: FrameworkIssue) {
   const { accountId, terms, renews } = options;
   const { identity, partyA } = await readyPartyA(ctx, accountId);
@@ -85,20 +165,8 @@ export async function issueFramework(ctx: AppContext, options: FrameworkIssue) {
   const effectiveAt = renews ? renews.expiresAt : new Date();
   const expiresAt = addYears(effectiveAt, terms.termYears);
   const number = frameworkNumber(beijingDate(new Date()).year, next!.seq);
-  const partyB = partyBSnapshot(ctx.config.partyB);
   // Refused before Party A's certificate is issued; the worker renders meanwhile.
-  const checked = (async () => {
-    await expireContracts(ctx.db, { accountId });
-    if (renews) {
-      const [current] = await ctx.db.select().from(contracts).where(eq(contracts.id, renews.id));
-      if (current?.status !== 'effective' || current.expiresAt.getTime() <= Date.now()) throw new AppError('not_renewable');
-      const [successor] = await ctx.db.select({ id: contracts.id }).from(contracts).where(eq(contracts.renewsId, renews.id));
-      if (successor) throw new AppError('renewal_exists');
-      return;
-    }
-    const existing = await frameworkInForce(ctx.db, accountId);
-    if (existing) throw new AppError('framework_exists', `Framework agreement ${existing.number} is ${existing.status === 'scheduled' ? 'scheduled' : 'in force'}`);
-  })();
+  const checked = checkFrameworkAllowed(ctx, { accountId, renews });
   const signed = await ctx.renderer.signedFramework(
     {
       number,
@@ -112,56 +180,14 @@ export async function issueFramework(ctx: AppContext, options: FrameworkIssue) {
       verifyUrl: verifyUrlFor(ctx.config.publicUrl, number),
       draft: false,
     },
-    { identity, partyBName: partyB.name },
+    { identity, partyBName: ctx.config.partyB.name },
     { checked },
   );
-
   try {
-    // Of simultaneous applications the partial unique index lets one insert; the others wait
-    // for its commit and fail on the index, which answers framework_exists (renewal_exists).
-    const contract = await ctx.db.transaction(async (tx) => {
-      await assertDailyLimit(tx, accountId, ctx.config.dailyContractLimit);
-      const [row] = await tx
-        .insert(contracts)
-        .values({
-          accountId,
-          number,
-          kind: 'framework',
-          status: renews ? 'scheduled' : 'effective',
-          renewsId: renews?.id ?? null,
-          copies: terms.copies,
-          termYears: terms.termYears,
-          effectiveAt,
-          expiresAt,
-          partyA,
-          partyB,
-          templateVersion: frameworkTemplateVersion,
-          sha256: signed.sha256,
-          signatures: signed.signatures,
-        })
-        .returning();
-      await storeDocument(tx, { contractId: row!.id, sha256: signed.sha256, bytes: signed.bytes });
-      await appendEvent(tx, {
-        accountId,
-        actor: options.actor,
-        action: 'contract.generated',
-        subject: { type: 'contract', id: row!.id },
-        data: {
-          number,
-          kind: 'framework',
-          sha256: signed.sha256,
-          copies: terms.copies,
-          termYears: terms.termYears,
-          ...(renews ? { renews: renews.id, effectiveAt: effectiveAt.toISOString() } : {}),
-        },
-      });
-      await notifyContract(tx, ctx.config, row!, 'generated');
-      return row!;
-    });
-    return contract;
+    return await ctx.db.transaction((tx) =>
+      insertFramework(ctx, tx, { accountId, number, terms, renews, effectiveAt, expiresAt, partyA, signed, actor: options.actor, signing: options.signing }),
+    );
   } catch (error) {
-    if (isUniqueViolation(error, 'contracts_one_effective_framework')) throw new AppError(renews ? 'renewal_exists' : 'framework_exists');
-    if (isUniqueViolation(error, 'contracts_renews_unique')) throw new AppError('renewal_exists');
-    throw error;
+    throw frameworkConflict(error, renews) ?? error;
   }
 }

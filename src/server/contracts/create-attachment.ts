@@ -18,6 +18,8 @@ import { storeDocument } from './contract-document.js';
 import { currentStatus, type ContractRow } from './present-contract.js';
 import { attachmentTemplateVersion } from './templates/attachment-v2.js';
 import { notifyContract } from '../notifications/notify-contract.js';
+import type { SignedContract } from './sign-contract-document.js';
+import { completeLinkedSigning, hasHeldNumber, linkData, type SigningLink } from '../signings/link-signing.js';
 
 export type Selection =
   | { kind: 'order_attachment'; itemKind: 'order'; items: (AttachmentOrder & { id: string })[] }
@@ -27,7 +29,7 @@ export type Selection =
  * Coverage rows in force for any of the items, with the attachment that holds each, and the
  * items a pending background job has reserved (`number` null), other than `exceptJob`'s own.
  */
-async function coveredItems(db: Database, itemKind: 'order' | 'icp_filing', ids: string[], exceptJob?: string) {
+export async function coveredItems(db: Database, itemKind: 'order' | 'icp_filing', ids: string[], exceptJob?: string) {
   const covered: { itemId: string; number: string | null }[] = await db
     .select({ itemId: attachmentItems.itemId, number: contracts.number })
     .from(attachmentItems)
@@ -55,7 +57,7 @@ export function throwIfCovered(covered: { itemId: string; number: string | null 
 }
 
 /** Loads the chosen items of the account, in the order given, refusing what can't be chosen. */
-async function loadSelection(ctx: AppContext, accountId: string, body: Pick<CreateAttachmentBody, 'kind' | 'itemIds'>): Promise<Selection> {
+export async function loadSelection(ctx: AppContext, accountId: string, body: Pick<CreateAttachmentBody, 'kind' | 'itemIds'>): Promise<Selection> {
   const ids = body.itemIds;
   if (new Set(ids).size !== ids.length)
     throw new AppError('validation_failed', 'Each item may be chosen once', { errors: [{ path: 'itemIds', message: 'duplicate ids' }] });
@@ -87,14 +89,14 @@ async function loadSelection(ctx: AppContext, accountId: string, body: Pick<Crea
   return selection;
 }
 
-async function loadEffectiveFramework(ctx: AppContext, frameworkId: string, accountId: string) {
+export async function loadEffectiveFramework(ctx: AppContext, frameworkId: string, accountId: string) {
   const framework = await loadContract(ctx.db, frameworkId, { role: 'customer', accountId });
   if (framework.kind !== 'framework') throw new AppError('not_found', 'Not a framework agreement');
   if (currentStatus(framework) !== 'effective') throw new AppError('framework_not_effective');
   return framework;
 }
 
-function renderInput(ctx: AppContext, framework: ContractRow, selection: Selection, number: string, draft: boolean, at: Date) {
+export function renderInput(ctx: AppContext, framework: ContractRow, selection: Selection, number: string, draft: boolean, at: Date) {
   return {
     number,
     kind: selection.kind,
@@ -119,7 +121,8 @@ export async function previewAttachment(ctx: AppContext, options: { accountId: s
   return rendered.pdf;
 }
 
-class NumberTaken extends Error {}
+/** The number rendered for was taken by another attachment meanwhile. */
+export class NumberTaken extends Error {}
 
 // Attachments of one framework are generated one after another in this process: each then
 // renders for the number it will get, and only another instance can take a number from it.
@@ -140,7 +143,7 @@ function oneAtATime<T>(frameworkId: string, task: () => Promise<T>): Promise<T> 
 // bound is only a guard against a livelock; each instance loses at most once per winner.
 const maxNumberAttempts = 100;
 
-async function lastAttachmentSeq(db: Database, frameworkId: string) {
+export async function lastAttachmentSeq(db: Database, frameworkId: string) {
   const [last] = await db.select({ seq: max(contracts.attachmentSeq) }).from(contracts).where(eq(contracts.frameworkId, frameworkId));
   return last?.seq ?? 0;
 }
@@ -153,6 +156,8 @@ export type CheckedAttachment = {
   selection: Selection;
   ids: string[];
   identity: NonNullable<Awaited<ReturnType<typeof getVerifiedIdentity>>>;
+  /** The signing (意愿认证) this attachment completes, if any. */
+  signing?: SigningLink;
 };
 
 /**
@@ -173,6 +178,7 @@ export async function checkAttachment(
   const identity = await getVerifiedIdentity(ctx.db, accountId);
   if (!identity) throw new AppError('verification_required');
   await assertDailyLimit(ctx.db, accountId, ctx.config.dailyContractLimit);
+  if (await hasHeldNumber(ctx.db, framework.id)) throw new AppError('signing_in_progress');
   return { accountId, actor: options.actor, framework, selection, ids, identity };
 }
 
@@ -185,10 +191,10 @@ export async function checkAttachment(
  */
 export async function createAttachment(
   ctx: AppContext,
-  options: { accountId: string; frameworkId: string; body: CreateAttachmentBody; actor: Actor },
+  options: { accountId: string; frameworkId: string; body: CreateAttachmentBody; actor: Actor; signing?: SigningLink },
 ) {
   const checked = await checkAttachment(ctx, options);
-  return generateAttachment(ctx, checked);
+  return generateAttachment(ctx, { ...checked, signing: options.signing });
 }
 
 /**
@@ -221,54 +227,14 @@ async function generate(ctx: AppContext, options: CheckedAttachment, hooks: Gene
       hooks.onProgress ? { onProgress: hooks.onProgress } : {},
     );
     try {
-      const contract = await ctx.db.transaction(async (tx) => {
-        const [locked] = await tx.select().from(contracts).where(eq(contracts.id, framework.id)).for('update');
-        if (!locked || currentStatus(locked) !== 'effective') throw new AppError('framework_not_effective');
-        await assertDailyLimit(tx, accountId, ctx.config.dailyContractLimit);
-        // Checked again under the lock: a concurrent request may have covered an item meanwhile.
-        throwIfCovered(await coveredItems(tx, selection.itemKind, ids, hooks.jobId));
-        if ((await lastAttachmentSeq(tx, framework.id)) !== seq - 1) throw new NumberTaken();
-        const [row] = await tx
-          .insert(contracts)
-          .values({
-            accountId,
-            number,
-            kind: selection.kind,
-            frameworkId: framework.id,
-            attachmentSeq: seq,
-            status: 'effective',
-            copies: framework.copies,
-            effectiveAt,
-            expiresAt: framework.expiresAt,
-            partyA: framework.partyA,
-            partyB: framework.partyB,
-            templateVersion: attachmentTemplateVersion,
-            sha256: signed.sha256,
-            signatures: signed.signatures,
-          })
-          .returning();
-        await storeDocument(tx, { contractId: row!.id, sha256: signed.sha256, bytes: signed.bytes });
-        await tx.insert(attachmentItems).values(
-          selection.items.map((item, position) => ({
-            contractId: row!.id,
-            itemKind: selection.itemKind,
-            itemId: item.id,
-            position,
-            snapshot: snapshotOf(item),
-          })),
-        );
-        await appendEvent(tx, {
-          accountId,
-          actor: options.actor,
-          action: 'contract.generated',
-          subject: { type: 'contract', id: row!.id },
-          data: { number, kind: selection.kind, sha256: signed.sha256, framework: framework.number, items: ids.length },
-        });
-        await notifyContract(tx, ctx.config, row!, 'generated');
-        await hooks.beforeCommit?.(tx, row!);
-        return row!;
-      });
-      return contract;
+      return await ctx.db.transaction((tx) =>
+        insertAttachment(
+          ctx,
+          tx,
+          { accountId, actor: options.actor, signing: options.signing, framework, selection, number, seq, effectiveAt, signed },
+          hooks,
+        ),
+      );
     } catch (error) {
       // Another instance covered an item between our check and our insert: name it all the same.
       if (isUniqueViolation(error, 'attachment_items_one_in_force')) {
@@ -286,8 +252,79 @@ async function generate(ctx: AppContext, options: CheckedAttachment, hooks: Gene
   }
 }
 
-function snapshotOf(item: (AttachmentOrder | AttachmentIcpFiling) & { id: string }) {
+export function snapshotOf(item: (AttachmentOrder | AttachmentIcpFiling) & { id: string }) {
   const { id: _, ...rest } = item as Record<string, unknown>;
   return Object.fromEntries(Object.entries(rest).filter(([k]) => !['accountId', 'updatedAt', 'status'].includes(k)));
 }
 
+/** A signed attachment ready to be stored under its framework agreement, with the number it carries. */
+export type SignedAttachment = {
+  accountId: string;
+  actor: Actor;
+  signing?: SigningLink;
+  framework: ContractRow;
+  selection: Selection;
+  number: string;
+  seq: number;
+  effectiveAt: Date;
+  signed: SignedContract;
+};
+
+/**
+ * Inserts a signed attachment, its items, document, audit event and e-mail in the caller's
+ * transaction, holding the framework's row lock; throws NumberTaken when its number is no
+ * longer the next one. The one place the platform-held and the signer-held paths store one.
+ */
+export async function insertAttachment(ctx: AppContext, tx: Database, a: SignedAttachment, hooks: Pick<GenerationHooks, 'jobId' | 'beforeCommit'> = {}) {
+  const { accountId, framework, selection, number, seq, signed } = a;
+  const ids = selection.items.map((i) => i.id);
+  const [locked] = await tx.select().from(contracts).where(eq(contracts.id, framework.id)).for('update');
+  if (!locked || currentStatus(locked) !== 'effective') throw new AppError('framework_not_effective');
+  await assertDailyLimit(tx, accountId, ctx.config.dailyContractLimit);
+  // Checked again under the lock: a concurrent request may have covered an item meanwhile.
+  throwIfCovered(await coveredItems(tx, selection.itemKind, ids, hooks.jobId));
+  if ((await lastAttachmentSeq(tx, framework.id)) !== seq - 1) throw new NumberTaken();
+  // A signer-held signing holds the next number from its confirmation to its completion or expiry.
+  if (a.signing?.keyCustody !== 'signer' && (await hasHeldNumber(tx, framework.id))) throw new AppError('signing_in_progress');
+
+  const [row] = await tx
+    .insert(contracts)
+    .values({
+      accountId,
+      number,
+      kind: selection.kind,
+      frameworkId: framework.id,
+      attachmentSeq: seq,
+      status: 'effective',
+      copies: framework.copies,
+      effectiveAt: a.effectiveAt,
+      expiresAt: framework.expiresAt,
+      partyA: framework.partyA,
+      partyB: framework.partyB,
+      templateVersion: attachmentTemplateVersion,
+      sha256: signed.sha256,
+      signatures: signed.signatures,
+    })
+    .returning();
+  await storeDocument(tx, { contractId: row!.id, sha256: signed.sha256, bytes: signed.bytes });
+  await tx.insert(attachmentItems).values(
+    selection.items.map((item, position) => ({
+      contractId: row!.id,
+      itemKind: selection.itemKind,
+      itemId: item.id,
+      position,
+      snapshot: snapshotOf(item),
+    })),
+  );
+  await appendEvent(tx, {
+    accountId,
+    actor: a.actor,
+    action: 'contract.generated',
+    subject: { type: 'contract', id: row!.id },
+    data: { number, kind: selection.kind, sha256: signed.sha256, framework: framework.number, items: ids.length, ...linkData(a.signing) },
+  });
+  if (a.signing) await completeLinkedSigning(tx, { link: a.signing, accountId, contractId: row!.id, number, actor: a.actor });
+  await notifyContract(tx, ctx.config, row!, 'generated');
+  await hooks.beforeCommit?.(tx, row!);
+  return row!;
+}

@@ -3,6 +3,7 @@ import type { RenewBody } from '../../shared/schemas/contract.js';
 import type { Actor } from '../audit/events.js';
 import type { AppContext } from '../context.js';
 import { issueFramework } from './apply-framework.js';
+import type { SigningLink } from '../signings/link-signing.js';
 import { loadContract } from './load-contract.js';
 import { currentStatus } from './present-contract.js';
 
@@ -16,18 +17,28 @@ export function renewalOpensAt(expiresAt: Date): Date {
 /**
  * Issues the successor of a framework agreement in force: a new framework agreement, signed
  * now, that takes effect when the old one ends ('scheduled' until the periodic task activates
- * it). The caller has confirmed who signs.
+ * it). Party A confirmed it through a signing (意愿认证) first.
  */
-export async function renewFramework(ctx: AppContext, options: { accountId: string; frameworkId: string; terms: RenewBody; actor: Actor }) {
-  const current = await loadContract(ctx.db, options.frameworkId, { role: 'customer', accountId: options.accountId });
-  if (current.kind !== 'framework' || currentStatus(current) !== 'effective') throw new AppError('not_renewable');
-  if (Date.now() < renewalOpensAt(current.expiresAt).getTime()) {
-    throw new AppError('renewal_not_open', `Renewal opens on ${renewalOpensAt(current.expiresAt).toISOString()}`);
-  }
+export async function renewFramework(
+  ctx: AppContext,
+  options: { accountId: string; frameworkId: string; terms: RenewBody; actor: Actor; signing?: SigningLink },
+) {
+  const current = await loadRenewable(ctx, options.accountId, options.frameworkId);
   return issueFramework(ctx, {
     accountId: options.accountId,
     terms: options.terms,
     actor: options.actor,
     renews: { id: current.id, expiresAt: current.expiresAt },
+    signing: options.signing,
   });
+}
+
+/** The framework agreement to renew, refused unless it is in force and its renewal window open. */
+export async function loadRenewable(ctx: AppContext, accountId: string, frameworkId: string) {
+  const current = await loadContract(ctx.db, frameworkId, { role: 'customer', accountId });
+  if (current.kind !== 'framework' || currentStatus(current) !== 'effective') throw new AppError('not_renewable');
+  if (Date.now() < renewalOpensAt(current.expiresAt).getTime()) {
+    throw new AppError('renewal_not_open', `Renewal opens on ${renewalOpensAt(current.expiresAt).toISOString()}`);
+  }
+  return current;
 }

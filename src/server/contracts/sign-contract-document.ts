@@ -34,7 +34,7 @@ export type SignedContract = { bytes: Buffer; sha256: string; signatures: Signat
 
 type Widgets = { partyA: [number, number, number, number]; partyB: [number, number, number, number] };
 
-function record(role: SignatureRecord['role'], signer: string, cert: X509Certificate, at: Date): SignatureRecord {
+export function record(role: SignatureRecord['role'], signer: string, cert: X509Certificate, at: Date): SignatureRecord {
   return {
     role,
     signer,
@@ -97,7 +97,7 @@ export async function signContractDocument(
     bytes: signed.bytes,
     sha256: createHash('sha256').update(signed.bytes).digest('hex'),
     signatures: [
-      record('party_a', credential.name, eventCert, signed.provenTimes.partyA),
+      { ...record('party_a', credential.name, eventCert, signed.provenTimes.partyA), keyCustody: 'platform' },
       record('party_b', options.partyBName || commonName(keys.partyB.cert.subject), keys.partyB.cert, signed.provenTimes.partyB),
     ],
   };

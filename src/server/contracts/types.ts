@@ -20,6 +20,7 @@ export type SignatureRecord = {
   certificateSubject: string;
   certificateSerial: string;
   certificateIssuer: string;
+  keyCustody?: 'signer' | 'platform';
 };
 
 export type ContractKind = 'framework' | 'icp_attachment' | 'order_attachment';

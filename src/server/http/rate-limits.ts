@@ -24,6 +24,8 @@ export const rateLimits: Limit[] = [
   { group: 'evidence', method: 'GET', url: /^\/api\/v1\/contracts\/[^/]+\/evidence\.pdf$/, max: 60, windowMs: minute },
   // Every draft preview renders a PDF.
   { group: 'preview', method: 'POST', url: /\/preview$/, max: 60, windowMs: minute },
+  // Each start renders a draft and sends a code; each confirm renders and issues a certificate.
+  { group: 'signings', method: 'POST', url: /^\/api\/v1\/signings(\/|$)/, max: 300, windowMs: minute },
   // Every print package renders its paper originals; a scan is up to 20 MB.
   { group: 'print', method: 'GET', url: /\/stamping-requests\/[^/]+\/print\.pdf$/, max: 30, windowMs: minute },
   { group: 'scan', method: 'POST', url: /\/stamping-requests\/[^/]+\/scan$/, max: 30, windowMs: minute },

@@ -100,3 +100,21 @@ export function expiryReminderEmail(options: { number: string; daysBefore: numbe
     ].join('\n'),
   };
 }
+
+const signingKindNames = { framework: '框架协议', renewal: '框架协议（续签）', icp_attachment: 'ICP 备案附件', order_attachment: '订单附件' } as const;
+
+/** The willingness check's one-time code (意愿认证): what it confirms, and that no one else may ask for it. */
+export function signingCodeMessage(o: { code: string; kind: keyof typeof signingKindNames; draftSha256: string }) {
+  const what = signingKindNames[o.kind];
+  return {
+    subject: `【契约】签署验证码 ${o.code}`,
+    body: [
+      `您正在签署《${what}》，验证码：${o.code}，10 分钟内有效。`,
+      `待签文件 SHA-256：${o.draftSha256}`,
+      '验证码仅用于您本人确认签署，请勿告知任何人（包括平台工作人员）。',
+      '',
+      `Your confirmation code for signing the ${o.kind.replace('_', ' ')} is ${o.code}, valid for 10 minutes. Never tell it to anyone, platform staff included.`,
+    ].join('\n'),
+    sms: `【契约】验证码 ${o.code}，用于确认签署《${what}》，10 分钟内有效，请勿告知他人。`,
+  };
+}

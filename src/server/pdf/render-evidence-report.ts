@@ -60,7 +60,7 @@ const roleText = { party_a: '甲方签名', party_b: '乙方签名', document_ti
 
 export function custodyText(c: EvidenceSignature['keyCustody'], role: EvidenceSignature['role']): string {
   if (role === 'party_b') return '乙方机构密钥，由乙方（本平台）持有';
-  if (c === 'signer') return '签署人浏览器生成并持有，私钥未离开签署人设备';
+  if (c === 'signer') return '签署人持有：密钥由签署人（浏览器 WebCrypto 或其自有系统）生成，私钥未离开签署人，平台仅收到公钥';
   if (c === 'platform') return '托管密钥：由平台生成并代为持有（key held by the platform）';
   return '—';
 }

@@ -7,6 +7,8 @@ import {
   type SignedContract,
   signContractDocument,
 } from '../contracts/sign-contract-document.js';
+import { certificateFromPem } from '../pki/platform-pki.js';
+import { embedPartyASignature, finishContractPdf } from '../signing/sign-contract.js';
 import { type SigningKeys, signingKeysFrom, type TransferableSigningKeys } from '../signing/signing-keys.js';
 import { signEvidenceReport } from '../evidence/sign-evidence-report.js';
 import type { ValidationMaterial } from '../signing/dss.js';
@@ -16,6 +18,40 @@ import { type FrameworkAgreementInput, renderFrameworkAgreementDocument } from '
 
 /** An evidence report, rendered and signed by Party B (validation data from the request thread). */
 export type EvidenceTask = { kind: 'evidence'; input: EvidenceReportInput; material: ValidationMaterial };
+
+/**
+ * Party A's signature made elsewhere (its browser): embedded with its timestamp in the revision
+ * prepared at confirmation, then Party B signs, the DSS and a document timestamp follow.
+ */
+export type FinishTask = {
+  kind: 'finish';
+  prepared: { bytes: Uint8Array; contentsStart: number; contentsEnd: number };
+  partyACertPem: string;
+  /** Party A's signature value, DER (Ecdsa-Sig-Value). */
+  signature: Uint8Array;
+  material: { partyA: ValidationMaterial; partyB: ValidationMaterial };
+  partyBWidget?: [number, number, number, number];
+  claimedTime: Date;
+};
+
+/** What a finish task answers: the final bytes and the times the two signature timestamps prove. */
+export type FinishedContract = { bytes: Uint8Array; provenTimes: { partyA: Date; partyB: Date } };
+
+export async function finishInProcess(task: FinishTask, signingKeys: SigningKeys): Promise<FinishedContract> {
+  const buffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+  const a = await embedPartyASignature(
+    { bytes: buffer(task.prepared.bytes), contentsStart: task.prepared.contentsStart, contentsEnd: task.prepared.contentsEnd },
+    { cert: certificateFromPem(task.partyACertPem), chain: signingKeys.platformChain, signature: buffer(task.signature), tsa: signingKeys.tsa },
+  );
+  const signed = await finishContractPdf(a, {
+    partyB: signingKeys.partyB,
+    tsa: signingKeys.tsa,
+    material: { partyA: materialFromMessage(task.material.partyA), partyB: materialFromMessage(task.material.partyB) },
+    widgets: task.partyBWidget ? { partyB: task.partyBWidget } : undefined,
+    claimedTime: task.claimedTime,
+  });
+  return { bytes: new Uint8Array(signed.bytes.buffer, signed.bytes.byteOffset, signed.bytes.byteLength), provenTimes: signed.provenTimes };
+}
 
 export type RenderTask = ({ kind: 'framework'; input: FrameworkAgreementInput } | { kind: 'attachment'; input: AttachmentInput }) & {
   /**
@@ -68,7 +104,11 @@ export function produceEvidenceInProcess(task: EvidenceTask, signingKeys: Signin
   return signEvidenceReport(signingKeys, task.input, materialFromMessage(task.material));
 }
 
-export default async function render(task: RenderTask | EvidenceTask) {
+export default async function render(task: RenderTask | EvidenceTask | FinishTask) {
+  if (task.kind === 'finish') {
+    keys ??= signingKeysFrom((workerData as WorkerData).signingKeys);
+    return finishInProcess(task, keys);
+  }
   if (task.kind === 'evidence') {
     keys ??= signingKeysFrom((workerData as WorkerData).signingKeys);
     const signed = await produceEvidenceInProcess(task, keys);

@@ -9,7 +9,7 @@ import type { FrameworkAgreementInput, RenderedContract } from './render-framewo
 import type { SignedEvidenceReport } from '../evidence/sign-evidence-report.js';
 import type { ValidationMaterial } from '../signing/dss.js';
 import type { EvidenceReportInput } from './render-evidence-report.js';
-import type { CredentialMessage, EvidenceTask, ProgressMessage, RenderTask, WorkerData } from './render-worker.js';
+import type { CredentialMessage, EvidenceTask, FinishedContract, FinishTask, ProgressMessage, RenderTask, WorkerData } from './render-worker.js';
 
 /**
  * Renders contract PDFs, and signs them, in worker threads so that the request thread (which
@@ -22,6 +22,8 @@ export type ContractRenderer = {
   /** The PDF signed by Party A (an event certificate issued now), then Party B, as PAdES B-LTA. */
   signedFramework(input: FrameworkAgreementInput, signatories: Signatories, options?: SignedOptions): Promise<SignedContract>;
   signedAttachment(input: AttachmentInput, signatories: Signatories, options?: SignedOptions): Promise<SignedContract>;
+  /** Party A's signature from its own key embedded and timestamped, then Party B's, the DSS and a document timestamp. */
+  finishSigned(task: Omit<FinishTask, 'kind'>): Promise<{ bytes: Buffer; provenTimes: { partyA: Date; partyB: Date } }>;
   /** An evidence report signed by Party B; `material`: Party B's and the TSA's validation data. */
   evidenceReport(input: EvidenceReportInput, material: ValidationMaterial): Promise<SignedEvidenceReport>;
   /** Starts the worker threads ahead of the first contract. */
@@ -69,6 +71,11 @@ export function createInProcessRenderer(signing: RendererSigning): ContractRende
     attachment: async (input) => (await renderers()).renderInProcess({ kind: 'attachment', input }),
     signedFramework: (input, signatories, options) => signed({ kind: 'framework', input }, signatories, options),
     signedAttachment: (input, signatories, options) => signed({ kind: 'attachment', input }, signatories, options),
+    finishSigned: async (task) => {
+      keys ??= signingKeysFrom(signing.keys);
+      const done = await signingErrors((await renderers()).finishInProcess({ kind: 'finish', ...task }, keys));
+      return { bytes: asBuffer(done.bytes), provenTimes: done.provenTimes };
+    },
     evidenceReport: async (input, material) => {
       keys ??= signingKeysFrom(signing.keys);
       return signingErrors((await renderers()).produceEvidenceInProcess({ kind: 'evidence', input, material }, keys));
@@ -86,7 +93,7 @@ const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffs
 
 export function createRenderer(threads: number, signing: RendererSigning): ContractRenderer {
   if (threads <= 0) return createInProcessRenderer(signing);
-  type Pool = Piscina<RenderTask | EvidenceTask, Unsigned | Signed | Evidence>;
+  type Pool = Piscina<RenderTask | EvidenceTask | FinishTask, Unsigned | Signed | Evidence | FinishedContract>;
   // Created on first use, so that starting the server does not wait for the workers.
   let pool: Pool | undefined;
   const started = (): Pool =>
@@ -139,6 +146,10 @@ export function createRenderer(threads: number, signing: RendererSigning): Contr
     attachment: (input) => unsigned({ kind: 'attachment', input }),
     signedFramework: (input, signatories, options) => signed({ kind: 'framework', input }, signatories, options),
     signedAttachment: (input, signatories, options) => signed({ kind: 'attachment', input }, signatories, options),
+    finishSigned: async (task) => {
+      const done = (await signingErrors(started().run({ kind: 'finish', ...task } satisfies FinishTask))) as FinishedContract;
+      return { bytes: asBuffer(done.bytes), provenTimes: done.provenTimes };
+    },
     evidenceReport: async (input, material) => {
       const result = (await signingErrors(started().run({ kind: 'evidence', input, material } satisfies EvidenceTask))) as Evidence;
       return { bytes: asBuffer(result.bytes), sha256: result.sha256 };

@@ -32,7 +32,19 @@ cachePkijsSchemas();
 export const policyOids = {
   partyAEvent: '2.25.271947434098706608789887190814955496790',
   partyBOrganisation: '2.25.86642502662436168425083816473245644922',
+  /** Beside partyAEvent: who holds the event certificate's private key. */
+  keyHeldBySigner: '2.25.42863124182198265848942159541666066660',
+  keyHeldByPlatform: '2.25.216145563962435840625237970223132017622',
 } as const;
+
+/** Who holds Party A's private key: Party A (its browser, its own software) or the platform. */
+export type KeyCustody = 'signer' | 'platform';
+
+/** The user notices of the custody policies, in Party A's certificate. */
+export const custodyNotices: Record<KeyCustody, string> = {
+  signer: '签署人持有密钥：私钥由签署人生成并持有 / key generated and held by the signer',
+  platform: '托管密钥：私钥由平台生成并持有 / key held by the platform',
+};
 
 const oids = {
   ecdsaWithSha256: '1.2.840.10045.4.3.2',
@@ -47,6 +59,7 @@ const oids = {
   subjectKeyIdentifier: '2.5.29.14',
   authorityKeyIdentifier: '2.5.29.35',
   certificatePolicies: '2.5.29.32',
+  userNotice: '1.3.6.1.5.5.7.2.2',
 } as const;
 
 const day = 24 * 60 * 60 * 1000;
@@ -310,7 +323,8 @@ type IssueParams = {
   notBefore: Date;
   notAfter: Date;
   ca: { pathLength?: number } | null;
-  policy?: string;
+  /** Policy OIDs, each with an optional user notice (RFC 5280 4.2.1.4) a validator displays. */
+  policy?: string | (string | { id: string; notice: string })[];
   /** Leaf key usage: signing documents (the default) or only digitalSignature (TSA, OCSP). */
   keyUsage?: 'nonRepudiation' | 'digitalSignature';
   profile?: ProfileExtensions;
@@ -320,7 +334,7 @@ const ecdsaWithSha256 = () => new pkijs.AlgorithmIdentifier({ algorithmId: oids.
 
 function issue(p: IssueParams): string {
   const spki = new pkijs.PublicKeyInfo({
-    json: createPublicKey(p.subjectKey).export({ format: 'jwk' }),
+    json: (p.subjectKey.type === 'public' ? p.subjectKey : createPublicKey(p.subjectKey)).export({ format: 'jwk' }),
   });
   const issuer = p.issuer ? parsedCertificate(p.issuer.cert) : null;
   const subject = Array.isArray(p.subject) ? buildName(p.subject) : p.subject;
@@ -355,7 +369,19 @@ function issue(p: IssueParams): string {
   }
   if (p.policy) {
     const policies = new pkijs.CertificatePolicies({
-      certificatePolicies: [new pkijs.PolicyInformation({ policyIdentifier: p.policy })],
+      certificatePolicies: [p.policy].flat().map((policy) =>
+        typeof policy === 'string'
+          ? new pkijs.PolicyInformation({ policyIdentifier: policy })
+          : new pkijs.PolicyInformation({
+              policyIdentifier: policy.id,
+              policyQualifiers: [
+                new pkijs.PolicyQualifierInfo({
+                  policyQualifierId: oids.userNotice,
+                  qualifier: new asn1js.Sequence({ value: [new asn1js.Utf8String({ value: policy.notice })] }),
+                }),
+              ],
+            }),
+      ),
     });
     extensions.push(extension(oids.certificatePolicies, false, policies.toSchema()));
   }
@@ -695,6 +721,22 @@ export function issueEventCertificate(
   subject: EventSubject,
   now: Date = new Date(),
 ): IssuedCertificate {
+  const key = generateKey();
+  return { certPem: issueEventCertificateFor(pki, subject, createPublicKey(key), 'platform', now), key };
+}
+
+/**
+ * Party A's event certificate for a public key: one the platform generated (custody
+ * 'platform') or one Party A's browser or software holds alone ('signer'). The custody is a
+ * certificate policy, so that every validator can tell which it was.
+ */
+export function issueEventCertificateFor(
+  pki: Pick<PlatformPki, 'issuing'>,
+  subject: EventSubject,
+  publicKey: KeyObject,
+  custody: KeyCustody,
+  now: Date = new Date(),
+): string {
   let name: NameAttribute[];
   if (subject.subjectType === 'enterprise') {
     name = [
@@ -713,18 +755,22 @@ export function issueEventCertificate(
       { type: 'commonName', value: subject.name },
     ];
   }
-  const key = generateKey();
-  const certPem = issue({
+  return issue({
     subject: name,
     issuer: pki.issuing,
-    subjectKey: key,
+    subjectKey: publicKey,
     notBefore: new Date(now.getTime() - backdate),
     notAfter: new Date(now.getTime() + eventCertificateLifetimeMs),
     ca: null,
-    policy: policyOids.partyAEvent,
+    // Said in words too, for whoever opens the certificate: never silently platform-held.
+    policy: [
+      policyOids.partyAEvent,
+      custody === 'signer'
+        ? { id: policyOids.keyHeldBySigner, notice: custodyNotices.signer }
+        : { id: policyOids.keyHeldByPlatform, notice: custodyNotices.platform },
+    ],
     profile: leafProfile(pki.issuing.publicUrl),
   });
-  return { certPem, key };
 }
 
 /** The certificates a signature embeds after the signer's own, nearest issuer first. */

@@ -15,9 +15,8 @@ import {
   renewBody,
 } from '../../shared/schemas/contract.js';
 import { checkEligibility } from '../contracts/check-eligibility.js';
-import { renewFramework } from '../contracts/renew-framework.js';
 import { updateContract } from '../contracts/update-contract.js';
-import { applyFramework, previewFramework } from '../contracts/apply-framework.js';
+import { previewFramework } from '../contracts/apply-framework.js';
 import { readAttachmentItems } from '../contracts/attachment-items.js';
 import { contractAudit } from '../contracts/contract-audit.js';
 import { endContract } from '../contracts/end-contract.js';
@@ -27,7 +26,6 @@ import { presentContract } from '../contracts/present-contract.js';
 import { readDocument } from '../contracts/contract-document.js';
 import { getEvidenceReport } from '../evidence/get-evidence-report.js';
 import type { AppContext } from '../context.js';
-import { idempotent } from '../http/idempotency.js';
 import { accountOf, actorOf, sessionOf } from '../http/request-context.js';
 import { stampingStatusByContract } from '../stamping/list-requests.js';
 import { stampedScanOf } from '../stamping/stamped-scan.js';
@@ -42,6 +40,13 @@ export function pdfDisposition(fileName: string, disposition: 'attachment' | 'in
   return `${disposition}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
 
+/** Party A signs only after a willingness confirmation (意愿认证): the direct creating routes refuse. */
+export const confirmationFirst = 'Kept for compatibility: Party A signs after a confirmation, so this answers 409 confirmation_required; use POST /signings.';
+
+/** How to sign instead, for the message of confirmation_required. */
+export const startOne = (body: string) =>
+  `Start a signing with POST /api/v1/signings ${body}, confirm the code sent to Party A with POST /api/v1/signings/{id}/confirm, then sign and POST /api/v1/signings/{id}/complete`;
+
 export const contractRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.post(
     '/contracts/framework/preview',
@@ -54,22 +59,14 @@ export const contractRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
 
   app.post(
     '/contracts/framework',
-    { config: { access: 'framework.apply' }, schema: { tags: ['contracts'], body: applyFrameworkBody, response: { 201: contractEnvelope } } },
-    async (request, reply) =>
-      idempotent(
-        ctx.db,
-        request,
-        reply,
-        async () => {
-          const { renews, ...body } = request.body;
-          if (renews && !body.accept) throw new AppError('acceptance_required');
-          const row = renews
-            ? await renewFramework(ctx, { accountId: accountOf(request), frameworkId: renews, terms: body, actor: actorOf(request) })
-            : await applyFramework(ctx, { accountId: accountOf(request), body, actor: actorOf(request) });
-          return { status: 201, body: { contract: presentContract(row) } };
-        },
-        { replay: async (id) => ({ status: 201, body: { contract: presentContract(await loadContract(ctx.db, id, sessionOf(request))) } }) },
-      ),
+    {
+      config: { access: 'framework.apply' },
+      schema: { tags: ['contracts'], description: confirmationFirst, body: applyFrameworkBody, response: { 201: contractEnvelope } },
+    },
+    async (request) => {
+      const kind = request.body.renews ? `"renewal","frameworkId":"${request.body.renews}"` : '"framework"';
+      throw new AppError('confirmation_required', startOne(`{"kind":${kind},"termYears":…,"copies":…}`));
+    },
   );
 
   app.get(
@@ -102,23 +99,15 @@ export const contractRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
       config: { access: 'framework.apply' },
       schema: {
         tags: ['contracts'],
-        description: 'From 60 days before a framework agreement ends: its successor, scheduled to take effect when it ends.',
+        description: `${confirmationFirst} A renewal is the successor of a framework agreement, from 60 days before it ends.`,
         params: idParams,
         body: renewBody,
         response: { 201: contractEnvelope },
       },
     },
-    async (request, reply) =>
-      idempotent(
-        ctx.db,
-        request,
-        reply,
-        async () => {
-          const row = await renewFramework(ctx, { accountId: accountOf(request), frameworkId: request.params.id, terms: request.body, actor: actorOf(request) });
-          return { status: 201, body: { contract: presentContract(row) } };
-        },
-        { replay: async (id) => ({ status: 201, body: { contract: presentContract(await loadContract(ctx.db, id, sessionOf(request))) } }) },
-      ),
+    async (request) => {
+      throw new AppError('confirmation_required', startOne(`{"kind":"renewal","frameworkId":"${request.params.id}","termYears":…,"copies":…}`));
+    },
   );
 
   app.patch(

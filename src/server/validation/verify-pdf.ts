@@ -199,8 +199,8 @@ function checkSignature(sig: EmbeddedSignature, reader: PdfReader, trust: TrustC
   if (chain.ok) {
     if (pathRevocation(chain.path, trust.revocation, at).revoked) problems.add('certificate_revoked');
     checked.report.role = roleOf(signer);
-    // Every Party A key is held by the platform until signer-held keys arrive.
-    if (checked.report.role === 'party_a') checked.report.keyCustody = 'platform';
+    // Certificates from before custody policies existed were all platform-held.
+    if (checked.report.role === 'party_a') checked.report.keyCustody = hasPolicy(signer, policyOids.keyHeldBySigner) ? 'signer' : 'platform';
   }
   return checked;
 }

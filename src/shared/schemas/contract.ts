@@ -18,6 +18,8 @@ export const signatureRecord = z.object({
   certificateSubject: z.string(),
   certificateSerial: z.string(),
   certificateIssuer: z.string(),
+  /** Party A's: who held the private key (absent on contracts from before signings). */
+  keyCustody: z.enum(['signer', 'platform']).optional(),
 });
 
 export const contractItem = z.object({

@@ -1,6 +1,5 @@
 import type { CreateAttachmentBody, IcpFiling, Order, UnselectableReason } from '../../shared/schemas/attachment';
 import type { Contract, ContractListItem } from '../../shared/schemas/contract';
-import type { ContractJob } from '../../shared/schemas/contract-job';
 import { api } from './client';
 import { fetchContracts } from './contracts';
 
@@ -67,15 +66,6 @@ export type AttachmentSelection = { kind: AttachmentKind; itemIds: string[] };
 /** The unsigned, watermarked attachment as it would be generated for this selection. */
 export const previewAttachment = (frameworkId: string, selection: AttachmentSelection, signal?: AbortSignal) =>
   api.postBlob(`${attachmentsPath(frameworkId)}/preview`, selection, signal);
-
-/**
- * `idempotencyKey` makes a double click or a retry answer the first attachment instead of a
- * second one. Above 200 items the server answers with a job to follow instead of the contract.
- */
-export const createAttachment = (frameworkId: string, selection: AttachmentSelection, idempotencyKey: string) =>
-  api.post<{ contract: Contract } | { job: ContractJob }>(attachmentsPath(frameworkId), { ...selection, accept: true } satisfies CreateAttachmentBody, {
-    'Idempotency-Key': idempotencyKey,
-  });
 
 /**
  * All attachments of a framework agreement (any status unless one is given), following the

@@ -65,12 +65,6 @@ export const contractEvidenceUrl = (id: string) => apiUrl(`${contractPath(id)}/e
 /** The unsigned draft, watermarked by the server, to show in the wizard's preview step. */
 export const previewFramework = (terms: FrameworkTerms, signal?: AbortSignal) => api.postBlob('/contracts/framework/preview', terms, signal);
 
-/** `idempotencyKey` makes a double click or a retry answer the first result instead of a second contract. */
-export const applyFramework = (terms: FrameworkTerms, idempotencyKey: string) =>
-  api.post<{ contract: Contract }>('/contracts/framework', { ...terms, accept: true } satisfies ApplyFrameworkBody, {
-    'Idempotency-Key': idempotencyKey,
-  });
-
 export const voidContract = (id: string, reason: string) => api.post<{ contract: Contract }>(`${contractPath(id)}/void`, { reason });
 export const terminateContract = (id: string, reason: string) =>
   api.post<{ contract: Contract }>(`/admin${contractPath(id)}/terminate`, { reason });
@@ -81,9 +75,5 @@ export const stampedScanUrl = (id: string) => apiUrl(`${contractPath(id)}/stampe
 
 /** What the account may apply for now, and every reason why not (the server's own rules). */
 export const fetchEligibility = (signal?: AbortSignal) => api.get<EligibilityResponse>('/contracts/eligibility', signal);
-
-/** The successor of a framework agreement in force, scheduled to start when it ends. */
-export const renewFramework = (id: string, terms: FrameworkTerms, idempotencyKey: string) =>
-  api.post<{ contract: Contract }>(`${contractPath(id)}/renew`, terms, { 'Idempotency-Key': idempotencyKey });
 
 export const updateContract = (id: string, body: PatchContractBody) => api.patch<{ contract: Contract }>(contractPath(id), body);

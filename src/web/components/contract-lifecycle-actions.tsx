@@ -1,12 +1,15 @@
 import { EditOutlined, EyeInvisibleOutlined, EyeOutlined, SyncOutlined } from '@ant-design/icons';
-import { App, Button, Popconfirm, Tooltip, Typography } from 'antd';
+import { App, Button, Modal, Popconfirm, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import type { Contract, EligibilityResponse } from '../../shared/schemas/contract';
-import { fetchEligibility, renewFramework, updateContract } from '../api/contracts';
+import { fetchEligibility, updateContract } from '../api/contracts';
+import { type Signing, startSigning } from '../api/signings';
+import { SigningCodeForm } from './signing-code-form';
 import { queryKeys } from '../api/query';
 import { useLocale, useT } from '../i18n';
 import { useErrorText } from './use-error-text';
+import { useIdempotencyKey } from './use-idempotency-key';
 import { useLoad } from './use-load';
 
 type Kind = EligibilityResponse['kinds'][number]['kind'];
@@ -23,33 +26,60 @@ export function useEligibility() {
   };
 }
 
-/** 续签: the successor with the same terms, signed now, in force when this one ends. */
+/**
+ * 续签: the successor with the same terms, signed now, in force when this one ends. Like every
+ * Party A signature it goes through the code and the browser's own key.
+ */
 export function RenewButton({ framework }: { framework: Contract }) {
   const t = useT();
   const { message } = App.useApp();
   const errorText = useErrorText();
   const navigate = useNavigate();
   const blocked = useEligibility()('renewal');
-  const [key] = useState(() => crypto.randomUUID());
+  const idempotencyKey = useIdempotencyKey();
   const [busy, setBusy] = useState(false);
+  const [signing, setSigning] = useState<Signing | null>(null);
+  const body = { kind: 'renewal' as const, frameworkId: framework.id, termYears: (framework.termYears ?? 1) as 1 | 2 | 3, copies: framework.copies as 2 | 3 };
   const renew = async () => {
     setBusy(true);
     try {
-      const { contract } = await renewFramework(framework.id, { termYears: (framework.termYears ?? 1) as 1 | 2 | 3, copies: framework.copies as 2 | 3 }, key);
-      message.success(t('contract.renewed', { number: contract.number }));
-      navigate(`/contracts/${contract.id}`);
+      setSigning((await startSigning(body, idempotencyKey(body))).signing);
     } catch (err) {
       message.error(errorText(err));
     } finally {
       setBusy(false);
     }
   };
+  const close = () => {
+    setSigning(null);
+    idempotencyKey(null);
+  };
+  const dialog = (
+    <Modal open={Boolean(signing)} title={t('signing.renewTitle')} footer={null} onCancel={close} destroyOnHidden width={640}>
+      {signing ? (
+        <SigningCodeForm
+          key={signing.id}
+          signing={signing}
+          onBack={close}
+          onRestart={async () => {
+            close();
+            await renew();
+          }}
+          onSigned={(contract) => {
+            close();
+            message.success(t('contract.renewed', { number: contract.number }));
+            navigate(`/contracts/${contract.id}`);
+          }}
+        />
+      ) : null}
+    </Modal>
+  );
   const button = (
     <Button icon={<SyncOutlined />} disabled={Boolean(blocked)} loading={busy} data-testid="renew-contract">
       {t('contract.renew')}
     </Button>
   );
-  if (blocked) {
+  if (blocked && !signing) {
     return (
       <Tooltip title={blocked}>
         <span style={{ display: 'inline-block', cursor: 'not-allowed' }} data-testid="disabled-reason">
@@ -59,9 +89,12 @@ export function RenewButton({ framework }: { framework: Contract }) {
     );
   }
   return (
-    <Popconfirm title={t('contract.renewConfirm')} onConfirm={renew} okText={t('contract.renew')}>
-      {button}
-    </Popconfirm>
+    <>
+      <Popconfirm title={t('contract.renewConfirm')} onConfirm={renew} okText={t('contract.renew')}>
+        {button}
+      </Popconfirm>
+      {dialog}
+    </>
   );
 }
 

@@ -9,15 +9,15 @@ import {
   type AttachmentKind,
   type AttachmentSelection,
   attachmentKinds,
-  createAttachment,
   isAttachmentKind,
   previewAttachment,
   type SelectableItem,
   type UnselectableReason,
 } from '../api/attachments';
 import { ApiError } from '../api/client';
-import { contractJobPath } from '../api/contract-jobs';
 import { contractPdfUrl, fetchContract } from '../api/contracts';
+import { type Signing, startSigning } from '../api/signings';
+import { SigningCodeForm } from '../components/signing-code-form';
 import { AcceptAndSubmit, useAcceptance } from '../components/accept-and-submit';
 import { DraftPdfCard, useDraftPdf } from '../components/draft-pdf';
 import { formatDate, monospace } from '../components/format';
@@ -121,42 +121,45 @@ type ConfirmProps = {
   onBack: () => void;
   onGenerated: (contract: Contract) => void;
   /** A big attachment is generated in the background: its job's page follows it. */
-  onAccepted: (jobId: string) => void;
   /** Some items were taken or became unselectable meanwhile: back to 选择 with them named. */
   onItemsRefused: (error: ApiError) => void;
 };
 
-function ConfirmStep({ framework, kind, selection, onBack, onGenerated, onAccepted, onItemsRefused }: ConfirmProps) {
+function ConfirmStep({ framework, kind, selection, onBack, onGenerated, onItemsRefused }: ConfirmProps) {
   const t = useT();
   const errorText = useErrorText();
   const acceptance = useAcceptance();
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [signing, setSigning] = useState<Signing | null>(null);
   const idempotencyKey = useIdempotencyKey();
   const body = useMemo(() => selectionBody(kind, selection), [kind, selection]);
   const totalFen = selectionTotalFen(selection);
 
+  // Sends the code (意愿认证); the attachment is signed once the code comes back.
   const submit = async () => {
     if (!acceptance.isAccepted) {
       acceptance.remind();
       return;
     }
-    const key = idempotencyKey(body);
+    const start = { kind: body.kind, frameworkId: framework.id, itemIds: body.itemIds };
     setSubmitting(true);
     setError(null);
     try {
-      const answer = await createAttachment(framework.id, body, key);
-      if ('job' in answer) onAccepted(answer.job.id);
-      else onGenerated(answer.contract);
+      setSigning((await startSigning(start, idempotencyKey(start))).signing);
     } catch (err) {
-      setSubmitting(false);
       if (err instanceof ApiError && (err.code === 'item_already_covered' || err.code === 'item_not_selectable')) {
         onItemsRefused(err);
         return;
       }
-      if (err instanceof ApiError && err.code === 'acceptance_required') acceptance.remind();
       setError(err);
+    } finally {
+      setSubmitting(false);
     }
+  };
+  const restart = () => {
+    setSigning(null);
+    idempotencyKey(null);
   };
 
   const code = error instanceof ApiError ? error.code : undefined;
@@ -235,14 +238,29 @@ function ConfirmStep({ framework, kind, selection, onBack, onGenerated, onAccept
         <DraftPreview frameworkId={framework.id} body={body} />
       </div>
       <Alert type="warning" showIcon title={t('attachment.confirm.notice')} style={{ marginBottom: 16 }} />
-      <AcceptAndSubmit
-        acceptance={acceptance}
-        acceptLabel={t('attachment.confirm.accept')}
-        acceptRequiredLabel={t('attachment.confirm.acceptRequired')}
-        isSubmitting={submitting}
-        onBack={onBack}
-        onSubmit={submit}
-      />
+      {signing ? (
+        <SigningCodeForm
+          key={signing.id}
+          signing={signing}
+          onSigned={onGenerated}
+          onRestart={restart}
+          onBack={onBack}
+          onRefused={(err) => {
+            if (err.code !== 'item_already_covered' && err.code !== 'item_not_selectable') return false;
+            onItemsRefused(err);
+            return true;
+          }}
+        />
+      ) : (
+        <AcceptAndSubmit
+          acceptance={acceptance}
+          acceptLabel={t('attachment.confirm.accept')}
+          acceptRequiredLabel={t('attachment.confirm.acceptRequired')}
+          isSubmitting={submitting}
+          onBack={onBack}
+          onSubmit={submit}
+        />
+      )}
     </Card>
   );
 }
@@ -296,16 +314,11 @@ function AttachmentWizard({ framework, kind }: { framework: Contract; kind: Atta
   const pendingIds = useRef<Set<string>>(new Set((params.get('items') ?? '').split(',').filter(Boolean)));
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [generated, setGenerated] = useState<Contract | null>(null);
-  const [acceptedJob, setAcceptedJob] = useState<string | null>(null);
   const invalidate = useInvalidate();
   const isResolving = pendingIds.current.size > 0 && list.loading;
   const step = selection.size > 0 ? requestedStep : 0;
-  useLeaveGuard(selection.size > 0 && !generated && !acceptedJob);
-  const navigate = useNavigate();
+  useLeaveGuard(selection.size > 0 && !generated);
   // After the guard has heard that the choices are submitted (its effect runs first).
-  useEffect(() => {
-    if (acceptedJob) navigate(contractJobPath(acceptedJob), { replace: true });
-  }, [acceptedJob, navigate]);
 
   // Step and chosen ids go to the URL in one navigation (two in one tick would race).
   const writeUrl = (nextStep: number, nextSelection: Selection, replace: boolean) => {
@@ -365,7 +378,6 @@ function AttachmentWizard({ framework, kind }: { framework: Contract; kind: Atta
   };
 
   if (generated) return <SuccessResult contract={generated} framework={framework} />;
-  if (acceptedJob) return <Card loading />;
   if (isResolving && requestedStep === 1) return <Card loading />;
 
   return (
@@ -448,7 +460,6 @@ function AttachmentWizard({ framework, kind }: { framework: Contract; kind: Atta
             setGenerated(contract);
             invalidate(queryKeys.contracts);
           }}
-          onAccepted={setAcceptedJob}
           onItemsRefused={onItemsRefused}
         />
       )}

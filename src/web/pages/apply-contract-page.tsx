@@ -5,7 +5,9 @@ import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import type { Contract } from '../../shared/schemas/contract';
 import type { PartyA } from '../../shared/schemas/party-a';
 import { ApiError } from '../api/client';
-import { applyFramework, contractPdfUrl, type FrameworkTerms, fetchContracts, previewFramework } from '../api/contracts';
+import { contractPdfUrl, type FrameworkTerms, fetchContracts, previewFramework } from '../api/contracts';
+import { type Signing, startSigning } from '../api/signings';
+import { SigningCodeForm } from '../components/signing-code-form';
 import { fetchPartyA } from '../api/party-a';
 import { useMe } from '../api/session';
 import { AcceptAndSubmit, useAcceptance } from '../components/accept-and-submit';
@@ -121,23 +123,30 @@ function ConfirmStep({ partyA, terms, onBack, onGenerated, onPartyAIncomplete }:
   const acceptance = useAcceptance();
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [signing, setSigning] = useState<Signing | null>(null);
   const idempotencyKey = useIdempotencyKey();
 
+  // Sends the code (意愿认证); the contract is signed once the code comes back.
   const submit = async () => {
     if (!acceptance.isAccepted) {
       acceptance.remind();
       return;
     }
-    const key = idempotencyKey(terms);
+    const body = { kind: 'framework' as const, ...terms };
     setSubmitting(true);
     setError(null);
     try {
-      const { contract } = await applyFramework(terms, key);
-      onGenerated(contract);
+      setSigning((await startSigning(body, idempotencyKey(body))).signing);
     } catch (err) {
       setError(err);
+    } finally {
       setSubmitting(false);
     }
+  };
+  const restart = () => {
+    setSigning(null);
+    // A new signing is a new request: a new key, or the first one's answer would come back.
+    idempotencyKey(null);
   };
 
   const code = error instanceof ApiError ? error.code : undefined;
@@ -186,14 +195,18 @@ function ConfirmStep({ partyA, terms, onBack, onGenerated, onPartyAIncomplete }:
         ]}
       />
       <Alert type="warning" showIcon title={t('apply.confirm.notice')} style={{ margin: '16px 0' }} />
-      <AcceptAndSubmit
-        acceptance={acceptance}
-        acceptLabel={t('apply.confirm.accept')}
-        acceptRequiredLabel={t('apply.confirm.acceptRequired')}
-        isSubmitting={submitting}
-        onBack={onBack}
-        onSubmit={submit}
-      />
+      {signing ? (
+        <SigningCodeForm key={signing.id} signing={signing} onSigned={onGenerated} onRestart={restart} onBack={onBack} />
+      ) : (
+        <AcceptAndSubmit
+          acceptance={acceptance}
+          acceptLabel={t('apply.confirm.accept')}
+          acceptRequiredLabel={t('apply.confirm.acceptRequired')}
+          isSubmitting={submitting}
+          onBack={onBack}
+          onSubmit={submit}
+        />
+      )}
     </Card>
   );
 }

@@ -8,3 +8,4 @@ export * from './pki.js';
 export * from './evidence.js';
 export * from './org.js';
 export * from './queue.js';
+export * from './signings.js';

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { Actor } from '../../audit/events.js';
+import type { SigningLink } from '../../signings/link-signing.js';
 import { accounts } from './accounts.js';
 import { contracts } from './contracts.js';
 
@@ -36,6 +37,8 @@ export const contractJobs = pgTable(
     itemIds: jsonb('item_ids').$type<string[]>().notNull(),
     /** Who asked: the audit event of the generated contract names them, as the direct path does. */
     actor: jsonb('actor').$type<Actor>().notNull(),
+    /** The willingness confirmation (a platform-held key's) the contract completes. */
+    signing: jsonb('signing').$type<SigningLink>(),
     state: text('state', { enum: ['queued', 'running', 'done', 'failed'] })
       .notNull()
       .default('queued'),

@@ -135,6 +135,10 @@ export const outbox = pgTable(
     toAddress: text('to_address').notNull(),
     subject: text('subject').notNull(),
     body: text('body').notNull(),
+    // SMS rows are the embedded SmsSender's: shown in the outbox view, never sent by SMTP.
+    channel: text('channel', { enum: ['email', 'sms'] }).notNull().default('email'),
+    // A one-time code: with SMTP configured the operators' outbox view never shows it.
+    carriesCode: boolean('carries_code').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),

@@ -1,0 +1,186 @@
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { and, eq, lt, sql } from 'drizzle-orm';
+import { AppError } from '../../shared/errors.js';
+import type { ConfirmSigningBody } from '../../shared/schemas/signing.js';
+import { appendEvent } from '../audit/append-event.js';
+import type { Actor } from '../audit/events.js';
+import type { AppContext } from '../context.js';
+import { attachmentNumber, frameworkNumber } from '../contracts/contract-dates.js';
+import { lastAttachmentSeq } from '../contracts/create-attachment.js';
+import { currentStatus } from '../contracts/present-contract.js';
+import type { SignerIdentity } from '../contracts/sign-contract-document.js';
+import { queryRows } from '../db/client.js';
+import { contracts, signings } from '../db/schema/index.js';
+import { certificateFromPem, type EventSubject, issueEventCertificateFor } from '../pki/platform-pki.js';
+import { recordCertificate } from '../pki/registry.js';
+import { preparePartyARevision } from '../signing/sign-contract.js';
+import { isCodeRight, maxWrongTries, preparedLifetimeMs } from './code.js';
+import { issueFramework } from '../contracts/apply-framework.js';
+import { renewFramework } from '../contracts/renew-framework.js';
+import { requestAttachment } from '../contract-jobs/request-attachment.js';
+import { loadSigning, type SigningRow, type SigningViewer, throwIfOver } from './load-signing.js';
+import { frameworkYear, loadSubject, periodOf, renderFinal } from './signing-document.js';
+
+export function eventSubjectOf(identity: SignerIdentity): EventSubject {
+  return identity.subjectType === 'enterprise'
+    ? { subjectType: 'enterprise', name: identity.name, creditCode: identity.creditCode! }
+    : { subjectType: 'personal', name: identity.name, idNumberHash: createHash('sha256').update(identity.idNumber!).digest('hex') };
+}
+
+function publicKeyFrom(jwk: Extract<ConfirmSigningBody, { publicKey: unknown }>['publicKey']): KeyObject {
+  try {
+    return createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y }, format: 'jwk' });
+  } catch {
+    throw new AppError('validation_failed', 'The public key is not a P-256 point', { errors: [{ path: 'publicKey', message: 'not a point on P-256' }] });
+  }
+}
+
+/** Checks the code; a wrong one counts, and the fifth ends the signing. Committed on its own. */
+async function checkCode(ctx: AppContext, o: { signingId: string; viewer: SigningViewer; code: string; actor: Actor }): Promise<SigningRow> {
+  const outcome = await ctx.db.transaction(async (tx) => {
+    const row = await loadSigning(tx, o.signingId, o.viewer, { forUpdate: true });
+    throwIfOver(row);
+    if (row.status !== 'awaiting_code') throw new AppError('invalid_state', 'The code was confirmed already');
+    const binding = { signingId: row.id, accountId: row.accountId, userId: row.userId, draftSha256: row.draftSha256, terms: row.terms };
+    if (isCodeRight(ctx.config.key, binding, o.code, row.codeHash)) return { row, triesLeft: 0 };
+    const wrongTries = row.wrongTries + 1;
+    const ended = wrongTries >= maxWrongTries;
+    await tx.update(signings).set({ wrongTries, ...(ended ? { status: 'ended' as const } : {}) }).where(eq(signings.id, row.id));
+    if (ended)
+      await appendEvent(tx, { accountId: row.accountId, actor: o.actor, action: 'signing.ended', subject: { type: 'signing', id: row.id }, data: { reason: 'wrong_codes' } });
+    return { row: null, triesLeft: maxWrongTries - wrongTries };
+  });
+  if (outcome.row) return outcome.row;
+  throw new AppError('invalid_code', `The code is wrong; ${outcome.triesLeft} tries left`, {
+    errors: [{ path: 'code', message: `${outcome.triesLeft} tries left` }],
+  });
+}
+
+/**
+ * Takes the number the document will carry. A framework agreement's comes from its sequence
+ * (gaps allowed). An attachment's is the framework's next, held by this signing until it
+ * completes or expires: one held at a time per framework, so that numbers stay consecutive and
+ * a signing never completed leaves none unused.
+ */
+async function holdNumber(ctx: AppContext, row: SigningRow, frameworkNo: string | null, at: Date) {
+  return ctx.db.transaction(async (tx) => {
+    if (row.kind === 'framework' || row.kind === 'renewal') {
+      const [next] = await queryRows<{ seq: number }>(tx, sql`select nextval('framework_number_seq')::int as seq`);
+      const number = frameworkNumber(frameworkYear(at), next!.seq);
+      await tx.update(signings).set({ status: 'awaiting_signature', number, expiresAt: new Date(at.getTime() + preparedLifetimeMs) }).where(eq(signings.id, row.id));
+      return { number, seq: null };
+    }
+    const frameworkId = row.frameworkId!;
+    const [locked] = await tx.select().from(contracts).where(eq(contracts.id, frameworkId)).for('update');
+    if (!locked || currentStatus(locked) !== 'effective') throw new AppError('framework_not_effective');
+    await tx
+      .update(signings)
+      .set({ status: 'ended' })
+      .where(and(eq(signings.frameworkId, frameworkId), eq(signings.status, 'awaiting_signature'), lt(signings.expiresAt, at)));
+    const [held] = await tx
+      .select({ id: signings.id })
+      .from(signings)
+      .where(and(eq(signings.frameworkId, frameworkId), eq(signings.status, 'awaiting_signature')));
+    if (held) throw new AppError('signing_in_progress');
+    const seq = (await lastAttachmentSeq(tx, frameworkId)) + 1;
+    const number = attachmentNumber(frameworkNo!, seq);
+    await tx
+      .update(signings)
+      .set({ status: 'awaiting_signature', number, attachmentSeq: seq, expiresAt: new Date(at.getTime() + preparedLifetimeMs) })
+      .where(eq(signings.id, row.id));
+    return { number, seq };
+  });
+}
+
+/** Gives the number back and lets the same code be tried again, when preparing failed. */
+async function release(ctx: AppContext, row: SigningRow) {
+  await ctx.db
+    .update(signings)
+    .set({ status: 'awaiting_code', number: null, attachmentSeq: null, expiresAt: row.expiresAt })
+    .where(and(eq(signings.id, row.id), eq(signings.status, 'awaiting_signature')));
+}
+
+/**
+ * Confirms the code (意愿认证) and prepares Party A's signature: the final document with its
+ * number is rendered, the platform CA issues Party A's event certificate — for Party A's own
+ * public key, or for a key the platform generates when Party A asks it to hold one — and the
+ * revision with its signed attributes is kept until the signature arrives. With a platform-held
+ * key the platform signs at once and the contract is returned.
+ */
+export async function confirmSigning(ctx: AppContext, o: { signingId: string; viewer: SigningViewer; body: ConfirmSigningBody; actor: Actor }) {
+  const checked = await checkCode(ctx, { signingId: o.signingId, viewer: o.viewer, code: o.body.code, actor: o.actor });
+  const at = new Date();
+  const confirmation = {
+    kind: checked.kind,
+    draftSha256: checked.draftSha256,
+    channel: checked.destinations.sms ? 'email+sms' : 'email',
+    destinations: checked.destinations,
+    confirmedAt: at.toISOString(),
+  };
+  if (!('publicKey' in o.body)) return signWithPlatformKey(ctx, checked, { ...o, confirmation });
+  const publicKey = publicKeyFrom(o.body.publicKey);
+  const subject = await loadSubject(ctx, checked.accountId, checked.terms);
+  const { number } = await holdNumber(ctx, checked, subject.kind === 'framework' || subject.kind === 'renewal' ? null : subject.framework.number, at);
+  const period = periodOf(subject, at);
+  try {
+    const rendered = await renderFinal(ctx, subject, number, at);
+    const certificatePem = issueEventCertificateFor(ctx.pki, eventSubjectOf(subject.identity), publicKey, 'signer', at);
+    const cert = certificateFromPem(certificatePem);
+    await recordCertificate(ctx.db, cert, 'event', { accountId: checked.accountId });
+    const { prepared, attributes } = preparePartyARevision(rendered.pdf, { cert, widgets: rendered.signatureRects, claimedTime: at });
+    const row = await ctx.db.transaction(async (tx) => {
+      const [updated] = await tx
+        .update(signings)
+        .set({
+          keyCustody: 'signer',
+          certificatePem,
+          prepared: prepared.bytes,
+          preparedMeta: {
+            contentsStart: prepared.contentsStart,
+            contentsEnd: prepared.contentsEnd,
+            effectiveAt: period.effectiveAt.toISOString(),
+            claimedTime: at.toISOString(),
+            expiresAt: period.expiresAt.toISOString(),
+            partyBWidget: rendered.signatureRects.partyB,
+          },
+          toBeSigned: attributes.toBeSigned,
+        })
+        .where(eq(signings.id, checked.id))
+        .returning();
+      await appendEvent(tx, {
+        accountId: checked.accountId,
+        actor: o.actor,
+        action: 'signing.confirmed',
+        subject: { type: 'signing', id: checked.id },
+        data: { ...confirmation, number, keyCustody: 'signer', certificateSerial: cert.serialNumber },
+      });
+      return updated!;
+    });
+    return { signing: row };
+  } catch (error) {
+    await release(ctx, checked);
+    throw error;
+  }
+}
+
+/**
+ * Party A asked the platform to hold its key (托管密钥): the contract is generated as the direct
+ * routes generated it — the key made, used and dropped by the platform, the certificate saying
+ * so — and the signing completes in the contract's transaction.
+ */
+async function signWithPlatformKey(ctx: AppContext, row: SigningRow, o: { actor: Actor; confirmation: Record<string, unknown> }) {
+  const signing = { id: row.id, keyCustody: 'platform' as const, confirmation: o.confirmation };
+  const { accountId, terms } = row;
+  if (terms.kind === 'framework')
+    return { contract: await issueFramework(ctx, { accountId, terms: { termYears: terms.termYears, copies: terms.copies }, actor: o.actor, signing }) };
+  if (terms.kind === 'renewal')
+    return { contract: await renewFramework(ctx, { accountId, frameworkId: terms.frameworkId, terms: { termYears: terms.termYears, copies: terms.copies }, actor: o.actor, signing }) };
+  // Above 200 items the attachment is generated by a background job (202), as SPEC says.
+  return requestAttachment(ctx, {
+    accountId,
+    frameworkId: terms.frameworkId,
+    body: { kind: terms.kind, itemIds: terms.itemIds, accept: true },
+    actor: o.actor,
+    signing,
+  });
+}

@@ -1,0 +1,28 @@
+import { and, eq } from 'drizzle-orm';
+import { AppError } from '../../shared/errors.js';
+import type { Database } from '../db/client.js';
+import { signings } from '../db/schema/index.js';
+
+export type SigningRow = typeof signings.$inferSelect;
+
+/** Who may see a signing: the user who started it, in its account. */
+export type SigningViewer = { accountId: string; userId: string };
+
+/** A signing only its own user sees: another user, even of the same account, gets 404. */
+export async function loadSigning(db: Database, id: string, viewer: SigningViewer, o: { forUpdate?: boolean } = {}): Promise<SigningRow> {
+  const query = db
+    .select()
+    .from(signings)
+    .where(and(eq(signings.id, id), eq(signings.accountId, viewer.accountId), eq(signings.userId, viewer.userId)));
+  const [row] = o.forUpdate ? await query.for('update') : await query;
+  if (!row) throw new AppError('not_found', 'No such signing');
+  return row;
+}
+
+/** A signing past its time, or ended by wrong codes, is over; a completed one says so. */
+export function throwIfOver(row: SigningRow, now: Date = new Date()) {
+  if (row.status === 'completed') throw new AppError('invalid_state', 'This signing is completed; its code cannot be used again');
+  if (row.status === 'ended') throw new AppError('signing_expired', 'This signing ended; start a new one');
+  if (row.expiresAt <= now) throw new AppError('signing_expired');
+  if (row.status === 'awaiting_code' && row.codeExpiresAt <= now) throw new AppError('signing_expired', 'The code expired; ask for a new one or start again');
+}

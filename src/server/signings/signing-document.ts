@@ -1,0 +1,96 @@
+import { AppError } from '../../shared/errors.js';
+import type { AppContext } from '../context.js';
+import { checkFrameworkAllowed, readyPartyA, verifyUrlFor } from '../contracts/apply-framework.js';
+import { addYears, beijingDate } from '../contracts/contract-dates.js';
+import { coveredItems, loadEffectiveFramework, loadSelection, renderInput, type Selection, throwIfCovered } from '../contracts/create-attachment.js';
+import { assertDailyLimit } from '../contracts/daily-limit.js';
+import { smsNumberOf } from './code.js';
+import { hasHeldNumber } from './link-signing.js';
+import { printablePartyA } from '../contracts/party-snapshots.js';
+import { loadRenewable } from '../contracts/renew-framework.js';
+import type { SignerIdentity } from '../contracts/sign-contract-document.js';
+import { frameworkTemplateVersion } from '../contracts/templates/framework-agreement-v2.js';
+import type { SigningTerms } from '../db/schema/index.js';
+import type { RenderedContract } from '../pdf/render-framework-agreement.js';
+import { getVerifiedIdentity } from '../verification/get-verification.js';
+
+type PartyA = Awaited<ReturnType<typeof readyPartyA>>['partyA'];
+/** `contactPhone`: Party A's mobile, when its contact phone is one (codes go there by SMS). */
+type Contact = { identity: SignerIdentity; contactEmail: string; contactPhone: string | null };
+
+/** Everything the refusals of the direct routes check, loaded for a signing's terms. */
+export type SigningSubject =
+  | ({ kind: 'framework'; terms: Extract<SigningTerms, { kind: 'framework' }>; partyA: PartyA } & Contact)
+  | ({ kind: 'renewal'; terms: Extract<SigningTerms, { kind: 'renewal' }>; partyA: PartyA; renews: { id: string; expiresAt: Date } } & Contact)
+  | ({
+      kind: 'icp_attachment' | 'order_attachment';
+      terms: Extract<SigningTerms, { kind: 'icp_attachment' | 'order_attachment' }>;
+      framework: Awaited<ReturnType<typeof loadEffectiveFramework>>;
+      selection: Selection;
+    } & Contact);
+
+/**
+ * Checks what the direct routes checked (verification, Party A complete, the daily limit,
+ * framework and renewal rules, items), at the start of a signing and again at each step.
+ */
+export async function loadSubject(ctx: AppContext, accountId: string, terms: SigningTerms): Promise<SigningSubject> {
+  const { identity, partyA } = await readyPartyA(ctx, accountId);
+  await assertDailyLimit(ctx.db, accountId, ctx.config.dailyContractLimit);
+  const contact = { identity, contactEmail: partyA.contactEmail!, contactPhone: smsNumberOf(partyA.contactPhone) };
+  if (terms.kind === 'framework') {
+    await checkFrameworkAllowed(ctx, { accountId });
+    return { kind: 'framework', terms, partyA, ...contact };
+  }
+  if (terms.kind === 'renewal') {
+    const current = await loadRenewable(ctx, accountId, terms.frameworkId);
+    const renews = { id: current.id, expiresAt: current.expiresAt };
+    await checkFrameworkAllowed(ctx, { accountId, renews });
+    return { kind: 'renewal', terms, partyA, renews, ...contact };
+  }
+  const framework = await loadEffectiveFramework(ctx, terms.frameworkId, accountId);
+  const selection = await loadSelection(ctx, accountId, terms);
+  throwIfCovered(await coveredItems(ctx.db, selection.itemKind, selection.items.map((i) => i.id)));
+  const verified = await getVerifiedIdentity(ctx.db, accountId);
+  if (!verified) throw new AppError('verification_required');
+  return { kind: terms.kind, terms, framework, selection, ...contact, identity: verified };
+}
+
+/** Whether another signing holds the next number of the subject's framework agreement. */
+export async function throwIfNumberHeld(ctx: AppContext, s: SigningSubject) {
+  if (s.kind !== 'framework' && s.kind !== 'renewal' && (await hasHeldNumber(ctx.db, s.framework.id))) throw new AppError('signing_in_progress');
+}
+
+/** When the contract takes effect and ends, signed at `at`. */
+export function periodOf(s: SigningSubject, at: Date): { effectiveAt: Date; expiresAt: Date } {
+  if (s.kind === 'framework') return { effectiveAt: at, expiresAt: addYears(at, s.terms.termYears) };
+  if (s.kind === 'renewal') return { effectiveAt: s.renews.expiresAt, expiresAt: addYears(s.renews.expiresAt, s.terms.termYears) };
+  return { effectiveAt: at, expiresAt: s.framework.expiresAt };
+}
+
+function frameworkInput(ctx: AppContext, s: Extract<SigningSubject, { kind: 'framework' | 'renewal' }>, number: string, at: Date, draft: boolean) {
+  return {
+    number,
+    templateVersion: frameworkTemplateVersion,
+    partyA: printablePartyA(s.partyA),
+    partyB: ctx.config.partyB,
+    copies: s.terms.copies,
+    termYears: s.terms.termYears,
+    ...periodOf(s, at),
+    verifyUrl: draft ? `${ctx.config.publicUrl}/verify` : verifyUrlFor(ctx.config.publicUrl, number),
+    draft,
+  };
+}
+
+/** The draft Party A confirms: the full text, watermarked, without number or seals. */
+export async function renderDraft(ctx: AppContext, s: SigningSubject, at: Date): Promise<Buffer> {
+  if (s.kind === 'framework' || s.kind === 'renewal') return (await ctx.renderer.framework(frameworkInput(ctx, s, `FA${beijingDate(at).year}——————`, at, true))).pdf;
+  return (await ctx.renderer.attachment(renderInput(ctx, s.framework, s.selection, `${s.framework.number}-A——`, true, at))).pdf;
+}
+
+/** The document to sign: the same text, with its number and date, unwatermarked. */
+export async function renderFinal(ctx: AppContext, s: SigningSubject, number: string, at: Date): Promise<RenderedContract> {
+  if (s.kind === 'framework' || s.kind === 'renewal') return ctx.renderer.framework(frameworkInput(ctx, s, number, at, false));
+  return ctx.renderer.attachment(renderInput(ctx, s.framework, s.selection, number, false, at));
+}
+
+export const frameworkYear = (at: Date) => beijingDate(at).year;
