@@ -139,6 +139,43 @@ describe('login throttling', () => {
     const owner = await login('finance-login@example.com', 'owner-password-1', '192.0.2.10');
     expect(owner.statusCode).toBe(200);
   });
+
+  it('makes each wait after the limit twice as long, and lets the right password in once it has passed', async () => {
+    await t.register('slowed@example.com', 'owner-password-2');
+    const attacker = '203.0.113.77';
+    const key = `pair:slowed@example.com|${attacker}`;
+    // The clock moved past the current wait, not the code.
+    const waitPassed = () => t.app.ctx.db.execute(sql`update login_throttle set blocked_until = now() - interval '1 second' where key = ${key}`);
+    for (let i = 0; i < 5; i++) expect((await login('slowed@example.com', `guess-${i}-password`, attacker)).statusCode).toBe(401);
+    const waits: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      const held = await login('slowed@example.com', 'another-guess-pw', attacker);
+      expect(held.statusCode).toBe(429);
+      waits.push(Number(held.headers['retry-after']));
+      await waitPassed();
+      expect((await login('slowed@example.com', `late-guess-${round}-pw`, attacker)).statusCode).toBe(401);
+    }
+    expect(waits).toEqual([2, 4, 8]);
+    const fourth = await login('slowed@example.com', 'another-guess-pw', attacker);
+    expect(Number(fourth.headers['retry-after'])).toBe(16);
+    await waitPassed();
+    expect((await login('slowed@example.com', 'owner-password-2', attacker)).statusCode).toBe(200);
+    // A success forgets the pair's attempts: the next mistake is answered at once again.
+    expect((await login('slowed@example.com', 'typo-password', attacker)).statusCode).toBe(401);
+  });
+
+  it('never waits longer than 15 minutes, and forgets an address after 15 quiet minutes', async () => {
+    await t.register('patient@example.com', 'owner-password-3');
+    const attacker = '203.0.113.78';
+    const key = `pair:patient@example.com|${attacker}`;
+    await t.app.ctx.db.execute(sql`insert into login_throttle (key, failures, window_started_at, blocked_until) values (${key}, 40, now(), now() - interval '1 second')`);
+    expect((await login('patient@example.com', 'guess-password-x', attacker)).statusCode).toBe(401);
+    expect(Number((await login('patient@example.com', 'guess-password-y', attacker)).headers['retry-after'])).toBe(900);
+    await t.app.ctx.db.execute(
+      sql`update login_throttle set blocked_until = now() - interval '1 second', window_started_at = now() - interval '16 minutes' where key = ${key}`,
+    );
+    for (let i = 0; i < 5; i++) expect((await login('patient@example.com', `fresh-guess-${i}`, attacker)).statusCode).toBe(401);
+  });
 });
 
 describe('TOTP second factor', () => {
