@@ -213,13 +213,45 @@ describe('TOTP second factor', () => {
     expect(noPassword.json().code).toBe('invalid_credentials');
   });
 
-  it('asks an operator without a second factor to enrol', async () => {
-    const res = await login(operatorLogin.email, operatorLogin.password);
-    expect(res.statusCode).toBe(200);
-    expect(res.json().totpEnrolmentRequired).toBe(true);
-    const op = await t.operator();
-    expect((await t.request(op, 'GET', '/api/v1/me')).json()).toMatchObject({ totpEnrolmentRequired: true, user: { hasTotp: false } });
-    const customer = await t.register();
-    expect((await t.request(customer, 'GET', '/api/v1/me')).json().totpEnrolmentRequired).toBe(false);
+});
+
+describe('second factor required for operators', () => {
+  let strict: TestApp;
+  beforeAll(async () => {
+    strict = await createTestApp({ requireOperatorTotp: true });
+  });
+  afterAll(() => strict?.close());
+  const codeNow = (secret: string) => generateSync({ secret, epoch: Math.floor(Date.now() / 1000) });
+
+  it('lets an operator without TOTP do nothing but enrol; with it, login takes the code as a second step', async () => {
+    const login = await strict.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: operatorLogin });
+    expect(login.statusCode).toBe(200);
+    expect(login.json().totpEnrolmentRequired).toBe(true);
+    const op = await strict.operator();
+    expect((await strict.request(op, 'GET', '/api/v1/me')).json()).toMatchObject({ totpEnrolmentRequired: true, user: { hasTotp: false } });
+    for (const url of ['/api/v1/admin/verifications', '/api/v1/admin/stamping-requests', '/api/v1/admin/operators']) {
+      const refused = await strict.request(op, 'GET', url);
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json().code).toBe('totp_enrolment_required');
+    }
+    // A customer is not asked.
+    const customer = await strict.register();
+    expect((await strict.request(customer, 'GET', '/api/v1/me')).json().totpEnrolmentRequired).toBe(false);
+    expect((await strict.request(customer, 'GET', '/api/v1/contracts')).statusCode).toBe(200);
+
+    const { secret } = (await strict.request(op, 'POST', '/api/v1/auth/totp')).json();
+    expect((await strict.request(op, 'POST', '/api/v1/auth/totp/confirm', { code: codeNow(secret) })).statusCode).toBe(204);
+    // The same session acts at once.
+    expect((await strict.request(op, 'GET', '/api/v1/admin/verifications')).statusCode).toBe(200);
+    expect((await strict.request(op, 'GET', '/api/v1/me')).json().totpEnrolmentRequired).toBe(false);
+
+    const first = await strict.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: operatorLogin });
+    expect(first.statusCode).toBe(401);
+    expect(first.json().code).toBe('totp_required');
+    // The enrolment used the current step; the next one is what the phone shows 30 s on.
+    const next = generateSync({ secret, epoch: Math.floor(Date.now() / 1000) + 30 });
+    const second = await strict.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { ...operatorLogin, totp: next } });
+    expect(second.statusCode).toBe(200);
+    expect(second.json().totpEnrolmentRequired).toBe(false);
   });
 });

@@ -979,6 +979,7 @@ export const errors: Record<ErrorCode, string> = {
   csrf_invalid: 'This page has expired. Please refresh and try again',
   forbidden: 'You are not allowed to do this',
   permission_denied: 'Your role does not allow this; ask an owner or admin of the organisation',
+  totp_enrolment_required: 'Operators must turn on two-step verification first (Account security)',
   invitation_email_mismatch: 'This invitation is for another e-mail; sign in as the invited address to accept it',
   verification_required: 'Please complete real-name verification first',
   not_found: 'Not found',

@@ -974,6 +974,7 @@ export const errors: Record<ErrorCode, string> = {
   csrf_invalid: '页面已过期，请刷新后重试',
   forbidden: '您没有执行此操作的权限',
   permission_denied: '您的角色无权执行此操作，请联系组织的所有者或管理员',
+  totp_enrolment_required: '运营人员须先开启两步验证（账号安全）后才能操作',
   invitation_email_mismatch: '该邀请发给了另一个邮箱，请以受邀邮箱登录后再接受',
   verification_required: '请先完成实名认证',
   not_found: '请求的内容不存在',
