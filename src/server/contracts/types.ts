@@ -22,5 +22,5 @@ export type SignatureRecord = {
   certificateIssuer: string;
 };
 
-export type ContractKind = 'framework' | 'icp_attachment' | 'order_attachment';
+export type ContractKind = 'framework' | 'icp_attachment' | 'order_attachment' | 'supplement';
 export type ContractStatus = 'effective' | 'expired' | 'voided' | 'terminated';

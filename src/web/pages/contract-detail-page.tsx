@@ -1,5 +1,5 @@
 import { CheckCircleFilled, CloseCircleFilled, DownloadOutlined, PrinterOutlined, SafetyCertificateOutlined, StopOutlined } from '@ant-design/icons';
-import { Button, Card, Col, Descriptions, type DescriptionsProps, Empty, Flex, Result, Row, Space, type TableColumnsType, Tag, Timeline, Tooltip, Typography } from 'antd';
+import { Alert, Button, Card, Col, Descriptions, type DescriptionsProps, Empty, Flex, Result, Row, Space, type TableColumnsType, Tag, Timeline, Tooltip, Typography } from 'antd';
 import { type ReactNode, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import type { Contract } from '../../shared/schemas/contract';
@@ -393,6 +393,8 @@ export function ContractDetailPage() {
         <PdfPreview url={contractPdfUrl(contract.id)} title={contract.number} />
         {isFramework ? (
           <FrameworkAttachmentsCard framework={contract} detailPath={(c) => `${listPath}/${c.id}`} canApply={canVoid} />
+        ) : contract.kind === 'supplement' ? (
+          <Alert type="info" showIcon title={t('contract.supplement.note')} data-testid="supplement-note" />
         ) : (
           <AttachmentItemsCard contract={contract} />
         )}
