@@ -118,7 +118,8 @@ export function VerificationForm({ initial, isRename = false, onSubmitted }: Pro
       style={{ maxWidth: 640 }}
       initialValues={initialValues}
       onFinish={onFinish}
-      disabled={submitting}
+      // Undefined while idle: a page may make the whole form read-only (no verification.submit).
+      disabled={submitting ? true : undefined}
       data-testid={isRename ? 'rename-form' : 'verification-form'}
     >
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="form-error" />}

@@ -912,6 +912,8 @@ export const messages: Record<MessageKey, string> = {
   'apiKeys.secretOnce': 'The secret is shown this once: copy it now and keep it safe.',
   'apiKeys.usage': 'Send Authorization: Bearer <secret> to the /api/v1 routes; no CSRF token is needed.',
   'permission.denied': 'Your role lacks the permission "{action}"; ask an owner or admin of the organisation',
+  'permission.pageTitle': 'Your role cannot do this',
+  'common.back': 'Back',
   'permission.contracts.view': 'View contracts',
   'permission.contracts.download': 'Download contracts',
   'permission.framework.apply': 'Apply for a framework agreement',

@@ -905,6 +905,8 @@ export const messages = {
   'apiKeys.secretOnce': '密钥只显示这一次，请立即复制并妥善保存。',
   'apiKeys.usage': '调用 /api/v1 接口时发送请求头 Authorization: Bearer <密钥>，无需 CSRF 令牌。',
   'permission.denied': '您的角色没有「{action}」权限，请联系组织的所有者或管理员',
+  'permission.pageTitle': '您的角色不能办理此事项',
+  'common.back': '返回',
   'permission.contracts.view': '查看合同',
   'permission.contracts.download': '下载合同',
   'permission.framework.apply': '申请框架协议',

@@ -1,4 +1,4 @@
-import { Alert, App, Button, Card, Descriptions, type DescriptionsProps, Flex, Tooltip } from 'antd';
+import { Alert, App, Button, Card, ConfigProvider, Descriptions, type DescriptionsProps, Flex, Tooltip } from 'antd';
 import { useState } from 'react';
 import type { Verification } from '../../shared/schemas/verification';
 import { useSession } from '../api/session';
@@ -7,6 +7,7 @@ import { formatDateTime } from '../components/format';
 import { LoadError } from '../components/load-error';
 import { PageHeader } from '../components/page-header';
 import { VerificationStatusTag } from '../components/status-tag';
+import { PermissionNotice } from '../components/permitted';
 import { useCan } from '../components/use-can';
 import { useLoad } from '../components/use-load';
 import { queryKeys } from '../api/query';
@@ -146,7 +147,11 @@ export function VerificationPage() {
               <Alert type="info" showIcon title={t('verification.intro')} />
             )}
             <Card title={t('verification.formTitle')}>
-              <VerificationForm initial={verification} onSubmitted={onSubmitted} />
+              <PermissionNotice action="verification.submit" />
+              {/* Read-only without the permission: the member sees what the owner will be asked. */}
+              <ConfigProvider componentDisabled={!submitPermission.allowed}>
+                <VerificationForm initial={verification} onSubmitted={onSubmitted} />
+              </ConfigProvider>
             </Card>
           </>
         )}
