@@ -863,6 +863,7 @@ export const messages: Record<MessageKey, string> = {
   'admin.verifications.noDocuments': 'No evidence uploaded',
   'admin.verifications.consent': 'Consent to processing',
   'admin.verifications.appeal': 'Appeal (identity held by another account)',
+  'admin.verifications.rename': 'Company rename (same credit code; approval gives each framework in force a supplementary agreement)',
   'admin.verifications.audited': 'Viewing the full identity and evidence is recorded in the audit log',
   'nav.members': 'Members',
   'org.switch': 'Switch organisation',

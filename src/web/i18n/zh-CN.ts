@@ -856,6 +856,7 @@ export const messages = {
   'admin.verifications.noDocuments': '未上传材料',
   'admin.verifications.consent': '个人信息处理授权',
   'admin.verifications.appeal': '申诉（该证件已被其他账号认证）',
+  'admin.verifications.rename': '企业更名（同一统一社会信用代码，通过后生效中的框架协议生成补充协议）',
   'admin.verifications.audited': '查看完整证件信息与材料将记入审计日志',
   'nav.members': '成员与权限',
   'org.switch': '切换组织',

@@ -156,6 +156,8 @@ function MembersTab({ roles }: { roles: RoleInfo[] }) {
                 render: (_, i) => (
                   <Popconfirm
                     title={t('members.withdrawConfirm', { email: i.email })}
+                    okText={t('members.withdraw')}
+                    okButtonProps={{ danger: true }}
                     onConfirm={() => act(() => withdrawInvitation(i.id), t('members.withdrawn', { email: i.email }))}
                     disabled={!manage.allowed}
                   >
