@@ -115,6 +115,17 @@ describe('re-verifying a new company name', () => {
       const text = textOf((await t.request(c, 'GET', `/api/v1/contracts/${s02.id}/pdf`)).rawPayload);
       expect(text).toContain(`由“${newName}”变更为“福州星海数智科技有限公司”`);
     }
+    // Its paper originals print like the others': the supplement's text, no e-seals, no signature fields.
+    const stamping = await t.request(c, 'POST', '/api/v1/stamping-requests', {
+      contractIds: [supplement.id],
+      returnAddress: { recipient: '陈静', phone: '13800138000', province: '福建省', city: '福州市', district: '鼓楼区', street: '示例路 88 号', postalCode: '350001' },
+    });
+    expect(stamping.statusCode, stamping.body).toBe(201);
+    const print = await t.request(c, 'GET', `/api/v1/stamping-requests/${stamping.json().request.id}/print.pdf`);
+    expect(print.statusCode).toBe(200);
+    if (tools.pdftotext) expect(textOf(print.rawPayload)).toContain(`由“${oldName}”变更为“${newName}”`);
+    if (tools.pdfsig) expect(pdfTool('pdfsig', ['-'], print.rawPayload)).not.toContain('Signature #1');
+
     // The catch-up finds nothing left to issue.
     await issueMissingSupplements(t.app.ctx);
     const swept = (await t.request(c, 'GET', `/api/v1/contracts?frameworkId=${framework.id}`)).json().items as Contract[];
