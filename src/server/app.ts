@@ -28,6 +28,7 @@ import { type RouteAccess, recordRouteAccess, registerSessionHooks } from './htt
 import { registerCompression, registerStaticAssets } from './http/static-assets.js';
 import { orgRoutes } from './routes/org.js';
 import { attachmentRoutes } from './routes/attachments.js';
+import { contractJobRoutes } from './routes/contract-jobs.js';
 import { authRoutes } from './routes/auth.js';
 import { integrationRoutes } from './routes/integration.js';
 import { contractRoutes } from './routes/contracts.js';
@@ -181,6 +182,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
       await api.register(contractRoutes, { ctx });
       await api.register(verifyRoutes, { ctx });
       await api.register(attachmentRoutes, { ctx });
+      await api.register(contractJobRoutes, { ctx });
       await api.register(integrationRoutes, { ctx });
       await api.register(stampingRoutes, { ctx });
       await api.register(outboxRoutes, { ctx });

@@ -35,6 +35,7 @@ const envSchema = z.object({
   QIYUE_RATE_LIMIT: bool.default(true),
   QIYUE_OPERATOR_TOTP: bool.default(true),
   QIYUE_IDEMPOTENCY_LEASE_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
+  QIYUE_CONTRACT_JOB_LEASE_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
   SMTP_URL: z.url().optional(),
   SMTP_FROM: z.string().default('Qiyue <no-reply@qiyue.example>'),
   QIYUE_CONFIG_FILE: z.string().optional(),
@@ -77,6 +78,13 @@ export type Config = {
   requireOperatorTotp: boolean;
   /** How long a claimed Idempotency-Key stays claimed after its request stopped renewing it. */
   idempotencyLeaseMs: number;
+  /** How long a contract job stays claimed after its instance stopped renewing it (e.g. died). */
+  contractJobLeaseSeconds: number;
+  /**
+   * The instance that accepts a contract job starts it at once; off (tests), it waits for a
+   * worker (the periodic claim, or a test calling it).
+   */
+  startContractJobs: boolean;
   smtpUrl?: string;
   smtpFrom: string;
   logLevel: string;
@@ -232,6 +240,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimit: e.QIYUE_RATE_LIMIT,
     requireOperatorTotp: e.QIYUE_OPERATOR_TOTP,
     idempotencyLeaseMs: e.QIYUE_IDEMPOTENCY_LEASE_SECONDS * 1000,
+    contractJobLeaseSeconds: e.QIYUE_CONTRACT_JOB_LEASE_SECONDS,
+    startContractJobs: true,
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM,
     logLevel: e.LOG_LEVEL,

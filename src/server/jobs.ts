@@ -9,14 +9,20 @@ import { type Database, isDatabaseUnavailable } from './db/client.js';
 import { idempotencyKeys, loginThrottle, rateLimitHits } from './db/schema/index.js';
 import { syncRolledCertificates } from './pki/stored-platform-pki.js';
 import { completeReturnedRequests } from './stamping/advance-request.js';
+import { workContractJobs } from './contract-jobs/run-contract-job.js';
+import { runIfDue } from './queue/periodic.js';
 
 /**
- * Periodic work of every instance: each task is safe to run on several at once (row locks
- * with SKIP LOCKED, state-guarded updates). Returns a function that stops them.
+ * Periodic work of every instance. A `shared` task runs once per interval across all instances
+ * (src/server/queue/periodic.ts claims it with the lease the outbox and contract jobs use);
+ * the others are per instance: syncing its own certificates, or claiming rows of a queue
+ * (e-mail, contract jobs) itself. Returns a function that stops them.
  */
 export function startJobs(ctx: AppContext, log: FastifyBaseLogger): () => void {
   const timers: NodeJS.Timeout[] = [];
-  const every = (ms: number, name: string, task: () => Promise<unknown>) => {
+  const shared = { shared: true };
+  const every = (ms: number, name: string, work: () => Promise<unknown>, o: { shared?: boolean } = {}) => {
+    const task = o.shared ? () => runIfDue(ctx.db, name, ms, work) : work;
     let running = false;
     // While the database is unreachable a task is paused: each tick tries again, quietly,
     // and the first success after the outage says it resumed.
@@ -41,18 +47,20 @@ export function startJobs(ctx: AppContext, log: FastifyBaseLogger): () => void {
     setTimeout(run, 1000).unref();
   };
 
-  every(10 * 60_000, 'complete-returned-stamping', () => completeReturnedRequests(ctx));
-  every(10 * 60_000, 'expire-contracts', () => expireContracts(ctx.db));
+  every(10 * 60_000, 'complete-returned-stamping', () => completeReturnedRequests(ctx), shared);
+  every(10 * 60_000, 'expire-contracts', () => expireContracts(ctx.db), shared);
   // A renewal takes effect within a minute of its predecessor's end.
-  every(60_000, 'activate-scheduled-contracts', () => activateScheduled(ctx.db));
-  every(10 * 60_000, 'send-expiry-reminders', () => sendExpiryReminders(ctx));
+  every(60_000, 'activate-scheduled-contracts', () => activateScheduled(ctx.db), shared);
+  every(10 * 60_000, 'send-expiry-reminders', () => sendExpiryReminders(ctx), shared);
   // Supplements a rename's own request could not issue (it answers once the rename committed).
-  every(60_000, 'issue-rename-supplements', () => issueMissingSupplements(ctx));
-  every(60 * 60_000, 'forget-expired-sessions-and-keys', () => forgetExpired(ctx.db, ctx.config.sessionIdleMinutes));
+  every(60_000, 'issue-rename-supplements', () => issueMissingSupplements(ctx), shared);
+  every(60 * 60_000, 'forget-expired-sessions-and-keys', () => forgetExpired(ctx.db, ctx.config.sessionIdleMinutes), shared);
   // Another instance may have revoked and replaced Party B's (or the TSA's) certificate.
   every(30_000, 'sync-rolled-certificates', () =>
     syncRolledCertificates(ctx.db, ctx.pki, { key: ctx.config.key, partyBFromP12: Boolean(ctx.config.partyBP12) }),
   );
+  // Contract jobs nobody holds: queued ones, and those of an instance that died.
+  every(2_000, 'work-contract-jobs', () => workContractJobs(ctx));
   const smtpUrl = ctx.config.smtpUrl;
   if (smtpUrl) {
     // nodemailer loads only where e-mail is configured.

@@ -60,6 +60,8 @@ export const errorStatus = {
   service_unavailable: 503,
   timestamp_unavailable: 503,
   database_unavailable: 503,
+  // Only ever a failed contract job's error: generation failed for a reason of the platform's.
+  contract_job_failed: 500,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;
@@ -80,6 +82,7 @@ export const errorTitle: Record<ErrorCode, string> = {
   invitation_email_mismatch: 'The invitation is for another e-mail; sign in as the invited address',
   verification_required: 'Real-name verification is required first',
   not_found: 'Not found',
+  contract_job_failed: 'The contract could not be generated; apply again',
   method_not_allowed: 'Method not allowed',
   email_taken: 'This e-mail is already registered',
   already_member: 'This person is already a member of the organisation',

@@ -18,6 +18,7 @@ const AdminOutboxPage = lazy(() => import('./pages/admin-outbox-page').then((m) 
 const AdminStampingDetailPage = lazy(() => import('./pages/admin-stamping-detail-page').then((m) => ({ default: m.AdminStampingDetailPage })));
 const AdminStampingPage = lazy(() => import('./pages/admin-stamping-page').then((m) => ({ default: m.AdminStampingPage })));
 const ApplyContractPage = lazy(() => import('./pages/apply-contract-page').then((m) => ({ default: m.ApplyContractPage })));
+const ContractJobPage = lazy(() => import('./pages/contract-job-page').then((m) => ({ default: m.ContractJobPage })));
 const ContractDetailPage = lazy(() => import('./pages/contract-detail-page').then((m) => ({ default: m.ContractDetailPage })));
 const ContractsPage = lazy(() => import('./pages/contracts-page').then((m) => ({ default: m.ContractsPage })));
 const FaqPage = lazy(() => import('./pages/faq-page').then((m) => ({ default: m.FaqPage })));
@@ -91,6 +92,7 @@ const router = createBrowserRouter([
       { path: 'contracts', element: <RequireAccount><ContractsPage /></RequireAccount> },
       { path: 'contracts/apply', element: <RequireAccount><ApplyContractPage /></RequireAccount> },
       { path: 'contracts/:frameworkId/attachments/new', element: <RequireAccount><ApplyAttachmentPage /></RequireAccount> },
+      { path: 'contracts/jobs/:id', element: <RequireAccount><ContractJobPage /></RequireAccount> },
       { path: 'contracts/:id', element: <RequireAccount><ContractDetailPage /></RequireAccount> },
       { path: 'verification', element: <RequireAccount><VerificationPage /></RequireAccount> },
       { path: 'party-a', element: <RequireAccount><PartyAPage /></RequireAccount> },

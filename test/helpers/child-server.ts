@@ -16,9 +16,9 @@ export type ChildServer = {
  * for tests that stop its database or kill it. Cheap password hashing is not configurable
  * from the environment, so registrations cost what they cost in production.
  */
-export async function startChildServer(env: Record<string, string>): Promise<ChildServer> {
+export async function startChildServer(env: Record<string, string>, o: { nodeFlags?: string[] } = {}): Promise<ChildServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+  const child = spawn(process.execPath, [...(o.nodeFlags ?? []), '--import', 'tsx', 'src/server/main.ts'], {
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/tmp',

@@ -142,7 +142,7 @@ describe('attachments', () => {
     expect(refunded.statusCode).toBe(422);
     expect(refunded.json().code).toBe('item_not_selectable');
     expect((await post({ kind: 'order_attachment', itemIds: [], accept: true })).statusCode).toBe(400);
-    const tooMany = Array.from({ length: 501 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+    const tooMany = Array.from({ length: 5001 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
     expect((await post({ kind: 'order_attachment', itemIds: tooMany, accept: true })).json().code).toBe('too_many_items');
     expect((await post({ kind: 'order_attachment', itemIds: [orders[1]!.id, orders[1]!.id], accept: true })).statusCode).toBe(400);
     expect((await post({ kind: 'order_attachment', itemIds: [orders[1]!.id], accept: false })).json().code).toBe('acceptance_required');

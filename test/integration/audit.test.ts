@@ -1,6 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendEvents } from '../../src/server/audit/append-event.js';
 import { readChain } from '../../src/server/audit/read-chain.js';
+import { systemActor } from '../../src/server/audit/events.js';
 import { auditEvents } from '../../src/server/db/schema/index.js';
 import { consent, createTestApp, type TestApp, uniqueIdNumber } from '../helpers/app.js';
 
@@ -36,5 +38,30 @@ describe('audit trail', () => {
       .set({ data: sql`jsonb_set(data, '{status}', '"verified"')` })
       .where(and(eq(auditEvents.chainKey, c.accountId!), eq(auditEvents.action, 'verification.submitted')));
     expect((await readChain(t.app.ctx.db, c.accountId!)).chainValid).toBe(false);
+  });
+
+  it('appends a batch to several chains at once, each chain in order and valid (the expiry sweep)', async () => {
+    const a = await t.register();
+    const b = await t.register();
+    const event = (accountId: string, n: number) => ({
+      accountId,
+      actor: systemActor,
+      action: 'contract.expired' as const,
+      subject: { type: 'contract' as const, id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}` },
+      data: { n },
+    });
+    await t.app.ctx.db.transaction((tx) => appendEvents(tx, [event(a.accountId!, 1), event(b.accountId!, 2), event(a.accountId!, 3), event(b.accountId!, 4)]));
+    await t.app.ctx.db.transaction((tx) => appendEvents(tx, [event(a.accountId!, 5)]));
+    for (const [caller, expected] of [
+      [a, [1, 3, 5]],
+      [b, [2, 4]],
+    ] as const) {
+      const { events, chainValid } = await readChain(t.app.ctx.db, caller.accountId!);
+      expect(chainValid).toBe(true);
+      const expired = events.filter((e) => e.action === 'contract.expired');
+      expect(expired.map((e) => (e.data as { n: number }).n)).toEqual(expected);
+      // Consecutive sequence numbers after the registration event.
+      expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    }
   });
 });

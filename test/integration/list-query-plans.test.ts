@@ -106,7 +106,9 @@ describe(`list, search and sweep queries at scale use indexes (${testDatabaseKin
 
   it("an operator's pages, rare filters and searches by part of a company name", async () => {
     const first = await getOk(operator, '/api/v1/contracts?limit=20');
-    await expectIndexedOnly(() => getOk(operator, '/api/v1/contracts?limit=20'));
+    // The desk's unfiltered total may read the table in order: it stops at the 10,001st row.
+    await expectIndexedOnly(() => getOk(operator, '/api/v1/contracts?limit=20'), { allowed: /^select count\(\*\)::int from \(select 1 from "contracts" where not "contracts"."hidden" limit \$1\)/ });
+    await expectIndexedOnly(() => getOk(operator, '/api/v1/contracts?limit=20&from=2026-11-01'));
     await expectIndexedOnly(() => getOk(operator, `/api/v1/contracts?limit=20&cursor=${first.nextCursor}`));
     await expectIndexedOnly(() => getOk(operator, '/api/v1/contracts?kind=framework&status=terminated'));
     await expectIndexedOnly(() => getOk(operator, '/api/v1/contracts?status=voided'));

@@ -255,7 +255,8 @@ describe.skipIf(!hasOpenssl)('the time-stamping authority', () => {
   it('serves the HTTP client, which checks the imprint', async () => {
     const digest = createHash('sha256').update(readFileSync(data)).digest();
     const { pki } = t.app.ctx;
-    const token = await createHttpTsa({ url: `${base}/pki/tsa`, timeoutMs: 5000, trust: [pki.issuing.cert, pki.root.cert] }).timestamp(digest);
+    const { token, genTime } = await createHttpTsa({ url: `${base}/pki/tsa`, timeoutMs: 5000, trust: [pki.issuing.cert, pki.root.cert] }).timestamp(digest);
+    expect(Math.abs(genTime.getTime() - Date.now())).toBeLessThan(60_000);
     // The same reply, from a TSA the configuration does not trust.
     const stranger = createPlatformPki({ keyPassphrase: 'another-platform-key', partyB: { name: '别家', creditCode: '91110108MA0000000A' } });
     const untrusted = await createHttpTsa({ url: `${base}/pki/tsa`, timeoutMs: 5000, trust: [certificateFromPem(stranger.root.certPem)] })

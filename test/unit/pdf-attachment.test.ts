@@ -266,9 +266,18 @@ describe('order attachment PDF', () => {
     expect(text).toContain('共1笔');
   });
 
+  it('reports the share of rows drawn in 5 % steps, up to all of them', async () => {
+    const reported: number[] = [];
+    await renderAttachmentDocument(attachmentInput({ orders: orders(1000) }), { onProgress: (f) => reported.push(f) });
+    expect(reported).toHaveLength(20);
+    expect(reported[0]).toBe(0.05);
+    expect(reported.at(-1)).toBe(1);
+    expect([...reported].sort((a, b) => a - b)).toEqual(reported);
+  });
+
   it('refuses what is not an attachment it can render', async () => {
-    await expect(renderAttachmentDocument(attachmentInput({ orders: [] }))).rejects.toThrow(/1 to 500/);
-    await expect(renderAttachmentDocument(attachmentInput({ orders: orders(501) }))).rejects.toThrow(/1 to 500/);
+    await expect(renderAttachmentDocument(attachmentInput({ orders: [] }))).rejects.toThrow(/1 to 5000 items/);
+    await expect(renderAttachmentDocument(attachmentInput({ orders: orders(5001) }))).rejects.toThrow(/1 to 5000 items/);
     await expect(renderAttachmentDocument(attachmentInput({ templateVersion: 'attachment-v0' }))).rejects.toThrow(
       /template version/,
     );

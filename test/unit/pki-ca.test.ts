@@ -77,11 +77,14 @@ describe.skipIf(!hasOpenssl)('the embedded TSA', () => {
 
   it('issues tokens in process that openssl verifies against the platform chain', async () => {
     const digest = createHash('sha256').update('contract bytes').digest();
-    const token = await embeddedTsa({ certPem: pki.tsa.certPem, key: pki.tsa.key, chainPems: [pki.issuing.certPem, pki.root.certPem] }).timestamp(digest);
+    const { token, genTime } = await embeddedTsa({ certPem: pki.tsa.certPem, key: pki.tsa.key, chainPems: [pki.issuing.certPem, pki.root.certPem] }).timestamp(digest);
     const out = openssl(['ts', '-verify', '-token_in', '-in', file('t.der', token), '-digest', digest.toString('hex'), '-CAfile', paths.root, '-untrusted', paths.issuing]);
     expect(out).toContain('Verification: OK');
     const text = openssl(['ts', '-reply', '-token_in', '-in', file('t.der', token), '-token_out', '-text']);
     expect(text).toContain('Policy OID: 2.25.');
+    // The genTime the TSA reports beside the token is the one the token states.
+    const stated = /Time stamp: (.+)/.exec(text)?.[1];
+    expect(new Date(stated!).getTime()).toBe(genTime.getTime());
     // Another digest does not verify.
     const other = createHash('sha256').update('other bytes').digest('hex');
     expect(openssl(['ts', '-verify', '-token_in', '-in', file('t.der', token), '-digest', other, '-CAfile', paths.root, '-untrusted', paths.issuing])).not.toContain('Verification: OK');
@@ -89,7 +92,7 @@ describe.skipIf(!hasOpenssl)('the embedded TSA', () => {
 
   it('embeds signingCertificateV2 of the TSA certificate among the signed attributes', async () => {
     const digest = createHash('sha256').update('x').digest();
-    const token = await embeddedTsa({ certPem: pki.tsa.certPem, key: pki.tsa.key, chainPems: [] }).timestamp(digest);
+    const token = (await embeddedTsa({ certPem: pki.tsa.certPem, key: pki.tsa.key, chainPems: [] }).timestamp(digest)).token;
     const signed = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(new Uint8Array(token)).content });
     const types = signed.signerInfos[0]!.signedAttrs!.attributes.map((a) => a.type);
     expect(types.sort()).toEqual(['1.2.840.113549.1.9.16.2.47', '1.2.840.113549.1.9.3', '1.2.840.113549.1.9.4'].sort());
@@ -97,7 +100,7 @@ describe.skipIf(!hasOpenssl)('the embedded TSA', () => {
   });
 
   it('writes the TSTInfo as a primitive OCTET STRING, as DER requires (asn1crypto refuses BER here)', async () => {
-    const token = await embeddedTsa({ certPem: pki.tsa.certPem, key: pki.tsa.key, chainPems: [] }).timestamp(createHash('sha256').update('y').digest());
+    const { token } = await embeddedTsa({ certPem: pki.tsa.certPem, key: pki.tsa.key, chainPems: [] }).timestamp(createHash('sha256').update('y').digest());
     const tstInfoOid = Buffer.from('060b2a864886f70d0109100104', 'hex');
     const at = token.indexOf(tstInfoOid) + tstInfoOid.length;
     expect(token[at]).toBe(0xa0);

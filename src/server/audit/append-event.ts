@@ -11,29 +11,50 @@ export const platformChain = 'platform';
  * advisory lock serialises appends to one chain across instances until that transaction ends.
  */
 export async function appendEvent(tx: Database, input: AuditEventInput): Promise<void> {
-  const chainKey = input.accountId ?? platformChain;
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`audit:${chainKey}`}))`);
-  const [last] = await tx
-    .select({ seq: auditEvents.seq, hash: auditEvents.hash })
-    .from(auditEvents)
-    .where(eq(auditEvents.chainKey, chainKey))
-    .orderBy(desc(auditEvents.seq))
-    .limit(1);
-  const fields = {
-    chainKey,
-    seq: (last?.seq ?? 0) + 1,
-    actorUserId: input.actor.userId,
-    actorRole: input.actor.role,
-    actorEmail: input.actor.email ?? null,
-    actorApiKeyId: input.actor.apiKeyId ?? null,
-    action: input.action,
-    subjectType: input.subject.type,
-    subjectId: input.subject.id,
-    at: new Date(),
-    ip: input.actor.ip ?? null,
-    userAgent: input.actor.userAgent?.slice(0, 500) ?? null,
-    data: input.data ?? {},
-    prevHash: last?.hash ?? genesisHash,
-  };
-  await tx.insert(auditEvents).values({ ...fields, hash: eventHash(fields) });
+  await appendEvents(tx, [input]);
+}
+
+/**
+ * Appends events in the order given, each to its account's chain: one lock and one read of the
+ * chain's end per chain, one insert for all (a sweep that expires a hundred contracts writes a
+ * hundred events). Chains are locked in a fixed order so that two batches never deadlock.
+ */
+export async function appendEvents(tx: Database, inputs: AuditEventInput[]): Promise<void> {
+  if (inputs.length === 0) return;
+  const chainOf = (input: AuditEventInput) => input.accountId ?? platformChain;
+  const ends = new Map<string, { seq: number; hash: string }>();
+  for (const chainKey of [...new Set(inputs.map(chainOf))].sort()) {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`audit:${chainKey}`}))`);
+    const [last] = await tx
+      .select({ seq: auditEvents.seq, hash: auditEvents.hash })
+      .from(auditEvents)
+      .where(eq(auditEvents.chainKey, chainKey))
+      .orderBy(desc(auditEvents.seq))
+      .limit(1);
+    ends.set(chainKey, last ?? { seq: 0, hash: genesisHash });
+  }
+  const rows = inputs.map((input) => {
+    const chainKey = chainOf(input);
+    const end = ends.get(chainKey)!;
+    const fields = {
+      chainKey,
+      seq: end.seq + 1,
+      actorUserId: input.actor.userId,
+      actorRole: input.actor.role,
+      actorEmail: input.actor.email ?? null,
+      actorApiKeyId: input.actor.apiKeyId ?? null,
+      action: input.action,
+      subjectType: input.subject.type,
+      subjectId: input.subject.id,
+      at: new Date(),
+      ip: input.actor.ip ?? null,
+      userAgent: input.actor.userAgent?.slice(0, 500) ?? null,
+      data: input.data ?? {},
+      prevHash: end.hash,
+    };
+    const hash = eventHash(fields);
+    ends.set(chainKey, { seq: fields.seq, hash });
+    return { ...fields, hash };
+  });
+  await tx.insert(auditEvents).values(rows);
 }

@@ -1,12 +1,12 @@
 import { assertDailyLimit } from './daily-limit.js';
-import { and, eq, inArray, max } from 'drizzle-orm';
+import { and, eq, inArray, max, ne } from 'drizzle-orm';
 import { AppError } from '../../shared/errors.js';
 import { type CreateAttachmentBody, maxAttachmentItems } from '../../shared/schemas/attachment.js';
 import { appendEvent } from '../audit/append-event.js';
 import type { Actor } from '../audit/events.js';
 import type { AppContext } from '../context.js';
 import { type Database, isUniqueViolation } from '../db/client.js';
-import { attachmentItems, contracts, icpFilings, orders } from '../db/schema/index.js';
+import { attachmentItems, contractJobItems, contracts, icpFilings, orders } from '../db/schema/index.js';
 import type { AttachmentIcpFiling, AttachmentOrder } from '../pdf/render-attachment.js';
 import { filingReason, orderReason } from '../upstream/list-items.js';
 import { getVerifiedIdentity } from '../verification/get-verification.js';
@@ -19,24 +19,39 @@ import { currentStatus, type ContractRow } from './present-contract.js';
 import { attachmentTemplateVersion } from './templates/attachment-v2.js';
 import { notifyContract } from '../notifications/notify-contract.js';
 
-type Selection =
+export type Selection =
   | { kind: 'order_attachment'; itemKind: 'order'; items: (AttachmentOrder & { id: string })[] }
   | { kind: 'icp_attachment'; itemKind: 'icp_filing'; items: (AttachmentIcpFiling & { id: string })[] };
 
-/** Coverage rows in force for any of the items, with the attachment that holds each. */
-async function coveredItems(db: Database, itemKind: 'order' | 'icp_filing', ids: string[]) {
-  return db
+/**
+ * Coverage rows in force for any of the items, with the attachment that holds each, and the
+ * items a pending background job has reserved (`number` null), other than `exceptJob`'s own.
+ */
+async function coveredItems(db: Database, itemKind: 'order' | 'icp_filing', ids: string[], exceptJob?: string) {
+  const covered: { itemId: string; number: string | null }[] = await db
     .select({ itemId: attachmentItems.itemId, number: contracts.number })
     .from(attachmentItems)
     .innerJoin(contracts, eq(contracts.id, attachmentItems.contractId))
     .where(and(eq(attachmentItems.itemKind, itemKind), inArray(attachmentItems.itemId, ids), eq(attachmentItems.inForce, true)));
+  const reserved = await db
+    .select({ itemId: contractJobItems.itemId })
+    .from(contractJobItems)
+    .where(
+      and(
+        eq(contractJobItems.itemKind, itemKind),
+        inArray(contractJobItems.itemId, ids),
+        exceptJob ? ne(contractJobItems.jobId, exceptJob) : undefined,
+      ),
+    );
+  return [...covered, ...reserved.map((r) => ({ itemId: r.itemId, number: null }))];
 }
 
-function throwIfCovered(covered: { itemId: string; number: string }[]) {
-  if (covered.length)
-    throw new AppError('item_already_covered', `Already in attachment ${covered[0]!.number}`, {
-      errors: covered.map((c) => ({ path: `itemIds.${c.itemId}`, message: `already in attachment ${c.number}` })),
-    });
+export function throwIfCovered(covered: { itemId: string; number: string | null }[]) {
+  if (!covered.length) return;
+  const where = (number: string | null) => (number ? `already in attachment ${number}` : 'already in an attachment being generated');
+  throw new AppError('item_already_covered', covered[0]!.number ? `Already in attachment ${covered[0]!.number}` : 'Already in an attachment being generated', {
+    errors: covered.map((c) => ({ path: `itemIds.${c.itemId}`, message: where(c.number) })),
+  });
 }
 
 /** Loads the chosen items of the account, in the order given, refusing what can't be chosen. */
@@ -130,6 +145,37 @@ async function lastAttachmentSeq(db: Database, frameworkId: string) {
   return last?.seq ?? 0;
 }
 
+/** What generating an attachment needs once the request's checks have passed. */
+export type CheckedAttachment = {
+  accountId: string;
+  actor: Actor;
+  framework: ContractRow;
+  selection: Selection;
+  ids: string[];
+  identity: NonNullable<Awaited<ReturnType<typeof getVerifiedIdentity>>>;
+};
+
+/**
+ * The checks of an attachment request, in the order the direct path answers them: acceptance,
+ * an effective framework of the account, items that exist, can be chosen and are in no
+ * attachment in force nor reserved by another job, a verified identity, the daily limit.
+ */
+export async function checkAttachment(
+  ctx: AppContext,
+  options: { accountId: string; frameworkId: string; body: CreateAttachmentBody; actor: Actor; exceptJob?: string },
+): Promise<CheckedAttachment> {
+  const { accountId, body } = options;
+  if (!body.accept) throw new AppError('acceptance_required');
+  const framework = await loadEffectiveFramework(ctx, options.frameworkId, accountId);
+  const selection = await loadSelection(ctx, accountId, body);
+  const ids = selection.items.map((i) => i.id);
+  throwIfCovered(await coveredItems(ctx.db, selection.itemKind, ids, options.exceptJob));
+  const identity = await getVerifiedIdentity(ctx.db, accountId);
+  if (!identity) throw new AppError('verification_required');
+  await assertDailyLimit(ctx.db, accountId, ctx.config.dailyContractLimit);
+  return { accountId, actor: options.actor, framework, selection, ids, identity };
+}
+
 /**
  * Generates a signed attachment under an effective framework agreement. Numbers are
  * consecutive per framework and a refused request uses none: the PDF is rendered for the next
@@ -141,50 +187,47 @@ export async function createAttachment(
   ctx: AppContext,
   options: { accountId: string; frameworkId: string; body: CreateAttachmentBody; actor: Actor },
 ) {
-  const { accountId, body } = options;
-  if (!body.accept) throw new AppError('acceptance_required');
-  const framework = await loadEffectiveFramework(ctx, options.frameworkId, accountId);
-  const selection = await loadSelection(ctx, accountId, body);
-  const ids = selection.items.map((i) => i.id);
-  throwIfCovered(await coveredItems(ctx.db, selection.itemKind, ids));
-  const identity = await getVerifiedIdentity(ctx.db, accountId);
-  if (!identity) throw new AppError('verification_required');
-  await assertDailyLimit(ctx.db, accountId, ctx.config.dailyContractLimit);
-  return oneAtATime(framework.id, () => generate(ctx, { ...options, framework, selection, ids, identity }));
+  const checked = await checkAttachment(ctx, options);
+  return generateAttachment(ctx, checked);
 }
 
-async function generate(
-  ctx: AppContext,
-  options: {
-    accountId: string;
-    actor: Actor;
-    framework: ContractRow;
-    selection: Selection;
-    ids: string[];
-    identity: NonNullable<Awaited<ReturnType<typeof getVerifiedIdentity>>>;
-  },
-) {
+/**
+ * How a background job takes part: its own reservations do not count as covered, `onProgress`
+ * hears the share of the items rendered (0–1), and `beforeCommit` runs in the transaction that
+ * inserts the contract (the job marks itself done there, or throws to roll the insert back).
+ */
+export type GenerationHooks = {
+  jobId?: string;
+  onProgress?: (fraction: number) => void;
+  beforeCommit?: (tx: Database, contract: ContractRow) => Promise<void>;
+};
+
+/** Renders, signs and inserts the attachment of a checked request (see createAttachment). */
+export function generateAttachment(ctx: AppContext, checked: CheckedAttachment, hooks: GenerationHooks = {}) {
+  return oneAtATime(checked.framework.id, () => generate(ctx, checked, hooks));
+}
+
+async function generate(ctx: AppContext, options: CheckedAttachment, hooks: GenerationHooks) {
   const { accountId, framework, selection, ids, identity } = options;
   // A request queued behind others: what they covered meanwhile is refused before rendering.
-  throwIfCovered(await coveredItems(ctx.db, selection.itemKind, ids));
+  throwIfCovered(await coveredItems(ctx.db, selection.itemKind, ids, hooks.jobId));
   for (let attempt = 0; ; attempt++) {
     const seq = (await lastAttachmentSeq(ctx.db, framework.id)) + 1;
     const number = attachmentNumber(framework.number, seq);
     const effectiveAt = new Date();
-    const signed = await ctx.renderer.signedAttachment(renderInput(ctx, framework, selection, number, false, effectiveAt), {
-      identity,
-      partyBName: ctx.config.partyB.name,
-      accountId,
-    });
+    const signed = await ctx.renderer.signedAttachment(
+      renderInput(ctx, framework, selection, number, false, effectiveAt),
+      { identity, partyBName: ctx.config.partyB.name, accountId },
+      hooks.onProgress ? { onProgress: hooks.onProgress } : {},
+    );
     try {
       const contract = await ctx.db.transaction(async (tx) => {
         const [locked] = await tx.select().from(contracts).where(eq(contracts.id, framework.id)).for('update');
         if (!locked || currentStatus(locked) !== 'effective') throw new AppError('framework_not_effective');
         await assertDailyLimit(tx, accountId, ctx.config.dailyContractLimit);
         // Checked again under the lock: a concurrent request may have covered an item meanwhile.
-        throwIfCovered(await coveredItems(tx, selection.itemKind, ids));
+        throwIfCovered(await coveredItems(tx, selection.itemKind, ids, hooks.jobId));
         if ((await lastAttachmentSeq(tx, framework.id)) !== seq - 1) throw new NumberTaken();
-
         const [row] = await tx
           .insert(contracts)
           .values({
@@ -222,13 +265,14 @@ async function generate(
           data: { number, kind: selection.kind, sha256: signed.sha256, framework: framework.number, items: ids.length },
         });
         await notifyContract(tx, ctx.config, row!, 'generated');
+        await hooks.beforeCommit?.(tx, row!);
         return row!;
       });
-        return contract;
+      return contract;
     } catch (error) {
       // Another instance covered an item between our check and our insert: name it all the same.
       if (isUniqueViolation(error, 'attachment_items_one_in_force')) {
-        throwIfCovered(await coveredItems(ctx.db, selection.itemKind, ids));
+        throwIfCovered(await coveredItems(ctx.db, selection.itemKind, ids, hooks.jobId));
         throw new AppError('item_already_covered');
       }
       const lostNumber = error instanceof NumberTaken || isUniqueViolation(error, 'contracts_attachment_seq_unique');

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { appendEvent } from '../audit/append-event.js';
+import { appendEvents } from '../audit/append-event.js';
 import { systemActor } from '../audit/events.js';
 import type { Database } from '../db/client.js';
 import { attachmentItems, contracts } from '../db/schema/index.js';
@@ -35,15 +35,16 @@ export async function expireContracts(db: Database, options: { accountId?: strin
       const ids = due.map((c) => c.id);
       await tx.update(contracts).set({ status: 'expired', statusChangedAt: sql`now()` }).where(inArray(contracts.id, ids));
       await tx.update(attachmentItems).set({ inForce: false }).where(inArray(attachmentItems.contractId, ids));
-      for (const c of due) {
-        await appendEvent(tx, {
+      await appendEvents(
+        tx,
+        due.map((c) => ({
           accountId: c.accountId,
           actor: systemActor,
-          action: 'contract.expired',
-          subject: { type: 'contract', id: c.id },
+          action: 'contract.expired' as const,
+          subject: { type: 'contract' as const, id: c.id },
           data: { number: c.number, expiresAt: c.expiresAt.toISOString() },
-        });
-      }
+        })),
+      );
       return ids.length;
     });
     total += changed;
@@ -65,15 +66,16 @@ export async function activateScheduled(db: Database) {
       .set({ status: 'effective', statusChangedAt: sql`now()` })
       .where(and(sql`${contracts.status} = 'scheduled'`, sql`${contracts.effectiveAt} <= now()`))
       .returning({ id: contracts.id, accountId: contracts.accountId, number: contracts.number, renewsId: contracts.renewsId });
-    for (const c of activated) {
-      await appendEvent(tx, {
+    await appendEvents(
+      tx,
+      activated.map((c) => ({
         accountId: c.accountId,
         actor: systemActor,
-        action: 'contract.activated',
-        subject: { type: 'contract', id: c.id },
+        action: 'contract.activated' as const,
+        subject: { type: 'contract' as const, id: c.id },
         data: { number: c.number, renews: c.renewsId },
-      });
-    }
+      })),
+    );
     return activated.length;
   });
 }

@@ -1,6 +1,6 @@
 import { and, desc, eq, ilike, or, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import type { ContractListItem, ContractListQuery, ContractStatus } from '../../shared/schemas/contract.js';
+import { type ContractList, type ContractListItem, type ContractListQuery, type ContractStatus, contractCountLimit } from '../../shared/schemas/contract.js';
 import type { StampingStatus } from '../../shared/schemas/stamping.js';
 import type { SessionUser } from '../auth/sessions.js';
 import type { Database } from '../db/client.js';
@@ -51,14 +51,13 @@ type Shape = {
   q: boolean;
   cursor: boolean;
   includeHidden: boolean;
+  from: boolean;
+  to: boolean;
 };
 
-function prepareList(db: Database, shape: Shape, name: string) {
-  return db
-    .select(listColumns)
-    .from(contracts)
-    .where(
-      and(
+/** What a list's filters select, without its page: shared by the page and its count. */
+function filters(shape: Shape): SQL | undefined {
+  return and(
         shape.isOperator ? undefined : eq(contracts.accountId, param('accountId')),
         shape.kind ? eq(contracts.kind, param('kind')) : undefined,
         // Hidden rows are few (ended contracts a customer tidied away): a filter on the same
@@ -67,6 +66,19 @@ function prepareList(db: Database, shape: Shape, name: string) {
         shape.frameworkId ? eq(contracts.frameworkId, param('frameworkId')) : undefined,
         statusCondition(shape.status),
         shape.q ? or(ilike(contracts.number, param('like')), ilike(contracts.partyAName, param('like'))) : undefined,
+        // Days in China time, on the keyset index's own column: a range narrows the same index scan.
+        shape.from ? sql`${contracts.createdAt} >= (${param('from')}::date::timestamp at time zone 'Asia/Shanghai')` : undefined,
+        shape.to ? sql`${contracts.createdAt} < ((${param('to')}::date + 1)::timestamp at time zone 'Asia/Shanghai')` : undefined,
+  );
+}
+
+function prepareList(db: Database, shape: Shape, name: string) {
+  return db
+    .select(listColumns)
+    .from(contracts)
+    .where(
+      and(
+        filters(shape),
         shape.cursor ? sql`(${contracts.createdAt}, ${contracts.id}) < (${param('at')}::timestamptz, ${param('id')}::uuid)` : undefined,
       ),
     )
@@ -77,6 +89,25 @@ function prepareList(db: Database, shape: Shape, name: string) {
 
 type PreparedList = ReturnType<typeof prepareList>;
 
+/** How many rows match, reading at most one more than the limit (an index range, never the table). */
+function prepareCount(db: Database, shape: Shape) {
+  const matching = db.select({ one: sql`1` }).from(contracts).where(filters(shape)).limit(contractCountLimit + 1).as('matching');
+  return db.select({ count: sql<number>`count(*)::int` }).from(matching).prepare('');
+}
+
+const shapeKey = (shape: Shape) =>
+  [
+    shape.isOperator ? 'op' : 'cu',
+    shape.kind ? 'k' : '',
+    shape.status ?? '',
+    shape.frameworkId ? 'f' : '',
+    shape.q ? 'q' : '',
+    shape.cursor ? 'c' : '',
+    shape.includeHidden ? 'h' : '',
+    shape.from ? 'from' : '',
+    shape.to ? 'to' : '',
+  ].join('_');
+
 // One prepared statement per combination of filters (at most a few dozen), per database:
 // the SQL is built once, and PostgreSQL plans it once per connection.
 const prepared = new WeakMap<Database, Map<string, PreparedList>>();
@@ -84,7 +115,7 @@ const prepared = new WeakMap<Database, Map<string, PreparedList>>();
 function listStatement(db: Database, shape: Shape): PreparedList {
   const byShape = prepared.get(db) ?? new Map<string, PreparedList>();
   prepared.set(db, byShape);
-  const key = [shape.isOperator ? 'op' : 'cu', shape.kind ? 'k' : '', shape.status ?? '', shape.frameworkId ? 'f' : '', shape.q ? 'q' : '', shape.cursor ? 'c' : '', shape.includeHidden ? 'h' : ''].join('_');
+  const key = shapeKey(shape);
   // A search stays an unnamed statement, planned for each pattern: PostgreSQL's generic plan
   // of a named one cannot tell a rare company name from a common one, and may walk the
   // whole created_at index looking for 20 matches.
@@ -97,11 +128,11 @@ function listStatement(db: Database, shape: Shape): PreparedList {
 export async function listContracts(
   db: Database,
   options: { viewer: Pick<SessionUser, 'role' | 'accountId'>; query: ContractListQuery },
-): Promise<{ items: ContractListItem[]; nextCursor: string | null }> {
+): Promise<ContractList> {
   const { query, viewer } = options;
   const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
   const isOperator = viewer.role === 'operator';
-  const statement = listStatement(db, {
+  const shape: Shape = {
     isOperator,
     kind: Boolean(query.kind),
     status: query.status,
@@ -109,18 +140,27 @@ export async function listContracts(
     q: Boolean(query.q),
     cursor: Boolean(cursor),
     includeHidden: query.hidden === 'include',
-  });
-  const rows = await statement.execute({
+    from: Boolean(query.from),
+    to: Boolean(query.to),
+  };
+  const values = {
     accountId: isOperator ? undefined : (viewer.accountId ?? '00000000-0000-0000-0000-000000000000'),
     kind: query.kind,
     frameworkId: query.frameworkId,
     like: query.q ? containsPattern(query.q) : undefined,
-    at: cursor?.at,
-    id: cursor?.id,
-    limit: query.limit + 1,
-  });
+    from: query.from,
+    to: query.to,
+  };
+  const rows = await listStatement(db, shape).execute({ ...values, at: cursor?.at, id: cursor?.id, limit: query.limit + 1 });
   const { page, nextCursor } = keysetPage(rows, query.limit);
+  // The first page also says how many there are; later pages leave the count to it.
+  let total: ContractList['total'];
+  if (!cursor) {
+    const count = page.length < query.limit ? page.length : ((await prepareCount(db, shape).execute(values))[0]?.count ?? 0);
+    total = count > contractCountLimit ? { count: contractCountLimit, atLeast: true } : { count, atLeast: false };
+  }
   return {
+    ...(total ? { total } : {}),
     items: page.map((r) => ({
       id: r.id,
       number: r.number,

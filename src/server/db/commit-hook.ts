@@ -27,3 +27,11 @@ export function hookTransactions<D extends Database>(db: D): D {
     }, config)) as D['transaction'];
   return db;
 }
+
+/**
+ * Runs `fn` outside the current request's commit hook: work a request starts in the
+ * background (a contract job) commits rows that are not the request's answer.
+ */
+export function outsideRequest<T>(fn: () => T): T {
+  return hooks.exit(fn);
+}

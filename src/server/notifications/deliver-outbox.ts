@@ -1,7 +1,10 @@
-import { and, asc, eq, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Database } from '../db/client.js';
 import { outbox } from '../db/schema/index.js';
+import { claim, type LeasedQueue, leaseFree } from '../queue/lease.js';
+
+const outboxQueue: LeasedQueue = { table: outbox, id: outbox.id, claimedUntil: outbox.claimedUntil, attempts: outbox.attempts };
 
 const claimSeconds = 60;
 const maxAttempts = 8;
@@ -11,39 +14,25 @@ export function createMailer(smtpUrl: string): Transporter {
 }
 
 /**
- * Sends due messages. Each is claimed for a minute before sending, so several instances never
- * send one message at the same time; a failure is retried with exponential backoff. The
+ * Sends due messages. Each is claimed for a minute before sending (the lease of
+ * src/server/queue), so several instances never send one message at the same time; a failure is retried with exponential backoff. The
  * Message-ID is the outbox id, so a retry after a crash mid-send can be recognised as a
  * duplicate by the receiving side.
  */
 export async function deliverOutbox(db: Database, options: { mailer: Transporter; from: string; batch?: number }): Promise<number> {
-  const claimed = await db.transaction(async (tx) => {
-    const due = await tx
-      .select({ id: outbox.id })
-      .from(outbox)
-      .where(
-        and(
-          isNull(outbox.sentAt),
-          lte(outbox.nextAttemptAt, sql`now()`),
-          or(isNull(outbox.claimedUntil), lte(outbox.claimedUntil, sql`now()`)),
-          sql`${outbox.attempts} < ${maxAttempts}`,
-        ),
-      )
-      .orderBy(asc(outbox.createdAt))
-      .limit(options.batch ?? 20)
-      .for('update', { skipLocked: true });
-    if (!due.length) return [];
-    const rows = [];
-    for (const { id } of due) {
-      const [row] = await tx
-        .update(outbox)
-        .set({ claimedUntil: sql`now() + make_interval(secs => ${claimSeconds})`, attempts: sql`${outbox.attempts} + 1` })
-        .where(eq(outbox.id, id))
-        .returning();
-      rows.push(row!);
-    }
-    return rows;
+  const leases = await claim(db, outboxQueue, {
+    due: and(isNull(outbox.sentAt), lte(outbox.nextAttemptAt, sql`now()`), leaseFree(outboxQueue), sql`${outbox.attempts} < ${maxAttempts}`)!,
+    order: outbox.createdAt,
+    limit: options.batch ?? 20,
+    leaseSeconds: claimSeconds,
   });
+  const claimed = leases.length
+    ? await db
+        .select()
+        .from(outbox)
+        .where(inArray(outbox.id, leases.map((l) => l.id)))
+        .orderBy(asc(outbox.createdAt))
+    : [];
 
   let sent = 0;
   for (const message of claimed) {

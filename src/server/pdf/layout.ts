@@ -531,6 +531,8 @@ export type TableOptions = {
    * header, so that what follows never sits on a page without table rows.
    */
   keepWithNext?: number;
+  /** Called as body rows are drawn (row count so far, total), e.g. for a job's progress. */
+  onRow?: (drawn: number, total: number) => void;
 };
 
 export type TableLayout = {
@@ -907,7 +909,10 @@ export function table(doc: PDFKit.PDFDocument, o: TableOptions): TableLayout {
     const fill = zebra && piece.row.index % 2 === 1 ? tableStyle.zebraFill : null;
     drawRow(piece.row, y, fill, piece.from, piece.to);
     slice.push({ cells: piece.row.cells, height: piece.height });
-    if (piece.from === 0) rowsPerPage[rowsPerPage.length - 1]! += 1;
+    if (piece.from === 0) {
+      rowsPerPage[rowsPerPage.length - 1]! += 1;
+      o.onRow?.(piece.row.index + 1, body.length);
+    }
     y += piece.height;
   }
   if (plan.footerBreak) breakPage();

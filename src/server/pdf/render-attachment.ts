@@ -56,9 +56,9 @@ export type AttachmentInput = {
   partyA: PartyASnapshot;
   partyB: PartyBDetails;
   copies: 2 | 3;
-  /** Required for an order attachment, 1 to 500. */
+  /** Required for an order attachment, 1 to 5,000. */
   orders?: AttachmentOrder[];
-  /** Required for an ICP attachment, 1 to 500. */
+  /** Required for an ICP attachment, 1 to 5,000. */
   icpFilings?: AttachmentIcpFiling[];
   verifyUrl: string;
   draft: boolean;
@@ -68,7 +68,7 @@ export type AttachmentInput = {
   signedAt?: Date;
 };
 
-export const maxAttachmentItems = 500;
+export const maxAttachmentItems = 5000;
 
 export class AttachmentInputError extends Error {}
 
@@ -141,6 +141,18 @@ function basicFields(input: AttachmentInput, frameworkTerm: string): Field[] {
   ];
 }
 
+/** Reports the share of rows drawn in steps of 5 %: a listener per row would cost more than the row. */
+function progressSteps(onProgress: (fraction: number) => void) {
+  let reported = 0;
+  return (drawn: number, total: number) => {
+    const step = Math.floor((drawn / total) * 20);
+    if (step > reported) {
+      reported = step;
+      onProgress(step / 20);
+    }
+  };
+}
+
 /**
  * Renders an attachment (附件) to a framework agreement: its particulars, the clauses of
  * template `attachment-v2`, a table of the orders (with the total in figures and in
@@ -149,7 +161,7 @@ function basicFields(input: AttachmentInput, frameworkTerm: string): Field[] {
  */
 export async function renderAttachmentDocument(
   input: AttachmentInput,
-  options: { fonts?: ContractFonts } = {},
+  options: { fonts?: ContractFonts; onProgress?: (fraction: number) => void } = {},
 ): Promise<RenderedContract> {
   if (input.templateVersion !== attachmentTemplateVersion) {
     throw new AttachmentInputError(`unknown attachment template version ${input.templateVersion}`);
@@ -211,6 +223,7 @@ export async function renderAttachmentDocument(
     rows: items.rows,
     footerRows,
     keepWithNext: tailHeight,
+    onRow: options.onProgress && progressSteps(options.onProgress),
   });
 
   doc.moveDown(0.6);

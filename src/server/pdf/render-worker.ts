@@ -28,16 +28,21 @@ export type RenderTask = ({ kind: 'framework'; input: FrameworkAgreementInput } 
 
 /** What the request thread sends on a task's `credentials` port. */
 export type CredentialMessage = { preparation: PartyAPreparation } | { error: string };
+/** What the worker sends back on it while rendering: the share of the items drawn. */
+export type ProgressMessage = { progress: number };
 
 export type WorkerData = { signingKeys: TransferableSigningKeys };
 
-export function renderInProcess(task: RenderTask) {
-  return task.kind === 'framework' ? renderFrameworkAgreementDocument(task.input) : renderAttachmentDocument(task.input);
+export function renderInProcess(task: RenderTask, onProgress?: (fraction: number) => void) {
+  return task.kind === 'framework' ? renderFrameworkAgreementDocument(task.input) : renderAttachmentDocument(task.input, { onProgress });
 }
 
 /** Renders and signs in the calling thread (QIYUE_RENDER_THREADS=0, tests). */
-export async function produceInProcess(task: RenderTask, o: { keys: SigningKeys; partyBName: string; preparation: Promise<PartyAPreparation> }): Promise<SignedContract> {
-  const [rendered, partyA] = await Promise.all([renderInProcess(task), o.preparation]);
+export async function produceInProcess(
+  task: RenderTask,
+  o: { keys: SigningKeys; partyBName: string; preparation: Promise<PartyAPreparation>; onProgress?: (fraction: number) => void },
+): Promise<SignedContract> {
+  const [rendered, partyA] = await Promise.all([renderInProcess(task, o.onProgress), o.preparation]);
   return signContractDocument(o.keys, { unsigned: rendered.pdf, partyA, partyBName: o.partyBName, widgets: rendered.signatureRects });
 }
 
@@ -69,7 +74,8 @@ export default async function render(task: RenderTask | EvidenceTask) {
     const signed = await produceEvidenceInProcess(task, keys);
     return { bytes: new Uint8Array(signed.bytes.buffer, signed.bytes.byteOffset, signed.bytes.byteLength), sha256: signed.sha256 };
   }
-  const rendered = await renderInProcess(task);
+  const port = task.sign?.credentials;
+  const rendered = await renderInProcess(task, port && ((progress) => port.postMessage({ progress } satisfies ProgressMessage)));
   if (task.sign) {
     keys ??= signingKeysFrom((workerData as WorkerData).signingKeys);
     const partyA = await preparationFrom(task.sign.credentials);

@@ -9,7 +9,7 @@ import type { FrameworkAgreementInput, RenderedContract } from './render-framewo
 import type { SignedEvidenceReport } from '../evidence/sign-evidence-report.js';
 import type { ValidationMaterial } from '../signing/dss.js';
 import type { EvidenceReportInput } from './render-evidence-report.js';
-import type { CredentialMessage, EvidenceTask, RenderTask, WorkerData } from './render-worker.js';
+import type { CredentialMessage, EvidenceTask, ProgressMessage, RenderTask, WorkerData } from './render-worker.js';
 
 /**
  * Renders contract PDFs, and signs them, in worker threads so that the request thread (which
@@ -33,7 +33,7 @@ export type ContractRenderer = {
  * `checked` settles once the request's own checks have passed: Party A's certificate is only
  * issued then (rendering starts at once), so a refused request issues none.
  */
-export type SignedOptions = { checked?: Promise<unknown> };
+export type SignedOptions = { checked?: Promise<unknown>; onProgress?: (fraction: number) => void };
 
 /**
  * What signing needs: the keys the signing threads hold, and, in the request thread, Party A's
@@ -62,7 +62,7 @@ export function createInProcessRenderer(signing: RendererSigning): ContractRende
   const signed = async (task: RenderTask, s: Signatories, o: SignedOptions = {}) => {
     keys ??= signingKeysFrom(signing.keys);
     const preparation = Promise.resolve(o.checked).then(() => signing.preparePartyA(s.identity, s.accountId));
-    return signingErrors((await renderers()).produceInProcess(task, { keys, partyBName: s.partyBName, preparation }));
+    return signingErrors((await renderers()).produceInProcess(task, { keys, partyBName: s.partyBName, preparation, onProgress: o.onProgress }));
   };
   return {
     framework: async (input) => (await renderers()).renderInProcess({ kind: 'framework', input }),
@@ -97,6 +97,9 @@ export function createRenderer(threads: number, signing: RendererSigning): Contr
       // Workers load the TypeScript sources as the main process does.
       execArgv: ['--import', 'tsx'],
       idleTimeout: 60_000,
+      // A contract's garbage is short-lived and small; V8's default young generation (up to
+      // 48 MB per thread) stayed resident for nothing: 8 MB saved ~55 MB of RSS per thread.
+      resourceLimits: { maxYoungGenerationSizeMb: 8 },
       workerData: { signingKeys: signing.keys } satisfies WorkerData,
     }));
   const unsigned = async (task: RenderTask): Promise<RenderedContract> => {
@@ -105,6 +108,8 @@ export function createRenderer(threads: number, signing: RendererSigning): Contr
   };
   const signed = async (task: RenderTask, signatories: Signatories, options: SignedOptions = {}): Promise<SignedContract> => {
     const { port1, port2 } = new MessageChannel();
+    const { onProgress } = options;
+    if (onProgress) port1.on('message', (m: ProgressMessage) => onProgress(m.progress));
     const running = started().run({ ...task, sign: { partyBName: signatories.partyBName, credentials: port2 } }, { transferList: [port2] });
     // Issued here while the worker renders: the issuing CA's key never leaves this thread.
     let message: CredentialMessage;
@@ -122,10 +127,11 @@ export function createRenderer(threads: number, signing: RendererSigning): Contr
     }
     port1.postMessage(message);
     if (refused) {
+      port1.removeAllListeners('message');
       running.catch(() => {});
       throw refused;
     }
-    const result = (await signingErrors(running)) as Signed;
+    const result = (await signingErrors(running).finally(() => port1.removeAllListeners('message'))) as Signed;
     return { ...result, bytes: asBuffer(result.bytes) };
   };
   return {

@@ -11,6 +11,7 @@ import {
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { signCrl } from './ca/crl-signer.js';
+import { cachePkijsSchemas } from './pkijs-schema-cache.js';
 import { issuingCaProfile, leafProfile, type ProfileExtensions, profileExtensions, profileOids, servicePolicyOids } from './ca/profiles.js';
 
 /**
@@ -25,6 +26,9 @@ import { issuingCaProfile, leafProfile, type ProfileExtensions, profileExtension
  */
 
 /** Certificate policy OIDs (UUID arc, RFC 4122 / X.667) telling which party a cert signs for. */
+// Every thread that issues or reads certificates parses with pkijs (see pkijs-schema-cache.ts).
+cachePkijsSchemas();
+
 export const policyOids = {
   partyAEvent: '2.25.271947434098706608789887190814955496790',
   partyBOrganisation: '2.25.86642502662436168425083816473245644922',

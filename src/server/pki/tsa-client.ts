@@ -1,7 +1,7 @@
 import { createHash, randomBytes, verify, X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { type TimestampAuthority, tspOids } from './tsa.js';
+import { type Timestamp, type TimestampAuthority, tspOids } from './tsa.js';
 
 /** A time-stamping authority failed, timed out, refused, or answered something unusable. */
 export class TimestampError extends Error {
@@ -57,7 +57,7 @@ async function readLimited(response: Response): Promise<Buffer> {
  * Checks a DER TimeStampResp against the query it answers and returns the token's DER, byte
  * for byte as the TSA sent it.
  */
-export function tokenFromReply(reply: Uint8Array, expected: { digest: Buffer; nonce: Buffer; trust?: X509Certificate[] }): Buffer {
+export function tokenFromReply(reply: Uint8Array, expected: { digest: Buffer; nonce: Buffer; trust?: X509Certificate[] }): Timestamp {
   const asn1 = asn1js.fromBER(reply);
   if (asn1.offset === -1 || asn1.offset !== reply.byteLength) throw new TimestampError('the TSA answered something that is not a DER TimeStampResp');
   let resp: pkijs.TimeStampResp;
@@ -100,7 +100,7 @@ export function tokenFromReply(reply: Uint8Array, expected: { digest: Buffer; no
   // The token's own encoding, not a re-encoding: its signature covers bytes inside it.
   const seq = asn1.result as asn1js.Sequence;
   const token = seq.valueBlock.value[1]!;
-  return Buffer.from(token.valueBeforeDecodeView);
+  return { token: Buffer.from(token.valueBeforeDecodeView), genTime: tstInfo.genTime };
 }
 
 const signatureHashes: Record<string, string> = {

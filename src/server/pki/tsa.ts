@@ -64,11 +64,20 @@ function nonceInteger(n: asn1js.Integer | bigint): asn1js.Integer {
 
 /** The DER TimeStampToken (ContentInfo of SignedData over a TSTInfo) for one digest. */
 export function issueTimestampToken(o: TimestampTokenOptions): Buffer {
-  return Buffer.from(timestampTokenContentInfo(o).toSchema().toBER());
+  return issueTimestamp(o).token;
 }
 
+/** The token with the genTime it states, so that nobody has to parse it back to learn it. */
+export function issueTimestamp(o: TimestampTokenOptions): Timestamp {
+  const genTime = wholeSeconds(o.genTime ?? new Date());
+  return { token: Buffer.from(timestampTokenContentInfo({ ...o, genTime }).toSchema().toBER()), genTime };
+}
+
+// genTime has whole seconds (the accuracy below is one second).
+const wholeSeconds = (d: Date) => new Date(Math.floor(d.getTime() / 1000) * 1000);
+
 export function timestampTokenContentInfo(o: TimestampTokenOptions): pkijs.ContentInfo {
-  const genTime = new Date(Math.floor((o.genTime ?? new Date()).getTime() / 1000) * 1000);
+  const genTime = wholeSeconds(o.genTime ?? new Date());
   const tstInfo = new pkijs.TSTInfo({
     version: 1,
     policy: o.policy ?? servicePolicyOids.timestampPolicy,
@@ -78,7 +87,6 @@ export function timestampTokenContentInfo(o: TimestampTokenOptions): pkijs.Conte
     }),
     serialNumber: serialNumber(),
     genTime,
-    // genTime has whole seconds.
     accuracy: new pkijs.Accuracy({ seconds: 1 }),
     ...(o.nonce === undefined ? {} : { nonce: nonceInteger(o.nonce) }),
   });
@@ -201,7 +209,11 @@ export function respondToTimestampQuery(query: Uint8Array, o: { tsa: TsaCredenti
   return Buffer.from(response.toSchema().toBER());
 }
 
-export type TimestampAuthority = { timestamp(digest: Buffer /* SHA-256 of the data */): Promise<Buffer /* DER TimeStampToken */> };
+/** A DER TimeStampToken and the genTime its TSTInfo states, known to whoever issued or checked it. */
+export type Timestamp = { token: Buffer; genTime: Date };
+
+/** Any RFC 3161 time-stamping authority: the platform's own, or one from configuration. */
+export type TimestampAuthority = { timestamp(digest: Buffer /* SHA-256 of the data */): Promise<Timestamp> };
 
 /** The embedded TSA as it crosses to a worker thread: KeyObjects clone, X509Certificates do not. */
 export type TransferableTsa = { certPem: string; key: KeyObject; chainPems: string[] };
@@ -212,7 +224,7 @@ export function embeddedTsa(t: TransferableTsa): TimestampAuthority {
   return {
     async timestamp(digest) {
       if (digest.byteLength !== 32) throw new Error('the embedded TSA stamps SHA-256 digests');
-      return issueTimestampToken({ tsa, chain, digestAlgorithm: tspOids.sha256, digest, certReq: true });
+      return issueTimestamp({ tsa, chain, digestAlgorithm: tspOids.sha256, digest, certReq: true });
     },
   };
 }

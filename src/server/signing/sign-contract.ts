@@ -1,7 +1,7 @@
 import { appendDss, type ValidationMaterial } from './dss.js';
 import { addDocumentTimestamp, type KeySigner, signRevision } from './sign-pdf.js';
 import type { Rect } from './signature-fields.js';
-import { type TimestampAuthority, timestampTime } from './timestamps.js';
+import type { TimestampAuthority } from './timestamps.js';
 
 export type ContractSignatures = {
   partyA: KeySigner;
@@ -45,7 +45,7 @@ export async function signContractPdf(unsigned: Buffer, o: ContractSignatures): 
     { contents: b.contents, material: o.material.partyB },
   ]);
   const stamped = await addDocumentTimestamp(withDss, { tsa: o.tsa });
-  return { bytes: stamped.bytes, provenTimes: { partyA: timestampTime(a.timestampToken), partyB: timestampTime(b.timestampToken) } };
+  return { bytes: stamped.bytes, provenTimes: { partyA: a.timestamp.genTime, partyB: b.timestamp.genTime } };
 }
 
 export function commonName(subject: string): string {

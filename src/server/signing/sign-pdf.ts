@@ -2,7 +2,7 @@ import { createHash, type KeyObject, sign, type X509Certificate } from 'node:cry
 import { assembleSignedData, type SignatureAlgorithm } from './cms/assemble.js';
 import { prepareSignedAttributes } from './cms/signed-attributes.js';
 import { embedContents, type NewField, prepareSignatureRevision, revisionDigest, type SignatureDictionary } from './signature-fields.js';
-import { stamp, type TimestampAuthority } from './timestamps.js';
+import { stamp, type Timestamp, type TimestampAuthority } from './timestamps.js';
 
 /** A key that signs the DER of CMS signed attributes, wherever it is held. */
 export type KeySigner = {
@@ -35,7 +35,8 @@ export type SignedRevision = {
   bytes: Buffer;
   /** The /Contents value as stored (DER, zero padded), which VRI keys hash. */
   contents: Buffer;
-  timestampToken: Buffer;
+  /** The signature's (or the document's) timestamp, with the time it proves. */
+  timestamp: Timestamp;
 };
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest();
@@ -60,19 +61,19 @@ export async function signRevision(
   const prepared = prepareSignatureRevision(pdf, { target: o.field, dictionary: o.dictionary, contentsLength, laterFields: o.laterFields });
   const attributes = prepareSignedAttributes({ digest: revisionDigest(prepared), signerCert: o.signer.cert });
   const signature = await o.signer.sign(attributes.toBeSigned);
-  const timestampToken = await stamp(o.tsa, sha256(signature));
-  const cms = assembleSignedData({ prepared: attributes, signature, algorithm: o.signer.algorithm, chain: o.signer.chain, signatureTimestamp: timestampToken });
+  const timestamp = await stamp(o.tsa, sha256(signature));
+  const cms = assembleSignedData({ prepared: attributes, signature, algorithm: o.signer.algorithm, chain: o.signer.chain, signatureTimestamp: timestamp.token });
   const bytes = embedContents(prepared, cms);
-  return { bytes, contents: paddedContents(cms, contentsLength), timestampToken };
+  return { bytes, contents: paddedContents(cms, contentsLength), timestamp };
 }
 
 /** A document timestamp (ETSI.RFC3161) over the whole file as it now is: PAdES B-LTA. */
 export async function addDocumentTimestamp(pdf: Buffer, o: { tsa: TimestampAuthority; contentsLength?: number }): Promise<SignedRevision> {
   const contentsLength = o.contentsLength ?? documentTimestampContentsLength;
   const prepared = prepareSignatureRevision(pdf, { target: { create: { name: 'DocumentTimestamp', pageIndex: 0 } }, dictionary: { kind: 'document-timestamp' }, contentsLength });
-  const timestampToken = await stamp(o.tsa, revisionDigest(prepared));
-  const bytes = embedContents(prepared, timestampToken);
-  return { bytes, contents: paddedContents(timestampToken, contentsLength), timestampToken };
+  const timestamp = await stamp(o.tsa, revisionDigest(prepared));
+  const bytes = embedContents(prepared, timestamp.token);
+  return { bytes, contents: paddedContents(timestamp.token, contentsLength), timestamp };
 }
 
 function paddedContents(der: Buffer, length: number): Buffer {

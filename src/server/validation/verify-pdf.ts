@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { policyOids } from '../pki/platform-pki.js';
+import { cachePkijsSchemas } from '../pki/pkijs-schema-cache.js';
 import { PdfReader, PdfStructureError } from '../pdf-structure/reader.js';
 import { analyseRevision, type RevisionAnalysis } from './diff-analysis/policy.js';
 import { readDss } from './dss.js';
@@ -18,6 +19,8 @@ import { buildChain } from './trust/chain.js';
 import { type Cert, CertPool, commonName, hasPolicy, keyUsage, keyUsageBits } from './trust/certs.js';
 import { parseCrl, parseOcsp, pathRevocation, type RevocationData } from './trust/revocation.js';
 import { type TimestampResult, type TrustContext, validateTimestampToken } from './timestamps.js';
+
+cachePkijsSchemas();
 
 export type VerifyPdfOptions = {
   /** Trust anchors: the platform root, and any external TSA or licensed CA roots. DER or PEM. */

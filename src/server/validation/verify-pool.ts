@@ -52,7 +52,8 @@ export function createPdfVerifier(o: PdfVerifierOptions): PdfVerifier {
       // Workers load the TypeScript sources as the main process does.
       execArgv: ['--import', 'tsx'],
       idleTimeout: 60_000,
-      resourceLimits: { maxOldGenerationSizeMb: o.maxMemoryMb ?? 256, maxYoungGenerationSizeMb: 32 },
+      // A small young generation: what a verification keeps is bounded by the old generation.
+      resourceLimits: { maxOldGenerationSizeMb: o.maxMemoryMb ?? 256, maxYoungGenerationSizeMb: 8 },
       workerData: { trustedRootsPem: o.trustedRootsPem } satisfies VerifyWorkerData,
     }));
   return {

@@ -93,12 +93,14 @@ export const icpFilingList = z.object({
   nextCursor: z.string().nullable().describe('Opaque; pass it as `cursor` for the next page. null on the last page.'),
 });
 
-export const maxAttachmentItems = 500;
+export const maxAttachmentItems = 5000;
+/** Above this many items an attachment is generated in the background: 202 with a job. */
+export const backgroundAttachmentItems = 200;
 
 export const createAttachmentBody = z.strictObject({
   kind: z.enum(['icp_attachment', 'order_attachment']),
-  // Length is checked by the operation so that 501 items get their own code, too_many_items.
-  itemIds: z.array(z.uuid()).min(1).max(5000),
+  // Length is checked by the operation so that 5,001 items get their own code, too_many_items.
+  itemIds: z.array(z.uuid()).min(1).max(10_000),
   accept: z.boolean(),
 });
 export type CreateAttachmentBody = z.infer<typeof createAttachmentBody>;

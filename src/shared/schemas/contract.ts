@@ -86,15 +86,26 @@ export const applyFrameworkBody = frameworkTerms.extend({
 });
 export type ApplyFrameworkBody = z.infer<typeof applyFrameworkBody>;
 
+/** A calendar day as people in China name it: YYYY-MM-DD, a real date. */
+const chinaDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD')
+  .refine((d) => {
+    const date = new Date(`${d}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(d) && d >= '2000-01-01' && d <= '2999-12-31';
+  }, 'not a calendar day');
+
 export const contractListQuery = z.object({
   kind: contractKind.optional(),
   hidden: z.enum(['exclude', 'include']).default('exclude').describe('Hidden (voided or terminated) contracts are left out unless `include`.'),
   status: contractStatus.optional(),
   q: z.string().trim().max(100).optional(),
   frameworkId: z.uuid().optional(),
+  from: chinaDay.optional().describe('Signed on or after this day (China time, YYYY-MM-DD).'),
+  to: chinaDay.optional().describe('Signed on or before this day (China time, YYYY-MM-DD).'),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(200).optional().describe('The nextCursor of the previous page; anything else answers 400 invalid_cursor.'),
-});
+}).refine((q) => !q.from || !q.to || q.from <= q.to, { path: ['to'], message: 'the range ends before it starts' });
 export type ContractListQuery = z.infer<typeof contractListQuery>;
 
 /**
@@ -121,10 +132,18 @@ export const contractListItem = z
   .describe('A contract as a list shows it; the full contract is GET /contracts/{id}.');
 export type ContractListItem = z.infer<typeof contractListItem>;
 
+/** Counted up to this many; a desk list of a million contracts says "10,000+" rather than scan them all. */
+export const contractCountLimit = 10_000;
+
 export const contractList = z.object({
   items: z.array(contractListItem),
   nextCursor: z.string().nullable().describe('Opaque; pass it as `cursor` for the next page. null on the last page.'),
+  total: z
+    .object({ count: z.number().int(), atLeast: z.boolean().describe(`true when more than ${contractCountLimit} match: count is then ${contractCountLimit}.`) })
+    .optional()
+    .describe('How many contracts match the filters; on the first page only (without cursor).'),
 });
+export type ContractList = z.infer<typeof contractList>;
 
 export const renewBody = frameworkTerms;
 export type RenewBody = z.infer<typeof renewBody>;

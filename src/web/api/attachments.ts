@@ -1,5 +1,6 @@
 import type { CreateAttachmentBody, IcpFiling, Order, UnselectableReason } from '../../shared/schemas/attachment';
 import type { Contract, ContractListItem } from '../../shared/schemas/contract';
+import type { ContractJob } from '../../shared/schemas/contract-job';
 import { api } from './client';
 import { fetchContracts } from './contracts';
 
@@ -67,9 +68,12 @@ export type AttachmentSelection = { kind: AttachmentKind; itemIds: string[] };
 export const previewAttachment = (frameworkId: string, selection: AttachmentSelection, signal?: AbortSignal) =>
   api.postBlob(`${attachmentsPath(frameworkId)}/preview`, selection, signal);
 
-/** `idempotencyKey` makes a double click or a retry answer the first attachment instead of a second one. */
+/**
+ * `idempotencyKey` makes a double click or a retry answer the first attachment instead of a
+ * second one. Above 200 items the server answers with a job to follow instead of the contract.
+ */
 export const createAttachment = (frameworkId: string, selection: AttachmentSelection, idempotencyKey: string) =>
-  api.post<{ contract: Contract }>(attachmentsPath(frameworkId), { ...selection, accept: true } satisfies CreateAttachmentBody, {
+  api.post<{ contract: Contract } | { job: ContractJob }>(attachmentsPath(frameworkId), { ...selection, accept: true } satisfies CreateAttachmentBody, {
     'Idempotency-Key': idempotencyKey,
   });
 

@@ -1,4 +1,4 @@
-import type { ApplyFrameworkBody, Contract, ContractKind, ContractListItem, ContractStatus, EligibilityResponse, PatchContractBody, VerifyResponse } from '../../shared/schemas/contract';
+import type { ApplyFrameworkBody, Contract, ContractKind, ContractList, ContractListItem, ContractStatus, EligibilityResponse, PatchContractBody, VerifyResponse } from '../../shared/schemas/contract';
 import { api, apiUrl } from './client';
 
 export type ContractListFilter = {
@@ -11,8 +11,11 @@ export type ContractListFilter = {
   cursor?: string;
   /** Hidden (voided or terminated) contracts are left out unless `include`. */
   hidden?: 'include';
+  /** Signed on or after / on or before these days (China time, YYYY-MM-DD). */
+  from?: string;
+  to?: string;
 };
-export type ContractListPage = { items: ContractListItem[]; nextCursor: string | null };
+export type ContractListPage = ContractList;
 
 export type AuditEvent = {
   seq: number;
@@ -36,6 +39,18 @@ export function fetchContracts(filter: ContractListFilter, signal?: AbortSignal)
   }
   const search = query.toString();
   return api.get<ContractListPage>(`/contracts${search ? `?${search}` : ''}`, signal);
+}
+
+/** Every contract the filter matches, page by page, up to `max` (an export of the filtered list). */
+export async function fetchAllContracts(filter: Omit<ContractListFilter, 'cursor' | 'limit'>, max: number): Promise<ContractListItem[]> {
+  const all: ContractListItem[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await fetchContracts({ ...filter, limit: 100, cursor });
+    all.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor && all.length < max);
+  return all.slice(0, max);
 }
 
 export const fetchContract = (id: string, signal?: AbortSignal) => api.get<{ contract: Contract }>(contractPath(id), signal);

@@ -4,9 +4,9 @@ import { App, Button, Card, Checkbox, DatePicker, Empty, Flex, Grid, Input, Sele
 import dayjs from 'dayjs';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
-import { type ContractListItem as Contract, type ContractKind, type ContractStatus, contractKind, contractStatus } from '../../shared/schemas/contract';
+import { type ContractListItem as Contract, type ContractKind, type ContractStatus, contractCountLimit, contractKind, contractStatus } from '../../shared/schemas/contract';
 import { fetchFrameworkAttachments } from '../api/attachments';
-import { type ContractListFilter, contractPdfUrl, fetchContracts } from '../api/contracts';
+import { type ContractListFilter, contractPdfUrl, fetchAllContracts, fetchContracts } from '../api/contracts';
 import { queryKeys } from '../api/query';
 import { ScrollTable } from './scroll-table';
 import { useT } from '../i18n';
@@ -59,8 +59,10 @@ function useListFilters() {
     status: isContractStatus(statusParam) ? statusParam : undefined,
     q: params.get('q')?.trim() || undefined,
     ...(params.get('hidden') === 'include' ? { hidden: 'include' as const } : {}),
+    ...(isDay(fromParam) ? { from: fromParam } : {}),
+    ...(isDay(toParam) && (!isDay(fromParam) || fromParam <= toParam) ? { to: toParam } : {}),
   };
-  const range = { from: isDay(fromParam) ? fromParam : undefined, to: isDay(toParam) ? toParam : undefined };
+  const range = { from: filter.from, to: filter.to };
   const set = (changes: Record<string, string | undefined>) =>
     setParams((previous) => {
       const next = new URLSearchParams(previous);
@@ -116,11 +118,13 @@ export function ContractList({ detailPath, isOperator = false }: Props) {
     enabled: frameworkIds.length > 0,
   });
   const items = useMemo(() => {
-    const extra = (attachments.data ?? []).flat().filter((c) => !listed.some((l) => l.id === c.id));
-    const all = extra.length ? [...listed, ...extra] : listed;
-    // 生效日期 range: on the loaded contracts only (the API has no date filter), and labelled so.
-    return all.filter((c) => (!range.from || chinaDay(c.effectiveAt) >= range.from) && (!range.to || chinaDay(c.effectiveAt) <= range.to));
+    // The server filtered the list by signing day; attachments merged in from their framework
+    // agreement's own list keep to the same range here.
+    const inRange = (c: Contract) => (!range.from || chinaDay(c.createdAt) >= range.from) && (!range.to || chinaDay(c.createdAt) <= range.to);
+    const extra = (attachments.data ?? []).flat().filter((c) => !listed.some((l) => l.id === c.id) && inRange(c));
+    return extra.length ? [...listed, ...extra] : listed;
   }, [listed, attachments.data, range.from, range.to]);
+  const total = list.data?.pages[0]?.total;
 
   const rows = useMemo(() => nestAttachments(items), [items]);
   const expandedRowKeys = rows.filter((r) => r.children && !collapsed.has(r.id)).map((r) => r.id);
@@ -135,8 +139,10 @@ export function ContractList({ detailPath, isOperator = false }: Props) {
     }
     setExporting(true);
     try {
-      await exportContracts(items, t);
-      message.success(t('contracts.exported', { count: items.length }));
+      // The whole filtered list, not only the pages loaded so far.
+      const all = list.hasNextPage ? await fetchAllContracts(filter, contractCountLimit) : items;
+      await exportContracts(all, t);
+      message.success(t('contracts.exported', { count: all.length }));
     } catch (err) {
       message.error(errorText(err));
     } finally {
@@ -259,8 +265,7 @@ export function ContractList({ detailPath, isOperator = false }: Props) {
           style={{ width: isPhone ? '100%' : isOperator ? 300 : 260 }}
           data-testid="contract-search"
         />
-        <Tooltip title={t('contracts.filter.dateRangeNote')}>
-          <DatePicker.RangePicker
+        <DatePicker.RangePicker
             allowEmpty={[true, true]}
             value={[range.from ? dayjs(range.from) : null, range.to ? dayjs(range.to) : null]}
             onChange={(dates) => set({ from: dates?.[0]?.format('YYYY-MM-DD'), to: dates?.[1]?.format('YYYY-MM-DD') })}
@@ -270,7 +275,6 @@ export function ContractList({ detailPath, isOperator = false }: Props) {
             style={{ width: isPhone ? '100%' : 260 }}
             data-testid="filter-date-range"
           />
-        </Tooltip>
         <Checkbox checked={filter.hidden === 'include'} onChange={(event) => set({ hidden: event.target.checked ? 'include' : undefined })} data-testid="filter-hidden">
           {t('contracts.showHidden')}
         </Checkbox>
@@ -306,7 +310,11 @@ export function ContractList({ detailPath, isOperator = false }: Props) {
       <Flex justify="center" align="center" gap={12} wrap>
         {error ? <Typography.Text type="danger">{errorText(error)}</Typography.Text> : null}
         <Typography.Text type="secondary" data-testid="contract-count">
-          {list.hasNextPage ? t('contracts.loadedCountMore', { count: items.length }) : t('contracts.loadedAll', { count: items.length })}
+          {!list.hasNextPage
+            ? t('contracts.loadedAll', { count: listed.length })
+            : total
+              ? t(total.atLeast ? 'contracts.loadedOfAtLeast' : 'contracts.loadedOf', { count: listed.length, total: total.count.toLocaleString() })
+              : t('contracts.loadedCountMore', { count: listed.length })}
         </Typography.Text>
         {list.hasNextPage && (
           <Button onClick={() => list.fetchNextPage()} loading={list.isFetchingNextPage} data-testid="load-more">
@@ -316,7 +324,6 @@ export function ContractList({ detailPath, isOperator = false }: Props) {
       </Flex>
       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
         {t('time.chinaNote')}
-        {range.from || range.to ? ` · ${t('contracts.filter.dateRangeNote')}` : ''}
       </Typography.Text>
     </Flex>
   );

@@ -19,6 +19,8 @@ import { LoadError } from './load-error';
 import { useErrorText } from './use-error-text';
 
 const orderPageSize = 50;
+/** Above this many rows the table renders only those in view. */
+const virtualFrom = 100;
 
 export const isOrder = (item: SelectableItem): item is Order => 'orderNo' in item;
 
@@ -202,6 +204,7 @@ export function ItemSelectionTable({ list, selection, onChange }: Props) {
   const { message } = App.useApp();
   const columns = useColumns(list.kind);
   const isOrders = list.kind === 'order_attachment';
+  const isLong = list.items.length > virtualFrom;
 
   const onSelectionChange = (keys: Key[]) => {
     if (keys.length > maxAttachmentItems) {
@@ -243,7 +246,10 @@ export function ItemSelectionTable({ list, selection, onChange }: Props) {
         columns={columns}
         dataSource={list.items}
         loading={list.loading}
-        scroll={{ x: 1060 }}
+        // Thousands of loaded orders (an attachment takes up to 5,000): only the rows in view are
+        // laid out, or every page added and every tick would lay out all of them again.
+        virtual={isLong}
+        scroll={isLong ? { x: 1060, y: 560 } : { x: 1060 }}
         pagination={isOrders ? false : { pageSize: 10, hideOnSinglePage: true, showSizeChanger: false }}
         rowSelection={{
           selectedRowKeys: [...selection.keys()],

@@ -14,7 +14,8 @@ export function ScrollTable<T extends object>({ regionLabel, scroll, style, ...p
   return (
     // biome-ignore lint/a11y/noNoninteractiveTabindex: a region that scrolls must take focus for keyboard scrolling (WCAG 2.1.1).
     <section aria-label={regionLabel ?? t('common.tableRegion')} tabIndex={0} style={{ overflowX: 'auto', maxWidth: '100%' }}>
-      <Table<T> {...props} style={{ ...style, minWidth }} />
+      {/* A virtual table scrolls inside itself, both ways: antd needs its whole `scroll` then. */}
+      <Table<T> {...props} scroll={props.virtual ? scroll : undefined} style={{ ...style, minWidth: props.virtual ? undefined : minWidth }} />
     </section>
   );
 }

@@ -18,6 +18,7 @@ import {
   type UnselectableReason,
 } from '../api/attachments';
 import { ApiError } from '../api/client';
+import { contractJobPath } from '../api/contract-jobs';
 import { contractPdfUrl, fetchContract } from '../api/contracts';
 import { AcceptAndSubmit, useAcceptance } from '../components/accept-and-submit';
 import { DraftPdfCard, useDraftPdf } from '../components/draft-pdf';
@@ -121,11 +122,13 @@ type ConfirmProps = {
   selection: Selection;
   onBack: () => void;
   onGenerated: (contract: Contract) => void;
+  /** A big attachment is generated in the background: its job's page follows it. */
+  onAccepted: (jobId: string) => void;
   /** Some items were taken or became unselectable meanwhile: back to 选择 with them named. */
   onItemsRefused: (error: ApiError) => void;
 };
 
-function ConfirmStep({ framework, kind, selection, onBack, onGenerated, onItemsRefused }: ConfirmProps) {
+function ConfirmStep({ framework, kind, selection, onBack, onGenerated, onAccepted, onItemsRefused }: ConfirmProps) {
   const t = useT();
   const errorText = useErrorText();
   const acceptance = useAcceptance();
@@ -144,8 +147,9 @@ function ConfirmStep({ framework, kind, selection, onBack, onGenerated, onItemsR
     setSubmitting(true);
     setError(null);
     try {
-      const { contract } = await createAttachment(framework.id, body, key);
-      onGenerated(contract);
+      const answer = await createAttachment(framework.id, body, key);
+      if ('job' in answer) onAccepted(answer.job.id);
+      else onGenerated(answer.contract);
     } catch (err) {
       setSubmitting(false);
       if (err instanceof ApiError && (err.code === 'item_already_covered' || err.code === 'item_not_selectable')) {
@@ -294,10 +298,16 @@ function AttachmentWizard({ framework, kind }: { framework: Contract; kind: Atta
   const pendingIds = useRef<Set<string>>(new Set((params.get('items') ?? '').split(',').filter(Boolean)));
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [generated, setGenerated] = useState<Contract | null>(null);
+  const [acceptedJob, setAcceptedJob] = useState<string | null>(null);
   const invalidate = useInvalidate();
   const isResolving = pendingIds.current.size > 0 && list.loading;
   const step = selection.size > 0 ? requestedStep : 0;
-  useLeaveGuard(selection.size > 0 && !generated);
+  useLeaveGuard(selection.size > 0 && !generated && !acceptedJob);
+  const navigate = useNavigate();
+  // After the guard has heard that the choices are submitted (its effect runs first).
+  useEffect(() => {
+    if (acceptedJob) navigate(contractJobPath(acceptedJob), { replace: true });
+  }, [acceptedJob, navigate]);
 
   // Step and chosen ids go to the URL in one navigation (two in one tick would race).
   const writeUrl = (nextStep: number, nextSelection: Selection, replace: boolean) => {
@@ -357,6 +367,7 @@ function AttachmentWizard({ framework, kind }: { framework: Contract; kind: Atta
   };
 
   if (generated) return <SuccessResult contract={generated} framework={framework} />;
+  if (acceptedJob) return <Card loading />;
   if (isResolving && requestedStep === 1) return <Card loading />;
 
   return (
@@ -439,6 +450,7 @@ function AttachmentWizard({ framework, kind }: { framework: Contract; kind: Atta
             setGenerated(contract);
             invalidate(queryKeys.contracts);
           }}
+          onAccepted={setAcceptedJob}
           onItemsRefused={onItemsRefused}
         />
       )}

@@ -7,3 +7,4 @@ export * from './stamping.js';
 export * from './pki.js';
 export * from './evidence.js';
 export * from './org.js';
+export * from './queue.js';

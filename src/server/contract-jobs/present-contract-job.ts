@@ -1,0 +1,21 @@
+import type { ContractJob } from '../../shared/schemas/contract-job.js';
+import { errorTitle, type ErrorCode } from '../../shared/errors.js';
+import type { contractJobs } from '../db/schema/index.js';
+import { type ContractRow, presentContract } from '../contracts/present-contract.js';
+
+type JobRow = typeof contractJobs.$inferSelect;
+
+export function presentContractJob(job: JobRow, contract?: ContractRow | null): ContractJob {
+  return {
+    id: job.id,
+    state: job.state,
+    kind: job.kind,
+    frameworkId: job.frameworkId,
+    items: job.itemIds.length,
+    progress: job.progress,
+    createdAt: job.createdAt.toISOString(),
+    finishedAt: job.finishedAt?.toISOString() ?? null,
+    ...(contract ? { contract: presentContract(contract) } : {}),
+    ...(job.errorCode ? { error: { code: job.errorCode, message: job.errorMessage ?? errorTitle[job.errorCode as ErrorCode] ?? job.errorCode } } : {}),
+  };
+}

@@ -1,0 +1,25 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { contractJobEnvelope, contractJobParams } from '../../shared/schemas/contract-job.js';
+import type { AppContext } from '../context.js';
+import { getContractJob } from '../contract-jobs/get-contract-job.js';
+import { presentContractJob } from '../contract-jobs/present-contract-job.js';
+import { sessionOf } from '../http/request-context.js';
+
+export const contractJobRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.get(
+    '/contract-jobs/:id',
+    {
+      config: { access: 'contracts.view' },
+      schema: {
+        tags: ['contracts'],
+        description: 'A contract generated in the background: state, progress 0–100, the contract when done, the error when failed.',
+        params: contractJobParams,
+        response: { 200: contractJobEnvelope },
+      },
+    },
+    async (request) => {
+      const { job, contract } = await getContractJob(ctx.db, request.params.id, sessionOf(request));
+      return { job: presentContractJob(job, contract) };
+    },
+  );
+};
