@@ -224,6 +224,7 @@ async function main() {
     QIYUE_KEY: 'bench-scale-key-0123456789abcdef',
     QIYUE_OPERATOR_EMAIL: operator.email,
     QIYUE_OPERATOR_PASSWORD: operator.password,
+    QIYUE_OPERATOR_TOTP: '0',
     LOG_LEVEL: 'warn',
   };
   const app = startProcess('app', 'src/server/main.ts', serverEnv);

@@ -167,7 +167,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
   await registerApiReference(app);
 
   if (config.rateLimit) await registerRateLimits(app, ctx.db);
-  registerSessionHooks(app, ctx.db, { idleMinutes: config.sessionIdleMinutes });
+  registerSessionHooks(app, ctx.db, { idleMinutes: config.sessionIdleMinutes, requireOperatorTotp: config.requireOperatorTotp });
   registerInputGuard(app);
 
   // Every route of the API and of /pki declares its access (request-context.ts) or the app does not start.

@@ -33,6 +33,7 @@ const envSchema = z.object({
   QIYUE_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   QIYUE_DAILY_CONTRACT_LIMIT: z.coerce.number().int().min(1).max(100_000).default(80),
   QIYUE_RATE_LIMIT: bool.default(true),
+  QIYUE_OPERATOR_TOTP: bool.default(true),
   QIYUE_IDEMPOTENCY_LEASE_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
   QIYUE_CONTRACT_JOB_LEASE_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
   SMTP_URL: z.url().optional(),
@@ -73,6 +74,8 @@ export type Config = {
   dailyContractLimit: number;
   /** Per-IP request limits (rate-limits.ts); tests that are not about them turn them off. */
   rateLimit: boolean;
+  /** Operators act only once they have a second factor (issue 11); tests not about it turn it off. */
+  requireOperatorTotp: boolean;
   /** How long a claimed Idempotency-Key stays claimed after its request stopped renewing it. */
   idempotencyLeaseMs: number;
   /** How long a contract job stays claimed after its instance stopped renewing it (e.g. died). */
@@ -235,6 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMinutes: e.QIYUE_SESSION_IDLE_MINUTES,
     dailyContractLimit: e.QIYUE_DAILY_CONTRACT_LIMIT,
     rateLimit: e.QIYUE_RATE_LIMIT,
+    requireOperatorTotp: e.QIYUE_OPERATOR_TOTP,
     idempotencyLeaseMs: e.QIYUE_IDEMPOTENCY_LEASE_SECONDS * 1000,
     contractJobLeaseSeconds: e.QIYUE_CONTRACT_JOB_LEASE_SECONDS,
     startContractJobs: true,

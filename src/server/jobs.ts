@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from './context.js';
 import { deleteExpiredSessions } from './auth/sessions.js';
 import { activateScheduled, expireContracts } from './contracts/expire-contracts.js';
+import { issueMissingSupplements } from './contracts/issue-supplement.js';
 import { sendExpiryReminders } from './contracts/send-expiry-reminders.js';
 import { type Database, isDatabaseUnavailable } from './db/client.js';
 import { idempotencyKeys, loginThrottle, rateLimitHits } from './db/schema/index.js';
@@ -51,6 +52,8 @@ export function startJobs(ctx: AppContext, log: FastifyBaseLogger): () => void {
   // A renewal takes effect within a minute of its predecessor's end.
   every(60_000, 'activate-scheduled-contracts', () => activateScheduled(ctx.db), shared);
   every(10 * 60_000, 'send-expiry-reminders', () => sendExpiryReminders(ctx), shared);
+  // Supplements a rename's own request could not issue (it answers once the rename committed).
+  every(60_000, 'issue-rename-supplements', () => issueMissingSupplements(ctx), shared);
   every(60 * 60_000, 'forget-expired-sessions-and-keys', () => forgetExpired(ctx.db, ctx.config.sessionIdleMinutes), shared);
   // Another instance may have revoked and replaced Party B's (or the TSA's) certificate.
   every(30_000, 'sync-rolled-certificates', () =>

@@ -47,7 +47,10 @@ async function main() {
       `    unverified customer           ${demoLogins.unverifiedCustomer.email} / ${demoLogins.unverifiedCustomer.password}`,
     );
   }
-  if (config.operator && config.demo) lines.push(`    operator                      ${config.operator.email} / ${config.operator.password}`);
+  if (config.operator && config.demo) {
+    lines.push(`    operator                      ${config.operator.email} / ${config.operator.password}`);
+    if (config.requireOperatorTotp) lines.push('      (operators turn on two-step verification under 账号安全 before they can act; QIYUE_OPERATOR_TOTP=0 turns that off)');
+  }
   console.log(`${lines.join('\n')}\n`);
 
   const shutdown = async (signal: string) => {

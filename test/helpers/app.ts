@@ -41,6 +41,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     dailyContractLimit: 10_000,
     // Suites register dozens of users from one address; the limits have their own test.
     rateLimit: false,
+    // Suites sign the operator in with a password only; the second factor has its own test.
+    requireOperatorTotp: false,
     ...overrides,
   };
 }

@@ -28,6 +28,8 @@ export async function startChildServer(env: Record<string, string>, o: { nodeFla
       QIYUE_KEY: 'test-key-0123456789abcdef',
       QIYUE_OPERATOR_EMAIL: 'desk@qiyue.test',
       QIYUE_OPERATOR_PASSWORD: 'operator-password-1',
+      // As in the in-process test apps: the operator's second factor has its own test.
+      QIYUE_OPERATOR_TOTP: '0',
       QIYUE_INTEGRATION_TOKEN: 'test-integration-token-0123',
       QIYUE_RENDER_THREADS: '0',
       LOG_LEVEL: 'warn',

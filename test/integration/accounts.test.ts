@@ -139,6 +139,43 @@ describe('login throttling', () => {
     const owner = await login('finance-login@example.com', 'owner-password-1', '192.0.2.10');
     expect(owner.statusCode).toBe(200);
   });
+
+  it('makes each wait after the limit twice as long, and lets the right password in once it has passed', async () => {
+    await t.register('slowed@example.com', 'owner-password-2');
+    const attacker = '203.0.113.77';
+    const key = `pair:slowed@example.com|${attacker}`;
+    // The clock moved past the current wait, not the code.
+    const waitPassed = () => t.app.ctx.db.execute(sql`update login_throttle set blocked_until = now() - interval '1 second' where key = ${key}`);
+    for (let i = 0; i < 5; i++) expect((await login('slowed@example.com', `guess-${i}-password`, attacker)).statusCode).toBe(401);
+    const waits: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      const held = await login('slowed@example.com', 'another-guess-pw', attacker);
+      expect(held.statusCode).toBe(429);
+      waits.push(Number(held.headers['retry-after']));
+      await waitPassed();
+      expect((await login('slowed@example.com', `late-guess-${round}-pw`, attacker)).statusCode).toBe(401);
+    }
+    expect(waits).toEqual([2, 4, 8]);
+    const fourth = await login('slowed@example.com', 'another-guess-pw', attacker);
+    expect(Number(fourth.headers['retry-after'])).toBe(16);
+    await waitPassed();
+    expect((await login('slowed@example.com', 'owner-password-2', attacker)).statusCode).toBe(200);
+    // A success forgets the pair's attempts: the next mistake is answered at once again.
+    expect((await login('slowed@example.com', 'typo-password', attacker)).statusCode).toBe(401);
+  });
+
+  it('never waits longer than 15 minutes, and forgets an address after 15 quiet minutes', async () => {
+    await t.register('patient@example.com', 'owner-password-3');
+    const attacker = '203.0.113.78';
+    const key = `pair:patient@example.com|${attacker}`;
+    await t.app.ctx.db.execute(sql`insert into login_throttle (key, failures, window_started_at, blocked_until) values (${key}, 40, now(), now() - interval '1 second')`);
+    expect((await login('patient@example.com', 'guess-password-x', attacker)).statusCode).toBe(401);
+    expect(Number((await login('patient@example.com', 'guess-password-y', attacker)).headers['retry-after'])).toBe(900);
+    await t.app.ctx.db.execute(
+      sql`update login_throttle set blocked_until = now() - interval '1 second', window_started_at = now() - interval '16 minutes' where key = ${key}`,
+    );
+    for (let i = 0; i < 5; i++) expect((await login('patient@example.com', `fresh-guess-${i}`, attacker)).statusCode).toBe(401);
+  });
 });
 
 describe('TOTP second factor', () => {
@@ -176,13 +213,45 @@ describe('TOTP second factor', () => {
     expect(noPassword.json().code).toBe('invalid_credentials');
   });
 
-  it('asks an operator without a second factor to enrol', async () => {
-    const res = await login(operatorLogin.email, operatorLogin.password);
-    expect(res.statusCode).toBe(200);
-    expect(res.json().totpEnrolmentRequired).toBe(true);
-    const op = await t.operator();
-    expect((await t.request(op, 'GET', '/api/v1/me')).json()).toMatchObject({ totpEnrolmentRequired: true, user: { hasTotp: false } });
-    const customer = await t.register();
-    expect((await t.request(customer, 'GET', '/api/v1/me')).json().totpEnrolmentRequired).toBe(false);
+});
+
+describe('second factor required for operators', () => {
+  let strict: TestApp;
+  beforeAll(async () => {
+    strict = await createTestApp({ requireOperatorTotp: true });
+  });
+  afterAll(() => strict?.close());
+  const codeNow = (secret: string) => generateSync({ secret, epoch: Math.floor(Date.now() / 1000) });
+
+  it('lets an operator without TOTP do nothing but enrol; with it, login takes the code as a second step', async () => {
+    const login = await strict.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: operatorLogin });
+    expect(login.statusCode).toBe(200);
+    expect(login.json().totpEnrolmentRequired).toBe(true);
+    const op = await strict.operator();
+    expect((await strict.request(op, 'GET', '/api/v1/me')).json()).toMatchObject({ totpEnrolmentRequired: true, user: { hasTotp: false } });
+    for (const url of ['/api/v1/admin/verifications', '/api/v1/admin/stamping-requests', '/api/v1/admin/operators']) {
+      const refused = await strict.request(op, 'GET', url);
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json().code).toBe('totp_enrolment_required');
+    }
+    // A customer is not asked.
+    const customer = await strict.register();
+    expect((await strict.request(customer, 'GET', '/api/v1/me')).json().totpEnrolmentRequired).toBe(false);
+    expect((await strict.request(customer, 'GET', '/api/v1/contracts')).statusCode).toBe(200);
+
+    const { secret } = (await strict.request(op, 'POST', '/api/v1/auth/totp')).json();
+    expect((await strict.request(op, 'POST', '/api/v1/auth/totp/confirm', { code: codeNow(secret) })).statusCode).toBe(204);
+    // The same session acts at once.
+    expect((await strict.request(op, 'GET', '/api/v1/admin/verifications')).statusCode).toBe(200);
+    expect((await strict.request(op, 'GET', '/api/v1/me')).json().totpEnrolmentRequired).toBe(false);
+
+    const first = await strict.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: operatorLogin });
+    expect(first.statusCode).toBe(401);
+    expect(first.json().code).toBe('totp_required');
+    // The enrolment used the current step; the next one is what the phone shows 30 s on.
+    const next = generateSync({ secret, epoch: Math.floor(Date.now() / 1000) + 30 });
+    const second = await strict.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { ...operatorLogin, totp: next } });
+    expect(second.statusCode).toBe(200);
+    expect(second.json().totpEnrolmentRequired).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, desc, eq, like } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,5 +56,40 @@ describe('notifications', () => {
     const aboutContract = sent.filter((s) => s.includes(contract.number));
     expect(aboutContract).toHaveLength(4);
     expect(new Set(aboutContract).size).toBe(4);
+  });
+
+  it('reaches the members whose role holds "receive notifications" — not a viewer, not a custom role without it, not a removed member', async () => {
+    const owner = await t.verifiedCustomer();
+    const join = async (email: string, role: string) => {
+      expect((await t.request(owner, 'POST', '/api/v1/org/invitations', { email, role })).statusCode).toBe(201);
+      const [mail] = await t.app.ctx.db.select().from(outbox).where(eq(outbox.toAddress, email)).orderBy(desc(outbox.createdAt)).limit(1);
+      const token = /\/invitations\/([\w-]+)/.exec(mail!.body)![1];
+      const res = await t.request(null, 'POST', `/api/v1/invitations/${token}/accept`, { password: 'member-password-1' });
+      expect(res.statusCode, res.body).toBe(200);
+      return { userId: res.json().user.id as string, email };
+    };
+    const stamp = Date.now();
+    const told = (await t.request(owner, 'POST', '/api/v1/org/roles', { name: '合同专员', permissions: ['contracts.view', 'notifications.receive'] })).json().role.id;
+    const quiet = (await t.request(owner, 'POST', '/api/v1/org/roles', { name: '审计', permissions: ['contracts.view', 'contracts.download'] })).json().role.id;
+    const finance = await join(`n-finance-${stamp}@example.com`, 'finance');
+    const viewer = await join(`n-viewer-${stamp}@example.com`, 'viewer');
+    const custom = await join(`n-custom-${stamp}@example.com`, told);
+    const silent = await join(`n-silent-${stamp}@example.com`, quiet);
+
+    const subjectsTo = async (like_: string) => {
+      const rows = await t.app.ctx.db
+        .select({ to: outbox.toAddress })
+        .from(outbox)
+        .where(and(eq(outbox.accountId, owner.accountId!), like(outbox.subject, like_)));
+      return rows.map((r) => r.to).sort();
+    };
+    const framework = (await t.signFramework(owner, { termYears: 1, copies: 2 })).json().contract;
+    expect(await subjectsTo(`%${framework.number} 已生成%`)).toEqual(['finance@example.com', owner.email, finance.email, custom.email].sort());
+    expect(await subjectsTo(`%${framework.number}%`)).not.toContain(viewer.email);
+    expect(await subjectsTo(`%${framework.number}%`)).not.toContain(silent.email);
+
+    expect((await t.request(owner, 'DELETE', `/api/v1/org/members/${finance.userId}`)).statusCode).toBe(204);
+    expect((await t.request(owner, 'POST', `/api/v1/contracts/${framework.id}/void`, { reason: '重新申请' })).statusCode).toBe(200);
+    expect(await subjectsTo(`%${framework.number} 已作废%`)).toEqual(['finance@example.com', owner.email, custom.email].sort());
   });
 });

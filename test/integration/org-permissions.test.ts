@@ -103,6 +103,7 @@ const sensitive: [string, BuiltInRole[]][] = [
   ['POST /api/v1/verification', ['owner', 'admin', 'legal']],
   ['POST /api/v1/stamping-requests', ['owner', 'admin', 'finance']],
   ['POST /api/v1/org/invitations', ['owner', 'admin']],
+  ['DELETE /api/v1/org/invitations/:id', ['owner', 'admin']],
   ['PATCH /api/v1/org/members/:userId', ['owner', 'admin']],
   ['DELETE /api/v1/org/members/:userId', ['owner', 'admin']],
   ['POST /api/v1/org/roles', ['owner', 'admin']],
@@ -293,6 +294,31 @@ describe('invitations', () => {
       .from(auditEvents)
       .where(and(eq(auditEvents.action, 'member.removed'), eq(auditEvents.subjectId, member.userId)));
     expect(event).toMatchObject({ actorUserId: owner.userId, actorEmail: owner.email });
+  });
+
+  it('can be withdrawn by a manager: the link stops working, the list drops it, the audit names who withdrew it', async () => {
+    const email = `withdrawn-${Date.now()}@example.com`;
+    const token = await invite(owner, email, 'finance');
+    const listed = (await t.request(owner, 'GET', '/api/v1/org/members')).json().invitations as { id: string; email: string }[];
+    const invitation = listed.find((i) => i.email === email)!;
+    // Not by a member without members.manage, nor by another organisation's owner.
+    expect(codeOf(await t.request(members.finance, 'DELETE', `/api/v1/org/invitations/${invitation.id}`))).toBe('permission_denied');
+    const stranger = await t.register();
+    expect((await t.request(stranger, 'DELETE', `/api/v1/org/invitations/${invitation.id}`)).statusCode).toBe(404);
+
+    expect((await t.request(members.admin, 'DELETE', `/api/v1/org/invitations/${invitation.id}`)).statusCode).toBe(204);
+    const res = await join(token);
+    expect([res.statusCode, codeOf(res)]).toEqual([410, 'invitation_invalid']);
+    const after = (await t.request(owner, 'GET', '/api/v1/org/members')).json();
+    expect(after.invitations.map((i: { email: string }) => i.email)).not.toContain(email);
+    expect(after.items.map((m: { email: string }) => m.email)).not.toContain(email);
+    // Withdrawing twice, or an accepted invitation, finds nothing open.
+    expect((await t.request(owner, 'DELETE', `/api/v1/org/invitations/${invitation.id}`)).statusCode).toBe(404);
+    const [event] = await t.app.ctx.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'member.invitation_withdrawn'), eq(auditEvents.subjectId, invitation.id)));
+    expect(event).toMatchObject({ actorUserId: members.admin.userId, actorEmail: members.admin.email });
   });
 
   it('keep one owner', async () => {

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifications } from '../../src/server/db/schema/index.js';
-import { consent, createTestApp, type TestApp, tinyPng, uniqueCreditCode } from '../helpers/app.js';
+import { consent, createTestApp, type TestApp, tinyPng, uniqueCreditCode, uniqueIdNumber } from '../helpers/app.js';
 import { testDatabaseKind } from '../helpers/database.js';
 
 const enterprise = { subjectType: 'enterprise', name: '福州示例云计算有限公司', creditCode: '91350100M000100Y43', legalRepresentative: '林晓明', consent };
@@ -20,9 +20,13 @@ describe('real-name verification, auto mode', () => {
     expect(res.statusCode).toBe(201);
     expect(res.json().verification).toMatchObject({ subjectType: 'enterprise', name: enterprise.name, status: 'verified', creditCode: enterprise.creditCode });
     expect((await t.request(c, 'GET', '/api/v1/me')).json().account.verificationStatus).toBe('verified');
-    const again = await t.request(c, 'POST', '/api/v1/verification', { ...enterprise, name: '另一家公司' });
+    // Another company (another credit code) cannot replace it; the same code under a new name
+    // is a rename (rename-supplement.test.ts).
+    const again = await t.request(c, 'POST', '/api/v1/verification', { ...enterprise, name: '另一家公司', creditCode: uniqueCreditCode() });
     expect(again.statusCode).toBe(409);
     expect(again.json().code).toBe('already_verified');
+    const person = await t.request(c, 'POST', '/api/v1/verification', { subjectType: 'personal', name: '张三', idNumber: uniqueIdNumber(), consent });
+    expect(person.json().code).toBe('already_verified');
     expect((await t.request(c, 'GET', '/api/v1/verification')).json().verification.name).toBe(enterprise.name);
   });
 

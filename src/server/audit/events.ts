@@ -31,6 +31,7 @@ export type AuditAction =
   | 'certificate.revoked'
   | 'org.switched'
   | 'member.invited'
+  | 'member.invitation_withdrawn'
   | 'member.joined'
   | 'member.role_changed'
   | 'member.removed'

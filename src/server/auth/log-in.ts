@@ -48,7 +48,7 @@ export async function logIn(ctx: AppContext, options: { email: string; password:
       action: 'user.logged_in',
       subject: { type: 'user', id: user.id },
     });
-    return { user: { id: user.id, email: user.email, role: user.role }, accountId, session, totpEnrolmentRequired: user.role === 'operator' && !user.totpSecret };
+    return { user: { id: user.id, email: user.email, role: user.role }, accountId, session, totpEnrolmentRequired: user.role === 'operator' && ctx.config.requireOperatorTotp && !user.totpSecret };
   });
 }
 

@@ -1,55 +1,74 @@
-import { inArray, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { type Database, queryRows } from '../db/client.js';
-import { loginThrottle } from '../db/schema/index.js';
 
-// Attempts counted in a window; past the limit the key is blocked for the block time.
-const windowSeconds = 15 * 60;
-const blockSeconds = 15 * 60;
-const limits = { pair: 5, ip: 20 } as const;
+// A key's attempts are forgotten after this long without any; `window_started_at` holds the
+// time of the key's last attempt that was let through.
+const quietSeconds = 15 * 60;
+// Attempts let through before the delays start; from then on each attempt let through makes
+// the next wait twice as long as the one before: 2 s, 4 s, 8 s … at most 15 minutes.
+export const throttleLimits = { pair: 5, ip: 20 } as const;
+const firstDelaySeconds = 2;
+const longestDelaySeconds = 15 * 60;
+
+/** The wait after the `attempts`-th attempt of a key whose limit is `limit` (0: none). */
+export function delayAfter(attempts: number, limit: number): number {
+  if (attempts < limit) return 0;
+  return Math.min(longestDelaySeconds, firstDelaySeconds * 2 ** Math.min(attempts - limit, 20));
+}
 
 // Counted per (e-mail, address) pair and per address, never per e-mail alone: an attacker's
-// guesses from one address then block that address, not the owner signing in from another.
+// guesses from one address slow that address, not the owner signing in from another.
 const pairKey = (email: string, ip: string) => `pair:${email}|${ip}`;
-const keysFor = (email: string, ip: string) => ({ pair: pairKey(email, ip), ip: `ip:${ip}` });
+const ipKey = (ip: string) => `ip:${ip}`;
+
+type ThrottleRow = { key: string; attempts: number; retry_after: number | null; is_quiet: boolean };
 
 /**
  * Counts a login attempt before its password is checked and answers the seconds until the
- * caller may try again (0: go ahead). Each key is counted and compared in one statement, so
- * that of 40 parallel guesses on any number of instances exactly the limit get through:
- * checking first and counting after the (slow) password hash let them all pass the check.
+ * caller may try again (0: go ahead). Both keys are locked, judged and counted in one
+ * transaction, so that of 40 parallel guesses on any number of instances exactly the limit
+ * get through (checking first and counting after the slow password hash let them all pass),
+ * and an attempt that is held back counts against neither key.
  */
 export async function reserveLoginAttempt(db: Database, email: string, ip: string): Promise<number> {
-  let retryAfter = 0;
-  for (const [kind, key] of Object.entries(keysFor(email, ip)) as [keyof typeof limits, string][]) {
-    const [row] = await queryRows<{ retry_after: number | null }>(
-      db,
-      sql`
-      insert into login_throttle as t (key, failures, window_started_at, blocked_until)
-      values (${key}, 1, now(), null)
-      on conflict (key) do update set
-        failures = case when t.blocked_until > now() then t.failures
-                        when t.window_started_at < now() - make_interval(secs => ${windowSeconds}) then 1
-                        else t.failures + 1 end,
-        window_started_at = case when t.blocked_until > now() then t.window_started_at
-                                 when t.window_started_at < now() - make_interval(secs => ${windowSeconds}) then now()
-                                 else t.window_started_at end,
-        blocked_until = case when t.blocked_until > now() then t.blocked_until
-                             when t.window_started_at >= now() - make_interval(secs => ${windowSeconds})
-                                  and t.failures + 1 > ${limits[kind]}
-                             then now() + make_interval(secs => ${blockSeconds})
-                             else null end
-      returning ceil(extract(epoch from (blocked_until - now())))::int as retry_after`,
+  const keys = { pair: pairKey(email, ip), ip: ipKey(ip) };
+  return db.transaction(async (tx) => {
+    for (const key of Object.values(keys)) {
+      await tx.execute(sql`insert into login_throttle (key, failures, window_started_at) values (${key}, 0, now()) on conflict (key) do nothing`);
+    }
+    // Locked in key order, the same on every instance, so that two logins cannot deadlock.
+    const rows = await queryRows<ThrottleRow>(
+      tx,
+      sql`select key, failures as attempts,
+                 case when blocked_until > now() then ceil(extract(epoch from (blocked_until - now())))::int end as retry_after,
+                 window_started_at < now() - make_interval(secs => ${quietSeconds}) as is_quiet
+          from login_throttle where key in (${keys.pair}, ${keys.ip}) order by key for update`,
     );
-    retryAfter = Math.max(retryAfter, row?.retry_after ?? 0);
-  }
-  return retryAfter;
+    const retryAfter = Math.max(0, ...rows.map((r) => r.retry_after ?? 0));
+    if (retryAfter > 0) return retryAfter;
+    for (const row of rows) {
+      const attempts = row.is_quiet ? 1 : Number(row.attempts) + 1;
+      const delay = delayAfter(attempts, row.key === keys.pair ? throttleLimits.pair : throttleLimits.ip);
+      await tx.execute(
+        sql`update login_throttle set failures = ${attempts}, window_started_at = now(),
+                   blocked_until = ${delay > 0 ? sql`now() + make_interval(secs => ${delay})` : sql`null`}
+            where key = ${row.key}`,
+      );
+    }
+    return 0;
+  });
 }
 
 /**
- * After a successful login: the pair's failures are forgotten, and the attempt is given
- * back to the address, which counts guesses, not the logins of an office behind one NAT.
+ * After a successful login: the pair's attempts are forgotten, and the attempt is given back
+ * to the address, which counts guesses, not the logins of an office behind one NAT (a delay
+ * this very login started ends with it when the address is back under its limit).
  */
 export async function clearLoginFailures(db: Database, email: string, ip: string): Promise<void> {
-  await db.delete(loginThrottle).where(inArray(loginThrottle.key, [pairKey(email, ip)]));
-  await db.execute(sql`update login_throttle set failures = greatest(failures - 1, 0) where key = ${`ip:${ip}`} and blocked_until is null`);
+  await db.execute(sql`delete from login_throttle where key = ${pairKey(email, ip)}`);
+  await db.execute(
+    sql`update login_throttle set failures = greatest(failures - 1, 0),
+               blocked_until = case when failures - 1 < ${throttleLimits.ip} then null else blocked_until end
+        where key = ${ipKey(ip)}`,
+  );
 }

@@ -22,6 +22,8 @@ export type SessionUser = {
   permissions: Action[];
   /** Set when an API key, not a session, made the request (no CSRF then). */
   apiKeyId: string | null;
+  /** The user has a confirmed TOTP second factor. */
+  hasTotp: boolean;
 };
 
 type MemberRoleRow = { role: string | null; customName: string | null; customPermissions: string[] | null };
@@ -88,6 +90,7 @@ export async function findSession(db: Database, token: string, options: { idleMi
       customName: orgRoles.name,
       customPermissions: orgRoles.permissions,
       isStale: sql<boolean>`${sessions.lastSeenAt} < now() - interval '1 minute'`,
+      hasTotp: sql<boolean>`${users.totpSecret} is not null`,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -112,6 +115,7 @@ export async function findSession(db: Database, token: string, options: { idleMi
         ? memberPermissions({ role: row.memberRole, customName: row.customName, customPermissions: row.customPermissions })
         : permissionsOfOperator(row.operatorRoles),
     apiKeyId: null,
+    hasTotp: row.hasTotp,
   };
 }
 
@@ -150,6 +154,7 @@ export async function findApiKey(db: Database, secret: string): Promise<SessionU
     memberRole: creator.memberRole,
     permissions: row.permissions.filter((p): p is Action => isAction(p) && allowed.has(p)),
     apiKeyId: row.id,
+    hasTotp: false,
   };
 }
 

@@ -23,5 +23,5 @@ export type SignatureRecord = {
   keyCustody?: 'signer' | 'platform';
 };
 
-export type ContractKind = 'framework' | 'icp_attachment' | 'order_attachment';
+export type ContractKind = 'framework' | 'icp_attachment' | 'order_attachment' | 'supplement';
 export type ContractStatus = 'effective' | 'expired' | 'voided' | 'terminated';

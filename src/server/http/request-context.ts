@@ -109,7 +109,7 @@ export const can = (session: SessionUser | null, action: Action) => Boolean(sess
  * the route's declared action. Routes without an access setting here are only the console's
  * static files and the API documentation, which hold no data.
  */
-export function registerSessionHooks(app: FastifyInstance, db: Database, options: { idleMinutes: number }) {
+export function registerSessionHooks(app: FastifyInstance, db: Database, options: { idleMinutes: number; requireOperatorTotp: boolean }) {
   app.decorateRequest('session', null);
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.access;
@@ -135,6 +135,9 @@ export function registerSessionHooks(app: FastifyInstance, db: Database, options
       if (session.apiKeyId) throw new AppError('permission_denied', 'An API key cannot use this route');
       return;
     }
+    // An operator's password alone is not enough to act for the provider: their own session
+    // routes ('signed_in') stay open so that they can enrol the second factor.
+    if (session.role === 'operator' && options.requireOperatorTotp && !session.hasTotp) throw new AppError('totp_enrolment_required');
     const needed = actionsOf(access);
     if (!needed.some((a) => session.permissions.includes(a)))
       throw new AppError('permission_denied', `This needs the permission ${needed.join(' or ')}`);

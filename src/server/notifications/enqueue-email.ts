@@ -1,17 +1,31 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import { builtInRolePermissions, builtInRoles } from '../../shared/permissions.js';
 import type { Database } from '../db/client.js';
-import { outbox, partyAProfiles, users } from '../db/schema/index.js';
+import { memberships, orgRoles, outbox, partyAProfiles, users } from '../db/schema/index.js';
 
 type Message = { subject: string; body: string };
 
+const receivingRoles = builtInRoles.filter((r) => builtInRolePermissions[r].includes('notifications.receive'));
+
 /**
  * Who hears about an account's contracts and verification: the Party A contact e-mail (the
- * form says it receives contract notices) and the account's users. The one place to switch to
- * the members holding the "receive notifications" permission.
+ * form says it receives contract notices) and the organisation's members whose role, built-in
+ * or custom, holds "receive notifications" — not a viewer, not a member who left.
  */
 export async function notificationRecipients(tx: Database, accountId: string): Promise<string[]> {
   const [profile] = await tx.select({ email: partyAProfiles.contactEmail }).from(partyAProfiles).where(eq(partyAProfiles.accountId, accountId));
-  const members = await tx.select({ email: users.email }).from(users).where(eq(users.accountId, accountId));
+  const members = await tx
+    .select({ email: users.email })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .leftJoin(orgRoles, eq(orgRoles.id, memberships.customRoleId))
+    .where(
+      and(
+        eq(memberships.accountId, accountId),
+        or(inArray(memberships.role, receivingRoles), sql`'notifications.receive' = any(${orgRoles.permissions})`),
+      ),
+    )
+    .orderBy(memberships.createdAt);
   const all = [profile?.email, ...members.map((m) => m.email)].filter((e): e is string => Boolean(e)).map((e) => e.toLowerCase());
   return [...new Set(all)];
 }

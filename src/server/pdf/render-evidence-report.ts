@@ -30,7 +30,7 @@ export type EvidenceEvent = {
 export type EvidenceReportInput = {
   contract: {
     number: string;
-    kind: 'framework' | 'icp_attachment' | 'order_attachment';
+    kind: 'framework' | 'icp_attachment' | 'order_attachment' | 'supplement';
     partyA: string;
     partyB: string;
     effectiveAt: string;
@@ -55,7 +55,7 @@ export const evidenceMarkerValue = 'evidence-report-v1';
 
 export const evidenceTitle = '电子合同出证报告';
 
-const kindText = { framework: '云服务框架协议', icp_attachment: '附件（备案信息）', order_attachment: '附件（订单信息）' } as const;
+const kindText = { framework: '云服务框架协议', icp_attachment: '附件（备案信息）', order_attachment: '附件（订单信息）', supplement: '补充协议' } as const;
 const roleText = { party_a: '甲方签名', party_b: '乙方签名', document_timestamp: '文档时间戳', unknown: '其他签名' } as const;
 
 export function custodyText(c: EvidenceSignature['keyCustody'], role: EvidenceSignature['role']): string {

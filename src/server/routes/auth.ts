@@ -84,7 +84,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
     const [operator] = session.role === 'operator' ? await ctx.db.select({ roles: users.operatorRoles }).from(users).where(eq(users.id, session.userId)) : [];
     return {
       user: { id: session.userId, email: session.email, role: session.role, hasTotp },
-      totpEnrolmentRequired: session.role === 'operator' && !hasTotp,
+      totpEnrolmentRequired: session.role === 'operator' && ctx.config.requireOperatorTotp && !hasTotp,
       account: session.accountId ? { id: session.accountId, verificationStatus: latest?.status ?? ('unverified' as const) } : null,
       memberRole: session.memberRole,
       permissions: session.permissions,

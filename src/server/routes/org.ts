@@ -35,10 +35,12 @@ import { revokeApiKey } from '../org/revoke-api-key.js';
 import { listRoles, organisationName } from '../org/roles.js';
 import { createOperator, listOperators, setOperatorRoles } from '../org/set-operator-roles.js';
 import { switchOrganisation } from '../org/switch-organisation.js';
+import { withdrawInvitation } from '../org/withdraw-invitation.js';
 import { setSessionCookie } from './auth.js';
 
 const userParams = z.object({ userId: z.uuid() });
 const keyParams = z.object({ id: z.uuid() });
+const invitationParams = z.object({ id: z.uuid() });
 const tokenParams = z.object({ token: z.string().min(20).max(100) });
 
 /** The organisation: members, roles, invitations and API keys (SPEC, Additions to the API). */
@@ -88,6 +90,18 @@ export const orgRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app,
       accountOf(request);
       const result = await inviteMember(ctx, { inviter: sessionOf(request), email: request.body.email, role: request.body.role, actor: actorOf(request) });
       return reply.code(201).send(result);
+    },
+  );
+
+  app.delete(
+    '/org/invitations/:id',
+    {
+      config: { access: 'members.manage' },
+      schema: { tags: ['org'], description: 'Withdraws an open invitation: its link stops working at once.', params: invitationParams, response: { 204: z.null() } },
+    },
+    async (request, reply) => {
+      await withdrawInvitation(ctx.db, { accountId: accountOf(request), invitationId: request.params.id, actor: actorOf(request) });
+      return reply.code(204).send(null);
     },
   );
 

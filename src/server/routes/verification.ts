@@ -16,7 +16,7 @@ import type { AppContext } from '../context.js';
 import { idempotent } from '../http/idempotency.js';
 import { accountOf, actorOf } from '../http/request-context.js';
 import { decideVerification } from '../verification/decide-verification.js';
-import { getLatestVerification, getVerification } from '../verification/get-verification.js';
+import { getLatestVerification, getOpenRename, getVerification } from '../verification/get-verification.js';
 import { listVerifications } from '../verification/list-verifications.js';
 import { presentVerification } from '../verification/present.js';
 import { submitVerification } from '../verification/submit-verification.js';
@@ -82,8 +82,9 @@ export const verificationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
     '/verification',
     { config: { access: ['contracts.view', 'verification.submit'] }, schema: { tags: ['verification'], response: { 200: verificationResponse } } },
     async (request) => {
-      const row = await getLatestVerification(ctx.db, accountOf(request));
-      return { verification: row ? presentVerification(row, { isOwner: true }) : null };
+      const accountId = accountOf(request);
+      const [row, rename] = await Promise.all([getLatestVerification(ctx.db, accountId), getOpenRename(ctx.db, accountId)]);
+      return { verification: row ? presentVerification(row, { isOwner: true }) : null, rename: rename && (!row || rename.createdAt > row.createdAt) ? presentVerification(rename, { isOwner: true }) : null };
     },
   );
 

@@ -7,13 +7,16 @@ import { printablePartyA } from '../contracts/party-snapshots.js';
 import type { ContractRow } from '../contracts/present-contract.js';
 import { attachmentTitles } from '../contracts/templates/attachment-v2.js';
 import { frameworkTitle } from '../contracts/templates/framework-agreement-v2.js';
+import { supplementTitle } from '../contracts/templates/supplement-v1.js';
+import { renderedSupplementNames } from '../contracts/issue-supplement.js';
+import { renderSupplementDocument } from '../pdf/render-supplement.js';
 import type { ContractKind, PartySnapshot } from '../contracts/types.js';
 import type { AttachmentIcpFiling, AttachmentOrder } from '../pdf/render-attachment.js';
 import type { PartyBDetails } from '../pdf/render-framework-agreement.js';
 import type { presentRequest } from './present-request.js';
 
 // Each contract is listed under the title its own template prints.
-const titles: Record<ContractKind, string> = { framework: frameworkTitle, ...attachmentTitles };
+const titles: Record<ContractKind, string> = { framework: frameworkTitle, ...attachmentTitles, supplement: supplementTitle };
 
 /** Party B as the contract recorded it, not as the configuration says today. */
 function partyBOf(b: PartySnapshot): PartyBDetails {
@@ -55,6 +58,16 @@ async function paperOriginal(ctx: AppContext, row: ContractRow): Promise<Buffer>
     return pdf;
   }
   const [framework] = await ctx.db.select().from(contracts).where(eq(contracts.id, row.frameworkId!));
+  if (row.kind === 'supplement') {
+    const { pdf } = await renderSupplementDocument({
+      ...common,
+      templateVersion: row.templateVersion,
+      framework: { number: framework!.number, effectiveAt: framework!.effectiveAt, expiresAt: framework!.expiresAt },
+      ...(await renderedSupplementNames(ctx.db, row)),
+      signedAt: row.effectiveAt,
+    });
+    return pdf;
+  }
   const items = await readAttachmentItems(ctx.db, row.id);
   // The snapshots went through JSON: their dates are strings again.
   const orders = items

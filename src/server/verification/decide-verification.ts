@@ -7,6 +7,7 @@ import { isUniqueViolation } from '../db/client.js';
 import { verifications } from '../db/schema/index.js';
 import { enqueueEmail } from '../notifications/enqueue-email.js';
 import { verificationEmail } from '../notifications/messages.js';
+import { issueSupplementsAfterCommit } from './submit-verification.js';
 
 export type VerificationDecision = { approve: true } | { approve: false; reason: string };
 
@@ -20,7 +21,9 @@ export async function decideVerification(
   if (existing.status !== 'pending') throw new AppError('invalid_state', `The verification is ${existing.status}`);
 
   try {
-    return await decideInTransaction(ctx, existing, options);
+    const row = await decideInTransaction(ctx, existing, options);
+    if (row.status === 'verified' && row.renamesId) await issueSupplementsAfterCommit(ctx, row.id, options.actor);
+    return row;
   } catch (error) {
     // An approved appeal becomes a claim; while the other account still holds the identity it cannot.
     if (isUniqueViolation(error, 'verifications_credit_code_claimed') || isUniqueViolation(error, 'verifications_id_number_claimed')) {
@@ -37,6 +40,13 @@ function decideInTransaction(
 ) {
   const { decision } = options;
   return ctx.db.transaction(async (tx) => {
+    // An approved rename replaces the verified row first: the credit code is never claimed twice.
+    if (decision.approve && existing.renamesId) {
+      await tx
+        .update(verifications)
+        .set({ status: 'superseded' })
+        .where(and(eq(verifications.id, existing.renamesId), eq(verifications.status, 'verified')));
+    }
     const [row] = await tx
       .update(verifications)
       .set({

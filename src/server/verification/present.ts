@@ -18,5 +18,6 @@ export function presentVerification(row: Row, options: { isOwner: boolean }): Ve
     createdAt: row.createdAt.toISOString(),
     ...(row.decidedAt ? { decidedAt: row.decidedAt.toISOString() } : {}),
     ...(row.isAppeal ? { isAppeal: true } : {}),
+    ...(row.renamesId ? { isRename: true } : {}),
   };
 }

@@ -7,6 +7,7 @@ import type { Actor } from '../audit/events.js';
 import type { AppContext } from '../context.js';
 import { type Database, isUniqueViolation } from '../db/client.js';
 import { verificationDocuments, verifications } from '../db/schema/index.js';
+import { issueRenameSupplements } from '../contracts/issue-supplement.js';
 import { getLatestVerification } from './get-verification.js';
 
 const claimIndexes = ['verifications_credit_code_claimed', 'verifications_id_number_claimed'];
@@ -47,7 +48,13 @@ export async function submitVerification(ctx: AppContext, options: { accountId: 
   }
 
   const latest = await getLatestVerification(ctx.db, accountId);
-  if (latest?.status === 'verified') throw new AppError('already_verified');
+  if (latest?.status === 'verified') {
+    // The same company under a new registered name (same credit code) re-verifies that name.
+    const isRename =
+      body.subjectType === 'enterprise' && latest.subjectType === 'enterprise' && latest.creditCode === body.creditCode && latest.name !== body.name;
+    if (!isRename || isAppeal) throw new AppError('already_verified');
+    return submitRename(ctx, { accountId, body, actor: options.actor, documentIds, replaces: latest });
+  }
   if (latest?.status === 'pending') throw new AppError('verification_pending');
   if (!isAppeal && (await isClaimedElsewhere(ctx.db, accountId, body))) throw new AppError('identity_in_use');
 
@@ -101,5 +108,85 @@ export async function submitVerification(ctx: AppContext, options: { accountId: 
       throw new AppError(now?.status === 'verified' ? 'already_verified' : 'verification_pending');
     }
     throw error;
+  }
+}
+
+/**
+ * A verified company's new name under the same credit code: verified at once or reviewed like
+ * any verification (the configured verifier decides, manual mode wants the new licence). Once
+ * verified it replaces the verified row in one transaction (old first, so that the credit code
+ * is never claimed twice), Party A shows the new name from then on, and each framework
+ * agreement in force gets its supplement (issue-supplement.ts).
+ */
+async function submitRename(
+  ctx: AppContext,
+  options: { accountId: string; body: VerificationBody & { subjectType: 'enterprise' }; actor: Actor; documentIds: string[]; replaces: { id: string } },
+) {
+  const { accountId, body, documentIds } = options;
+  const decision = await ctx.verifier.decide(body);
+  let row: typeof verifications.$inferSelect;
+  try {
+    row = await ctx.db.transaction(async (tx) => {
+      if (decision.status === 'verified') {
+        const [replaced] = await tx
+          .update(verifications)
+          .set({ status: 'superseded' })
+          .where(and(eq(verifications.id, options.replaces.id), eq(verifications.status, 'verified')))
+          .returning({ id: verifications.id });
+        if (!replaced) throw new AppError('verification_pending', 'The verification changed meanwhile; reload and try again');
+      }
+      const [inserted] = await tx
+        .insert(verifications)
+        .values({
+          accountId,
+          subjectType: 'enterprise',
+          name: body.name,
+          creditCode: body.creditCode,
+          legalRepresentative: body.legalRepresentative,
+          status: decision.status,
+          rejectReason: decision.status === 'rejected' ? decision.reason : null,
+          decidedAt: decision.status === 'pending' ? null : new Date(),
+          renamesId: options.replaces.id,
+          consentVersion,
+          consentedAt: sql`now()`,
+        })
+        .returning();
+      if (documentIds.length) {
+        await tx.update(verificationDocuments).set({ verificationId: inserted!.id }).where(inArray(verificationDocuments.id, documentIds));
+      }
+      await appendEvent(tx, {
+        accountId,
+        actor: options.actor,
+        action: 'verification.submitted',
+        subject: { type: 'verification', id: inserted!.id },
+        data: {
+          subjectType: 'enterprise',
+          verifier: ctx.verifier.name,
+          status: decision.status,
+          rename: { replaces: options.replaces.id },
+          consent: { version: inserted!.consentVersion, at: inserted!.consentedAt?.toISOString() },
+          documents: documentIds.length,
+        },
+      });
+      return inserted!;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, 'verifications_one_pending_rename')) throw new AppError('verification_pending');
+    throw error;
+  }
+  if (row.status === 'verified') await issueSupplementsAfterCommit(ctx, row.id, options.actor);
+  return row;
+}
+
+/**
+ * The rename is committed whatever happens here: a supplement that fails now (the TSA did not
+ * answer, the instance stopped) is issued by the periodic task (jobs.ts), so the request that
+ * verified the name does not fail for it.
+ */
+export async function issueSupplementsAfterCommit(ctx: AppContext, verificationId: string, actor: Actor) {
+  try {
+    await issueRenameSupplements(ctx, { verificationId, actor });
+  } catch {
+    // Retried by 'issue-rename-supplements' in jobs.ts, which logs a lasting failure.
   }
 }

@@ -3,7 +3,7 @@ import { partyA } from './party-a.js';
 import { carrier, stampingStatus } from './stamping.js';
 import { humanText } from './text.js';
 
-export const contractKind = z.enum(['framework', 'icp_attachment', 'order_attachment']);
+export const contractKind = z.enum(['framework', 'icp_attachment', 'order_attachment', 'supplement']);
 export type ContractKind = z.infer<typeof contractKind>;
 export const contractStatus = z.enum(['scheduled', 'effective', 'expired', 'voided', 'terminated']);
 export type ContractStatus = z.infer<typeof contractStatus>;

@@ -36,7 +36,7 @@ export const enterpriseVerificationBody = z.strictObject({
 export const verificationBody = z.discriminatedUnion('subjectType', [personalVerificationBody, enterpriseVerificationBody]);
 export type VerificationBody = z.infer<typeof verificationBody>;
 
-export const verificationState = z.enum(['pending', 'verified', 'rejected']);
+export const verificationState = z.enum(['pending', 'verified', 'rejected', 'superseded']);
 
 export const verification = z.object({
   id: z.string(),
@@ -51,10 +51,16 @@ export const verification = z.object({
   createdAt: z.string(),
   decidedAt: z.string().optional(),
   isAppeal: z.boolean().optional(),
+  /** A re-verification of the company's new name under the same credit code. */
+  isRename: z.boolean().optional(),
 });
 export type Verification = z.infer<typeof verification>;
 
-export const verificationResponse = z.object({ verification: verification.nullable() });
+export const verificationResponse = z.object({
+  verification: verification.nullable(),
+  /** A re-verification of a new company name not in force yet (pending or rejected); the account stays verified meanwhile. */
+  rename: verification.nullable().optional(),
+});
 
 export const adminVerification = verification.extend({ accountId: z.string(), email: z.string() });
 export type AdminVerification = z.infer<typeof adminVerification>;

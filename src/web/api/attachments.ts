@@ -57,7 +57,7 @@ export function attachmentItemsOf(contract: Contract): AttachmentItem[] {
 }
 
 /** `FA2026000123-A01` → `FA2026000123`: an attachment's number starts with its framework's. */
-export const frameworkNumberOf = (attachmentNumber: string) => attachmentNumber.replace(/-A\d+$/, '');
+export const frameworkNumberOf = (attachmentNumber: string) => attachmentNumber.replace(/-[AS]\d+$/, '');
 
 const attachmentsPath = (frameworkId: string) => `/contracts/${encodeURIComponent(frameworkId)}/attachments`;
 

@@ -20,6 +20,7 @@ export const fetchRoles = (signal?: AbortSignal) => api.get<z.infer<typeof roles
 export const fetchApiKeys = (signal?: AbortSignal) => api.get<z.infer<typeof apiKeysResponse>>('/org/api-keys', signal);
 
 export const inviteMember = (email: string, role: string) => api.post<{ invitation: Invitation }>('/org/invitations', { email, role });
+export const withdrawInvitation = (id: string) => api.delete<void>(`/org/invitations/${id}`);
 export const changeMemberRole = (userId: string, role: string) => api.patch<{ member: Member }>(`/org/members/${userId}`, { role });
 export const removeMember = (userId: string) => api.delete<void>(`/org/members/${userId}`);
 export const createRole = (name: string, permissions: string[]) => api.post<{ role: RoleInfo }>('/org/roles', { name, permissions });

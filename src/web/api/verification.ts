@@ -5,7 +5,7 @@ import { api, requestBlob } from './client';
 export type AdminVerificationFilter = 'pending' | 'verified' | 'rejected';
 
 export const fetchVerification = (signal?: AbortSignal) =>
-  api.get<{ verification: Verification | null }>('/verification', signal);
+  api.get<{ verification: Verification | null; rename?: Verification | null }>('/verification', signal);
 export const submitVerification = (body: VerificationBody) =>
   api.post<{ verification: Verification }>('/verification', body);
 

@@ -1,8 +1,9 @@
 import { DownOutlined, FileAddOutlined } from '@ant-design/icons';
-import { Button, Dropdown, type MenuProps, Typography } from 'antd';
+import { Button, Dropdown, type MenuProps, Tooltip, Typography } from 'antd';
 import { useNavigate } from 'react-router-dom';
 import { type AttachmentKind, attachmentKinds } from '../api/attachments';
 import { useT } from '../i18n';
+import { useCan } from './use-can';
 
 export const applyAttachmentPath = (frameworkId: string, kind: AttachmentKind) =>
   `/contracts/${encodeURIComponent(frameworkId)}/attachments/new?kind=${kind}`;
@@ -19,6 +20,22 @@ export function ApplyAttachmentButton({ frameworkId, variant = 'button' }: { fra
     label: <span data-testid={`apply-attachment-${kind}`}>{t(`attachment.kind.${kind}`)}</span>,
   }));
   const onClick: MenuProps['onClick'] = ({ key }) => navigate(applyAttachmentPath(frameworkId, key as AttachmentKind));
+  const permission = useCan('attachments.apply');
+  if (!permission.allowed) {
+    return (
+      <Tooltip title={permission.reason}>
+        {variant === 'link' ? (
+          <Typography.Link disabled data-testid="apply-attachment" data-permission="attachments.apply" style={{ whiteSpace: 'nowrap' }}>
+            {t('attachment.apply')}
+          </Typography.Link>
+        ) : (
+          <Button icon={<FileAddOutlined />} disabled data-testid="apply-attachment" data-permission="attachments.apply">
+            {t('attachment.apply')}
+          </Button>
+        )}
+      </Tooltip>
+    );
+  }
   return (
     <Dropdown trigger={['click']} menu={{ items, onClick }}>
       {variant === 'link' ? (

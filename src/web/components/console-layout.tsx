@@ -1,3 +1,4 @@
+import type { Action } from '../../shared/permissions';
 import {
   AuditOutlined,
   MenuOutlined,
@@ -102,6 +103,7 @@ function SideMenu({ onNavigate }: { onNavigate?: () => void }) {
   const location = useLocation();
   const navigate = useNavigate();
   const items: MenuProps['items'] = [];
+  const holds = (action: Action) => me.permissions.includes(action);
   if (me.account) {
     items.push({
       type: 'group',
@@ -131,11 +133,12 @@ function SideMenu({ onNavigate }: { onNavigate?: () => void }) {
       type: 'group',
       key: 'operations',
       label: t('nav.operations'),
+      // Each operator sees the desks their roles open (the server refuses the others anyway).
       children: [
-        { key: '/admin/verifications', icon: <AuditOutlined />, label: t('nav.verificationReview') },
-        { key: '/admin/contracts', icon: <FileSearchOutlined />, label: t('nav.adminContracts') },
-        { key: '/admin/stamping', icon: <ContainerOutlined />, label: t('nav.adminStamping') },
-        { key: '/admin/outbox', icon: <MailOutlined />, label: t('nav.outbox') },
+        ...(holds('verification.review') ? [{ key: '/admin/verifications', icon: <AuditOutlined />, label: t('nav.verificationReview') }] : []),
+        ...(holds('contracts.view') ? [{ key: '/admin/contracts', icon: <FileSearchOutlined />, label: t('nav.adminContracts') }] : []),
+        ...(holds('stamping.desk') ? [{ key: '/admin/stamping', icon: <ContainerOutlined />, label: t('nav.adminStamping') }] : []),
+        ...(holds('operators.manage') || holds('stamping.desk') ? [{ key: '/admin/outbox', icon: <MailOutlined />, label: t('nav.outbox') }] : []),
         // A customer account has 验真 under 合同管理 already.
         ...(me.account ? [] : [{ key: '/verify', icon: <SafetyCertificateOutlined />, label: t('nav.verify') }]),
       ],

@@ -1,10 +1,12 @@
-import { Alert, App, Button, Card, Descriptions, Form, Input, Space, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, ConfigProvider, Descriptions, Form, Input, Space, Tag, Typography } from 'antd';
 import { type ReactNode, useEffect, useState } from 'react';
 import { type PartyA, partyAUpdateBody } from '../../shared/schemas/party-a';
 import { ApiError } from '../api/client';
 import { type PartyAContactFields, updatePartyA } from '../api/party-a';
 import { useT } from '../i18n';
 import { applyFieldErrors, requiredRule, zodRule } from './form-rules';
+import { PermissionNotice } from './permitted';
+import { useCan } from './use-can';
 import { useErrorText } from './use-error-text';
 
 // Party A as the Party A page and the application wizard both show it: the identity from the
@@ -66,6 +68,9 @@ export function PartyAContactForm({ partyA, onSaved, submitLabel, onUnchanged, e
   const [form] = Form.useForm<PartyAContactFields>();
   const [saving, setSaving] = useState(false);
   const shape = partyAUpdateBody.shape;
+  const edit = useCan('party_a.edit');
+  // Without party_a.edit the fields are read-only; the wizard still goes on past a complete Party A.
+  const canGoOn = !edit.allowed && onUnchanged ? partyA.isComplete : undefined;
 
   useEffect(() => form.setFieldsValue(toFormValues(partyA)), [form, partyA]);
 
@@ -94,6 +99,7 @@ export function PartyAContactForm({ partyA, onSaved, submitLabel, onUnchanged, e
       title={t('partyA.contactTitle')}
       extra={partyA.isComplete ? <Tag color="success">{t('partyA.complete')}</Tag> : <Tag color="warning">{t('partyA.incomplete')}</Tag>}
     >
+      <PermissionNotice action="party_a.edit" />
       {!partyA.isComplete && <Alert type="warning" showIcon title={t('partyA.incompleteHint')} style={{ marginBottom: 24 }} />}
       <Form<PartyAContactFields>
         form={form}
@@ -103,7 +109,7 @@ export function PartyAContactForm({ partyA, onSaved, submitLabel, onUnchanged, e
         style={{ maxWidth: 680 }}
         initialValues={toFormValues(partyA)}
         onFinish={onFinish}
-        disabled={saving}
+        disabled={saving || !edit.allowed}
         data-testid="party-a-form"
       >
         <Form.Item
@@ -130,8 +136,9 @@ export function PartyAContactForm({ partyA, onSaved, submitLabel, onUnchanged, e
         </Form.Item>
         <Form.Item label=" " colon={false}>
           <Space>
-            {extraActions}
-            <Button type="primary" htmlType="submit" loading={saving} data-testid="party-a-submit">
+            {/* The wizard's own buttons stay usable when the fields are read-only. */}
+            <ConfigProvider componentDisabled={saving}>{extraActions}</ConfigProvider>
+            <Button type="primary" htmlType="submit" loading={saving} disabled={canGoOn === undefined ? undefined : !canGoOn} data-testid="party-a-submit">
               {submitLabel ?? t('common.save')}
             </Button>
           </Space>

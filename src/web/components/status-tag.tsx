@@ -1,10 +1,14 @@
 import { Tag, Tooltip } from 'antd';
-import type { VerificationStatus } from '../../shared/schemas/auth';
+import type { VerificationStatus as AccountVerificationStatus } from '../../shared/schemas/auth';
 import type { ContractStatus } from '../../shared/schemas/contract';
 import { useT } from '../i18n';
 
+// A verification row may also have been superseded by the re-verification of a new company name.
+type VerificationStatus = AccountVerificationStatus | 'superseded';
+
 const colors: Record<VerificationStatus, string> = {
   unverified: 'default',
+  superseded: 'default',
   pending: 'processing',
   verified: 'success',
   rejected: 'error',

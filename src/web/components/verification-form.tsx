@@ -36,10 +36,15 @@ function toBody(values: FormValues): VerificationBody {
       };
 }
 
-type Props = { initial?: Verification | null; onSubmitted: (verification: Verification) => void | Promise<void> };
+type Props = {
+  initial?: Verification | null;
+  /** Re-verifies the new name of the verified company: type and credit code stay as verified. */
+  isRename?: boolean;
+  onSubmitted: (verification: Verification) => void | Promise<void>;
+};
 
 /** Personal or enterprise identity, with the check characters verified as the user types. */
-export function VerificationForm({ initial, onSubmitted }: Props) {
+export function VerificationForm({ initial, isRename = false, onSubmitted }: Props) {
   const t = useT();
   const errorText = useErrorText();
   const [form] = Form.useForm<FormValues>();
@@ -113,12 +118,14 @@ export function VerificationForm({ initial, onSubmitted }: Props) {
       style={{ maxWidth: 640 }}
       initialValues={initialValues}
       onFinish={onFinish}
-      disabled={submitting}
-      data-testid="verification-form"
+      // Undefined while idle: a page may make the whole form read-only (no verification.submit).
+      disabled={submitting ? true : undefined}
+      data-testid={isRename ? 'rename-form' : 'verification-form'}
     >
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="form-error" />}
       <Form.Item name="subjectType" label={t('verification.subjectType')}>
         <Radio.Group
+          disabled={isRename}
           optionType="button"
           buttonStyle="solid"
           options={[
@@ -154,7 +161,7 @@ export function VerificationForm({ initial, onSubmitted }: Props) {
             validateTrigger={['onChange', 'onBlur']}
             rules={creditCodeRules(t)}
           >
-            <Input placeholder={t('verification.creditCode.placeholder')} maxLength={18} autoComplete="off" style={{ fontFamily: 'monospace' }} />
+            <Input placeholder={t('verification.creditCode.placeholder')} maxLength={18} autoComplete="off" style={{ fontFamily: 'monospace' }} disabled={isRename} />
           </Form.Item>
           <Form.Item
             name="legalRepresentative"
@@ -206,8 +213,8 @@ export function VerificationForm({ initial, onSubmitted }: Props) {
             }
           />
         )}
-        <Button type="primary" htmlType="submit" loading={submitting}>
-          {t('verification.submit')}
+        <Button type="primary" htmlType="submit" loading={submitting} data-testid="verification-submit">
+          {t(isRename ? 'verification.rename.submit' : 'verification.submit')}
         </Button>
       </Form.Item>
     </Form>

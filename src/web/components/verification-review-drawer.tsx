@@ -59,6 +59,13 @@ export function VerificationReviewDrawer({ verificationId, onClose }: { verifica
                 <Tag color="orange">{t('admin.verifications.appeal')}</Tag>
               </Descriptions.Item>
             )}
+            {v.isRename && (
+              <Descriptions.Item label={t('admin.verifications.column.status')}>
+                <Tag color="blue" data-testid="rename-tag">
+                  {t('admin.verifications.rename')}
+                </Tag>
+              </Descriptions.Item>
+            )}
             <Descriptions.Item label={t('admin.verifications.column.email')}>{v.email}</Descriptions.Item>
             <Descriptions.Item label={t('admin.verifications.column.subjectType')}>{t(`subject.${v.subjectType}`)}</Descriptions.Item>
             <Descriptions.Item label={t('admin.verifications.column.name')}>{v.name}</Descriptions.Item>

@@ -1,6 +1,8 @@
 import { DownloadOutlined, FileTextOutlined, GlobalOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Col, Descriptions, Flex, Result, Row, Space, Steps, Typography } from 'antd';
 import { type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
+import { PermissionResult } from '../components/permitted';
+import { useCan } from '../components/use-can';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import type { FieldError } from '../../shared/errors';
 import { amountInChineseCapitals, formatYuan } from '../../shared/money';
@@ -485,8 +487,10 @@ export function ApplyAttachmentPage() {
     />
   );
 
+  const canApply = useCan('attachments.apply');
   let body: ReactNode;
-  if (error) body = <LoadError error={error} onRetry={reload} />;
+  if (!canApply.allowed) body = <PermissionResult action="attachments.apply" backTo="/contracts" />;
+  else if (error) body = <LoadError error={error} onRetry={reload} />;
   else if (!framework) body = <Card loading />;
   else if (framework.kind !== 'framework' || framework.status !== 'effective') {
     body = (

@@ -16,6 +16,8 @@ import { formatDate } from '../components/format';
 import { LoadError } from '../components/load-error';
 import { PageHeader } from '../components/page-header';
 import { PartyAContactForm, PartyAIdentityCard } from '../components/party-a-form';
+import { PermissionResult } from '../components/permitted';
+import { useCan } from '../components/use-can';
 import { ContractStatusTag } from '../components/status-tag';
 import { useErrorText } from '../components/use-error-text';
 import { useIdempotencyKey } from '../components/use-idempotency-key';
@@ -266,6 +268,7 @@ export function ApplyContractPage() {
   };
   const setStep = (nextStep: number) => goTo(nextStep);
   const [generated, setGenerated] = useState<Contract | null>(null);
+  const canApply = useCan('framework.apply');
   const invalidate = useInvalidate();
   const start = useLoad([...queryKeys.contracts, 'apply-start', isVerified], async (signal) => {
       if (!isVerified) return null;
@@ -289,7 +292,8 @@ export function ApplyContractPage() {
   );
 
   let body: ReactNode;
-  if (!isVerified) body = <VerificationGate status={status} />;
+  if (!canApply.allowed) body = <PermissionResult action="framework.apply" backTo="/contracts" />;
+  else if (!isVerified) body = <VerificationGate status={status} />;
   else if (start.error) body = <LoadError error={start.error} onRetry={start.reload} />;
   else if (!start.data) body = <Card loading />;
   else if (generated) body = <SuccessResult contract={generated} />;

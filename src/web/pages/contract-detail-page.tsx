@@ -1,5 +1,5 @@
 import { CheckCircleFilled, CloseCircleFilled, DownloadOutlined, PrinterOutlined, SafetyCertificateOutlined, StopOutlined } from '@ant-design/icons';
-import { Button, Card, Col, Descriptions, type DescriptionsProps, Empty, Flex, Result, Row, Space, type TableColumnsType, Tag, Timeline, Tooltip, Typography } from 'antd';
+import { Alert, Button, Card, Col, Descriptions, type DescriptionsProps, Empty, Flex, Result, Row, Space, type TableColumnsType, Tag, Timeline, Tooltip, Typography } from 'antd';
 import { type ReactNode, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import type { Contract } from '../../shared/schemas/contract';
@@ -14,6 +14,7 @@ import { formatDate, formatDateTime, formatLastDay, monospace } from '../compone
 import { LoadError } from '../components/load-error';
 import { type Crumb, PageHeader } from '../components/page-header';
 import { PdfPreview } from '../components/pdf-preview';
+import { PermissionNotice } from '../components/permitted';
 import { ApiError } from '../api/client';
 import { ReasonModal } from '../components/reason-modal';
 import { SealRecordCard } from '../components/seal-record-card';
@@ -216,6 +217,9 @@ export function ContractDetailPage() {
   const voidPermission = useCan('contracts.void');
   const stampingPermission = useCan('stamping.request');
   const attachmentPermission = useCan('attachments.apply');
+  const downloadPermission = useCan('contracts.download');
+  const renewPermission = useCan('framework.apply');
+  const terminatePermission = useCan('contracts.admin');
   const contract = data?.contract;
 
   const breadcrumb: Crumb[] = isOperator
@@ -330,12 +334,25 @@ export function ContractDetailPage() {
 
   const actions = (
     <Space wrap>
-      <Button type="primary" icon={<DownloadOutlined />} href={contractPdfUrl(contract.id)} download data-testid="download-pdf">
-        {t('contract.download')}
-      </Button>
-      <Button icon={<DownloadOutlined />} href={contractEvidenceUrl(contract.id)} download data-testid="download-evidence">
-        {t('contract.downloadEvidence')}
-      </Button>
+      <DisabledReason reason={downloadPermission.reason}>
+        <Button
+          type="primary"
+          icon={<DownloadOutlined />}
+          {...(downloadPermission.allowed ? { href: contractPdfUrl(contract.id), download: true } : { disabled: true })}
+          data-testid="download-pdf"
+        >
+          {t('contract.download')}
+        </Button>
+      </DisabledReason>
+      <DisabledReason reason={downloadPermission.reason}>
+        <Button
+          icon={<DownloadOutlined />}
+          {...(downloadPermission.allowed ? { href: contractEvidenceUrl(contract.id), download: true } : { disabled: true })}
+          data-testid="download-evidence"
+        >
+          {t('contract.downloadEvidence')}
+        </Button>
+      </DisabledReason>
       <Link to={`/verify?number=${encodeURIComponent(contract.number)}`}>
         <Button icon={<SafetyCertificateOutlined />}>{t('contract.verify')}</Button>
       </Link>
@@ -357,7 +374,9 @@ export function ContractDetailPage() {
           )}
         </DisabledReason>
       )}
-      {me.user.role === 'customer' && isFramework && isEffective && <RenewButton framework={contract} />}
+      {me.user.role === 'customer' && isFramework && isEffective && (
+        <DisabledReason reason={renewPermission.reason}>{renewPermission.allowed ? <RenewButton framework={contract} /> : <Button disabled>{t('contract.renew')}</Button>}</DisabledReason>
+      )}
       {me.user.role === 'customer' && <HideButton contract={contract} onChange={(c) => setData({ contract: c })} />}
       {/* The server refuses a void in an open stamping request, or after a completed one. */}
       {me.user.role === 'customer' && (
@@ -368,8 +387,8 @@ export function ContractDetailPage() {
         </DisabledReason>
       )}
       {me.user.role === 'operator' && (
-        <DisabledReason reason={canTerminate ? undefined : t('contract.actionDisabledNotEffective')}>
-          <Button danger icon={<StopOutlined />} disabled={!canTerminate} onClick={() => setModal('terminate')} data-testid="terminate-contract">
+        <DisabledReason reason={terminatePermission.reason ?? (canTerminate ? undefined : t('contract.actionDisabledNotEffective'))}>
+          <Button danger icon={<StopOutlined />} disabled={!canTerminate || !terminatePermission.allowed} onClick={() => setModal('terminate')} data-testid="terminate-contract">
             {t('contract.terminate')}
           </Button>
         </DisabledReason>
@@ -390,9 +409,11 @@ export function ContractDetailPage() {
         <Card title={t('contract.basicInfo')}>
           <Descriptions bordered size="middle" column={{ xs: 1, lg: 2 }} items={basicItems} styles={{ label: { width: 140 } }} data-testid="contract-details" />
         </Card>
-        <PdfPreview url={contractPdfUrl(contract.id)} title={contract.number} />
+        {downloadPermission.allowed ? <PdfPreview url={contractPdfUrl(contract.id)} title={contract.number} /> : <PermissionNotice action="contracts.download" style={{ marginBottom: 0 }} />}
         {isFramework ? (
           <FrameworkAttachmentsCard framework={contract} detailPath={(c) => `${listPath}/${c.id}`} canApply={canVoid} />
+        ) : contract.kind === 'supplement' ? (
+          <Alert type="info" showIcon title={t('contract.supplement.note')} data-testid="supplement-note" />
         ) : (
           <AttachmentItemsCard contract={contract} />
         )}

@@ -7,6 +7,7 @@ import { useMe } from '../api/session';
 import { ContractList } from '../components/contract-list';
 import { useEligibility } from '../components/contract-lifecycle-actions';
 import { PageHeader } from '../components/page-header';
+import { useCan } from '../components/use-can';
 import { useLoad } from '../components/use-load';
 import { queryKeys } from '../api/query';
 import { VerificationGate } from '../components/verification-gate';
@@ -28,9 +29,13 @@ export function ContractsPage() {
   const isChecking = partyA.loading || framework.loading;
   // The server's own rules (a scheduled renewal, the daily limit) on top of what the page sees.
   const refused = useEligibility()('framework');
-  const canApply = isVerified && isPartyAComplete && !effectiveFramework && !isChecking && !refused;
+  const applyPermission = useCan('framework.apply');
+  const canApply = applyPermission.allowed && isVerified && isPartyAComplete && !effectiveFramework && !isChecking && !refused;
 
-  const reason = effectiveFramework
+  // The role first: the member sees the action exists and why it is not theirs.
+  const reason = !applyPermission.allowed
+    ? applyPermission.reason
+    : effectiveFramework
     ? t('contracts.frameworkExists')
     : !isPartyAComplete
       ? t('contracts.partyAIncomplete')

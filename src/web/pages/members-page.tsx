@@ -14,6 +14,7 @@ import {
   type RoleInfo,
   removeMember,
   revokeApiKey,
+  withdrawInvitation,
 } from '../api/org';
 import { useMe } from '../api/session';
 import { LoadError } from '../components/load-error';
@@ -150,6 +151,24 @@ function MembersTab({ roles }: { roles: RoleInfo[] }) {
               { title: t('members.email'), dataIndex: 'email' },
               { title: t('members.role'), render: (_, i) => roleName(i.role) },
               { title: t('members.expiresAt'), dataIndex: 'expiresAt', render: (at: string) => new Date(at).toLocaleString() },
+              {
+                title: t('common.actions'),
+                render: (_, i) => (
+                  <Popconfirm
+                    title={t('members.withdrawConfirm', { email: i.email })}
+                    okText={t('members.withdraw')}
+                    okButtonProps={{ danger: true }}
+                    onConfirm={() => act(() => withdrawInvitation(i.id), t('members.withdrawn', { email: i.email }))}
+                    disabled={!manage.allowed}
+                  >
+                    <Tooltip title={manage.reason}>
+                      <Button size="small" danger disabled={!manage.allowed} data-testid={`withdraw-invitation-${i.email}`}>
+                        {t('members.withdraw')}
+                      </Button>
+                    </Tooltip>
+                  </Popconfirm>
+                ),
+              },
             ]}
           />
         </Card>

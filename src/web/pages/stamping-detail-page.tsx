@@ -1,5 +1,5 @@
 import { CheckOutlined, DownloadOutlined, EditOutlined, SendOutlined, StopOutlined } from '@ant-design/icons';
-import { Alert, Button, Flex, Popconfirm, Space } from 'antd';
+import { Alert, Flex, Popconfirm, Space } from 'antd';
 import { useState } from 'react';
 import { useParams } from 'react-router-dom';
 import {
@@ -16,6 +16,8 @@ import {
 import { CourierModal } from '../components/courier-fields';
 import { DetailPlaceholder, NumberTitle } from '../components/detail-page-parts';
 import { PageHeader } from '../components/page-header';
+import { PermittedButton } from '../components/permitted';
+import { useMe } from '../api/session';
 import { DestinationCard, StampingRequestCards } from '../components/stamping-request-cards';
 import { StampingStatusTag } from '../components/stamping-status-tag';
 import { useLoad } from '../components/use-load';
@@ -27,9 +29,12 @@ import { useT } from '../i18n';
 export function StampingDetailPage() {
   const t = useT();
   const { id = '' } = useParams();
+  const me = useMe();
+  const canRequest = me.permissions.includes('stamping.request');
   const { data, error, reload, setData } = useLoad([...queryKeys.stamping, 'detail', id], (signal) => fetchStampingRequest(id, signal));
   // The destination is shown while the originals are still to be mailed or on their way.
-  const isSubmitted = data?.request.status === 'submitted' || data?.request.status === 'awaiting_shipment';
+  // (GET /stamping/destination is for those who may send the originals.)
+  const isSubmitted = canRequest && (data?.request.status === 'submitted' || data?.request.status === 'awaiting_shipment');
   const destination = useLoad([...queryKeys.stamping, 'destination', isSubmitted], (signal) => (isSubmitted ? fetchStampingDestination(signal) : Promise.resolve(null)));
   const [isEditingCourier, setIsEditingCourier] = useState(false);
   const [isShipping, setIsShipping] = useState(false);
@@ -47,20 +52,26 @@ export function StampingDetailPage() {
 
   const actions = (
     <Space wrap>
-      <Button type="primary" icon={<DownloadOutlined />} href={stampingPrintUrl(request.id)} download data-testid="download-print-package">
+      <PermittedButton
+        action="stamping.request"
+        type="primary"
+        icon={<DownloadOutlined />}
+        {...(canRequest ? { href: stampingPrintUrl(request.id), download: true } : {})}
+        data-testid="download-print-package"
+      >
         {t('stamping.printPackage')}
-      </Button>
+      </PermittedButton>
       {request.status === 'awaiting_shipment' && (
-        <Button type="primary" icon={<SendOutlined />} onClick={() => setIsShipping(true)} data-testid="ship-request">
+        <PermittedButton action="stamping.request" type="primary" icon={<SendOutlined />} onClick={() => setIsShipping(true)} data-testid="ship-request">
           {t('stamping.ship')}
-        </Button>
+        </PermittedButton>
       )}
       {isEarly && (
         <>
           {request.status === 'submitted' && (
-            <Button icon={<EditOutlined />} onClick={() => setIsEditingCourier(true)} data-testid="edit-courier">
+            <PermittedButton action="stamping.request" icon={<EditOutlined />} onClick={() => setIsEditingCourier(true)} data-testid="edit-courier">
               {t('stamping.editCourier')}
-            </Button>
+            </PermittedButton>
           )}
           <Popconfirm
             title={t('stamping.cancelConfirm')}
@@ -70,9 +81,9 @@ export function StampingDetailPage() {
             cancelText={t('stamping.keep')}
             onConfirm={() => steps.run('cancel', () => cancelStampingRequest(request.id), t('stamping.cancelled', { number: request.number }))}
           >
-            <Button danger icon={<StopOutlined />} loading={steps.busy === 'cancel'} data-testid="cancel-request">
+            <PermittedButton action="stamping.request" danger icon={<StopOutlined />} loading={steps.busy === 'cancel'} data-testid="cancel-request">
               {t('stamping.cancel')}
-            </Button>
+            </PermittedButton>
           </Popconfirm>
         </>
       )}
@@ -84,9 +95,9 @@ export function StampingDetailPage() {
           cancelText={t('common.cancel')}
           onConfirm={() => steps.run('confirm', () => confirmStampingReceipt(request.id), t('stamping.receiptConfirmed'))}
         >
-          <Button type="primary" icon={<CheckOutlined />} loading={steps.busy === 'confirm'} data-testid="confirm-receipt">
+          <PermittedButton action="stamping.request" type="primary" icon={<CheckOutlined />} loading={steps.busy === 'confirm'} data-testid="confirm-receipt">
             {t('stamping.confirmReceipt')}
-          </Button>
+          </PermittedButton>
         </Popconfirm>
       )}
     </Space>

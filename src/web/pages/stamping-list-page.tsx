@@ -1,8 +1,9 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { Button, Card } from 'antd';
+import { Card } from 'antd';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { useMe } from '../api/session';
 import { PageHeader } from '../components/page-header';
+import { PermittedButton } from '../components/permitted';
 import { StampingRequestList } from '../components/stamping-request-list';
 import { VerificationGate } from '../components/verification-gate';
 import { useT } from '../i18n';
@@ -23,9 +24,9 @@ export function StampingListPage() {
         subtitle={t('stamping.subtitle')}
         extra={
           isVerified ? (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate('/stamping/new')} data-testid="new-stamping">
+            <PermittedButton action="stamping.request" type="primary" icon={<PlusOutlined />} onClick={() => navigate('/stamping/new')} data-testid="new-stamping">
               {t('stamping.apply')}
-            </Button>
+            </PermittedButton>
           ) : undefined
         }
       />

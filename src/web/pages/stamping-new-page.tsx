@@ -9,6 +9,8 @@ import { ApiError } from '../api/client';
 import { fetchContracts } from '../api/contracts';
 import { fetchPartyA } from '../api/party-a';
 import { useMe } from '../api/session';
+import { PermissionResult } from '../components/permitted';
+import { useCan } from '../components/use-can';
 import {
   fetchStampingRequests,
   type ReturnAddress,
@@ -334,10 +336,19 @@ export function StampingNewPage() {
   // A step past the first needs contracts chosen (a stale URL may name none that still qualify).
   const step = chosen.length > 0 ? requestedStep : 0;
   useLeaveGuard(chosenIds.length > 0 && !submitting);
+  const requestPermission = useCan('stamping.request');
 
   const header = (
     <PageHeader breadcrumb={[t('nav.billing'), { title: t('nav.contractManagement'), to: '/contracts' }, { title: t('nav.stamping'), to: '/stamping' }, t('stamping.apply')]} title={t('stamping.apply')} subtitle={t('stamping.apply.subtitle')} />
   );
+  if (!requestPermission.allowed) {
+    return (
+      <>
+        {header}
+        <PermissionResult action="stamping.request" backTo="/stamping" />
+      </>
+    );
+  }
   if (!isVerified) {
     return (
       <>

@@ -1,4 +1,5 @@
-import { Alert, App, Card, Descriptions, type DescriptionsProps, Flex } from 'antd';
+import { Alert, App, Button, Card, ConfigProvider, Descriptions, type DescriptionsProps, Flex, Tooltip } from 'antd';
+import { useState } from 'react';
 import type { Verification } from '../../shared/schemas/verification';
 import { useSession } from '../api/session';
 import { fetchVerification } from '../api/verification';
@@ -6,6 +7,8 @@ import { formatDateTime } from '../components/format';
 import { LoadError } from '../components/load-error';
 import { PageHeader } from '../components/page-header';
 import { VerificationStatusTag } from '../components/status-tag';
+import { PermissionNotice } from '../components/permitted';
+import { useCan } from '../components/use-can';
 import { useLoad } from '../components/use-load';
 import { queryKeys } from '../api/query';
 import { VerificationForm } from '../components/verification-form';
@@ -35,6 +38,16 @@ export function VerificationPage() {
   const { data, error, loading, reload, setData } = useLoad(queryKeys.verification, (signal) => fetchVerification(signal));
   const verification = data?.verification ?? null;
   const status = verification?.status ?? 'unverified';
+  const rename = data?.rename ?? null;
+  const submitPermission = useCan('verification.submit');
+  const [isRenaming, setRenaming] = useState(false);
+
+  const onRenamed = async (submitted: Verification) => {
+    setRenaming(false);
+    message.success(t(submitted.status === 'verified' ? 'verification.rename.verified' : 'verification.rename.pending'));
+    reload();
+    await refresh();
+  };
 
   const onSubmitted = async (submitted: Verification) => {
     if (submitted.status === 'verified') message.success(t('verification.submittedVerified'));
@@ -80,6 +93,36 @@ export function VerificationPage() {
             <Descriptions column={{ xs: 1, md: 2 }} bordered size="middle" items={verificationItems(verification, t)} data-testid="verification-details" />
           </Card>
         )}
+        {status === 'verified' && verification?.subjectType === 'enterprise' && (
+          <Card
+            title={t('verification.rename.title')}
+            data-testid="rename-card"
+            extra={
+              !isRenaming && rename?.status !== 'pending' ? (
+                <Tooltip title={submitPermission.reason}>
+                  <Button disabled={!submitPermission.allowed} onClick={() => setRenaming(true)} data-testid="rename-start">
+                    {t('verification.rename.start')}
+                  </Button>
+                </Tooltip>
+              ) : undefined
+            }
+          >
+            <Alert type="info" showIcon title={t('verification.rename.intro')} style={{ marginBottom: isRenaming || rename ? 16 : 0 }} />
+            {rename?.status === 'pending' && (
+              <Alert type="warning" showIcon title={t('verification.rename.waiting', { name: rename.name })} data-testid="rename-pending" />
+            )}
+            {rename?.status === 'rejected' && !isRenaming && (
+              <Alert
+                type="error"
+                showIcon
+                title={t('verification.rename.rejected', { name: rename.name })}
+                description={t('verification.rejectedReason', { reason: rename.rejectReason ?? '—' })}
+                data-testid="rename-rejected"
+              />
+            )}
+            {isRenaming && <VerificationForm initial={verification} isRename onSubmitted={onRenamed} />}
+          </Card>
+        )}
         {status === 'pending' && verification && (
           <Card>
             <Alert type="info" showIcon title={t('verification.pendingTitle')} description={t('verification.pendingDescription')} style={{ marginBottom: 24 }} />
@@ -104,7 +147,11 @@ export function VerificationPage() {
               <Alert type="info" showIcon title={t('verification.intro')} />
             )}
             <Card title={t('verification.formTitle')}>
-              <VerificationForm initial={verification} onSubmitted={onSubmitted} />
+              <PermissionNotice action="verification.submit" />
+              {/* Read-only without the permission: the member sees what the owner will be asked. */}
+              <ConfigProvider componentDisabled={!submitPermission.allowed}>
+                <VerificationForm initial={verification} onSubmitted={onSubmitted} />
+              </ConfigProvider>
             </Card>
           </>
         )}

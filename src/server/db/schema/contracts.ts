@@ -17,6 +17,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { PartySnapshot, SignatureRecord } from '../../contracts/types.js';
 import { accounts, users } from './accounts.js';
+import { verifications } from './verification.js';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
   dataType: () => 'bytea',
@@ -34,9 +35,13 @@ export const contracts = pgTable(
       .notNull()
       .references(() => accounts.id),
     number: text('number').notNull(),
-    kind: text('kind', { enum: ['framework', 'icp_attachment', 'order_attachment'] }).notNull(),
+    kind: text('kind', { enum: ['framework', 'icp_attachment', 'order_attachment', 'supplement'] }).notNull(),
     frameworkId: uuid('framework_id').references((): AnyPgColumn => contracts.id),
     attachmentSeq: integer('attachment_seq'),
+    /** A supplement's -Snn, counted per framework apart from the attachments' -Ann. */
+    supplementSeq: integer('supplement_seq'),
+    /** The re-verification (new company name) a supplement records; one supplement per framework and rename. */
+    renameVerificationId: uuid('rename_verification_id').references(() => verifications.id),
     // 'expired' is written by the sweep and when a new framework is applied for; readers also
     // derive it from expires_at so that a contract past its term never shows as effective.
     // 'scheduled' is a renewal waiting for its predecessor to end; the periodic task makes it
@@ -76,6 +81,9 @@ export const contracts = pgTable(
     // The activation task reads only the scheduled ones, soonest start first.
     index('contracts_scheduled_start_idx').on(t.effectiveAt).where(sql`${t.status} = 'scheduled'`),
     uniqueIndex('contracts_attachment_seq_unique').on(t.frameworkId, t.attachmentSeq),
+    uniqueIndex('contracts_supplement_seq_unique').on(t.frameworkId, t.supplementSeq),
+    // Two instances reacting to the same rename make one supplement per framework.
+    uniqueIndex('contracts_supplement_rename_unique').on(t.frameworkId, t.renameVerificationId),
     index('contracts_account_created_idx').on(t.accountId, t.createdAt, t.id),
     index('contracts_created_idx').on(t.createdAt, t.id),
     index('contracts_framework_idx').on(t.frameworkId),
@@ -89,8 +97,9 @@ export const contracts = pgTable(
     index('contracts_effective_expiry_idx').on(t.expiresAt).where(sql`${t.status} = 'effective'`),
     check(
       'contracts_kind_shape',
-      sql`(${t.kind} = 'framework' and ${t.frameworkId} is null and ${t.attachmentSeq} is null and ${t.termYears} in (1, 2, 3))
-       or (${t.kind} <> 'framework' and ${t.frameworkId} is not null and ${t.attachmentSeq} >= 1 and ${t.termYears} is null)`,
+      sql`(${t.kind} = 'framework' and ${t.frameworkId} is null and ${t.attachmentSeq} is null and ${t.supplementSeq} is null and ${t.termYears} in (1, 2, 3))
+       or (${t.kind} in ('icp_attachment', 'order_attachment') and ${t.frameworkId} is not null and ${t.attachmentSeq} >= 1 and ${t.supplementSeq} is null and ${t.termYears} is null)
+       or (${t.kind} = 'supplement' and ${t.frameworkId} is not null and ${t.supplementSeq} >= 1 and ${t.attachmentSeq} is null and ${t.termYears} is null and ${t.renameVerificationId} is not null)`,
     ),
     check('contracts_copies', sql`${t.copies} in (2, 3)`),
     check('contracts_term', sql`${t.expiresAt} > ${t.effectiveAt}`),

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, customType, index, integer, pgTable, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, boolean, check, customType, index, integer, pgTable, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { accounts, users } from './accounts.js';
 
 export const verifications = pgTable(
@@ -14,7 +14,13 @@ export const verifications = pgTable(
     idNumber: text('id_number'),
     creditCode: text('credit_code'),
     legalRepresentative: text('legal_representative'),
-    status: text('status', { enum: ['pending', 'verified', 'rejected'] }).notNull(),
+    // 'superseded': a verified identity replaced by the re-verification of a new company name.
+    status: text('status', { enum: ['pending', 'verified', 'rejected', 'superseded'] }).notNull(),
+    /**
+     * A re-verification of the new name of a renamed company (same credit code): the verified
+     * row it replaces once verified. While pending it claims nothing; the row it replaces holds the code.
+     */
+    renamesId: uuid('renames_id').references((): AnyPgColumn => verifications.id),
     rejectReason: text('reject_reason'),
     decidedBy: uuid('decided_by').references(() => users.id),
     decidedAt: timestamp('decided_at', { withTimezone: true }),
@@ -30,15 +36,17 @@ export const verifications = pgTable(
     // At most one verification waiting or in force per account, whatever the concurrency.
     uniqueIndex('verifications_one_open_per_account')
       .on(t.accountId)
-      .where(sql`${t.status} in ('pending', 'verified')`),
+      .where(sql`${t.status} = 'verified' or (${t.status} = 'pending' and ${t.renamesId} is null)`),
+    // And at most one rename waiting beside it.
+    uniqueIndex('verifications_one_pending_rename').on(t.accountId).where(sql`${t.status} = 'pending' and ${t.renamesId} is not null`),
     // An identity waiting or in force belongs to one account: a second account's claim on the
     // same credit code or ID number fails here, on every instance at once (409 identity_in_use).
     uniqueIndex('verifications_credit_code_claimed')
       .on(t.creditCode)
-      .where(sql`${t.status} in ('pending', 'verified') and not ${t.isAppeal}`),
+      .where(sql`(${t.status} = 'verified' or (${t.status} = 'pending' and ${t.renamesId} is null)) and not ${t.isAppeal}`),
     uniqueIndex('verifications_id_number_claimed')
       .on(t.idNumber)
-      .where(sql`${t.status} in ('pending', 'verified') and not ${t.isAppeal}`),
+      .where(sql`(${t.status} = 'verified' or (${t.status} = 'pending' and ${t.renamesId} is null)) and not ${t.isAppeal}`),
     index('verifications_status_idx').on(t.status, t.createdAt, t.id),
     check(
       'verifications_identity',
