@@ -12,6 +12,9 @@ const integration = (name: string, db: 'pglite' | 'postgres') => ({
 
 export default defineConfig({
   test: {
+    // Vitest's default on two cores is one file at a time; most integration and e2e files spend
+    // their time waiting on child servers, PostgreSQL, Chromium and timers, so two overlap well.
+    maxWorkers: 2,
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000 } },
       integration('integration-pglite', 'pglite'),
