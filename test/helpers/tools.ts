@@ -51,3 +51,12 @@ export function pdfTool(command: string, args: string[], pdf: Buffer): string {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** pyHanko, the independent PAdES validator the signature tests judge issued files with. */
+export const pyhankoPath = join(import.meta.dirname, '../../../shared/tools/pyhanko-0.20.1/validate');
+
+/** Whether pyHanko runs here: its script exists and Debian's Python has every module it imports. */
+export function hasPyhanko(): boolean {
+  if (spawnSync(pyhankoPath, ['--version']).status === 0) return true;
+  return missingTool('pyHanko (../shared/tools/pyhanko-0.20.1 on /usr/bin/python3 with its Debian modules)');
+}

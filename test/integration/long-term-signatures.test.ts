@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseKind } from '../helpers/database.js';
 import { codeFromOutboxView, fetchStep, signThrough } from '../helpers/signing.js';
-import { hasTool } from '../helpers/tools.js';
+import { hasPyhanko, hasTool, pyhankoPath } from '../helpers/tools.js';
 
 // A relying party's view: the real server (its production worker pool signing) on a port of
 // its own, judged by tools this project did not write — poppler's pdfsig and pyHanko, an
@@ -14,9 +14,8 @@ import { hasTool } from '../helpers/tools.js';
 // anchor. pyHanko asks the server's OCSP responder and CRLs about the newest timestamp, as a
 // validator years from now would ask the platform; then the whole machine's clock moves five
 // years on (faketime for the server and for the validator) and the file must still validate.
-const pyhanko = path.resolve('../shared/tools/pyhanko-0.20.1/validate');
-const hasPyhanko = fs.existsSync(pyhanko) && spawnSync('/usr/bin/python3', ['-c', 'import asn1crypto, cryptography, oscrypto, uritools, tzlocal']).status === 0;
-const tools = { pyhanko: hasPyhanko, faketime: hasTool('faketime', '--version'), pdfsig: hasTool('pdfsig') };
+const pyhanko = pyhankoPath;
+const tools = { pyhanko: hasPyhanko(), faketime: hasTool('faketime', '--version'), pdfsig: hasTool('pdfsig') };
 const inCi = process.env.CI === 'true';
 const fiveYears = '+1826d';
 
@@ -99,8 +98,10 @@ async function demoSession(url: string) {
     });
 }
 
-function pyhankoValidate(dir: string, file: string, o: { faketime?: string } = {}) {
-  const args = ['sign', 'validate', '--pretty-print', '--trust', path.join(dir, 'root.pem'), '--trust-replace', '--ltv-profile', 'pades-lta', file];
+function pyhankoValidate(dir: string, file: string, o: { faketime?: string; offline?: boolean } = {}) {
+  const args = ['sign', 'validate', '--pretty-print', '--trust', path.join(dir, 'root.pem'), '--trust-replace', '--ltv-profile', 'pades-lta'];
+  if (o.offline) args.push('--soft-revocation-check');
+  args.push(file);
   const run = o.faketime ? spawnSync('faketime', ['-f', o.faketime, pyhanko, ...args], { encoding: 'utf8', timeout: 120_000 }) : spawnSync(pyhanko, args, { encoding: 'utf8', timeout: 120_000 });
   return { status: run.status, out: `${run.stdout}\n${run.stderr}` };
 }
@@ -184,6 +185,19 @@ describe.runIf(testDatabaseKind === 'pglite' && runs)('issued contracts are PAdE
     expect(result.status, result.out).toBe(0);
     expect(result.out.match(/The signature is judged VALID\./g)?.length, result.out).toBe(1);
     expect(result.out.match(/The TSA certificate is trusted\./g)?.length, result.out).toBe(1);
+  }, 120_000);
+
+  it('pyHanko with the platform gone: the embedded validation data alone prove both signatures', async () => {
+    // A court may open the file when nothing of the platform answers any more. In PAdES-LTA
+    // only the newest document timestamp is judged with live revocation data (a relying party
+    // fetches it, or renews the timestamp); everything it covers must come from the DSS. With
+    // the server stopped, pyHanko cannot fetch: a soft check on that newest timestamp leaves
+    // the signatures and their timestamps to the embedded OCSP responses and CRLs.
+    await server.stop();
+    for (const file of Object.values(files)) {
+      expect((await fetch(`${server.url}/api/v1/health`).catch(() => null))?.ok ?? false).toBe(false);
+      expectValidLta(pyhankoValidate(dir, file, { offline: true }));
+    }
   }, 120_000);
 
   it.runIf(tools.faketime || inCi)('pyHanko with the clock five years on: still valid, judged at the times the timestamps prove', async () => {
