@@ -18,7 +18,6 @@ import { outbox } from '../src/server/db/schema/index.js';
 import { defaultRenderThreads } from '../src/server/config.js';
 import { creditCodeCheckChar } from '../src/shared/ids.js';
 import { consentVersion } from '../src/shared/schemas/verification.js';
-import { orders } from '../src/server/db/schema/index.js';
 import { testConfig } from '../test/helpers/app.js';
 
 // Each account its own company: a credit code belongs to one account.
