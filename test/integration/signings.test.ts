@@ -100,6 +100,11 @@ describe('signings: the API path with a key made by the caller', () => {
     const contract = done.json().contract;
     contractId = contract.id;
     expect(contract).toMatchObject({ kind: 'framework', status: 'effective', number: prepared.number, termYears: 1, copies: 2 });
+    // What Party A confirmed is what was signed: the number was in it from the start, and the
+    // signed file is that very document with the signatures appended as incremental updates.
+    expect(s.number).toBe(prepared.number);
+    const signedPdf = (await t.request(customer, 'GET', `/api/v1/contracts/${contract.id}/pdf`)).rawPayload;
+    expect(signedPdf.subarray(0, draft.rawPayload.length).equals(draft.rawPayload)).toBe(true);
     expect(contract.signatures[0]).toMatchObject({ role: 'party_a', keyCustody: 'signer', certificateSerial: cert.serialNumber });
 
     // Used once: the same code, or the same signature, does nothing more.

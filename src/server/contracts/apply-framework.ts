@@ -64,6 +64,8 @@ export type FrameworkIssue = {
   renews?: { id: string; expiresAt: Date };
   /** The confirmed signing (意愿认证) this contract completes. */
   signing?: SigningLink;
+  /** The number the signing took with the document Party A confirmed. */
+  number?: string;
 };
 
 /** What the direct path and a signing both refuse: a framework in force, or a renewal no longer open. */
@@ -161,10 +163,11 @@ export async function issueFramework(ctx: AppContext, options: FrameworkIssue) {
   const { accountId, terms, renews } = options;
   const { identity, partyA } = await readyPartyA(ctx, accountId);
   await assertDailyLimit(ctx.db, accountId, ctx.config.dailyContractLimit);
-  const [next] = await queryRows<{ seq: number }>(ctx.db, sql`select nextval('framework_number_seq')::int as seq`);
   const effectiveAt = renews ? renews.expiresAt : new Date();
   const expiresAt = addYears(effectiveAt, terms.termYears);
-  const number = frameworkNumber(beijingDate(new Date()).year, next!.seq);
+  const number =
+    options.number ??
+    frameworkNumber(beijingDate(new Date()).year, (await queryRows<{ seq: number }>(ctx.db, sql`select nextval('framework_number_seq')::int as seq`))[0]!.seq);
   // Refused before Party A's certificate is issued; the worker renders meanwhile.
   const checked = checkFrameworkAllowed(ctx, { accountId, renews });
   const signed = await ctx.renderer.signedFramework(

@@ -21,7 +21,7 @@ export function renewalOpensAt(expiresAt: Date): Date {
  */
 export async function renewFramework(
   ctx: AppContext,
-  options: { accountId: string; frameworkId: string; terms: RenewBody; actor: Actor; signing?: SigningLink },
+  options: { accountId: string; frameworkId: string; terms: RenewBody; actor: Actor; signing?: SigningLink; number?: string },
 ) {
   const current = await loadRenewable(ctx, options.accountId, options.frameworkId);
   return issueFramework(ctx, {
@@ -30,6 +30,7 @@ export async function renewFramework(
     actor: options.actor,
     renews: { id: current.id, expiresAt: current.expiresAt },
     signing: options.signing,
+    number: options.number,
   });
 }
 

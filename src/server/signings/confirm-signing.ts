@@ -18,7 +18,7 @@ import { isCodeRight, maxWrongTries, preparedLifetimeMs } from './code.js';
 import { issueFramework } from '../contracts/apply-framework.js';
 import { renewFramework } from '../contracts/renew-framework.js';
 import { requestAttachment } from '../contract-jobs/request-attachment.js';
-import { loadSigning, type SigningRow, type SigningViewer, signingFields, throwIfOver } from './load-signing.js';
+import { loadSigning, loadSigningDocument, type SigningRow, type SigningViewer, signingFields, throwIfOver } from './load-signing.js';
 import { frameworkYear, loadSubject, periodOf, renderFinal } from './signing-document.js';
 
 export function eventSubjectOf(identity: SignerIdentity): EventSubject {
@@ -65,8 +65,8 @@ async function checkCode(ctx: AppContext, o: { signingId: string; viewer: Signin
 async function holdNumber(ctx: AppContext, row: SigningRow, frameworkNo: string | null, at: Date) {
   return ctx.db.transaction(async (tx) => {
     if (row.kind === 'framework' || row.kind === 'renewal') {
-      const [next] = await queryRows<{ seq: number }>(tx, sql`select nextval('framework_number_seq')::int as seq`);
-      const number = frameworkNumber(frameworkYear(at), next!.seq);
+      // Taken when the signing started, with the document to sign (signing-document.ts).
+      const number = row.number ?? frameworkNumber(frameworkYear(at), (await queryRows<{ seq: number }>(tx, sql`select nextval('framework_number_seq')::int as seq`))[0]!.seq);
       await tx.update(signings).set({ status: 'awaiting_signature', number, expiresAt: new Date(at.getTime() + preparedLifetimeMs) }).where(eq(signings.id, row.id));
       return { number, seq: null };
     }
@@ -94,9 +94,11 @@ async function holdNumber(ctx: AppContext, row: SigningRow, frameworkNo: string 
 
 /** Gives the number back and lets the same code be tried again, when preparing failed. */
 async function release(ctx: AppContext, row: SigningRow) {
+  // A framework agreement's number is printed in the document the code confirms: it stays.
+  const keepsNumber = row.draftLayout !== null;
   await ctx.db
     .update(signings)
-    .set({ status: 'awaiting_code', number: null, attachmentSeq: null, expiresAt: row.expiresAt })
+    .set({ status: 'awaiting_code', number: keepsNumber ? row.number : null, attachmentSeq: null, expiresAt: row.expiresAt })
     .where(and(eq(signings.id, row.id), eq(signings.status, 'awaiting_signature')));
 }
 
@@ -121,7 +123,14 @@ export async function confirmSigning(ctx: AppContext, o: { signingId: string; vi
   const publicKey = publicKeyFrom(o.body.publicKey);
   const subject = await loadSubject(ctx, checked.accountId, checked.terms);
   const { number } = await holdNumber(ctx, checked, subject.kind === 'framework' || subject.kind === 'renewal' ? null : subject.framework.number, at);
-  const period = periodOf(subject, at);
+  const layout = checked.draftLayout;
+  // The dates are those of the document Party A confirmed, when it is the one signed.
+  const period = periodOf(subject, layout ? new Date(layout.renderedAt) : at);
+  const documentToSign = async () => {
+    if (!layout) return renderFinal(ctx, subject, number, at);
+    const pdf = await loadSigningDocument(ctx.db, checked.id, o.viewer, 'draft');
+    return { pdf: pdf!, signatureRects: layout.signatureRects };
+  };
   try {
     // The certificate is issued and recorded here while a render worker draws the document.
     const issue = async () => {
@@ -130,7 +139,7 @@ export async function confirmSigning(ctx: AppContext, o: { signingId: string; vi
       await recordCertificate(ctx.db, cert, 'event', { accountId: checked.accountId });
       return { certificatePem, cert };
     };
-    const [rendered, { certificatePem, cert }] = await Promise.all([renderFinal(ctx, subject, number, at), issue()]);
+    const [rendered, { certificatePem, cert }] = await Promise.all([documentToSign(), issue()]);
     const { prepared, attributes } = preparePartyARevision(rendered.pdf, { cert, widgets: rendered.signatureRects, claimedTime: at });
     const row = await ctx.db.transaction(async (tx) => {
       const [updated] = await tx
@@ -175,10 +184,14 @@ export async function confirmSigning(ctx: AppContext, o: { signingId: string; vi
 async function signWithPlatformKey(ctx: AppContext, row: SigningRow, o: { actor: Actor; confirmation: Record<string, unknown> }) {
   const signing = { id: row.id, keyCustody: 'platform' as const, confirmation: o.confirmation };
   const { accountId, terms } = row;
+  // The number of the document Party A confirmed; rendered again here, signed in one go.
+  const number = row.number ?? undefined;
   if (terms.kind === 'framework')
-    return { contract: await issueFramework(ctx, { accountId, terms: { termYears: terms.termYears, copies: terms.copies }, actor: o.actor, signing }) };
+    return { contract: await issueFramework(ctx, { accountId, terms: { termYears: terms.termYears, copies: terms.copies }, actor: o.actor, signing, number }) };
   if (terms.kind === 'renewal')
-    return { contract: await renewFramework(ctx, { accountId, frameworkId: terms.frameworkId, terms: { termYears: terms.termYears, copies: terms.copies }, actor: o.actor, signing }) };
+    return {
+      contract: await renewFramework(ctx, { accountId, frameworkId: terms.frameworkId, terms: { termYears: terms.termYears, copies: terms.copies }, actor: o.actor, signing, number }),
+    };
   // Above 200 items the attachment is generated by a background job (202), as SPEC says.
   return requestAttachment(ctx, {
     accountId,

@@ -1,7 +1,7 @@
 import { AppError } from '../../shared/errors.js';
 import type { AppContext } from '../context.js';
 import { checkFrameworkAllowed, readyPartyA, verifyUrlFor } from '../contracts/apply-framework.js';
-import { addYears, beijingDate } from '../contracts/contract-dates.js';
+import { addYears, beijingDate, frameworkNumber } from '../contracts/contract-dates.js';
 import { coveredItems, loadEffectiveFramework, loadSelection, renderInput, type Selection, throwIfCovered } from '../contracts/create-attachment.js';
 import { assertDailyLimit } from '../contracts/daily-limit.js';
 import { smsNumberOf } from './code.js';
@@ -10,7 +10,9 @@ import { printablePartyA } from '../contracts/party-snapshots.js';
 import { loadRenewable } from '../contracts/renew-framework.js';
 import type { SignerIdentity } from '../contracts/sign-contract-document.js';
 import { frameworkTemplateVersion } from '../contracts/templates/framework-agreement-v2.js';
-import type { SigningTerms } from '../db/schema/index.js';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../db/client.js';
+import type { SigningLayout, SigningTerms } from '../db/schema/index.js';
 import type { RenderedContract } from '../pdf/render-framework-agreement.js';
 import { getVerifiedIdentity } from '../verification/get-verification.js';
 
@@ -83,10 +85,25 @@ function frameworkInput(ctx: AppContext, s: Extract<SigningSubject, { kind: 'fra
   };
 }
 
-/** The draft Party A confirms: the full text, watermarked, without number or seals. */
-export async function renderDraft(ctx: AppContext, s: SigningSubject, at: Date): Promise<Buffer> {
-  if (s.kind === 'framework' || s.kind === 'renewal') return (await ctx.renderer.framework(frameworkInput(ctx, s, `FA${beijingDate(at).year}——————`, at, true))).pdf;
-  return (await ctx.renderer.attachment(renderInput(ctx, s.framework, s.selection, `${s.framework.number}-A——`, true, at))).pdf;
+/**
+ * The document Party A confirms. A framework agreement's number comes from a sequence that may
+ * leave gaps, so it is taken now and the document is the very one to sign: the same bytes are
+ * signed at confirmation, without a second rendering. An attachment's number is its framework's
+ * next, held only from confirmation (consecutive numbers, one hold at a time), so its draft is
+ * the full text, watermarked, without number or seals, and the final one is rendered then.
+ */
+export async function renderDocumentToConfirm(
+  ctx: AppContext,
+  s: SigningSubject,
+  at: Date,
+): Promise<{ pdf: Buffer; number?: string; layout?: SigningLayout }> {
+  if (s.kind === 'framework' || s.kind === 'renewal') {
+    const [next] = await queryRows<{ seq: number }>(ctx.db, sql`select nextval('framework_number_seq')::int as seq`);
+    const number = frameworkNumber(frameworkYear(at), next!.seq);
+    const { pdf, signatureRects } = await ctx.renderer.framework(frameworkInput(ctx, s, number, at, false));
+    return { pdf, number, layout: { signatureRects, renderedAt: at.toISOString() } };
+  }
+  return { pdf: (await ctx.renderer.attachment(renderInput(ctx, s.framework, s.selection, `${s.framework.number}-A——`, true, at))).pdf };
 }
 
 /** The document to sign: the same text, with its number and date, unwatermarked. */

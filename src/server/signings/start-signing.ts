@@ -8,7 +8,7 @@ import { outbox, type SigningTerms, signings } from '../db/schema/index.js';
 import { signingCodeMessage } from '../notifications/messages.js';
 import { codeHash, codeLifetimeMs, destinationsOf, newCode, preparedLifetimeMs } from './code.js';
 import { type SigningRow, signingFields } from './load-signing.js';
-import { loadSubject, renderDraft, throwIfNumberHeld } from './signing-document.js';
+import { loadSubject, renderDocumentToConfirm, throwIfNumberHeld } from './signing-document.js';
 import { outboxSmsSender } from './sms-sender.js';
 
 function termsOf(body: StartSigningBody): SigningTerms {
@@ -26,15 +26,16 @@ export async function sendCode(ctx: AppContext, tx: Database, row: Pick<SigningR
 
 /**
  * Starts Party A's signature (意愿认证): checks what the direct route would refuse, renders the
- * draft, hashes it, and sends a one-time code bound to this account, user, draft and terms.
- * No number is taken yet: that happens at confirmation.
+ * document to confirm, hashes it, and sends a one-time code bound to this account, user,
+ * document and terms. A framework agreement's number is taken here, an attachment's at
+ * confirmation (see renderDocumentToConfirm).
  */
 export async function startSigning(ctx: AppContext, o: { accountId: string; userId: string; body: StartSigningBody; actor: Actor }) {
   const terms = termsOf(o.body);
   const subject = await loadSubject(ctx, o.accountId, terms);
   await throwIfNumberHeld(ctx, subject);
   const now = new Date();
-  const draft = await renderDraft(ctx, subject, now);
+  const { pdf: draft, number, layout } = await renderDocumentToConfirm(ctx, subject, now);
   const draftSha256 = createHash('sha256').update(draft).digest('hex');
   const id = randomUUID();
   const code = newCode();
@@ -52,6 +53,8 @@ export async function startSigning(ctx: AppContext, o: { accountId: string; user
         status: 'awaiting_code',
         draftSha256,
         draft,
+        draftLayout: layout ?? null,
+        number: number ?? null,
         codeHash: codeHash(ctx.config.key, { signingId: id, accountId: o.accountId, userId: o.userId, draftSha256, terms }, code),
         codeExpiresAt: new Date(now.getTime() + codeLifetimeMs),
         codeSentAt: now,

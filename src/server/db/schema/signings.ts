@@ -27,6 +27,15 @@ export type PreparedSigning = {
 };
 
 /**
+ * A framework agreement's document to sign, laid out once when the signing starts: where the
+ * signatures go, and the moment its dates were printed for.
+ */
+export type SigningLayout = {
+  signatureRects: { partyA: [number, number, number, number]; partyB: [number, number, number, number] };
+  renderedAt: string;
+};
+
+/**
  * A Party A signature under way (意愿认证 then signing): the draft it was confirmed for, the
  * one-time code as an HMAC only, and after confirmation the prepared revision, the event
  * certificate and the DER Party A signs. An attachment's number is held here from confirmation
@@ -48,6 +57,8 @@ export const signings = pgTable(
     status: text('status', { enum: ['awaiting_code', 'awaiting_signature', 'completed', 'ended'] }).notNull(),
     draftSha256: text('draft_sha256').notNull(),
     draft: bytea('draft').notNull(),
+    /** Set when `draft` is the very document to sign (framework agreements and renewals). */
+    draftLayout: jsonb('draft_layout').$type<SigningLayout>(),
     codeHash: text('code_hash').notNull(),
     codeExpiresAt: timestamp('code_expires_at', { withTimezone: true }).notNull(),
     codeSentAt: timestamp('code_sent_at', { withTimezone: true }).notNull(),

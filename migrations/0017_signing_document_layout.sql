@@ -1,0 +1,1 @@
+ALTER TABLE "signings" ADD COLUMN "draft_layout" jsonb;
