@@ -23,6 +23,7 @@ import { endContract } from '../contracts/end-contract.js';
 import { listContracts } from '../contracts/list-contracts.js';
 import { loadContract } from '../contracts/load-contract.js';
 import { presentContract } from '../contracts/present-contract.js';
+import { successorOf } from '../contracts/renew-framework.js';
 import { readDocument } from '../contracts/contract-document.js';
 import { getEvidenceReport } from '../evidence/get-evidence-report.js';
 import type { AppContext } from '../context.js';
@@ -127,8 +128,14 @@ export const contractRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
       const items = row.kind === 'framework' ? undefined : await readAttachmentItems(ctx.db, row.id);
       const stamping = await stampingStatusByContract(ctx.db, [row.id]);
       const stampedScan = await stampedScanOf(ctx.db, row.id);
+      const renewedBy = row.kind === 'framework' ? await successorOf(ctx.db, row.id) : undefined;
       return {
-        contract: presentContract(row, { ...(items ? { items } : {}), ...stampingExtra(stamping.get(row.id)), ...(stampedScan ? { stampedScan } : {}) }),
+        contract: presentContract(row, {
+          ...(items ? { items } : {}),
+          ...stampingExtra(stamping.get(row.id)),
+          ...(stampedScan ? { stampedScan } : {}),
+          ...(renewedBy ? { renewedBy } : {}),
+        }),
       };
     },
   );
