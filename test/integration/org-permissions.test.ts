@@ -148,6 +148,18 @@ describe('the permission matrix: every route × every built-in role', () => {
     }
   }, 60_000);
 
+  it('lets whoever may void hide an ended contract, and a remark also to whoever applies for attachments', async () => {
+    // One route, two decisions: the body says which one is asked for (a missing contract answers 404 past the check).
+    const expected: Record<string, BuiltInRole[]> = { hidden: ['owner', 'admin', 'legal'], remark: ['owner', 'admin', 'finance', 'legal'] };
+    for (const [field, allowed] of Object.entries(expected)) {
+      for (const role of builtInRoles) {
+        const res = await t.request(members[role], 'PATCH', `/api/v1/contracts/${randomUUID()}`, field === 'hidden' ? { hidden: true } : { remark: '备注' });
+        const denied = res.statusCode === 403 && codeOf(res) === 'permission_denied';
+        expect({ field, role, denied }).toEqual({ field, role, denied: !allowed.includes(role) });
+      }
+    }
+  });
+
   it('gives the operator its operator routes and none of a customer’s', async () => {
     const op = await t.operator();
     const terminate = await t.request(op, 'POST', `/api/v1/admin/contracts/${randomUUID()}/terminate`, { reason: '测试' });

@@ -12,6 +12,7 @@ import {
   type AttachmentSelection,
   attachmentKinds,
   isAttachmentKind,
+  isReissueTarget,
   previewAttachment,
   type SelectableItem,
   type UnselectableReason,
@@ -50,7 +51,8 @@ function selectionBody(kind: AttachmentKind, selection: Selection): AttachmentSe
   return { kind, itemIds: items.map((i) => i.id) };
 }
 
-const unselectableReasons: readonly string[] = ['refunded', 'cancelled', 'entity_mismatch', 'already_covered'];
+const unselectableReasons: readonly string[] = ['refunded', 'cancelled', 'entity_mismatch', 'already_covered', 'not_reissuable'];
+
 
 /**
  * The server names each refused item in `errors[]` (`itemIds.<id>`): covered ones with the
@@ -204,7 +206,11 @@ function ConfirmStep({ framework, kind, selection, onBack, onGenerated, onItemsR
           },
         ]
       : []),
-    { key: 'effective', label: t('contract.effectiveAt'), children: t('apply.confirm.effectiveOnConfirm') },
+    {
+      key: 'effective',
+      label: t('contract.effectiveAt'),
+      children: isReissueTarget(framework) ? t('attachment.reissue.effectiveWithSuccessor', { date: formatDate(framework.effectiveAt) }) : t('apply.confirm.effectiveOnConfirm'),
+    },
     { key: 'expires', label: t('contract.expiresAt'), children: t('attachment.confirm.expiresWithFramework', { date: formatDate(framework.expiresAt) }) },
   ];
 
@@ -307,7 +313,9 @@ function SuccessResult({ contract, framework }: { contract: Contract; framework:
 function AttachmentWizard({ framework, kind }: { framework: Contract; kind: AttachmentKind }) {
   const t = useT();
   const errorText = useErrorText();
-  const list = useSelectableItems(kind);
+  const reissue = isReissueTarget(framework);
+  // Under a scheduled renewal the server says which items can be re-issued; otherwise the usual list.
+  const list = useSelectableItems(kind, reissue ? framework.id : undefined);
   // The step and the chosen ids live in the URL (Back, Forward and refresh keep them); the
   // items themselves come from the list as its pages arrive.
   const [params, setParams] = useSearchParams();
@@ -406,6 +414,15 @@ function AttachmentWizard({ framework, kind }: { framework: Contract; kind: Atta
             </Typography.Text>
           }
         >
+          {reissue && (
+            <Alert
+              type="info"
+              showIcon
+              title={t('attachment.reissue.notice', { number: framework.number, date: formatDate(framework.effectiveAt) })}
+              style={{ marginBottom: 16 }}
+              data-testid="reissue-notice"
+            />
+          )}
           {refusal && (
             <Alert
               type="warning"
@@ -492,7 +509,7 @@ export function ApplyAttachmentPage() {
   if (!canApply.allowed) body = <PermissionResult action="attachments.apply" backTo="/contracts" />;
   else if (error) body = <LoadError error={error} onRetry={reload} />;
   else if (!framework) body = <Card loading />;
-  else if (framework.kind !== 'framework' || framework.status !== 'effective') {
+  else if (framework.kind !== 'framework' || (framework.status !== 'effective' && !isReissueTarget(framework))) {
     body = (
       <Card>
         <Result
