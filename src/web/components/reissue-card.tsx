@@ -8,7 +8,7 @@ import { fetchContract } from '../api/contracts';
 import { queryKeys } from '../api/query';
 import { useT } from '../i18n';
 import { applyAttachmentPath } from './apply-attachment-button';
-import { formatDate, monospace } from './format';
+import { formatDate, formatLastDay, monospace } from './format';
 import { LoadError } from './load-error';
 import { ScrollTable } from './scroll-table';
 import { useCan } from './use-can';
@@ -60,7 +60,7 @@ export function ReissueCard({ predecessorId, successor }: { predecessorId: strin
       ),
     },
     { key: 'kind', title: t('contracts.column.kind'), width: 150, render: (_, c) => t(`contract.kind.${c.kind}`) },
-    { key: 'expiresAt', title: t('attachment.reissue.endsOn'), width: 120, render: (_, c) => formatDate(c.expiresAt) },
+    { key: 'expiresAt', title: t('attachment.reissue.endsOn'), width: 120, render: (_, c) => formatLastDay(c.expiresAt) },
     {
       key: 'actions',
       title: t('common.actions'),

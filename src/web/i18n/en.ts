@@ -532,6 +532,8 @@ export const messages: Record<MessageKey, string> = {
   'attachment.reissue.title': 'Re-issue attachments',
   'attachment.reissue.explain': 'These attachments end with the current framework agreement. Re-issue them under the renewal {successor}: the same kind and items, in force with the renewal from {date}.',
   'attachment.reissue.action': 'Re-issue',
+  'attachment.reissue.subtitle': 'Tick the items to re-issue and confirm: the new attachment is signed digitally by both parties and takes effect with the renewal.',
+  'attachment.reissue.success': 'Signed digitally by both parties, part of the renewal {framework}, in force from {from} until {to}.',
   'attachment.reissue.endsOn': 'Ends',
   'attachment.reissue.empty': 'The current framework agreement has no attachment in force',
   'attachment.reissue.notice': 'Re-issuing under the renewal {number}: only items of the current agreement’s attachments in force can be chosen; the new attachment takes effect on {date}.',

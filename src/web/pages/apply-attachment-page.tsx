@@ -23,7 +23,7 @@ import { type Signing, startSigning } from '../api/signings';
 import { SigningCodeForm } from '../components/signing-code-form';
 import { AcceptAndSubmit, useAcceptance } from '../components/accept-and-submit';
 import { DraftPdfCard, useDraftPdf } from '../components/draft-pdf';
-import { formatDate, monospace } from '../components/format';
+import { formatDate, formatLastDay, monospace } from '../components/format';
 import {
   ItemSelectionTable,
   isOrder,
@@ -290,7 +290,11 @@ function SuccessResult({ contract, framework }: { contract: Contract; framework:
               </Typography.Text>{' '}
               <ContractStatusTag status={contract.status} />
             </span>
-            <span>{t('attachment.success.subtitle', { framework: framework.number, to: formatDate(contract.expiresAt) })}</span>
+            <span>
+              {isReissueTarget(framework)
+                ? t('attachment.reissue.success', { framework: framework.number, from: formatDate(contract.effectiveAt), to: formatLastDay(contract.expiresAt) })
+                : t('attachment.success.subtitle', { framework: framework.number, to: formatDate(contract.expiresAt) })}
+            </span>
           </Space>
         }
         extra={[
@@ -500,7 +504,7 @@ export function ApplyAttachmentPage() {
     <PageHeader
       breadcrumb={[t('nav.billing'), { title: t('nav.contractManagement'), to: '/contracts' }, title]}
       title={title}
-      subtitle={t(kind ? `attachment.apply.subtitle.${kind}` : 'attachment.apply.subtitle')}
+      subtitle={t(kind && framework && isReissueTarget(framework) ? 'attachment.reissue.subtitle' : kind ? `attachment.apply.subtitle.${kind}` : 'attachment.apply.subtitle')}
     />
   );
 
