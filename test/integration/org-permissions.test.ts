@@ -26,7 +26,7 @@ async function invite(by: Caller, email: string, role: string) {
   return invitationToken(email);
 }
 
-async function join(token: string, as: Caller | null = null, body: object = { password }) {
+async function join(token: string, as: Caller | null = null, body: object = { password, acceptTerms: true }) {
   return t.request(as, 'POST', `/api/v1/invitations/${token}/accept`, body);
 }
 
@@ -291,6 +291,12 @@ describe('invitations', () => {
   it('need a password for a new login, and grant nothing beyond the inviter’s role', async () => {
     const token = await invite(owner, `nopw-${Date.now()}@example.com`, 'viewer');
     expect((await join(token, null, {})).statusCode).toBe(400);
+    // A new login agrees to the terms as a registration does; the link stays usable meanwhile.
+    const noTerms = await join(token, null, { password });
+    expect([noTerms.statusCode, codeOf(noTerms)]).toEqual([422, 'terms_required']);
+    const joined = callerOf(await join(token));
+    const [event] = await t.app.ctx.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'member.joined'), eq(auditEvents.subjectId, joined.userId)));
+    expect(event!.data).toMatchObject({ isNewLogin: true, termsVersion: expect.any(String) });
     const asAdmin = await t.request(members.admin, 'POST', '/api/v1/org/invitations', { email: `o-${Date.now()}@example.com`, role: 'owner' });
     expect(codeOf(asAdmin)).toBe('permission_denied');
   });

@@ -113,7 +113,13 @@ export const orgRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app,
       schema: { tags: ['org'], params: tokenParams, body: acceptInvitationBody, response: { 200: authResponse } },
     },
     async (request, reply) => {
-      const result = await acceptInvitation(ctx, { token: request.params.token, password: request.body.password, session: request.session, actor: actorOf(request) });
+      const result = await acceptInvitation(ctx, {
+        token: request.params.token,
+        password: request.body.password,
+        acceptTerms: request.body.acceptTerms,
+        session: request.session,
+        actor: actorOf(request),
+      });
       setSessionCookie(request, reply, result.session);
       return { user: result.user, accountId: result.accountId, csrfToken: result.session.csrfToken, totpEnrolmentRequired: false };
     },
