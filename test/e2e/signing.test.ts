@@ -91,6 +91,7 @@ describe.skipIf(!hasChromium)('signing in the console', () => {
     await page.waitForURL(`**/contracts/${successor!.id}/attachments/new?**`);
     await page.getByTestId('reissue-notice').waitFor();
     await count(page.getByTestId('item-table').locator('tr.ant-table-row-selected')).toBe(2);
+    await shot(page, '04-reissue-select');
     await page.getByTestId('wizard-next').click();
     await text(page.getByTestId('apply-summary')).toContain('随续签协议于');
     await page.getByTestId('accept-terms').click();
@@ -99,6 +100,6 @@ describe.skipIf(!hasChromium)('signing in the console', () => {
     await page.getByTestId('apply-success').waitFor({ timeout: 30_000 });
     await text(page.getByTestId('generated-number')).toBe(`${successor!.number}-A01`);
     await text(page.getByTestId('apply-success')).toContain('待生效');
-    await shot(page, '04-reissued');
+    await shot(page, '05-reissued');
   });
 });

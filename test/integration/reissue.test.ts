@@ -114,10 +114,22 @@ describe('re-issuing attachments under a renewal', () => {
     expect((await t.signAttachment(c, oldId, { kind: 'order_attachment', itemIds: [ids['R-1']] })).json().code).toBe('item_already_covered');
   });
 
+  it('frees the items of a re-issue voided before it starts, for another re-issue', async () => {
+    const voided = await t.request(c, 'POST', `/api/v1/contracts/${reissued.id}/void`, { reason: '重新签发的订单有误' });
+    expect(voided.json().contract).toMatchObject({ status: 'voided' });
+    expect((await listed(successor.id))['R-1']).toMatchObject({ selectable: true });
+    const again = await t.signAttachment(c, successor.id, { kind: 'order_attachment', itemIds: [ids['R-1'], ids['R-2']] });
+    expect(again.json().contract).toMatchObject({ number: `${successor.number}-A02`, status: 'scheduled' });
+    reissued = again.json().contract;
+  });
+
   it('takes force with the successor: the old attachments expire, the re-issued items pass to it', async () => {
     const end = new Date(Date.now() - 60_000);
     await moveTerm(oldId, { effectiveAt: new Date(Date.now() - 2 * day), expiresAt: end });
     await t.app.ctx.db.update(contracts).set({ effectiveAt: end }).where(or(eq(contracts.id, successor.id), eq(contracts.frameworkId, successor.id)));
+    // Past its start the successor takes attachments, also before the task has run.
+    const kinds = (await t.request(c, 'GET', '/api/v1/contracts/eligibility')).json().kinds as { kind: string; allowed: boolean }[];
+    expect(kinds.find((k) => k.kind === 'order_attachment')).toMatchObject({ allowed: true });
     expect(await activateScheduled(t.app.ctx.db)).toBe(2);
     const rows = await t.app.ctx.db.select().from(contracts).where(eq(contracts.accountId, c.accountId!));
     const status = Object.fromEntries(rows.map((r) => [r.number, r.status]));
