@@ -196,10 +196,12 @@ type Props = {
   list: SelectableList;
   selection: Selection;
   onChange: (selection: Selection) => void;
+  /** What can be chosen, when not the usual rule (a re-issue under a renewal). */
+  hint?: string;
 };
 
 /** 选择: the orders or filings with checkboxes; rows that can't be chosen are disabled with the reason. */
-export function ItemSelectionTable({ list, selection, onChange }: Props) {
+export function ItemSelectionTable({ list, selection, onChange, hint }: Props) {
   const t = useT();
   const errorText = useErrorText();
   const { message } = App.useApp();
@@ -236,7 +238,7 @@ export function ItemSelectionTable({ list, selection, onChange }: Props) {
           style={{ width: 300 }}
           data-testid="item-search"
         />
-        <Typography.Text type="secondary">{t(isOrders ? 'attachment.select.hintOrders' : 'attachment.select.hintFilings')}</Typography.Text>
+        <Typography.Text type="secondary">{hint ?? t(isOrders ? 'attachment.select.hintOrders' : 'attachment.select.hintFilings')}</Typography.Text>
       </Flex>
       {selection.size >= maxAttachmentItems && (
         <Alert type="warning" showIcon title={t('attachment.select.atLimit', { max: maxAttachmentItems })} style={{ marginBottom: 12 }} />

@@ -532,6 +532,7 @@ export const messages: Record<MessageKey, string> = {
   'attachment.reissue.title': 'Re-issue attachments',
   'attachment.reissue.explain': 'These attachments end with the current framework agreement. Re-issue them under the renewal {successor}: the same kind and items, in force with the renewal from {date}.',
   'attachment.reissue.action': 'Re-issue',
+  'attachment.reissue.hint': 'Items of the current agreement’s attachments in force, not re-issued yet, can be chosen',
   'attachment.reissue.subtitle': 'Tick the items to re-issue and confirm: the new attachment is signed digitally by both parties and takes effect with the renewal.',
   'attachment.reissue.success': 'Signed digitally by both parties, part of the renewal {framework}, in force from {from} until {to}.',
   'attachment.reissue.endsOn': 'Ends',

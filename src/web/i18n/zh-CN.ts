@@ -525,6 +525,7 @@ export const messages = {
   'attachment.reissue.title': '重新签发附件',
   'attachment.reissue.explain': '以下附件将随原框架协议一同到期。可在续签协议 {successor} 下重新签发：附件类型与项目相同，自 {date} 起随续签协议生效。',
   'attachment.reissue.action': '重新签发',
+  'attachment.reissue.hint': '原框架协议生效附件中、尚未重新签发的项目可选',
   'attachment.reissue.subtitle': '勾选要重新签发的项目并确认：新附件经双方数字签名，随续签协议生效。',
   'attachment.reissue.success': '已由双方数字签名，隶属于续签协议 {framework}，自 {from} 起生效，有效期至 {to}。',
   'attachment.reissue.endsOn': '到期日',

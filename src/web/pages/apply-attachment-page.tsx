@@ -444,7 +444,7 @@ function AttachmentWizard({ framework, kind }: { framework: Contract; kind: Atta
               data-testid="items-refused"
             />
           )}
-          <ItemSelectionTable list={list} selection={selection} onChange={setSelection} />
+          <ItemSelectionTable list={list} selection={selection} onChange={setSelection} hint={reissue ? t('attachment.reissue.hint') : undefined} />
           <Flex
             justify="space-between"
             align="center"
