@@ -18,7 +18,7 @@ import { isCodeRight, maxWrongTries, preparedLifetimeMs } from './code.js';
 import { issueFramework } from '../contracts/apply-framework.js';
 import { renewFramework } from '../contracts/renew-framework.js';
 import { requestAttachment } from '../contract-jobs/request-attachment.js';
-import { loadSigning, type SigningRow, type SigningViewer, throwIfOver } from './load-signing.js';
+import { loadSigning, type SigningRow, type SigningViewer, signingFields, throwIfOver } from './load-signing.js';
 import { frameworkYear, loadSubject, periodOf, renderFinal } from './signing-document.js';
 
 export function eventSubjectOf(identity: SignerIdentity): EventSubject {
@@ -123,10 +123,14 @@ export async function confirmSigning(ctx: AppContext, o: { signingId: string; vi
   const { number } = await holdNumber(ctx, checked, subject.kind === 'framework' || subject.kind === 'renewal' ? null : subject.framework.number, at);
   const period = periodOf(subject, at);
   try {
-    const rendered = await renderFinal(ctx, subject, number, at);
-    const certificatePem = issueEventCertificateFor(ctx.pki, eventSubjectOf(subject.identity), publicKey, 'signer', at);
-    const cert = certificateFromPem(certificatePem);
-    await recordCertificate(ctx.db, cert, 'event', { accountId: checked.accountId });
+    // The certificate is issued and recorded here while a render worker draws the document.
+    const issue = async () => {
+      const certificatePem = issueEventCertificateFor(ctx.pki, eventSubjectOf(subject.identity), publicKey, 'signer', at);
+      const cert = certificateFromPem(certificatePem);
+      await recordCertificate(ctx.db, cert, 'event', { accountId: checked.accountId });
+      return { certificatePem, cert };
+    };
+    const [rendered, { certificatePem, cert }] = await Promise.all([renderFinal(ctx, subject, number, at), issue()]);
     const { prepared, attributes } = preparePartyARevision(rendered.pdf, { cert, widgets: rendered.signatureRects, claimedTime: at });
     const row = await ctx.db.transaction(async (tx) => {
       const [updated] = await tx
@@ -146,7 +150,7 @@ export async function confirmSigning(ctx: AppContext, o: { signingId: string; vi
           toBeSigned: attributes.toBeSigned,
         })
         .where(eq(signings.id, checked.id))
-        .returning();
+        .returning(signingFields);
       await appendEvent(tx, {
         accountId: checked.accountId,
         actor: o.actor,

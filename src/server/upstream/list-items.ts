@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, ilike, inArray, or } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, ilike, or } from 'drizzle-orm';
 import { AppError } from '../../shared/errors.js';
 import type { IcpFiling, Order, UnselectableReason } from '../../shared/schemas/attachment.js';
 import type { Database } from '../db/client.js';
@@ -7,6 +7,7 @@ import { afterKeyset, containsPattern, decodeCursor, decodeTextCursor, encodeTex
 import { attachmentItems, contracts, icpFilings, orders } from '../db/schema/index.js';
 import { getVerifiedIdentity } from '../verification/get-verification.js';
 import { isReissue } from '../contracts/present-contract.js';
+import { inUuids } from '../db/uuid-array.js';
 
 type Coverage = { contractId: string | null; number: string | null };
 
@@ -41,7 +42,7 @@ async function reissueRule(db: Database, accountId: string, frameworkId: string 
           .where(
             and(
               eq(attachmentItems.itemKind, kind),
-              inArray(attachmentItems.itemId, ids),
+              inUuids(attachmentItems.itemId, ids),
               or(eq(attachmentItems.inForce, true), eq(attachmentItems.scheduled, true)),
             ),
           )
