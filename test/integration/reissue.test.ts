@@ -1,7 +1,7 @@
-import { eq, inArray, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, like, or, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activateScheduled } from '../../src/server/contracts/expire-contracts.js';
-import { attachmentItems, auditEvents, contracts } from '../../src/server/db/schema/index.js';
+import { attachmentItems, auditEvents, contracts, outbox } from '../../src/server/db/schema/index.js';
 import { type Caller, createTestApp, type TestApp } from '../helpers/app.js';
 
 // 续签 → 重新签发: the attachments of a framework near its end are signed again under its
@@ -85,6 +85,8 @@ describe('re-issuing attachments under a renewal', () => {
       effectiveAt: successor.effectiveAt,
       expiresAt: successor.expiresAt,
     });
+    const [mail] = await t.app.ctx.db.select({ body: outbox.body }).from(outbox).where(and(eq(outbox.accountId, c.accountId!), like(outbox.subject, `%${contract.number}%`)));
+    expect(mail!.body).toMatch(/已生成，将于 \d{4}-\d{2}-\d{2} 生效/);
     const detail = (await t.request(c, 'GET', `/api/v1/contracts/${contract.id}`)).json().contract;
     expect(detail.items.map((i: { orderNo: string }) => i.orderNo)).toEqual(['R-1', 'R-2']);
     // The old attachment still holds its items until the end; the re-issue waits.
