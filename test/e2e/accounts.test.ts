@@ -46,6 +46,7 @@ describe.skipIf(!hasChromium)('accounts in the console', () => {
     const page = await newPage(await newContext());
     await page.goto(link);
     await page.getByTestId('invitation-password').fill('viewer-password-2026');
+    await page.getByTestId('invitation-accept-terms').check();
     await page.getByTestId('accept-invitation').click();
     await page.waitForURL((url) => !url.pathname.startsWith('/invitations/'));
 
@@ -59,6 +60,13 @@ describe.skipIf(!hasChromium)('accounts in the console', () => {
     await page.getByTestId('permission-notice-contracts.download').waitFor();
     expect(await page.getByTestId('void-contract').isDisabled()).toBe(true);
     await shot(page, '02-viewer-contract');
+
+    // The list: 下载 and 批量申请线下盖章 in view, disabled, for a role without them.
+    await page.goto(`${server.url}/contracts`);
+    const listDownload = page.getByTestId('download-contract').first();
+    await listDownload.waitFor();
+    expect(await listDownload.getAttribute('data-permission')).toBe('contracts.download');
+    expect(await page.getByTestId('batch-stamping').isDisabled()).toBe(true);
 
     // 线下盖章: 申请 disabled; the wizard itself says why.
     await page.goto(`${server.url}/stamping`);

@@ -61,6 +61,7 @@ describe.skipIf(!hasChromium)('members and permissions', () => {
     const page = await newPage(await newContext());
     await page.goto(link);
     await page.getByTestId('invitation-password').fill('finance-password-2026');
+    await page.getByTestId('invitation-accept-terms').check();
     await page.getByTestId('accept-invitation').click();
     await page.waitForURL((url) => !url.pathname.startsWith('/invitations/'));
     await page.getByTestId('account-menu').click();

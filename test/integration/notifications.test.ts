@@ -64,7 +64,7 @@ describe('notifications', () => {
       expect((await t.request(owner, 'POST', '/api/v1/org/invitations', { email, role })).statusCode).toBe(201);
       const [mail] = await t.app.ctx.db.select().from(outbox).where(eq(outbox.toAddress, email)).orderBy(desc(outbox.createdAt)).limit(1);
       const token = /\/invitations\/([\w-]+)/.exec(mail!.body)![1];
-      const res = await t.request(null, 'POST', `/api/v1/invitations/${token}/accept`, { password: 'member-password-1' });
+      const res = await t.request(null, 'POST', `/api/v1/invitations/${token}/accept`, { password: 'member-password-1', acceptTerms: true });
       expect(res.statusCode, res.body).toBe(200);
       return { userId: res.json().user.id as string, email };
     };

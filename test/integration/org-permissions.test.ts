@@ -26,7 +26,7 @@ async function invite(by: Caller, email: string, role: string) {
   return invitationToken(email);
 }
 
-async function join(token: string, as: Caller | null = null, body: object = { password }) {
+async function join(token: string, as: Caller | null = null, body: object = { password, acceptTerms: true }) {
   return t.request(as, 'POST', `/api/v1/invitations/${token}/accept`, body);
 }
 
@@ -147,6 +147,18 @@ describe('the permission matrix: every route × every built-in role', () => {
       }
     }
   }, 60_000);
+
+  it('lets whoever may void hide an ended contract, and a remark also to whoever applies for attachments', async () => {
+    // One route, two decisions: the body says which one is asked for (a missing contract answers 404 past the check).
+    const expected: Record<string, BuiltInRole[]> = { hidden: ['owner', 'admin', 'legal'], remark: ['owner', 'admin', 'finance', 'legal'] };
+    for (const [field, allowed] of Object.entries(expected)) {
+      for (const role of builtInRoles) {
+        const res = await t.request(members[role], 'PATCH', `/api/v1/contracts/${randomUUID()}`, field === 'hidden' ? { hidden: true } : { remark: '备注' });
+        const denied = res.statusCode === 403 && codeOf(res) === 'permission_denied';
+        expect({ field, role, denied }).toEqual({ field, role, denied: !allowed.includes(role) });
+      }
+    }
+  });
 
   it('gives the operator its operator routes and none of a customer’s', async () => {
     const op = await t.operator();
@@ -279,6 +291,12 @@ describe('invitations', () => {
   it('need a password for a new login, and grant nothing beyond the inviter’s role', async () => {
     const token = await invite(owner, `nopw-${Date.now()}@example.com`, 'viewer');
     expect((await join(token, null, {})).statusCode).toBe(400);
+    // A new login agrees to the terms as a registration does; the link stays usable meanwhile.
+    const noTerms = await join(token, null, { password });
+    expect([noTerms.statusCode, codeOf(noTerms)]).toEqual([422, 'terms_required']);
+    const joined = callerOf(await join(token));
+    const [event] = await t.app.ctx.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'member.joined'), eq(auditEvents.subjectId, joined.userId)));
+    expect(event!.data).toMatchObject({ isNewLogin: true, termsVersion: expect.any(String) });
     const asAdmin = await t.request(members.admin, 'POST', '/api/v1/org/invitations', { email: `o-${Date.now()}@example.com`, role: 'owner' });
     expect(codeOf(asAdmin)).toBe('permission_denied');
   });

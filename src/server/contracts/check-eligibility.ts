@@ -28,6 +28,9 @@ export async function checkEligibility(ctx: AppContext, accountId: string, now =
     .from(contracts)
     .where(and(eq(contracts.accountId, accountId), eq(contracts.kind, 'framework'), inArray(contracts.status, ['effective', 'scheduled'])));
   const inForce = frameworks.find((f) => currentStatus(f, now) === 'effective' && f.status === 'effective');
+  // Attachments go under whichever is in force now: a renewal past its start takes them before
+  // the periodic task has written it effective (create-attachment.ts reads the same status).
+  const attachable = frameworks.find((f) => currentStatus(f, now) === 'effective');
   const scheduled = frameworks.find((f) => f.status === 'scheduled');
 
   const framework: EligibilityReason[] = [...common];
@@ -35,7 +38,7 @@ export async function checkEligibility(ctx: AppContext, accountId: string, now =
   if (inForce || scheduled) framework.push('framework_exists');
 
   const attachment: EligibilityReason[] = [...common];
-  if (!inForce) attachment.push('framework_not_effective');
+  if (!attachable) attachment.push('framework_not_effective');
 
   const renewal: EligibilityReason[] = [...common];
   if (!common.includes('verification_required') && !partyAComplete) renewal.push('party_a_incomplete');

@@ -1,5 +1,5 @@
 import { assertDailyLimit } from './daily-limit.js';
-import { and, eq, max, ne, sql } from 'drizzle-orm';
+import { and, eq, lt, max, ne, or, sql } from 'drizzle-orm';
 import { AppError } from '../../shared/errors.js';
 import { type CreateAttachmentBody, maxAttachmentItems } from '../../shared/schemas/attachment.js';
 import { appendEvent } from '../audit/append-event.js';
@@ -15,7 +15,7 @@ import { attachmentNumber } from './contract-dates.js';
 import { loadContract } from './load-contract.js';
 import { printablePartyA } from './party-snapshots.js';
 import { storeDocument } from './contract-document.js';
-import { currentStatus, type ContractRow } from './present-contract.js';
+import { currentStatus, type ContractRow, isReissue } from './present-contract.js';
 import { attachmentTemplateVersion } from './templates/attachment-v2.js';
 import { notifyContract } from '../notifications/notify-contract.js';
 import type { SignedContract } from './sign-contract-document.js';
@@ -27,15 +27,34 @@ export type Selection =
   | { kind: 'icp_attachment'; itemKind: 'icp_filing'; items: (AttachmentIcpFiling & { id: string })[] };
 
 /**
- * Coverage rows in force for any of the items, with the attachment that holds each, and the
- * items a pending background job has reserved (`number` null), other than `exceptJob`'s own.
+ * What already covers any of the items during an attachment's period under `framework`, with
+ * the attachment that holds each: attachments in force, and those re-issued under a scheduled
+ * successor that start before the period ends — except, for a re-issue, the predecessor's own,
+ * which end when the successor starts. Also the items a pending background job has reserved
+ * (`number` null), other than `exceptJob`'s own.
  */
-export async function coveredItems(db: Database, itemKind: 'order' | 'icp_filing', ids: string[], exceptJob?: string) {
+export async function coveredItems(
+  db: Database,
+  itemKind: 'order' | 'icp_filing',
+  ids: string[],
+  framework: Pick<ContractRow, 'status' | 'effectiveAt' | 'expiresAt' | 'renewsId'>,
+  exceptJob?: string,
+) {
+  const predecessor = isReissue(framework) ? framework.renewsId : null;
   const covered: { itemId: string; number: string | null }[] = await db
     .select({ itemId: attachmentItems.itemId, number: contracts.number })
     .from(attachmentItems)
     .innerJoin(contracts, eq(contracts.id, attachmentItems.contractId))
-    .where(and(eq(attachmentItems.itemKind, itemKind), inUuids(attachmentItems.itemId, ids), eq(attachmentItems.inForce, true)));
+    .where(
+      and(
+        eq(attachmentItems.itemKind, itemKind),
+        inUuids(attachmentItems.itemId, ids),
+        or(
+          and(eq(attachmentItems.inForce, true), predecessor ? ne(contracts.frameworkId, predecessor) : undefined),
+          and(eq(attachmentItems.scheduled, true), lt(contracts.effectiveAt, framework.expiresAt)),
+        ),
+      ),
+    );
   const reserved = await db
     .select({ itemId: contractJobItems.itemId })
     .from(contractJobItems)
@@ -47,6 +66,33 @@ export async function coveredItems(db: Database, itemKind: 'order' | 'icp_filing
       ),
     );
   return [...covered, ...reserved.map((r) => ({ itemId: r.itemId, number: null }))];
+}
+
+/**
+ * The item rule for an attachment under `framework`: nothing else covers an item during the
+ * attachment's period, and a re-issue takes only items its predecessor's attachments hold now
+ * (anything else is applied for under the framework in force, as always).
+ */
+export async function assertItemsFree(db: Database, framework: ContractRow, selection: Selection, exceptJob?: string) {
+  const ids = selection.items.map((i) => i.id);
+  throwIfCovered(await coveredItems(db, selection.itemKind, ids, framework, exceptJob));
+  if (!isReissue(framework)) return;
+  const held = await db
+    .select({ itemId: attachmentItems.itemId })
+    .from(attachmentItems)
+    .innerJoin(contracts, eq(contracts.id, attachmentItems.contractId))
+    .where(
+      and(
+        eq(attachmentItems.itemKind, selection.itemKind),
+        inUuids(attachmentItems.itemId, ids),
+        eq(attachmentItems.inForce, true),
+        eq(contracts.frameworkId, framework.renewsId!),
+      ),
+    );
+  const heldIds = new Set(held.map((h) => h.itemId));
+  const errors = ids.filter((id) => !heldIds.has(id)).map((id) => ({ path: `itemIds.${id}`, message: 'not_reissuable' }));
+  if (errors.length)
+    throw new AppError('item_not_selectable', 'Under a renewal not yet in force, only the items of its predecessor’s attachments in force can be re-issued', { errors });
 }
 
 export function throwIfCovered(covered: { itemId: string; number: string | null }[]) {
@@ -90,10 +136,11 @@ export async function loadSelection(ctx: AppContext, accountId: string, body: Pi
   return selection;
 }
 
-export async function loadEffectiveFramework(ctx: AppContext, frameworkId: string, accountId: string) {
+/** The framework agreement an attachment goes under: the one in force, or its scheduled successor (a re-issue). */
+export async function loadAttachableFramework(ctx: AppContext, frameworkId: string, accountId: string) {
   const framework = await loadContract(ctx.db, frameworkId, { role: 'customer', accountId });
   if (framework.kind !== 'framework') throw new AppError('not_found', 'Not a framework agreement');
-  if (currentStatus(framework) !== 'effective') throw new AppError('framework_not_effective');
+  if (currentStatus(framework) !== 'effective' && !isReissue(framework)) throw new AppError('framework_not_effective');
   return framework;
 }
 
@@ -115,9 +162,9 @@ export function renderInput(ctx: AppContext, framework: ContractRow, selection: 
 }
 
 export async function previewAttachment(ctx: AppContext, options: { accountId: string; frameworkId: string; body: Pick<CreateAttachmentBody, 'kind' | 'itemIds'> }) {
-  const framework = await loadEffectiveFramework(ctx, options.frameworkId, options.accountId);
+  const framework = await loadAttachableFramework(ctx, options.frameworkId, options.accountId);
   const selection = await loadSelection(ctx, options.accountId, options.body);
-  throwIfCovered(await coveredItems(ctx.db, selection.itemKind, selection.items.map((i) => i.id)));
+  await assertItemsFree(ctx.db, framework, selection);
   const rendered = await ctx.renderer.attachment(renderInput(ctx, framework, selection, `${framework.number}-A——`, true, new Date()));
   return rendered.pdf;
 }
@@ -163,8 +210,9 @@ export type CheckedAttachment = {
 
 /**
  * The checks of an attachment request, in the order the direct path answers them: acceptance,
- * an effective framework of the account, items that exist, can be chosen and are in no
- * attachment in force nor reserved by another job, a verified identity, the daily limit.
+ * an effective framework of the account (or its scheduled successor, for a re-issue), items
+ * that exist, can be chosen and are free for the attachment's period (see assertItemsFree), a
+ * verified identity, the daily limit.
  */
 export async function checkAttachment(
   ctx: AppContext,
@@ -172,10 +220,10 @@ export async function checkAttachment(
 ): Promise<CheckedAttachment> {
   const { accountId, body } = options;
   if (!body.accept) throw new AppError('acceptance_required');
-  const framework = await loadEffectiveFramework(ctx, options.frameworkId, accountId);
+  const framework = await loadAttachableFramework(ctx, options.frameworkId, accountId);
   const selection = await loadSelection(ctx, accountId, body);
   const ids = selection.items.map((i) => i.id);
-  throwIfCovered(await coveredItems(ctx.db, selection.itemKind, ids, options.exceptJob));
+  await assertItemsFree(ctx.db, framework, selection, options.exceptJob);
   const identity = await getVerifiedIdentity(ctx.db, accountId);
   if (!identity) throw new AppError('verification_required');
   await assertDailyLimit(ctx.db, accountId, ctx.config.dailyContractLimit);
@@ -217,7 +265,7 @@ export function generateAttachment(ctx: AppContext, checked: CheckedAttachment, 
 async function generate(ctx: AppContext, options: CheckedAttachment, hooks: GenerationHooks) {
   const { accountId, framework, selection, ids, identity } = options;
   // A request queued behind others: what they covered meanwhile is refused before rendering.
-  throwIfCovered(await coveredItems(ctx.db, selection.itemKind, ids, hooks.jobId));
+  await assertItemsFree(ctx.db, framework, selection, hooks.jobId);
   for (let attempt = 0; ; attempt++) {
     const seq = (await lastAttachmentSeq(ctx.db, framework.id)) + 1;
     const number = attachmentNumber(framework.number, seq);
@@ -238,8 +286,8 @@ async function generate(ctx: AppContext, options: CheckedAttachment, hooks: Gene
       );
     } catch (error) {
       // Another instance covered an item between our check and our insert: name it all the same.
-      if (isUniqueViolation(error, 'attachment_items_one_in_force')) {
-        throwIfCovered(await coveredItems(ctx.db, selection.itemKind, ids, hooks.jobId));
+      if (isCoverageViolation(error)) {
+        throwIfCovered(await coveredItems(ctx.db, selection.itemKind, ids, framework, hooks.jobId));
         throw new AppError('item_already_covered');
       }
       const lostNumber = error instanceof NumberTaken || isUniqueViolation(error, 'contracts_attachment_seq_unique');
@@ -252,6 +300,10 @@ async function generate(ctx: AppContext, options: CheckedAttachment, hooks: Gene
     }
   }
 }
+
+/** Another request covered an item between the checks and the insert: the indexes refused it. */
+export const isCoverageViolation = (error: unknown) =>
+  isUniqueViolation(error, 'attachment_items_one_in_force') || isUniqueViolation(error, 'attachment_items_one_scheduled');
 
 export function snapshotOf(item: (AttachmentOrder | AttachmentIcpFiling) & { id: string }) {
   const { id: _, ...rest } = item as Record<string, unknown>;
@@ -280,10 +332,12 @@ export async function insertAttachment(ctx: AppContext, tx: Database, a: SignedA
   const { accountId, framework, selection, number, seq, signed } = a;
   const ids = selection.items.map((i) => i.id);
   const [locked] = await tx.select().from(contracts).where(eq(contracts.id, framework.id)).for('update');
-  if (!locked || currentStatus(locked) !== 'effective') throw new AppError('framework_not_effective');
+  if (!locked || (currentStatus(locked) !== 'effective' && !isReissue(locked))) throw new AppError('framework_not_effective');
+  // A re-issue starts and ends with the successor; its items wait as scheduled until then.
+  const reissue = isReissue(locked);
   await assertDailyLimit(tx, accountId, ctx.config.dailyContractLimit);
   // Checked again under the lock: a concurrent request may have covered an item meanwhile.
-  throwIfCovered(await coveredItems(tx, selection.itemKind, ids, hooks.jobId));
+  await assertItemsFree(tx, locked, selection, hooks.jobId);
   if ((await lastAttachmentSeq(tx, framework.id)) !== seq - 1) throw new NumberTaken();
   // A signer-held signing holds the next number from its confirmation to its completion or expiry.
   if (a.signing?.keyCustody !== 'signer' && (await hasHeldNumber(tx, framework.id))) throw new AppError('signing_in_progress');
@@ -296,10 +350,10 @@ export async function insertAttachment(ctx: AppContext, tx: Database, a: SignedA
       kind: selection.kind,
       frameworkId: framework.id,
       attachmentSeq: seq,
-      status: 'effective',
+      status: reissue ? 'scheduled' : 'effective',
       copies: framework.copies,
-      effectiveAt: a.effectiveAt,
-      expiresAt: framework.expiresAt,
+      effectiveAt: reissue ? locked.effectiveAt : a.effectiveAt,
+      expiresAt: locked.expiresAt,
       partyA: framework.partyA,
       partyB: framework.partyB,
       templateVersion: attachmentTemplateVersion,
@@ -309,17 +363,26 @@ export async function insertAttachment(ctx: AppContext, tx: Database, a: SignedA
     .returning();
   await storeDocument(tx, { contractId: row!.id, sha256: signed.sha256, bytes: signed.bytes });
   // One JSON parameter for all the rows: a multi-row VALUES of 5,000 items is 25,000 parameters.
+  // A re-issue's items wait as scheduled until the successor starts (expire-contracts.ts).
   const rows = JSON.stringify(selection.items.map((item) => ({ id: item.id, snapshot: snapshotOf(item) })));
   await tx.execute(sql`
-    insert into attachment_items (contract_id, item_kind, item_id, position, snapshot)
-    select ${row!.id}::uuid, ${selection.itemKind}, (e ->> 'id')::uuid, (t.ord - 1)::int, e -> 'snapshot'
+    insert into attachment_items (contract_id, item_kind, item_id, position, snapshot, in_force, scheduled)
+    select ${row!.id}::uuid, ${selection.itemKind}, (e ->> 'id')::uuid, (t.ord - 1)::int, e -> 'snapshot', ${reissue ? sql`false, true` : sql`true, false`}
     from jsonb_array_elements(${rows}::jsonb) with ordinality as t(e, ord)`);
   await appendEvent(tx, {
     accountId,
     actor: a.actor,
     action: 'contract.generated',
     subject: { type: 'contract', id: row!.id },
-    data: { number, kind: selection.kind, sha256: signed.sha256, framework: framework.number, items: ids.length, ...linkData(a.signing) },
+    data: {
+      number,
+      kind: selection.kind,
+      sha256: signed.sha256,
+      framework: framework.number,
+      items: ids.length,
+      ...(reissue ? { reissue: true, effectiveAt: locked.effectiveAt.toISOString() } : {}),
+      ...linkData(a.signing),
+    },
   });
   if (a.signing) await completeLinkedSigning(tx, { link: a.signing, accountId, contractId: row!.id, number, actor: a.actor });
   await notifyContract(tx, ctx.config, row!, 'generated');

@@ -49,10 +49,10 @@ export async function endContract(
     // Another request ended it meanwhile: the guard above made this one a no-op.
     if (!main) throw new AppError('invalid_state', 'The contract was ended meanwhile');
     await options.rule?.assertMayEnd?.(tx, ended.map((c) => c.id));
-    // The orders and filings of an ended attachment may be chosen again.
+    // The orders and filings of an ended attachment (or of a re-issue that will not start) may be chosen again.
     await tx
       .update(attachmentItems)
-      .set({ inForce: false })
+      .set({ inForce: false, scheduled: false })
       .where(inArray(attachmentItems.contractId, ended.map((c) => c.id)));
     for (const c of ended) {
       await appendEvent(tx, {

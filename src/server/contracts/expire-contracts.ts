@@ -53,10 +53,12 @@ export async function expireContracts(db: Database, options: { accountId?: strin
 }
 
 /**
- * Makes scheduled renewals effective once their start has passed: the predecessors are expired
- * first (the one-in-force index admits one effective framework per account), then one
- * state-guarded UPDATE, so instances running it at once activate each contract once, and each
- * activation is audited in the same transaction.
+ * Makes scheduled renewals effective once their start has passed, with the attachments
+ * re-issued under them: the predecessors are expired first (the one-in-force indexes admit one
+ * effective framework per account and one attachment in force per item), then one
+ * state-guarded UPDATE, so instances running it at once activate each contract once; the
+ * re-issued items pass from scheduled to in force and each activation is audited, in the same
+ * transaction.
  */
 export async function activateScheduled(db: Database) {
   await expireContracts(db);
@@ -66,6 +68,11 @@ export async function activateScheduled(db: Database) {
       .set({ status: 'effective', statusChangedAt: sql`now()` })
       .where(and(sql`${contracts.status} = 'scheduled'`, sql`${contracts.effectiveAt} <= now()`))
       .returning({ id: contracts.id, accountId: contracts.accountId, number: contracts.number, renewsId: contracts.renewsId });
+    if (activated.length)
+      await tx
+        .update(attachmentItems)
+        .set({ inForce: true, scheduled: false })
+        .where(and(inArray(attachmentItems.contractId, activated.map((c) => c.id)), eq(attachmentItems.scheduled, true)));
     await appendEvents(
       tx,
       activated.map((c) => ({
@@ -73,7 +80,7 @@ export async function activateScheduled(db: Database) {
         actor: systemActor,
         action: 'contract.activated' as const,
         subject: { type: 'contract' as const, id: c.id },
-        data: { number: c.number, renews: c.renewsId },
+        data: { number: c.number, ...(c.renewsId ? { renews: c.renewsId } : {}) },
       })),
     );
     return activated.length;

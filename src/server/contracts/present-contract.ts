@@ -11,7 +11,18 @@ export function currentStatus(row: Pick<ContractRow, 'status' | 'expiresAt' | 'e
   return status === 'effective' && row.expiresAt.getTime() <= now.getTime() ? 'expired' : status;
 }
 
-export function presentContract(row: ContractRow, extra: { items?: unknown[]; stampingStatus?: StampingStatus; stampedScan?: StampedScan } = {}): Contract {
+/**
+ * A framework agreement not started yet, waiting to succeed the one in force: what is applied
+ * for under it is a re-issue (重新签发) of its predecessor's attachments, starting with it.
+ */
+export function isReissue(framework: Pick<ContractRow, 'status' | 'effectiveAt' | 'expiresAt' | 'renewsId'>, now = new Date()) {
+  return framework.renewsId !== null && currentStatus(framework, now) === 'scheduled';
+}
+
+export function presentContract(
+  row: ContractRow,
+  extra: { items?: unknown[]; stampingStatus?: StampingStatus; stampedScan?: StampedScan; renewedBy?: Contract['renewedBy'] } = {},
+): Contract {
   return {
     id: row.id,
     number: row.number,

@@ -1,7 +1,10 @@
+import { eq } from 'drizzle-orm';
 import { AppError } from '../../shared/errors.js';
 import type { RenewBody } from '../../shared/schemas/contract.js';
 import type { Actor } from '../audit/events.js';
 import type { AppContext } from '../context.js';
+import type { Database } from '../db/client.js';
+import { contracts } from '../db/schema/index.js';
 import { issueFramework } from './apply-framework.js';
 import type { SigningLink } from '../signings/link-signing.js';
 import { loadContract } from './load-contract.js';
@@ -42,4 +45,10 @@ export async function loadRenewable(ctx: AppContext, accountId: string, framewor
     throw new AppError('renewal_not_open', `Renewal opens on ${renewalOpensAt(current.expiresAt).toISOString()}`);
   }
   return current;
+}
+
+/** The successor (续签) of a framework agreement, if one was signed. */
+export async function successorOf(db: Database, frameworkId: string) {
+  const [row] = await db.select().from(contracts).where(eq(contracts.renewsId, frameworkId));
+  return row ? { id: row.id, number: row.number, status: currentStatus(row) } : undefined;
 }

@@ -57,11 +57,23 @@ const kindNames: Record<string, [zh: string, en: string]> = {
 
 export type ContractEmailEvent = 'generated' | 'voided' | 'terminated' | 'expiring';
 
-export function contractEmail(options: { number: string; kind: string; event: ContractEmailEvent; reason?: string | null; expiresAt?: Date; url: string }) {
+export function contractEmail(options: {
+  number: string;
+  kind: string;
+  event: ContractEmailEvent;
+  reason?: string | null;
+  expiresAt?: Date;
+  /** A contract signed now that takes effect later (a renewal, a re-issued attachment): its first day, China time. */
+  startsOn?: string;
+  url: string;
+}) {
   const [zhKind, enKind] = kindNames[options.kind] ?? [options.kind, options.kind];
   const date = options.expiresAt?.toISOString().slice(0, 10);
+  const generated: [string, string, string] = options.startsOn
+    ? ['已生成', `您的${zhKind} ${options.number} 已生成，将于 ${options.startsOn} 生效。`, `Your ${enKind} ${options.number} was generated and takes effect on ${options.startsOn}.`]
+    : ['已生成', `您的${zhKind} ${options.number} 已生成并生效。`, `Your ${enKind} ${options.number} was generated and is in force.`];
   const lines: Record<ContractEmailEvent, [subject: string, zh: string, en: string]> = {
-    generated: ['已生成', `您的${zhKind} ${options.number} 已生成并生效。`, `Your ${enKind} ${options.number} was generated and is in force.`],
+    generated,
     voided: ['已作废', `您的${zhKind} ${options.number} 已作废。`, `Your ${enKind} ${options.number} was voided.`],
     terminated: ['已终止', `您的${zhKind} ${options.number} 已被终止。`, `Your ${enKind} ${options.number} was terminated.`],
     expiring: ['即将到期', `您的${zhKind} ${options.number} 将于 ${date} 到期。`, `Your ${enKind} ${options.number} expires on ${date}.`],

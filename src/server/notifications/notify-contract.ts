@@ -1,7 +1,13 @@
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import { enqueueEmail } from './enqueue-email.js';
+import { beijingDate } from '../contracts/contract-dates.js';
 import { type ContractEmailEvent, contractEmail } from './messages.js';
+
+const chinaDay = (d: Date) => {
+  const { year, month, day } = beijingDate(d);
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+};
 
 /**
  * Announces a contract event to the account's recipients in the caller's transaction. The
@@ -11,7 +17,7 @@ import { type ContractEmailEvent, contractEmail } from './messages.js';
 export async function notifyContract(
   tx: Database,
   config: Pick<Config, 'publicUrl'>,
-  contract: { id: string; accountId: string; number: string; kind: string; expiresAt?: Date },
+  contract: { id: string; accountId: string; number: string; kind: string; expiresAt?: Date; status?: string; effectiveAt?: Date },
   event: ContractEmailEvent,
   options: { reason?: string | null; round?: string } = {},
 ): Promise<void> {
@@ -24,6 +30,7 @@ export async function notifyContract(
       event,
       reason: options.reason,
       expiresAt: contract.expiresAt,
+      ...(event === 'generated' && contract.status === 'scheduled' && contract.effectiveAt ? { startsOn: chinaDay(contract.effectiveAt) } : {}),
       url: `${config.publicUrl}/contracts/${contract.id}`,
     }),
   });

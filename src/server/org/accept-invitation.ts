@@ -3,17 +3,22 @@ import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { AppError } from '../../shared/errors.js';
 import { appendEvent } from '../audit/append-event.js';
 import type { Actor } from '../audit/events.js';
+import { termsVersion } from '../auth/register-user.js';
 import { createSession, type SessionUser } from '../auth/sessions.js';
 import type { AppContext } from '../context.js';
 import { isUniqueViolation } from '../db/client.js';
 import { invitations, memberships, users } from '../db/schema/index.js';
 
 /**
- * Joins the organisation of an invitation: a new person sets a password; a person who already
+ * Joins the organisation of an invitation: a new person sets a password and, as at
+ * registration, agrees to the user agreement and the privacy policy; a person who already
  * has a login must be signed in as the invited e-mail. The link works once (the update that
  * marks it used is the claim) and answers a session in the organisation.
  */
-export async function acceptInvitation(ctx: AppContext, options: { token: string; password?: string; session: SessionUser | null; actor: Actor }) {
+export async function acceptInvitation(
+  ctx: AppContext,
+  options: { token: string; password?: string; acceptTerms?: boolean; session: SessionUser | null; actor: Actor },
+) {
   const tokenHash = createHash('sha256').update(options.token).digest('hex');
   const [invitation] = await ctx.db.select().from(invitations).where(eq(invitations.tokenHash, tokenHash)).limit(1);
   const isOpen = invitation && !invitation.acceptedAt && !invitation.revokedAt && invitation.expiresAt.getTime() > Date.now();
@@ -27,6 +32,7 @@ export async function acceptInvitation(ctx: AppContext, options: { token: string
     if (options.session) throw new AppError('invitation_email_mismatch');
     if (!options.password)
       throw new AppError('validation_failed', 'Choose a password to join', { errors: [{ path: 'password', message: 'required for a new login' }] });
+    if (options.acceptTerms !== true) throw new AppError('terms_required');
   }
   const passwordHash = existing ? null : await ctx.passwords.hash(options.password!);
 
@@ -53,7 +59,7 @@ export async function acceptInvitation(ctx: AppContext, options: { token: string
         actor: { ...options.actor, userId: user.id, email: user.email, role: 'customer', apiKeyId: null },
         action: 'member.joined',
         subject: { type: 'user', id: user.id },
-        data: { invitationId: invitation.id, role: invitation.role ?? invitation.customRoleId, isNewLogin: !existing },
+        data: { invitationId: invitation.id, role: invitation.role ?? invitation.customRoleId, isNewLogin: !existing, ...(existing ? {} : { termsVersion }) },
       });
       const session = await createSession(tx, user.id, invitation.accountId, options.actor);
       return { user: { id: user.id, email: user.email, role: user.role }, accountId: invitation.accountId, session };

@@ -23,10 +23,11 @@ import { endContract } from '../contracts/end-contract.js';
 import { listContracts } from '../contracts/list-contracts.js';
 import { loadContract } from '../contracts/load-contract.js';
 import { presentContract } from '../contracts/present-contract.js';
+import { successorOf } from '../contracts/renew-framework.js';
 import { readDocument } from '../contracts/contract-document.js';
 import { getEvidenceReport } from '../evidence/get-evidence-report.js';
 import type { AppContext } from '../context.js';
-import { accountOf, actorOf, sessionOf } from '../http/request-context.js';
+import { accountOf, actorOf, can, sessionOf } from '../http/request-context.js';
 import { stampingStatusByContract } from '../stamping/list-requests.js';
 import { stampedScanOf } from '../stamping/stamped-scan.js';
 import { customerVoidRule } from '../stamping/stamping-rule.js';
@@ -112,8 +113,22 @@ export const contractRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
 
   app.patch(
     '/contracts/:id',
-    { config: { access: ['contracts.void', 'attachments.apply'] }, schema: { tags: ['contracts'], params: idParams, body: patchContractBody, response: { 200: contractEnvelope } } },
+    {
+      // A remark is bookkeeping of whoever works on contracts; hiding an ended one from the list
+      // is the decision of whoever may end them (作废合同), as the console shows it.
+      config: { access: ['contracts.void', 'attachments.apply'] },
+      schema: {
+        tags: ['contracts'],
+        description:
+          'A remark (备注, ≤ 200 characters; needs `contracts.void` or `attachments.apply`) and whether a voided or terminated contract is hidden from the default list (`hidden`; needs `contracts.void`, else 403 permission_denied). Never changes the signed document; audited.',
+        params: idParams,
+        body: patchContractBody,
+        response: { 200: contractEnvelope },
+      },
+    },
     async (request) => {
+      if (request.body.hidden !== undefined && !can(request.session, 'contracts.void'))
+        throw new AppError('permission_denied', 'Hiding or showing a contract needs the permission contracts.void');
       const row = await updateContract(ctx, { accountId: accountOf(request), contractId: request.params.id, body: request.body, actor: actorOf(request) });
       return { contract: presentContract(row) };
     },
@@ -127,8 +142,14 @@ export const contractRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
       const items = row.kind === 'framework' ? undefined : await readAttachmentItems(ctx.db, row.id);
       const stamping = await stampingStatusByContract(ctx.db, [row.id]);
       const stampedScan = await stampedScanOf(ctx.db, row.id);
+      const renewedBy = row.kind === 'framework' ? await successorOf(ctx.db, row.id) : undefined;
       return {
-        contract: presentContract(row, { ...(items ? { items } : {}), ...stampingExtra(stamping.get(row.id)), ...(stampedScan ? { stampedScan } : {}) }),
+        contract: presentContract(row, {
+          ...(items ? { items } : {}),
+          ...stampingExtra(stamping.get(row.id)),
+          ...(stampedScan ? { stampedScan } : {}),
+          ...(renewedBy ? { renewedBy } : {}),
+        }),
       };
     },
   );

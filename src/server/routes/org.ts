@@ -97,7 +97,8 @@ export const orgRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app,
     '/org/invitations/:id',
     {
       config: { access: 'members.manage' },
-      schema: { tags: ['org'], description: 'Withdraws an open invitation: its link stops working at once.', params: invitationParams, response: { 204: z.null() } },
+      schema: { tags: ['org'], description:
+          'Withdraws (撤回) an invitation not yet accepted: its link stops working at once (accepting answers 410 `invitation_invalid`) and it leaves the list of open invitations; audited as `member.invitation_withdrawn`. An invitation accepted, withdrawn already or of another organisation answers 404.', params: invitationParams, response: { 204: z.null() } },
     },
     async (request, reply) => {
       await withdrawInvitation(ctx.db, { accountId: accountOf(request), invitationId: request.params.id, actor: actorOf(request) });
@@ -112,7 +113,13 @@ export const orgRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app,
       schema: { tags: ['org'], params: tokenParams, body: acceptInvitationBody, response: { 200: authResponse } },
     },
     async (request, reply) => {
-      const result = await acceptInvitation(ctx, { token: request.params.token, password: request.body.password, session: request.session, actor: actorOf(request) });
+      const result = await acceptInvitation(ctx, {
+        token: request.params.token,
+        password: request.body.password,
+        acceptTerms: request.body.acceptTerms,
+        session: request.session,
+        actor: actorOf(request),
+      });
       setSessionCookie(request, reply, result.session);
       return { user: result.user, accountId: result.accountId, csrfToken: result.session.csrfToken, totpEnrolmentRequired: false };
     },

@@ -57,7 +57,16 @@ export const verificationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
     '/verification',
     {
       config: { access: 'verification.submit' },
-      schema: { tags: ['verification'], body: verificationBody, response: { 201: verificationEnvelope } },
+      schema: {
+        tags: ['verification'],
+        description: [
+          'Real-name verification (实名认证) of the account, with consent to process the ID number or the licence (`consent.version`).',
+          'The configured verifier decides: `auto` at once, `manual` through the operators’ review queue (an enterprise then needs the business licence in `documents`). A credit code or ID number another account holds answers 409 `identity_in_use`; `appeal: true` with evidence asks an operator instead.',
+          '**Company rename (企业更名).** A verified enterprise submits the same credit code under its new registered name: a re-verification (`isRename`), decided like any other. The account stays verified under the old name meanwhile (GET /verification shows the new one as `rename`); once verified, the old verification becomes `superseded`, Party A carries the new name, and each framework agreement in force gets a supplement (补充协议, kind `supplement`, `FA…-S01`) stating the old and the new name, signed by both parties. Contracts already signed keep their names. One open rename at a time (409 `verification_pending`); the same name again, or another code, answers 409 `already_verified`.',
+        ].join('\n\n'),
+        body: verificationBody,
+        response: { 201: verificationEnvelope },
+      },
     },
     async (request, reply) =>
       idempotent(
@@ -80,7 +89,15 @@ export const verificationRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = as
 
   app.get(
     '/verification',
-    { config: { access: ['contracts.view', 'verification.submit'] }, schema: { tags: ['verification'], response: { 200: verificationResponse } } },
+    {
+      config: { access: ['contracts.view', 'verification.submit'] },
+      schema: {
+        tags: ['verification'],
+        description:
+          'The verification that stands for the account (never a `superseded` one), and `rename`: a re-verification of a new company name not in force yet (pending, or rejected with its reason), while the account stays verified under the old name.',
+        response: { 200: verificationResponse },
+      },
+    },
     async (request) => {
       const accountId = accountOf(request);
       const [row, rename] = await Promise.all([getLatestVerification(ctx.db, accountId), getOpenRename(ctx.db, accountId)]);

@@ -3,9 +3,8 @@ import { AppError } from '../../shared/errors.js';
 import type { Actor } from '../audit/events.js';
 import type { AppContext } from '../context.js';
 import { frameworkConflict, insertFramework } from '../contracts/apply-framework.js';
-import { insertAttachment, NumberTaken } from '../contracts/create-attachment.js';
+import { insertAttachment, isCoverageViolation, NumberTaken } from '../contracts/create-attachment.js';
 import { record, type SignedContract } from '../contracts/sign-contract-document.js';
-import { isUniqueViolation } from '../db/client.js';
 import { certificateFromPem } from '../pki/platform-pki.js';
 import { loadSigning, loadSigningDocument, type SigningViewer, throwIfOver } from './load-signing.js';
 import { loadSubject } from './signing-document.js';
@@ -84,7 +83,7 @@ export async function completeSigning(
     });
   } catch (error) {
     if (error instanceof NumberTaken) throw new AppError('invalid_state', 'The attachment number was taken; start again');
-    if (isUniqueViolation(error, 'attachment_items_one_in_force')) throw new AppError('item_already_covered');
+    if (isCoverageViolation(error)) throw new AppError('item_already_covered');
     throw frameworkConflict(error, subject.kind === 'renewal') ?? error;
   }
 }

@@ -7,7 +7,7 @@ import type { Actor } from '../audit/events.js';
 import type { AppContext } from '../context.js';
 import { attachmentNumber, frameworkNumber } from '../contracts/contract-dates.js';
 import { lastAttachmentSeq } from '../contracts/create-attachment.js';
-import { currentStatus } from '../contracts/present-contract.js';
+import { currentStatus, isReissue } from '../contracts/present-contract.js';
 import type { SignerIdentity } from '../contracts/sign-contract-document.js';
 import { queryRows } from '../db/client.js';
 import { contracts, signings } from '../db/schema/index.js';
@@ -72,7 +72,7 @@ async function holdNumber(ctx: AppContext, row: SigningRow, frameworkNo: string 
     }
     const frameworkId = row.frameworkId!;
     const [locked] = await tx.select().from(contracts).where(eq(contracts.id, frameworkId)).for('update');
-    if (!locked || currentStatus(locked) !== 'effective') throw new AppError('framework_not_effective');
+    if (!locked || (currentStatus(locked) !== 'effective' && !isReissue(locked))) throw new AppError('framework_not_effective');
     await tx
       .update(signings)
       .set({ status: 'ended' })

@@ -2,11 +2,12 @@ import { AppError } from '../../shared/errors.js';
 import type { AppContext } from '../context.js';
 import { checkFrameworkAllowed, readyPartyA, verifyUrlFor } from '../contracts/apply-framework.js';
 import { addYears, beijingDate, frameworkNumber } from '../contracts/contract-dates.js';
-import { coveredItems, loadEffectiveFramework, loadSelection, renderInput, type Selection, throwIfCovered } from '../contracts/create-attachment.js';
+import { assertItemsFree, loadAttachableFramework, loadSelection, renderInput, type Selection } from '../contracts/create-attachment.js';
 import { assertDailyLimit } from '../contracts/daily-limit.js';
 import { smsNumberOf } from './code.js';
 import { hasHeldNumber } from './link-signing.js';
 import { printablePartyA } from '../contracts/party-snapshots.js';
+import { isReissue } from '../contracts/present-contract.js';
 import { loadRenewable } from '../contracts/renew-framework.js';
 import type { SignerIdentity } from '../contracts/sign-contract-document.js';
 import { frameworkTemplateVersion } from '../contracts/templates/framework-agreement-v2.js';
@@ -27,7 +28,7 @@ export type SigningSubject =
   | ({
       kind: 'icp_attachment' | 'order_attachment';
       terms: Extract<SigningTerms, { kind: 'icp_attachment' | 'order_attachment' }>;
-      framework: Awaited<ReturnType<typeof loadEffectiveFramework>>;
+      framework: Awaited<ReturnType<typeof loadAttachableFramework>>;
       selection: Selection;
     } & Contact);
 
@@ -51,9 +52,9 @@ export async function loadSubject(ctx: AppContext, accountId: string, terms: Sig
     await checkFrameworkAllowed(ctx, { accountId, renews });
     return { kind: 'renewal', terms, partyA, renews, ...contact };
   }
-  const framework = await loadEffectiveFramework(ctx, terms.frameworkId, accountId);
+  const framework = await loadAttachableFramework(ctx, terms.frameworkId, accountId);
   const selection = await loadSelection(ctx, accountId, terms);
-  throwIfCovered(await coveredItems(ctx.db, selection.itemKind, selection.items.map((i) => i.id)));
+  await assertItemsFree(ctx.db, framework, selection);
   const verified = await getVerifiedIdentity(ctx.db, accountId);
   if (!verified) throw new AppError('verification_required');
   return { kind: terms.kind, terms, framework, selection, ...contact, identity: verified };
@@ -68,7 +69,8 @@ export async function throwIfNumberHeld(ctx: AppContext, s: SigningSubject) {
 export function periodOf(s: SigningSubject, at: Date): { effectiveAt: Date; expiresAt: Date } {
   if (s.kind === 'framework') return { effectiveAt: at, expiresAt: addYears(at, s.terms.termYears) };
   if (s.kind === 'renewal') return { effectiveAt: s.renews.expiresAt, expiresAt: addYears(s.renews.expiresAt, s.terms.termYears) };
-  return { effectiveAt: at, expiresAt: s.framework.expiresAt };
+  // A re-issue under a scheduled successor starts with it.
+  return { effectiveAt: isReissue(s.framework, at) ? s.framework.effectiveAt : at, expiresAt: s.framework.expiresAt };
 }
 
 function frameworkInput(ctx: AppContext, s: Extract<SigningSubject, { kind: 'framework' | 'renewal' }>, number: string, at: Date, draft: boolean) {

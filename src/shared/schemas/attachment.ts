@@ -43,7 +43,9 @@ export type IcpFilingPushBody = z.infer<typeof icpFilingPushBody>;
 export const orderNoParam = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'order numbers are 1–64 letters, digits, - or _');
 export const filingNumberParam = z.string().regex(icpFilingNumberPattern, 'not an ICP filing number like 京ICP备12345678号-1');
 
-export const unselectableReason = z.enum(['refunded', 'cancelled', 'entity_mismatch', 'already_covered']);
+export const unselectableReason = z
+  .enum(['refunded', 'cancelled', 'entity_mismatch', 'already_covered', 'not_reissuable'])
+  .describe('`not_reissuable`: listed for a renewal not yet in force (`frameworkId`), the item is in no attachment in force of the agreement it renews.');
 export type UnselectableReason = z.infer<typeof unselectableReason>;
 
 const coverage = {
@@ -77,13 +79,23 @@ export const icpFiling = z.object({
 });
 export type IcpFiling = z.infer<typeof icpFiling>;
 
+/** Listing for an attachment under a given framework agreement: under a scheduled renewal, a re-issue. */
+const forFramework = z
+  .uuid()
+  .optional()
+  .describe(
+    'Whether each item can be chosen for an attachment under this framework agreement. For a renewal not yet in force (`scheduled`), only the items in attachments in force of the agreement it renews can be re-issued under it (重新签发), once; without it, or for the agreement in force, the usual rule: items in no attachment in force.',
+  );
+
 export const orderListQuery = z.object({
   q: z.string().trim().max(100).optional(),
+  frameworkId: forFramework,
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(200).optional().describe('The nextCursor of the previous page; anything else answers 400 invalid_cursor.'),
 });
 export const orderList = z.object({ items: z.array(order), nextCursor: z.string().nullable() });
 export const icpFilingListQuery = z.object({
+  frameworkId: forFramework,
   // An account has a handful of filings: the default page holds them all.
   limit: z.coerce.number().int().min(1).max(1000).default(1000),
   cursor: z.string().max(200).optional().describe('The nextCursor of the previous page; anything else answers 400 invalid_cursor.'),

@@ -67,6 +67,10 @@ export const contract = z.object({
   stampedScan: stampedScan.optional(),
   /** The framework agreement this one renews. */
   renewsId: z.string().optional(),
+  renewedBy: z
+    .object({ id: z.string(), number: z.string(), status: contractStatus })
+    .optional()
+    .describe('A framework agreement’s successor (续签), when it has one: while it is `scheduled`, the attachments in force can be re-issued under it.'),
   remark: z.string().optional(),
   hidden: z.boolean().optional(),
   createdAt: z.string(),

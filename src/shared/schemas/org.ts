@@ -48,7 +48,10 @@ export const membersResponse = z.object({ items: z.array(member), invitations: z
 export const inviteBody = z.strictObject({ email: emailSchema, role: roleRef });
 export const inviteResponse = z.object({ invitation });
 
-export const acceptInvitationBody = z.strictObject({ password: z.string().min(10).max(128).optional() });
+export const acceptInvitationBody = z.strictObject({
+  password: z.string().min(10).max(128).optional(),
+  acceptTerms: z.boolean().optional().describe('A new login (with `password`) agrees to the user agreement and the privacy policy, as registration does; else 422 terms_required.'),
+});
 
 export const changeRoleBody = z.strictObject({ role: roleRef });
 export const memberEnvelope = z.object({ member });

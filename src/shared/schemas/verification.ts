@@ -36,7 +36,9 @@ export const enterpriseVerificationBody = z.strictObject({
 export const verificationBody = z.discriminatedUnion('subjectType', [personalVerificationBody, enterpriseVerificationBody]);
 export type VerificationBody = z.infer<typeof verificationBody>;
 
-export const verificationState = z.enum(['pending', 'verified', 'rejected', 'superseded']);
+export const verificationState = z
+  .enum(['pending', 'verified', 'rejected', 'superseded'])
+  .describe('`superseded`: a verified name replaced by the verified re-verification of the company’s new name (rename, same credit code).');
 
 export const verification = z.object({
   id: z.string(),

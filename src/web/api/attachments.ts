@@ -7,13 +7,20 @@ export type AttachmentKind = CreateAttachmentBody['kind'];
 export const attachmentKinds: readonly AttachmentKind[] = ['icp_attachment', 'order_attachment'];
 export const isAttachmentKind = (value: string | null): value is AttachmentKind => attachmentKinds.includes(value as AttachmentKind);
 
+/**
+ * A renewal not yet in force: what is applied for under it re-issues (重新签发) the attachments
+ * of the agreement it renews, and starts with it.
+ */
+export const isReissueTarget = (framework: Contract) => framework.kind === 'framework' && framework.status === 'scheduled' && Boolean(framework.renewsId);
+
 /** What the wizard lists: an order or an ICP filing with whether it can be chosen, and why not. */
 export type SelectableItem = Order | IcpFiling;
 export type { IcpFiling, Order, UnselectableReason };
 
 export type OrderPage = { items: Order[]; nextCursor: string | null };
 
-export type OrderQuery = { q?: string; limit?: number; cursor?: string };
+/** `frameworkId`: whether each item can go under that framework agreement (a re-issue under a scheduled renewal). */
+export type OrderQuery = { q?: string; limit?: number; cursor?: string; frameworkId?: string };
 
 export function fetchOrders(query: OrderQuery, signal?: AbortSignal) {
   const search = new URLSearchParams();
@@ -24,7 +31,8 @@ export function fetchOrders(query: OrderQuery, signal?: AbortSignal) {
   return api.get<OrderPage>(`/orders${qs ? `?${qs}` : ''}`, signal);
 }
 
-export const fetchIcpFilings = (signal?: AbortSignal) => api.get<{ items: IcpFiling[] }>('/icp-filings', signal);
+export const fetchIcpFilings = (signal?: AbortSignal, frameworkId?: string) =>
+  api.get<{ items: IcpFiling[] }>(`/icp-filings${frameworkId ? `?frameworkId=${encodeURIComponent(frameworkId)}` : ''}`, signal);
 
 /** An item as printed in an attachment (GET /contracts/{id} answers them in `items`). */
 export type AttachmentOrderItem = {

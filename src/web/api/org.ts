@@ -27,5 +27,6 @@ export const createRole = (name: string, permissions: string[]) => api.post<{ ro
 export const createApiKey = (name: string, permissions: string[]) => api.post<z.infer<typeof createApiKeyResponse>>('/org/api-keys', { name, permissions });
 export const revokeApiKey = (id: string) => api.delete<void>(`/org/api-keys/${id}`);
 export const switchOrganisation = (accountId: string) => api.post<void>('/org/switch', { accountId });
+/** A new login sends its password and its agreement to the terms; a signed-in one neither. */
 export const acceptInvitation = (token: string, password?: string) =>
-  api.post<AuthResponse>(`/invitations/${encodeURIComponent(token)}/accept`, password ? { password } : {});
+  api.post<AuthResponse>(`/invitations/${encodeURIComponent(token)}/accept`, password ? { password, acceptTerms: true } : {});

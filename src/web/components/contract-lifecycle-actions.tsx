@@ -11,6 +11,7 @@ import { useLocale, useT } from '../i18n';
 import { useErrorText } from './use-error-text';
 import { useIdempotencyKey } from './use-idempotency-key';
 import { useLoad } from './use-load';
+import { PermittedButton } from './permitted';
 
 type Kind = EligibilityResponse['kinds'][number]['kind'];
 
@@ -136,9 +137,10 @@ export function HideButton({ contract, onChange }: { contract: Contract; onChang
       message.error(errorText(err));
     }
   };
+  // Like every action: in view for members who may not, disabled with the permission it needs.
   return (
-    <Button icon={contract.hidden ? <EyeOutlined /> : <EyeInvisibleOutlined />} onClick={toggle} data-testid="hide-contract">
+    <PermittedButton action="contracts.void" icon={contract.hidden ? <EyeOutlined /> : <EyeInvisibleOutlined />} onClick={toggle} data-testid="hide-contract">
       {t(contract.hidden ? 'contract.unhide' : 'contract.hide')}
-    </Button>
+    </PermittedButton>
   );
 }

@@ -16,6 +16,7 @@ import { chinaDay, formatDate, formatLastDay, monospace } from './format';
 import { LoadError } from './load-error';
 import { isOpenStampingStatus, isStampingStatus, StampingStatusTag } from './stamping-status-tag';
 import { ContractStatusTag } from './status-tag';
+import { useCan } from './use-can';
 import { useErrorText } from './use-error-text';
 
 type ContractRow = Contract & { children?: ContractRow[] };
@@ -96,6 +97,9 @@ export function ContractList({ detailPath, isOperator = false }: Props) {
   const navigate = useNavigate();
   // 申请线下盖章 for several contracts at once: those in force and in no open request.
   const [stampingIds, setStampingIds] = useState<string[]>([]);
+  // Like the detail page: what the member's role lacks stays in view, disabled, with the reason.
+  const downloadPermission = useCan('contracts.download');
+  const stampingPermission = useCan('stamping.request');
   const canStamp = (c: Contract) => !isOperator && c.status === 'effective' && !isOpenStampingStatus(c.stampingStatus);
 
   const list = useInfiniteQuery({
@@ -155,9 +159,17 @@ export function ContractList({ detailPath, isOperator = false }: Props) {
       <Link to={detailPath(c)} data-testid="view-contract">
         {t('contracts.view')}
       </Link>
-      <Typography.Link href={contractPdfUrl(c.id)} download data-testid="download-contract" style={{ whiteSpace: 'nowrap' }}>
-        <DownloadOutlined /> {t('contracts.download')}
-      </Typography.Link>
+      {downloadPermission.allowed ? (
+        <Typography.Link href={contractPdfUrl(c.id)} download data-testid="download-contract" style={{ whiteSpace: 'nowrap' }}>
+          <DownloadOutlined /> {t('contracts.download')}
+        </Typography.Link>
+      ) : (
+        <Tooltip title={downloadPermission.reason}>
+          <Typography.Link disabled data-testid="download-contract" data-permission="contracts.download" style={{ whiteSpace: 'nowrap' }}>
+            <DownloadOutlined /> {t('contracts.download')}
+          </Typography.Link>
+        </Tooltip>
+      )}
       {!isOperator && c.kind === 'framework' && c.status === 'effective' && <ApplyAttachmentButton frameworkId={c.id} variant="link" />}
     </Space>
   );
@@ -281,10 +293,11 @@ export function ContractList({ detailPath, isOperator = false }: Props) {
       </Flex>
       <Space wrap>
         {!isOperator && (
-          <Tooltip title={t('stamping.batchHint')}>
+          <Tooltip title={stampingPermission.reason ?? t('stamping.batchHint')}>
             <Button
               icon={<PrinterOutlined />}
-              disabled={selectedStampingIds.length === 0}
+              disabled={!stampingPermission.allowed || selectedStampingIds.length === 0}
+              data-permission={stampingPermission.allowed ? undefined : 'stamping.request'}
               onClick={() => navigate(`/stamping/new?contracts=${selectedStampingIds.join(',')}`)}
               data-testid="batch-stamping"
             >

@@ -43,7 +43,7 @@ const matchesFiling = (f: IcpFiling, q: string) =>
  * at once, searched here: an account has a handful). Kept by the page so that going back from
  * 确认 finds the list as it was left.
  */
-export function useSelectableItems(kind: AttachmentKind) {
+export function useSelectableItems(kind: AttachmentKind, frameworkId?: string) {
   const [q, setQ] = useState('');
   const [items, setItems] = useState<SelectableItem[]>([]);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
@@ -62,12 +62,12 @@ export function useSelectableItems(kind: AttachmentKind) {
       setError(null);
       try {
         if (kind === 'order_attachment') {
-          const page = await fetchOrders({ q: serverQ || undefined, limit: orderPageSize, cursor }, current.signal);
+          const page = await fetchOrders({ q: serverQ || undefined, limit: orderPageSize, cursor, frameworkId }, current.signal);
           if (current.signal.aborted) return;
           setItems((previous) => (cursor ? [...previous, ...page.items.filter((o) => !previous.some((p) => p.id === o.id))] : page.items));
           setNextCursor(page.nextCursor);
         } else {
-          const answer = await fetchIcpFilings(current.signal);
+          const answer = await fetchIcpFilings(current.signal, frameworkId);
           if (current.signal.aborted) return;
           setItems(answer.items);
           setNextCursor(null);
@@ -78,7 +78,7 @@ export function useSelectableItems(kind: AttachmentKind) {
         if (!current.signal.aborted) setLoading(false);
       }
     },
-    [kind, serverQ],
+    [kind, serverQ, frameworkId],
   );
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: generation only triggers a reload.
@@ -112,6 +112,7 @@ const reasonColors: Record<UnselectableReason, string> = {
   cancelled: 'default',
   entity_mismatch: 'warning',
   already_covered: 'processing',
+  not_reissuable: 'default',
 };
 
 /** Why a row can't be ticked: 已退款, 备案已注销, 备案主体与甲方不一致, 已在附件 FA…-A01 中 (a link). */
@@ -195,10 +196,12 @@ type Props = {
   list: SelectableList;
   selection: Selection;
   onChange: (selection: Selection) => void;
+  /** What can be chosen, when not the usual rule (a re-issue under a renewal). */
+  hint?: string;
 };
 
 /** 选择: the orders or filings with checkboxes; rows that can't be chosen are disabled with the reason. */
-export function ItemSelectionTable({ list, selection, onChange }: Props) {
+export function ItemSelectionTable({ list, selection, onChange, hint }: Props) {
   const t = useT();
   const errorText = useErrorText();
   const { message } = App.useApp();
@@ -235,7 +238,7 @@ export function ItemSelectionTable({ list, selection, onChange }: Props) {
           style={{ width: 300 }}
           data-testid="item-search"
         />
-        <Typography.Text type="secondary">{t(isOrders ? 'attachment.select.hintOrders' : 'attachment.select.hintFilings')}</Typography.Text>
+        <Typography.Text type="secondary">{hint ?? t(isOrders ? 'attachment.select.hintOrders' : 'attachment.select.hintFilings')}</Typography.Text>
       </Flex>
       {selection.size >= maxAttachmentItems && (
         <Alert type="warning" showIcon title={t('attachment.select.atLimit', { max: maxAttachmentItems })} style={{ marginBottom: 12 }} />

@@ -12,6 +12,7 @@ import {
   type AttachmentSelection,
   attachmentKinds,
   isAttachmentKind,
+  isReissueTarget,
   previewAttachment,
   type SelectableItem,
   type UnselectableReason,
@@ -22,7 +23,7 @@ import { type Signing, startSigning } from '../api/signings';
 import { SigningCodeForm } from '../components/signing-code-form';
 import { AcceptAndSubmit, useAcceptance } from '../components/accept-and-submit';
 import { DraftPdfCard, useDraftPdf } from '../components/draft-pdf';
-import { formatDate, monospace } from '../components/format';
+import { formatDate, formatLastDay, monospace } from '../components/format';
 import {
   ItemSelectionTable,
   isOrder,
@@ -50,7 +51,8 @@ function selectionBody(kind: AttachmentKind, selection: Selection): AttachmentSe
   return { kind, itemIds: items.map((i) => i.id) };
 }
 
-const unselectableReasons: readonly string[] = ['refunded', 'cancelled', 'entity_mismatch', 'already_covered'];
+const unselectableReasons: readonly string[] = ['refunded', 'cancelled', 'entity_mismatch', 'already_covered', 'not_reissuable'];
+
 
 /**
  * The server names each refused item in `errors[]` (`itemIds.<id>`): covered ones with the
@@ -204,7 +206,11 @@ function ConfirmStep({ framework, kind, selection, onBack, onGenerated, onItemsR
           },
         ]
       : []),
-    { key: 'effective', label: t('contract.effectiveAt'), children: t('apply.confirm.effectiveOnConfirm') },
+    {
+      key: 'effective',
+      label: t('contract.effectiveAt'),
+      children: isReissueTarget(framework) ? t('attachment.reissue.effectiveWithSuccessor', { date: formatDate(framework.effectiveAt) }) : t('apply.confirm.effectiveOnConfirm'),
+    },
     { key: 'expires', label: t('contract.expiresAt'), children: t('attachment.confirm.expiresWithFramework', { date: formatDate(framework.expiresAt) }) },
   ];
 
@@ -284,7 +290,11 @@ function SuccessResult({ contract, framework }: { contract: Contract; framework:
               </Typography.Text>{' '}
               <ContractStatusTag status={contract.status} />
             </span>
-            <span>{t('attachment.success.subtitle', { framework: framework.number, to: formatDate(contract.expiresAt) })}</span>
+            <span>
+              {isReissueTarget(framework)
+                ? t('attachment.reissue.success', { framework: framework.number, from: formatDate(contract.effectiveAt), to: formatLastDay(contract.expiresAt) })
+                : t('attachment.success.subtitle', { framework: framework.number, to: formatDate(contract.expiresAt) })}
+            </span>
           </Space>
         }
         extra={[
@@ -307,7 +317,9 @@ function SuccessResult({ contract, framework }: { contract: Contract; framework:
 function AttachmentWizard({ framework, kind }: { framework: Contract; kind: AttachmentKind }) {
   const t = useT();
   const errorText = useErrorText();
-  const list = useSelectableItems(kind);
+  const reissue = isReissueTarget(framework);
+  // Under a scheduled renewal the server says which items can be re-issued; otherwise the usual list.
+  const list = useSelectableItems(kind, reissue ? framework.id : undefined);
   // The step and the chosen ids live in the URL (Back, Forward and refresh keep them); the
   // items themselves come from the list as its pages arrive.
   const [params, setParams] = useSearchParams();
@@ -406,6 +418,15 @@ function AttachmentWizard({ framework, kind }: { framework: Contract; kind: Atta
             </Typography.Text>
           }
         >
+          {reissue && (
+            <Alert
+              type="info"
+              showIcon
+              title={t('attachment.reissue.notice', { number: framework.number, date: formatDate(framework.effectiveAt) })}
+              style={{ marginBottom: 16 }}
+              data-testid="reissue-notice"
+            />
+          )}
           {refusal && (
             <Alert
               type="warning"
@@ -423,7 +444,7 @@ function AttachmentWizard({ framework, kind }: { framework: Contract; kind: Atta
               data-testid="items-refused"
             />
           )}
-          <ItemSelectionTable list={list} selection={selection} onChange={setSelection} />
+          <ItemSelectionTable list={list} selection={selection} onChange={setSelection} hint={reissue ? t('attachment.reissue.hint') : undefined} />
           <Flex
             justify="space-between"
             align="center"
@@ -483,7 +504,7 @@ export function ApplyAttachmentPage() {
     <PageHeader
       breadcrumb={[t('nav.billing'), { title: t('nav.contractManagement'), to: '/contracts' }, title]}
       title={title}
-      subtitle={t(kind ? `attachment.apply.subtitle.${kind}` : 'attachment.apply.subtitle')}
+      subtitle={t(kind && framework && isReissueTarget(framework) ? 'attachment.reissue.subtitle' : kind ? `attachment.apply.subtitle.${kind}` : 'attachment.apply.subtitle')}
     />
   );
 
@@ -492,7 +513,7 @@ export function ApplyAttachmentPage() {
   if (!canApply.allowed) body = <PermissionResult action="attachments.apply" backTo="/contracts" />;
   else if (error) body = <LoadError error={error} onRetry={reload} />;
   else if (!framework) body = <Card loading />;
-  else if (framework.kind !== 'framework' || framework.status !== 'effective') {
+  else if (framework.kind !== 'framework' || (framework.status !== 'effective' && !isReissueTarget(framework))) {
     body = (
       <Card>
         <Result

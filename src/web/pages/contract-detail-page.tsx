@@ -3,7 +3,7 @@ import { Alert, Button, Card, Col, Descriptions, type DescriptionsProps, Empty, 
 import { type ReactNode, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import type { Contract } from '../../shared/schemas/contract';
-import { frameworkNumberOf } from '../api/attachments';
+import { frameworkNumberOf, isReissueTarget } from '../api/attachments';
 import { type AuditEvent, contractEvidenceUrl, contractPdfUrl, fetchContract, fetchContractAudit, terminateContract, voidContract } from '../api/contracts';
 import { useMe } from '../api/session';
 import { ApplyAttachmentButton } from '../components/apply-attachment-button';
@@ -17,6 +17,7 @@ import { PdfPreview } from '../components/pdf-preview';
 import { PermissionNotice } from '../components/permitted';
 import { ApiError } from '../api/client';
 import { ReasonModal } from '../components/reason-modal';
+import { ReissueCard } from '../components/reissue-card';
 import { SealRecordCard } from '../components/seal-record-card';
 import { isOpenStampingStatus, isStampingStatus, StampingStatusTag } from '../components/stamping-status-tag';
 import { ContractStatusTag } from '../components/status-tag';
@@ -220,6 +221,8 @@ export function ContractDetailPage() {
   const downloadPermission = useCan('contracts.download');
   const renewPermission = useCan('framework.apply');
   const terminatePermission = useCan('contracts.admin');
+  // The remark is for whoever works on contracts: either of the route's actions.
+  const canRemark = voidPermission.allowed || attachmentPermission.allowed;
   const contract = data?.contract;
 
   const breadcrumb: Crumb[] = isOperator
@@ -238,6 +241,15 @@ export function ContractDetailPage() {
   const isFramework = contract.kind === 'framework';
   const canVoid = me.user.role === 'customer' && isEffective;
   const canTerminate = me.user.role === 'operator' && isEffective;
+  // 重新签发, on the agreement ending and on its scheduled successor alike.
+  const reissue =
+    me.user.role !== 'customer' || !isFramework
+      ? null
+      : isEffective && contract.renewedBy?.status === 'scheduled'
+        ? { predecessorId: contract.id, successor: { ...contract.renewedBy, effectiveAt: contract.expiresAt } }
+        : isReissueTarget(contract) && contract.renewsId
+          ? { predecessorId: contract.renewsId, successor: { id: contract.id, number: contract.number, effectiveAt: contract.effectiveAt } }
+          : null;
   // Actions that do not apply stay in view, disabled, saying why (the server's own rules).
   // The role's permission first: the member sees the action exists and why it is not theirs.
   const stampingBlocked = !stampingPermission.allowed
@@ -303,7 +315,7 @@ export function ContractDetailPage() {
     {
       key: 'remark',
       label: t('contract.remark'),
-      children: <RemarkField contract={contract} editable={me.user.role === 'customer'} onChange={(c) => setData({ contract: c })} />,
+      children: <RemarkField contract={contract} editable={me.user.role === 'customer' && canRemark} onChange={(c) => setData({ contract: c })} />,
     },
     {
       key: 'stamping',
@@ -411,7 +423,10 @@ export function ContractDetailPage() {
         </Card>
         {downloadPermission.allowed ? <PdfPreview url={contractPdfUrl(contract.id)} title={contract.number} /> : <PermissionNotice action="contracts.download" style={{ marginBottom: 0 }} />}
         {isFramework ? (
-          <FrameworkAttachmentsCard framework={contract} detailPath={(c) => `${listPath}/${c.id}`} canApply={canVoid} />
+          <>
+            <FrameworkAttachmentsCard framework={contract} detailPath={(c) => `${listPath}/${c.id}`} canApply={canVoid} />
+            {reissue && <ReissueCard predecessorId={reissue.predecessorId} successor={reissue.successor} />}
+          </>
         ) : contract.kind === 'supplement' ? (
           <Alert type="info" showIcon title={t('contract.supplement.note')} data-testid="supplement-note" />
         ) : (

@@ -50,7 +50,10 @@ export const icpFilings = pgTable(
 /**
  * Which order or filing an attachment covers, with the item as printed. `inForce` is cleared
  * when the attachment ends; the partial unique index keeps each item in at most one
- * attachment in force, whatever the concurrency and the number of instances.
+ * attachment in force, whatever the concurrency and the number of instances. An attachment
+ * re-issued under a scheduled successor (续签) holds its items as `scheduled` until the
+ * successor starts, when they pass to in force as its predecessor's end: at most one
+ * scheduled per item, too, so that the hand-over never finds two.
  */
 export const attachmentItems = pgTable(
   'attachment_items',
@@ -64,9 +67,12 @@ export const attachmentItems = pgTable(
     position: integer('position').notNull(),
     snapshot: jsonb('snapshot').notNull(),
     inForce: boolean('in_force').notNull().default(true),
+    scheduled: boolean('scheduled').notNull().default(false),
   },
   (t) => [
     uniqueIndex('attachment_items_one_in_force').on(t.itemKind, t.itemId).where(sql`${t.inForce}`),
+    uniqueIndex('attachment_items_one_scheduled').on(t.itemKind, t.itemId).where(sql`${t.scheduled}`),
+    check('attachment_items_scheduled_not_in_force', sql`not (${t.inForce} and ${t.scheduled})`),
     uniqueIndex('attachment_items_position').on(t.contractId, t.position),
     index('attachment_items_item_idx').on(t.itemId),
   ],

@@ -1,0 +1,3 @@
+ALTER TABLE "attachment_items" ADD COLUMN "scheduled" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+CREATE UNIQUE INDEX "attachment_items_one_scheduled" ON "attachment_items" USING btree ("item_kind","item_id") WHERE "attachment_items"."scheduled";--> statement-breakpoint
+ALTER TABLE "attachment_items" ADD CONSTRAINT "attachment_items_scheduled_not_in_force" CHECK (not ("attachment_items"."in_force" and "attachment_items"."scheduled"));
