@@ -65,15 +65,32 @@ async function withStore<T>(mode: IDBTransactionMode, work: (s: IDBObjectStore) 
   }
 }
 
-/** Keeps the key until the signing `signingId` completes (or its job fails). */
-export const keepBrowserKey = async (signingId: string, key: BrowserKey) => {
-  await withStore('readwrite', (s) => s.put(key.pair, signingId));
-};
+type KeptKey = { pair: CryptoKeyPair; keptAt: number };
+
+/** A signing is over 15 minutes after its document was prepared: a key kept a day is of no use. */
+const keptForMs = 24 * 60 * 60_000;
+
+/**
+ * Keeps the key until the signing `signingId` completes (or its job ends), and drops keys of
+ * signings the user never came back to.
+ */
+export async function keepBrowserKey(signingId: string, key: BrowserKey) {
+  await withStore('readwrite', (s) => {
+    const stale = s.openCursor();
+    stale.onsuccess = () => {
+      const cursor = stale.result;
+      if (!cursor) return;
+      if (Date.now() - ((cursor.value as KeptKey).keptAt ?? 0) > keptForMs) cursor.delete();
+      cursor.continue();
+    };
+    return s.put({ pair: key.pair, keptAt: Date.now() } satisfies KeptKey, signingId);
+  });
+}
 
 /** The key kept for `signingId` in this browser, or null (another browser, or its data cleared). */
 export async function loadBrowserKey(signingId: string): Promise<BrowserKey | null> {
-  const pair = (await withStore('readonly', (s) => s.get(signingId))) as CryptoKeyPair | undefined;
-  return pair ? browserKeyOf(pair) : null;
+  const kept = (await withStore('readonly', (s) => s.get(signingId))) as KeptKey | undefined;
+  return kept ? browserKeyOf(kept.pair) : null;
 }
 
 export const dropBrowserKey = async (signingId: string) => {
