@@ -1,8 +1,10 @@
+import { sql } from 'drizzle-orm';
 import { AppError } from '../../shared/errors.js';
 import type { AppContext } from '../context.js';
 import type { CheckedAttachment } from '../contracts/create-attachment.js';
 import { isUniqueViolation } from '../db/client.js';
-import { contractJobItems, contractJobs } from '../db/schema/index.js';
+import { contractJobs } from '../db/schema/index.js';
+import { uuidArray } from '../db/uuid-array.js';
 import { startContractJob } from './start-signing-job.js';
 
 /**
@@ -27,7 +29,10 @@ export async function startAttachmentJob(ctx: AppContext, checked: CheckedAttach
           signing: checked.signing ?? null,
         })
         .returning();
-      await tx.insert(contractJobItems).values(checked.ids.map((itemId) => ({ jobId: row!.id, itemKind: selection.itemKind, itemId })));
+      // The reservations as one array parameter, not three parameters per item.
+      await tx.execute(
+        sql`insert into contract_job_items (job_id, item_kind, item_id) select ${row!.id}::uuid, ${selection.itemKind}, unnest(${uuidArray(checked.ids)})`,
+      );
       return row!;
     });
   } catch (error) {

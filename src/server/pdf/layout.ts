@@ -111,15 +111,14 @@ export function createContractDocument(o: ContractDocumentOptions): ContractDocu
   const finish = async () => {
     const range = doc.bufferedPageRange();
     const qr = qrCodeForm(doc, qrRuns(o.verifyUrl), qrSize);
+    // A paper original takes its cross-page seals in wet ink, in the strip its frame draws.
+    const seals = !o.draft && !o.paper && range.count > 1 ? (o.crossPageSeals ?? []).map((seal) => crossPageSealForm(doc, fonts, seal)) : [];
     for (let i = range.start; i < range.start + range.count; i++) {
       doc.switchToPage(i);
       drawPageFrame(doc, o, qr, i - range.start + 1, range.count);
-      // A paper original takes its cross-page seals in wet ink, in the strip its frame draws.
-      if (!o.draft && !o.paper && range.count > 1) {
-        (o.crossPageSeals ?? []).forEach((seal, k) => {
-          drawCrossPageSlice(doc, fonts, seal, crossPageSealCentreY(k), i - range.start, range.count);
-        });
-      }
+      seals.forEach((form, k) => {
+        drawCrossPageSlice(doc, form, k, crossPageSealCentreY(k), i - range.start, range.count);
+      });
     }
     doc.end();
     return ended;
@@ -233,13 +232,42 @@ export function crossPageSliceWidth(pageCount: number): number {
  * with each page shifted by one slice, the printed pages reassemble the whole seal, so a page
  * swapped in or taken out shows as a break in it.
  */
-function drawCrossPageSlice(doc: PDFKit.PDFDocument, fonts: ContractFonts, seal: CrossPageSeal, cy: number, index: number, count: number): void {
+function drawCrossPageSlice(doc: PDFKit.PDFDocument, form: PDFKit.PDFKitReference, k: number, cy: number, index: number, count: number): void {
   const r = crossPageSealRadius;
   const w = crossPageSliceWidth(count);
+  const name = `CrossPageSeal${k}`;
+  (doc.page.xobjects as Record<string, PDFKit.PDFKitReference>)[name] = form;
   doc.save();
   doc.rect(page.width - w, cy - r, w, 2 * r).clip();
-  drawPartySeal(doc, { cx: page.width - w + r - index * w, cy, radius: r, name: seal.name, personal: seal.personal, caption: seal.personal ? undefined : '合同专用章', font: fonts.cjk.regular });
+  doc.addContent(`1 0 0 1 ${page.width - w - index * w} ${cy - r} cm /${name} Do`);
   doc.restore();
+}
+
+/**
+ * A whole seal as a form XObject, written into the file once and placed on every page: drawn
+ * on each page, its glyph outlines were most of a long attachment's bytes and render time.
+ * pdfkit draws only onto pages, so the seal's operators are collected as it draws them, and
+ * the opacity states they name go into the form's own resources.
+ */
+function crossPageSealForm(doc: PDFKit.PDFDocument, fonts: ContractFonts, seal: CrossPageSeal): PDFKit.PDFKitReference {
+  const r = crossPageSealRadius;
+  const operators: string[] = [];
+  const addContent = doc.addContent;
+  doc.addContent = (data: string) => {
+    operators.push(String(data));
+    return doc;
+  };
+  try {
+    drawPartySeal(doc, { cx: r, cy: r, radius: r, name: seal.name, personal: seal.personal, caption: seal.personal ? undefined : '合同专用章', font: fonts.cjk.regular });
+  } finally {
+    doc.addContent = addContent;
+  }
+  const content = operators.join('\n');
+  const states = (doc.page as unknown as { ext_gstates: Record<string, PDFKit.PDFKitReference> }).ext_gstates;
+  const used = Object.fromEntries([...content.matchAll(/\/(Gs\d+) gs/g)].map(([, name]) => [name!, states[name!]!]));
+  const form = doc.ref({ Type: 'XObject', Subtype: 'Form', BBox: [0, 0, 2 * r, 2 * r], Resources: { ExtGState: used } });
+  form.end(content);
+  return form;
 }
 
 /** Starts a new page unless `height` more points fit on this one. */

@@ -14,7 +14,7 @@ import { idempotent } from '../http/idempotency.js';
 import { accountOf, actorOf, can, sessionOf } from '../http/request-context.js';
 import { completeSigning } from '../signings/complete-signing.js';
 import { confirmSigning } from '../signings/confirm-signing.js';
-import { loadSigning } from '../signings/load-signing.js';
+import { loadSigning, loadSigningDocument } from '../signings/load-signing.js';
 import { presentSigning } from '../signings/present-signing.js';
 import { resendCode } from '../signings/resend-code.js';
 import { startSigning } from '../signings/start-signing.js';
@@ -66,8 +66,8 @@ export const signingRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
     '/signings/:id/draft.pdf',
     { config: { access: signingAccess }, schema: { tags: ['signings'], params: idParams } },
     async (request, reply) => {
-      const row = await loadSigning(ctx.db, request.params.id, viewerOf(request));
-      return reply.type('application/pdf').header('content-disposition', pdfDisposition('待签署-草稿.pdf', 'inline')).header('cache-control', 'private, no-store').send(row.draft);
+      const draft = await loadSigningDocument(ctx.db, request.params.id, viewerOf(request), 'draft');
+      return reply.type('application/pdf').header('content-disposition', pdfDisposition('待签署-草稿.pdf', 'inline')).header('cache-control', 'private, no-store').send(draft);
     },
   );
 

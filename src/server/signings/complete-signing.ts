@@ -9,7 +9,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { type Database, isUniqueViolation } from '../db/client.js';
 import { contractJobs } from '../db/schema/index.js';
 import { certificateFromPem } from '../pki/platform-pki.js';
-import { loadSigning, type SigningViewer, throwIfOver } from './load-signing.js';
+import { loadSigning, loadSigningDocument, type SigningViewer, throwIfOver } from './load-signing.js';
 import { loadSubject } from './signing-document.js';
 
 /** IEEE P1363 r ‖ s (what WebCrypto returns) as the DER Ecdsa-Sig-Value CMS carries. */
@@ -38,8 +38,7 @@ export async function completeSigning(
 ) {
   const row = await loadSigning(ctx.db, o.signingId, o.viewer);
   throwIfOver(row);
-  if (row.status !== 'awaiting_signature' || !row.prepared || !row.toBeSigned || !row.certificatePem || !row.preparedMeta)
-    throw new AppError('invalid_state', 'Confirm the code first');
+  if (row.status !== 'awaiting_signature' || !row.toBeSigned || !row.certificatePem || !row.preparedMeta) throw new AppError('invalid_state', 'Confirm the code first');
   const cert = certificateFromPem(row.certificatePem);
   const ok = o.signature.length === 64 && verify('sha256', row.toBeSigned, { key: cert.publicKey, dsaEncoding: 'ieee-p1363' }, o.signature);
   if (!ok) throw new AppError('invalid_signature');
@@ -47,19 +46,25 @@ export async function completeSigning(
   // A big attachment's contract job prepared this signature: the contract ends it, once.
   const [job] = await ctx.db.select({ id: contractJobs.id, state: contractJobs.state }).from(contractJobs).where(sql`${contractJobs.signing}->>'id' = ${row.id}`);
   if (job && job.state !== 'awaiting_signature') throw new AppError('invalid_state', 'The job preparing this signing has ended; start again');
-  const subject = await loadSubject(ctx, row.accountId, row.terms);
   const meta = row.preparedMeta;
-  const tsa = ctx.trust.tsaChain.slice(0, 1);
-  const [partyA, partyB] = await Promise.all([ctx.trust.validationMaterial([cert, ...tsa]), ctx.trust.validationMaterial([ctx.pki.partyB.cert, ...tsa])]);
-  // In a render worker, as the platform-held path signs: the request thread stays free.
-  const signed = await ctx.renderer.finishSigned({
-    prepared: { bytes: row.prepared, contentsStart: meta.contentsStart, contentsEnd: meta.contentsEnd },
-    partyACertPem: row.certificatePem,
-    signature: der,
-    material: { partyA, partyB },
-    partyBWidget: meta.partyBWidget,
-    claimedTime: new Date(meta.claimedTime),
-  });
+  const certificatePem = row.certificatePem;
+  const finish = async () => {
+    const prepared = await loadSigningDocument(ctx.db, row.id, o.viewer, 'prepared');
+    if (!prepared) throw new AppError('invalid_state', 'Confirm the code first');
+    const tsa = ctx.trust.tsaChain.slice(0, 1);
+    const [partyA, partyB] = await Promise.all([ctx.trust.validationMaterial([cert, ...tsa]), ctx.trust.validationMaterial([ctx.pki.partyB.cert, ...tsa])]);
+    // In a render worker, as the platform-held path signs: the request thread stays free.
+    return ctx.renderer.finishSigned({
+      prepared: { bytes: prepared, contentsStart: meta.contentsStart, contentsEnd: meta.contentsEnd },
+      partyACertPem: certificatePem,
+      signature: der,
+      material: { partyA, partyB },
+      partyBWidget: meta.partyBWidget,
+      claimedTime: new Date(meta.claimedTime),
+    });
+  };
+  // The rules are checked again while the worker signs; a refusal still stores nothing.
+  const [subject, signed] = await Promise.all([loadSubject(ctx, row.accountId, row.terms, { dailyLimit: false }), finish()]);
   const sha256 = createHash('sha256').update(signed.bytes).digest('hex');
   const contract: SignedContract = {
     bytes: signed.bytes,

@@ -19,7 +19,7 @@ import { renewFramework } from '../contracts/renew-framework.js';
 import { requestAttachment } from '../contract-jobs/request-attachment.js';
 import { insertSigningJob, startContractJob } from '../contract-jobs/start-signing-job.js';
 import { preparedColumns } from './prepare-signing.js';
-import { loadSigning, type SigningRow, type SigningViewer, throwIfOver } from './load-signing.js';
+import { loadSigning, type SigningRow, type SigningViewer, signingFields, throwIfOver } from './load-signing.js';
 import { frameworkYear, isBackgroundSubject, loadSubject, renderFinal } from './signing-document.js';
 
 export function eventSubjectOf(identity: SignerIdentity): EventSubject {
@@ -131,6 +131,7 @@ export async function confirmSigning(ctx: AppContext, o: { signingId: string; vi
       subject: { type: 'signing', id: checked.id },
       data: { ...confirmation, number, keyCustody: 'signer', certificateSerial: cert.serialNumber },
     });
+  // The certificate is issued and recorded here while a render worker draws the document.
   const issue = async () => {
     const certificatePem = issueEventCertificateFor(ctx.pki, eventSubjectOf(subject.identity), publicKey, 'signer', at);
     const cert = certificateFromPem(certificatePem);
@@ -149,14 +150,13 @@ export async function confirmSigning(ctx: AppContext, o: { signingId: string; vi
       startContractJob(ctx, job.id);
       return { job };
     }
-    const rendered = await renderFinal(ctx, subject, number, at);
-    const { certificatePem, cert } = await issue();
+    const [rendered, { certificatePem, cert }] = await Promise.all([renderFinal(ctx, subject, number, at), issue()]);
     const row = await ctx.db.transaction(async (tx) => {
       const [updated] = await tx
         .update(signings)
         .set({ keyCustody: 'signer', certificatePem, ...preparedColumns(subject, rendered, cert, at) })
         .where(eq(signings.id, checked.id))
-        .returning();
+        .returning(signingFields);
       await confirmed(tx, cert);
       return updated!;
     });

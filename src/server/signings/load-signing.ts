@@ -1,9 +1,15 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, getTableColumns } from 'drizzle-orm';
 import { AppError } from '../../shared/errors.js';
 import type { Database } from '../db/client.js';
 import { signings } from '../db/schema/index.js';
 
-export type SigningRow = typeof signings.$inferSelect;
+// The draft and the prepared revision are whole PDFs (hundreds of KB for an attachment): each
+// step reads or returns them only where it uses them, never as a by-product of a row.
+const { draft: _draft, prepared: _prepared, ...signingFields } = getTableColumns(signings);
+export { signingFields };
+
+/** A signing without its documents. */
+export type SigningRow = Omit<typeof signings.$inferSelect, 'draft' | 'prepared'>;
 
 /** Who may see a signing: the user who started it, in its account. */
 export type SigningViewer = { accountId: string; userId: string };
@@ -11,12 +17,22 @@ export type SigningViewer = { accountId: string; userId: string };
 /** A signing only its own user sees: another user, even of the same account, gets 404. */
 export async function loadSigning(db: Database, id: string, viewer: SigningViewer, o: { forUpdate?: boolean } = {}): Promise<SigningRow> {
   const query = db
-    .select()
+    .select(signingFields)
     .from(signings)
     .where(and(eq(signings.id, id), eq(signings.accountId, viewer.accountId), eq(signings.userId, viewer.userId)));
   const [row] = o.forUpdate ? await query.for('update') : await query;
   if (!row) throw new AppError('not_found', 'No such signing');
   return row;
+}
+
+/** One of a signing's documents, for its own user. */
+export async function loadSigningDocument(db: Database, id: string, viewer: SigningViewer, which: 'draft' | 'prepared'): Promise<Buffer | null> {
+  const [row] = await db
+    .select({ bytes: signings[which] })
+    .from(signings)
+    .where(and(eq(signings.id, id), eq(signings.accountId, viewer.accountId), eq(signings.userId, viewer.userId)));
+  if (!row) throw new AppError('not_found', 'No such signing');
+  return row.bytes;
 }
 
 /** A signing past its time, or ended by wrong codes, is over; a completed one says so. */

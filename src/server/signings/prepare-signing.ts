@@ -8,7 +8,7 @@ import type { RenderedContract } from '../pdf/render-framework-agreement.js';
 import { certificateFromPem } from '../pki/platform-pki.js';
 import { preparePartyARevision } from '../signing/sign-contract.js';
 import { preparedLifetimeMs } from './code.js';
-import { throwIfOver } from './load-signing.js';
+import { signingFields, throwIfOver } from './load-signing.js';
 import { loadSubject, periodOf, renderFinal, type SigningSubject } from './signing-document.js';
 
 /** Party A's revision of the rendered document for its event certificate, as the signing row keeps it. */
@@ -41,7 +41,7 @@ export async function prepareSigningInBackground(
   ctx: AppContext,
   o: { signingId: string; number: string; at: Date; onProgress: (fraction: number) => void; beforeCommit: (tx: Database) => Promise<void> },
 ) {
-  const [row] = await ctx.db.select().from(signings).where(eq(signings.id, o.signingId));
+  const [row] = await ctx.db.select(signingFields).from(signings).where(eq(signings.id, o.signingId));
   if (row?.status !== 'awaiting_signature' || row.number !== o.number || !row.certificatePem)
     throw new AppError('signing_expired', 'The signing ended before its document was prepared; start again');
   throwIfOver(row);

@@ -6,7 +6,7 @@ import type { AppContext } from '../context.js';
 import { signings } from '../db/schema/index.js';
 import { getPartyA } from '../party-a/get-party-a.js';
 import { codeHash, codeLifetimeMs, destinationsOf, newCode, resendIntervalMs, smsNumberOf } from './code.js';
-import { loadSigning, type SigningViewer, throwIfOver } from './load-signing.js';
+import { loadSigning, type SigningViewer, signingFields, throwIfOver } from './load-signing.js';
 import { sendCode } from './start-signing.js';
 
 /**
@@ -33,7 +33,7 @@ export async function resendCode(ctx: AppContext, o: { signingId: string; viewer
       .update(signings)
       .set({ codeHash: hash, codeSentAt: now, codeExpiresAt, destinations: destinationsOf(to), expiresAt: new Date(Math.max(row.expiresAt.getTime(), codeExpiresAt.getTime())) })
       .where(eq(signings.id, row.id))
-      .returning();
+      .returning(signingFields);
     await sendCode(ctx, tx, row, to, code);
     await appendEvent(tx, { accountId: row.accountId, actor: o.actor, action: 'signing.code_resent', subject: { type: 'signing', id: row.id }, data: {} });
     return updated!;

@@ -32,11 +32,13 @@ export type SigningSubject =
 
 /**
  * Checks what the direct routes checked (verification, Party A complete, the daily limit,
- * framework and renewal rules, items), at the start of a signing and again at each step.
+ * framework and renewal rules, items), at the start of a signing and again at each step. The
+ * last step may leave the daily limit to the transaction that stores the contract, which
+ * checks it anyway.
  */
-export async function loadSubject(ctx: AppContext, accountId: string, terms: SigningTerms): Promise<SigningSubject> {
+export async function loadSubject(ctx: AppContext, accountId: string, terms: SigningTerms, o: { dailyLimit?: boolean } = {}): Promise<SigningSubject> {
   const { identity, partyA } = await readyPartyA(ctx, accountId);
-  await assertDailyLimit(ctx.db, accountId, ctx.config.dailyContractLimit);
+  if (o.dailyLimit !== false) await assertDailyLimit(ctx.db, accountId, ctx.config.dailyContractLimit);
   const contact = { identity, contactEmail: partyA.contactEmail!, contactPhone: smsNumberOf(partyA.contactPhone) };
   if (terms.kind === 'framework') {
     await checkFrameworkAllowed(ctx, { accountId });

@@ -7,7 +7,7 @@ import type { Database } from '../db/client.js';
 import { outbox, type SigningTerms, signings } from '../db/schema/index.js';
 import { signingCodeMessage } from '../notifications/messages.js';
 import { codeHash, codeLifetimeMs, destinationsOf, newCode, preparedLifetimeMs } from './code.js';
-import type { SigningRow } from './load-signing.js';
+import { type SigningRow, signingFields } from './load-signing.js';
 import { loadSubject, renderDraft, throwIfNumberHeld } from './signing-document.js';
 import { outboxSmsSender } from './sms-sender.js';
 
@@ -58,7 +58,7 @@ export async function startSigning(ctx: AppContext, o: { accountId: string; user
         destinations,
         expiresAt: new Date(now.getTime() + preparedLifetimeMs),
       })
-      .returning();
+      .returning(signingFields);
     await sendCode(ctx, tx, row!, { email: subject.contactEmail, phone: subject.contactPhone }, code);
     await appendEvent(tx, {
       accountId: o.accountId,
