@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attachmentItems, contracts } from '../../src/server/db/schema/index.js';
+import { attachmentItems, contractJobs, contracts, orders } from '../../src/server/db/schema/index.js';
 import { consentVersion } from '../../src/shared/schemas/verification.js';
 import { integrationToken } from '../helpers/app.js';
 import {
@@ -26,7 +26,8 @@ import { startTestServer } from '../helpers/server.js';
 // Attachments in Chromium: a customer with a framework agreement ticks 3 orders (a refunded one
 // is shown disabled), confirms, finds the attachment under its framework in 合同管理, reads its
 // orders and total, voids it, and in a new 申请附件 the 3 orders are selectable again; an order
-// taken meanwhile by another request is named and dropped. Then the FAQ, signed in and out.
+// taken meanwhile by another request is named and dropped; 1,000 orders go through a contract
+// job with its progress bar and land on the contract. Then the FAQ, signed in and out.
 
 const { newContext, newPage } = setUpChromium('attachments');
 // An iframe's PDF viewer repaints after the scroll to the top.
@@ -240,6 +241,79 @@ describe.skipIf(!hasChromium)('attachments', () => {
     await page.getByTestId('apply-success').waitFor({ timeout: 30_000 });
     await text(page.getByTestId('generated-number')).toBe(`${framework.number}-A03`);
 
+    // 1,000 orders from billing (seeded in the database): above 200 items a contract job prepares
+    // the document while its progress bar runs, then this browser signs with the key it kept.
+    const big = await server.app.ctx.db
+      .insert(orders)
+      .values(
+        Array.from({ length: 1000 }, (_, i) => ({
+          accountId,
+          orderNo: `E2E-BULK-${String(i).padStart(4, '0')}`,
+          product: '云服务器 ECS',
+          spec: `通用型 g7 · 2 vCPU 8 GiB · 第 ${i + 1} 台`,
+          quantity: 1,
+          amountFen: 10_000,
+          paidAt: new Date('2026-10-01T02:00:00Z'),
+          status: 'paid' as const,
+        })),
+      )
+      .returning({ id: orders.id });
+    await page.goto(`${server.url}/contracts/${framework.id}/attachments/new?kind=order_attachment`);
+    await count(page.locator('[data-testid=item-table] .ant-spin-spinning')).toBe(0);
+    await page.getByTestId('item-search').locator('input').fill('E2E-BULK');
+    await page.getByTestId('item-search').locator('input').press('Enter');
+    await text(page.getByTestId('item-table')).not.toContain('E2E-ORDER-');
+    // 加载更多 until the list says every order is loaded (50 a page).
+    while (await page.getByTestId('load-more-items').isVisible()) {
+      const loaded = page.waitForResponse((r) => r.url().includes('cursor='));
+      await page.getByTestId('load-more-items').click();
+      await loaded;
+      await count(page.locator('[data-testid=load-more-items].ant-btn-loading')).toBe(0);
+    }
+    await page.getByTestId('item-table').locator('thead input[type=checkbox]').check();
+    await text(page.getByTestId('selection-count')).toContain('1000');
+    await page.getByTestId('wizard-next').click();
+    await text(page.getByTestId('confirm-count')).toBe('共 1000 项');
+    await page.getByTestId('accept-terms').click();
+    await page.getByTestId('apply-submit').click();
+    // Every value the job's bar shows, recorded in the page (the console navigates within it).
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { seenProgress: string[] }).seenProgress = seen;
+      new MutationObserver(() => {
+        const value = document.querySelector('[data-testid=contract-job-progress]')?.getAttribute('data-progress');
+        if (value != null && seen.at(-1) !== value) seen.push(value);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+    });
+    await enterSigningCode(page, server.app);
+    await page.waitForURL('**/contracts/jobs/*', { timeout: 30_000 });
+    await page.waitForURL((url) => /\/contracts\/[0-9a-f-]{36}$/.test(url.pathname), { timeout: 60_000 });
+    const seen = await page.evaluate(() => (window as unknown as { seenProgress: string[] }).seenProgress.map(Number));
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.some((p) => p > 0 && p < 100), `progress seen: ${seen}`).toBe(true);
+    await text(page.getByTestId('attachment-items')).toContain('E2E-BULK-0000');
+    const bulkId = page.url().split('/').at(-1)!;
+    const [bulk] = await server.app.ctx.db.select().from(contracts).where(eq(contracts.id, bulkId));
+    expect(bulk).toMatchObject({ number: `${framework.number}-A04`, kind: 'order_attachment', status: 'effective' });
+    const bulkItems = await server.app.ctx.db.select({ itemId: attachmentItems.itemId }).from(attachmentItems).where(eq(attachmentItems.contractId, bulkId));
+    expect(new Set(bulkItems.map((i) => i.itemId))).toEqual(new Set(big.map((o) => o.id)));
+    const [job] = await server.app.ctx.db.select().from(contractJobs).where(eq(contractJobs.contractId, bulkId));
+    expect(job).toMatchObject({ state: 'done', progress: 100 });
+    // The key kept for the signature is gone once it completed.
+    const keptKeys = await page.evaluate(
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const open = indexedDB.open('qiyue-signing-keys');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const request = open.result.transaction('keys').objectStore('keys').count();
+            request.onsuccess = () => resolve(request.result);
+          };
+        }),
+    );
+    expect(keptKeys).toBe(0);
+    await shot(page, '09-bulk-attachment');
+
     // 合同常见问题 from the menu.
     await page.getByRole('menuitem', { name: '合同常见问题' }).click();
     await page.waitForURL('**/faq');
@@ -249,7 +323,7 @@ describe.skipIf(!hasChromium)('attachments', () => {
     await page.getByText('线下盖章需要多长时间？').click();
     await text(page.getByTestId('faq-topic-stamping')).toContain('3 至 5 个工作日');
     await page.waitForTimeout(400); // the panels' open animation
-    await shot(page, '09-faq');
+    await shot(page, '10-faq');
 
     await context.close();
   });
@@ -266,7 +340,7 @@ describe.skipIf(!hasChromium)('attachments', () => {
     await page.getByText('How long does offline stamping take?').click();
     await text(page.getByTestId('faq-topic-stamping')).toContain('3 to 5 working days');
     await page.waitForTimeout(400);
-    await shot(page, '10-faq-public-en');
+    await shot(page, '11-faq-public-en');
     await context.close();
   });
 });

@@ -21,6 +21,8 @@ export type SigningOptions = {
   key?: KeyObject;
   /** An Idempotency-Key: each step sends it with its own suffix. */
   idempotencyKey?: string;
+  /** Hears the 202 answer of a confirmation that started a contract job (Party A's own key). */
+  onJob?: (job: { id: string; state: string; progress: number; signingId?: string }) => void | Promise<void>;
 };
 
 /** One call of the flow under /api/v1, however it travels (inject, fetch, a page's fetch). */
@@ -99,10 +101,28 @@ export async function signThrough(step: Step, code: CodeSource, body: unknown, o
   const key = o.key ?? generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
   const publicKey = createPublicKey(key).export({ format: 'jwk' });
   const confirmed = await step('POST', `/signings/${signing.id}/confirm`, { code: theCode, publicKey }, h('confirm'));
-  if (confirmed.status !== 200) return confirmed;
-  const toBeSigned = Buffer.from(confirmed.body.signing.toBeSigned as string, 'base64');
+  let prepared = confirmed.body?.signing as { toBeSigned: string } | undefined;
+  // Above 200 items a contract job prepares the signature: wait until it asks for it.
+  if (confirmed.status === 202) {
+    if (o.onJob) await o.onJob(confirmed.body.job);
+    const waited = await waitForJob(step, confirmed.body.job.id as string, (job) => job.state !== 'queued' && job.state !== 'running');
+    if (waited.body.job.state !== 'awaiting_signature') return waited;
+    prepared = (await step('GET', `/signings/${signing.id}`)).body.signing;
+  } else if (confirmed.status !== 200) return confirmed;
+  const toBeSigned = Buffer.from(prepared!.toBeSigned, 'base64');
   const signature = sign('sha256', toBeSigned, { key, dsaEncoding: 'ieee-p1363' }).toString('base64');
   return step('POST', `/signings/${signing.id}/complete`, { signature }, h('complete'));
+}
+
+/** Polls a contract job until `until` holds (60 s at most); answers the last GET. */
+export async function waitForJob(step: Step, jobId: string, until: (job: { state: string; progress: number }) => boolean, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await step('GET', `/contract-jobs/${jobId}`);
+    if (res.status !== 200 || until(res.body.job)) return res;
+    if (Date.now() > deadline) throw new Error(`job ${jobId} still ${res.body.job.state} at ${res.body.job.progress}%`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** signThrough with app.inject, answering the last response itself (tests read .json(), .statusCode). */

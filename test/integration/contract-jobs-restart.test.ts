@@ -1,16 +1,18 @@
+import { sign as signWithKey } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consent, uniqueCreditCode } from '../helpers/app.js';
 import { type ChildServer, startChildServer } from '../helpers/child-server.js';
 import { createTestDatabase, testDatabaseKind } from '../helpers/database.js';
-import { type CodeSource, codeInText, fetchStep, signThrough } from '../helpers/signing.js';
+import { type CodeSource, codeInText, fetchStep, p256Key, signThrough, waitForJob } from '../helpers/signing.js';
 
 type Job = { id: string; state: string; progress: number; items: number; contract?: { id: string; number: string } };
 type Answer = { contract?: { id: string; number: string }; job?: Job; code?: string };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-// PostgreSQL only: two instances on one database, one of them killed mid-job.
+// PostgreSQL only: instances on one database, one of them killed mid-job (a platform-held key's
+// job), then another (a job preparing Party A's own-key signature).
 describe.runIf(testDatabaseKind === 'postgres')('a contract job survives the instance that ran it', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let db: pg.Client;
@@ -43,6 +45,8 @@ describe.runIf(testDatabaseKind === 'postgres')('a contract job survives the ins
     // One after the other: the first applies the migrations.
     const first = await start();
     const second = await start();
+    // Takes over the own-key job below when the second one dies; started meanwhile.
+    const thirdStarting = start();
     db = new pg.Client({ connectionString: database.databaseUrl });
     await db.connect();
 
@@ -128,5 +132,42 @@ describe.runIf(testDatabaseKind === 'postgres')('a contract job survives the ins
     const next = await sign(second, { kind: 'order_attachment', frameworkId: framework.id, itemIds: [ids[5000]] });
     expect(next.body.code).toBe('item_already_covered');
     expect(second.isRunning(), second.output()).toBe(true);
+
+    // Party A's own key: the instance preparing its signature dies; the next one prepares it, the
+    // signature completes there, once, with the next number.
+    const own = await db.query<{ id: string }>(
+      `insert into orders (account_id, order_no, product, spec, quantity, amount_fen, paid_at, status)
+       select $1, 'OWN-' || lpad(i::text, 5, '0'), '云服务器 ECS', '第 ' || i || ' 台', 1, 10000 + i, now(), 'paid'
+       from generate_series(1, 2000) as i order by i returning id`,
+      [registered.accountId],
+    );
+    const onSecond = fetchStep(second.url, auth);
+    const started = await onSecond('POST', '/signings', { kind: 'order_attachment', frameworkId: framework.id, itemIds: own.rows.map((r) => r.id) });
+    const key = p256Key();
+    const confirmed = await onSecond('POST', `/signings/${started.body.signing.id}/confirm`, { code: await code(started.body.signing), publicKey: key.publicJwk });
+    expect(confirmed.status).toBe(202);
+    const ownJob = confirmed.body.job.id as string;
+    const ownDeadline = Date.now() + 60_000;
+    for (;;) {
+      const row = (await db.query('select state, progress from contract_jobs where id = $1', [ownJob])).rows[0];
+      expect(row.state).not.toBe('awaiting_signature');
+      // Progress 5 is written as the rendering starts.
+      if (row.state === 'running' && row.progress >= 5) break;
+      if (Date.now() > ownDeadline) throw new Error(`own-key job never got going: ${JSON.stringify(row)}\n${second.output()}`);
+      await sleep(20);
+    }
+    await second.kill('SIGKILL');
+    const onThird = fetchStep((await thirdStarting).url, auth);
+    const waited = await waitForJob(onThird, ownJob, (j) => j.state !== 'queued' && j.state !== 'running', 120_000);
+    expect(waited.body.job).toMatchObject({ state: 'awaiting_signature', signingId: started.body.signing.id });
+    const prepared = (await onThird('GET', `/signings/${started.body.signing.id}`)).body.signing;
+    expect(prepared).toMatchObject({ status: 'awaiting_signature', number: `${framework.number}-A03` });
+    const signature = signWithKey('sha256', Buffer.from(prepared.toBeSigned, 'base64'), { key: key.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64');
+    const signed = await onThird('POST', `/signings/${started.body.signing.id}/complete`, { signature });
+    expect(signed.body.contract.number).toBe(`${framework.number}-A03`);
+    expect((await onThird('GET', `/contract-jobs/${ownJob}`)).body.job).toMatchObject({ state: 'done', contract: { id: signed.body.contract.id } });
+    expect((await db.query('select attempts from contract_jobs where id = $1', [ownJob])).rows[0].attempts).toBe(2);
+    const all = (await db.query('select attachment_seq from contracts where framework_id = $1 order by attachment_seq', [framework.id])).rows;
+    expect(all.map((r) => r.attachment_seq)).toEqual([1, 2, 3]);
   }, 240_000);
 });

@@ -1,9 +1,11 @@
+import { sign } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workContractJobs } from '../../src/server/contract-jobs/run-contract-job.js';
 import { queryRows } from '../../src/server/db/client.js';
-import { contractJobs, orders } from '../../src/server/db/schema/index.js';
+import { contractJobs, orders, signings } from '../../src/server/db/schema/index.js';
 import { type Caller, createTestApp, type TestApp } from '../helpers/app.js';
+import { latestCode, p256Key } from '../helpers/signing.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -62,7 +64,7 @@ async function withJobsHeld<T>(fn: () => Promise<T>) {
 }
 
 // With a platform-held key the confirmation generates the attachment (201), or above 200 items
-// accepts it as a job (202); with the signer's own key big attachments are signed while waiting.
+// accepts it as a job (202); with Party A's own key see the describe block at the end.
 const attach = (c: Caller, frameworkId: string, itemIds: string[], headers: Record<string, string> = {}) =>
   t.signAttachment(c, frameworkId, { kind: 'order_attachment', itemIds }, { custody: 'platform', ...(headers['idempotency-key'] ? { idempotencyKey: headers['idempotency-key'] } : {}) });
 
@@ -221,5 +223,103 @@ describe('attachments in the background', () => {
     const { job } = await pollJob(c, jobId);
     expect(job).toMatchObject({ state: 'failed', error: { code: 'contract_job_failed' } });
     expect((await attach(c, framework.id, [ids[0]!])).statusCode).toBe(201);
+  });
+});
+
+describe("attachments above 200 items with Party A's own key", () => {
+  /** Start and confirm with a key made here; the 202 answer, the signing and the key. */
+  async function confirmOwnKey(c: Caller, frameworkId: string, itemIds: string[], headers: Record<string, string> = {}) {
+    const s = (await t.request(c, 'POST', '/api/v1/signings', { kind: 'order_attachment', frameworkId, itemIds })).json().signing;
+    const key = p256Key();
+    const code = await latestCode(t.app, c.accountId!, s.draftSha256);
+    const body = { code, publicKey: key.publicJwk };
+    const confirmed = await t.request(c, 'POST', `/api/v1/signings/${s.id}/confirm`, body, headers);
+    return { confirmed, signingId: s.id as string, key, body };
+  }
+  const signingOf = async (c: Caller, id: string) => (await t.request(c, 'GET', `/api/v1/signings/${id}`)).json().signing;
+  const complete = (c: Caller, id: string, toBeSigned: string, key: ReturnType<typeof p256Key>) =>
+    t.request(c, 'POST', `/api/v1/signings/${id}/complete`, {
+      signature: sign('sha256', Buffer.from(toBeSigned, 'base64'), { key: key.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64'),
+    });
+
+  it('keeps 200 items synchronous; 201 items confirm into a job that prepares, waits for the signature and ends with the one contract', async () => {
+    const { c, framework } = await customerWithFramework();
+    const ids = await seedOrders(c, 401, 'OWN');
+    // Up to 200 items the signed attributes come with the confirmation (200), as before.
+    const small = await t.signAttachment(c, framework.id, { kind: 'order_attachment', itemIds: ids.slice(0, 200) });
+    expect(small.statusCode).toBe(201);
+    expect(small.json().contract.number).toBe(`${framework.number}-A01`);
+
+    await withJobsHeld(async () => {
+      const headers = { 'idempotency-key': `own-${c.userId}` };
+      const { confirmed, signingId, key, body } = await confirmOwnKey(c, framework.id, ids.slice(200), headers);
+      expect(confirmed.statusCode).toBe(202);
+      const job = confirmed.json().job;
+      expect(job).toMatchObject({ state: 'queued', items: 201, signingId, frameworkId: framework.id });
+      expect(confirmed.headers.location).toBe(`/api/v1/contract-jobs/${job.id}`);
+      // A lost answer: the same request answers the same job.
+      const replayed = await t.request(c, 'POST', `/api/v1/signings/${signingId}/confirm`, body, headers);
+      expect(replayed.statusCode).toBe(202);
+      expect(replayed.json().job.id).toBe(job.id);
+
+      // Nothing to sign yet; the number is held meanwhile.
+      const preparing = await signingOf(c, signingId);
+      expect(preparing).toMatchObject({ status: 'preparing', number: `${framework.number}-A02`, keyCustody: 'signer' });
+      expect(preparing.toBeSigned).toBeUndefined();
+      const early = await t.request(c, 'POST', `/api/v1/signings/${signingId}/complete`, { signature: Buffer.alloc(64, 1).toString('base64') });
+      expect(early.json().code).toBe('invalid_state');
+      const other = await t.signAttachment(c, framework.id, { kind: 'order_attachment', itemIds: [ids[0]!] }, { custody: 'platform' });
+      expect(other.json().code).toBe('item_already_covered');
+
+      // An instance that claimed it died (its lease ran out): the next one prepares it.
+      await t.app.ctx.db.update(contractJobs).set({ state: 'running', attempts: 1, claimedUntil: sql`now() - interval '1 second'` }).where(eq(contractJobs.id, job.id));
+      expect(await workContractJobs(t.app.ctx)).toBe(1);
+      const waiting = (await t.request(c, 'GET', `/api/v1/contract-jobs/${job.id}`)).json().job;
+      expect(waiting).toMatchObject({ state: 'awaiting_signature', signingId });
+      expect(waiting.progress).toBeGreaterThan(5);
+      expect(waiting.progress).toBeLessThan(100);
+
+      const prepared = await signingOf(c, signingId);
+      expect(prepared).toMatchObject({ status: 'awaiting_signature', number: `${framework.number}-A02` });
+      const done = await complete(c, signingId, prepared.toBeSigned, key);
+      expect(done.statusCode).toBe(201);
+      const contract = done.json().contract;
+      expect(contract).toMatchObject({ number: `${framework.number}-A02`, status: 'effective' });
+      expect(contract.signatures[0]).toMatchObject({ role: 'party_a', keyCustody: 'signer' });
+
+      const { job: finished } = await pollJob(c, job.id);
+      expect(finished).toMatchObject({ state: 'done', progress: 100, contract: { id: contract.id } });
+      const again = await complete(c, signingId, prepared.toBeSigned, key);
+      expect(again.json().code).toBe('invalid_state');
+      const [n] = await queryRows<{ n: number }>(t.app.ctx.db, sql`select count(*)::int as n from contracts where framework_id = ${framework.id}`);
+      expect(n!.n).toBe(2);
+      const items = (await t.request(c, 'GET', `/api/v1/contracts/${contract.id}`)).json().contract.items;
+      expect(items).toHaveLength(201);
+    });
+  });
+
+  it('fails the job when its preparation is refused or its signature never comes, and frees the number', async () => {
+    const { c, framework } = await customerWithFramework();
+    const ids = await seedOrders(c, 420, 'OWNFAIL');
+    await withJobsHeld(async () => {
+      const refused = await confirmOwnKey(c, framework.id, ids.slice(0, 210));
+      expect(refused.confirmed.statusCode).toBe(202);
+      // Refunded between the confirmation and the job's run.
+      await t.app.ctx.db.update(orders).set({ status: 'refunded' }).where(eq(orders.id, ids[3]!));
+      await workContractJobs(t.app.ctx);
+      const { job: failed } = await pollJob(c, refused.confirmed.json().job.id);
+      expect(failed).toMatchObject({ state: 'failed', error: { code: 'item_not_selectable' } });
+      expect((await signingOf(c, refused.signingId)).status).toBe('ended');
+
+      const unsigned = await confirmOwnKey(c, framework.id, ids.slice(210, 420));
+      expect((await signingOf(c, unsigned.signingId)).number).toBe(`${framework.number}-A01`);
+      await workContractJobs(t.app.ctx);
+      // Party A never signs: once the prepared signing expires, the job says so.
+      await t.app.ctx.db.update(signings).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(signings.id, unsigned.signingId));
+      const { job: expired } = await pollJob(c, unsigned.confirmed.json().job.id);
+      expect(expired).toMatchObject({ state: 'failed', error: { code: 'signing_expired' } });
+    });
+    const next = await t.signAttachment(c, framework.id, { kind: 'order_attachment', itemIds: [ids[0]!] });
+    expect(next.json().contract.number).toBe(`${framework.number}-A01`);
   });
 });

@@ -13,6 +13,7 @@ export function presentContractJob(job: JobRow, contract?: ContractRow | null): 
     frameworkId: job.frameworkId,
     items: job.itemIds.length,
     progress: job.progress,
+    ...(job.signing?.keyCustody === 'signer' ? { signingId: job.signing.id } : {}),
     createdAt: job.createdAt.toISOString(),
     finishedAt: job.finishedAt?.toISOString() ?? null,
     ...(contract ? { contract: presentContract(contract) } : {}),

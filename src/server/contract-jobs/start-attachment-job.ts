@@ -3,10 +3,9 @@ import { AppError } from '../../shared/errors.js';
 import type { AppContext } from '../context.js';
 import type { CheckedAttachment } from '../contracts/create-attachment.js';
 import { isUniqueViolation } from '../db/client.js';
-import { outsideRequest } from '../db/commit-hook.js';
 import { contractJobs } from '../db/schema/index.js';
 import { uuidArray } from '../db/uuid-array.js';
-import { runContractJob } from './run-contract-job.js';
+import { startContractJob } from './start-signing-job.js';
 
 /**
  * Accepts an attachment request that passed its checks as a background job: the job and the
@@ -42,6 +41,6 @@ export async function startAttachmentJob(ctx: AppContext, checked: CheckedAttach
       throw new AppError('item_already_covered', 'Already in an attachment being generated');
     throw error;
   }
-  if (ctx.config.startContractJobs) outsideRequest(() => void runContractJob(ctx, job.id).catch(() => {}));
+  startContractJob(ctx, job.id);
   return job;
 }

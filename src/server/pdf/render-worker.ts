@@ -60,6 +60,8 @@ export type RenderTask = ({ kind: 'framework'; input: FrameworkAgreementInput } 
    * meanwhile (the issuing CA's key stays there).
    */
   sign?: { partyBName: string; credentials: MessagePort };
+  /** Unsigned, the share of the items drawn goes here (a signed task reports on `credentials`). */
+  progress?: MessagePort;
 };
 
 /** What the request thread sends on a task's `credentials` port. */
@@ -114,8 +116,9 @@ export default async function render(task: RenderTask | EvidenceTask | FinishTas
     const signed = await produceEvidenceInProcess(task, keys);
     return { bytes: new Uint8Array(signed.bytes.buffer, signed.bytes.byteOffset, signed.bytes.byteLength), sha256: signed.sha256 };
   }
-  const port = task.sign?.credentials;
+  const port = task.sign?.credentials ?? task.progress;
   const rendered = await renderInProcess(task, port && ((progress) => port.postMessage({ progress } satisfies ProgressMessage)));
+  task.progress?.close();
   if (task.sign) {
     keys ??= signingKeysFrom((workerData as WorkerData).signingKeys);
     const partyA = await preparationFrom(task.sign.credentials);

@@ -18,7 +18,8 @@ import type { CredentialMessage, EvidenceTask, FinishedContract, FinishTask, Pro
 export type ContractRenderer = {
   /** The unsigned PDF, e.g. a draft to preview. */
   framework(input: FrameworkAgreementInput): Promise<RenderedContract>;
-  attachment(input: AttachmentInput): Promise<RenderedContract>;
+  /** `onProgress` hears the share of the items drawn (a big attachment's job reports it). */
+  attachment(input: AttachmentInput, options?: { onProgress?: (fraction: number) => void }): Promise<RenderedContract>;
   /** The PDF signed by Party A (an event certificate issued now), then Party B, as PAdES B-LTA. */
   signedFramework(input: FrameworkAgreementInput, signatories: Signatories, options?: SignedOptions): Promise<SignedContract>;
   signedAttachment(input: AttachmentInput, signatories: Signatories, options?: SignedOptions): Promise<SignedContract>;
@@ -68,7 +69,7 @@ export function createInProcessRenderer(signing: RendererSigning): ContractRende
   };
   return {
     framework: async (input) => (await renderers()).renderInProcess({ kind: 'framework', input }),
-    attachment: async (input) => (await renderers()).renderInProcess({ kind: 'attachment', input }),
+    attachment: async (input, options) => (await renderers()).renderInProcess({ kind: 'attachment', input }, options?.onProgress),
     signedFramework: (input, signatories, options) => signed({ kind: 'framework', input }, signatories, options),
     signedAttachment: (input, signatories, options) => signed({ kind: 'attachment', input }, signatories, options),
     finishSigned: async (task) => {
@@ -109,9 +110,19 @@ export function createRenderer(threads: number, signing: RendererSigning): Contr
       resourceLimits: { maxYoungGenerationSizeMb: 8 },
       workerData: { signingKeys: signing.keys } satisfies WorkerData,
     }));
-  const unsigned = async (task: RenderTask): Promise<RenderedContract> => {
-    const { pdf, signatureRects } = (await started().run(task)) as Unsigned;
-    return { pdf: asBuffer(pdf), signatureRects };
+  const unsigned = async (task: RenderTask, onProgress?: (fraction: number) => void): Promise<RenderedContract> => {
+    if (!onProgress) {
+      const { pdf, signatureRects } = (await started().run(task)) as Unsigned;
+      return { pdf: asBuffer(pdf), signatureRects };
+    }
+    const { port1, port2 } = new MessageChannel();
+    port1.on('message', (m: ProgressMessage) => onProgress(m.progress));
+    try {
+      const { pdf, signatureRects } = (await started().run({ ...task, progress: port2 }, { transferList: [port2] })) as Unsigned;
+      return { pdf: asBuffer(pdf), signatureRects };
+    } finally {
+      port1.close();
+    }
   };
   const signed = async (task: RenderTask, signatories: Signatories, options: SignedOptions = {}): Promise<SignedContract> => {
     const { port1, port2 } = new MessageChannel();
@@ -143,7 +154,7 @@ export function createRenderer(threads: number, signing: RendererSigning): Contr
   };
   return {
     framework: (input) => unsigned({ kind: 'framework', input }),
-    attachment: (input) => unsigned({ kind: 'attachment', input }),
+    attachment: (input, options) => unsigned({ kind: 'attachment', input }, options?.onProgress),
     signedFramework: (input, signatories, options) => signed({ kind: 'framework', input }, signatories, options),
     signedAttachment: (input, signatories, options) => signed({ kind: 'attachment', input }, signatories, options),
     finishSigned: async (task) => {

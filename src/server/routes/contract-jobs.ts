@@ -12,7 +12,8 @@ export const contractJobRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asy
       config: { access: 'contracts.view' },
       schema: {
         tags: ['contracts'],
-        description: 'A contract generated in the background: state, progress 0–100, the contract when done, the error when failed.',
+        description:
+          "A contract generated in the background: state, progress 0–100, the contract when done, the error when failed. A job preparing Party A's own-key signature waits in `awaiting_signature` (with `signingId`) until POST /signings/{signingId}/complete; unsigned when the signing expires, it fails with `signing_expired`.",
         params: contractJobParams,
         response: { 200: contractJobEnvelope },
       },

@@ -84,14 +84,14 @@ export const signingRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
       schema: {
         tags: ['signings'],
         description:
-          'With `publicKey`: 200 with the event certificate issued for it and `toBeSigned`, to sign and send to /complete. With `keyCustody: "platform"`: the platform holds the key, signs, and answers 201 with the contract.',
+          'With `publicKey`: 200 with the event certificate issued for it and `toBeSigned`, to sign and send to /complete; for an attachment above 200 items, 202 with a contract job (`Location`) that renders and prepares the document, until its state is `awaiting_signature` and GET /signings/{id} answers `toBeSigned`. With `keyCustody: "platform"`: the platform holds the key, signs, and answers 201 with the contract, or 202 with its job above 200 items.',
         params: idParams,
         body: confirmSigningBody,
         response: { 200: signingEnvelope, 201: contractEnvelope, 202: contractJobEnvelope },
       },
     },
     async (request, reply) => {
-      // A platform-held key's attachment of more than 200 items is generated in the background.
+      // An attachment of more than 200 items is generated (a platform-held key) or prepared (Party A's own) in the background.
       const accepted = async (id: string) => {
         const { job, contract } = await getContractJob(ctx.db, id, sessionOf(request));
         reply.header('location', `/api/v1/contract-jobs/${job.id}`);
@@ -122,7 +122,16 @@ export const signingRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (
 
   app.post(
     '/signings/:id/complete',
-    { config: { access: signingAccess }, schema: { tags: ['signings'], params: idParams, body: completeSigningBody, response: { 201: contractEnvelope } } },
+    {
+      config: { access: signingAccess },
+      schema: {
+        tags: ['signings'],
+        description: "Party A's signature of `toBeSigned`: 201 with the contract. A contract job that prepared the signing ends with it (`done`, with the contract).",
+        params: idParams,
+        body: completeSigningBody,
+        response: { 201: contractEnvelope },
+      },
+    },
     async (request, reply) =>
       idempotent(
         ctx.db,

@@ -5,6 +5,9 @@ import type { AppContext } from '../context.js';
 import { frameworkConflict, insertFramework } from '../contracts/apply-framework.js';
 import { insertAttachment, isCoverageViolation, NumberTaken } from '../contracts/create-attachment.js';
 import { record, type SignedContract } from '../contracts/sign-contract-document.js';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.js';
+import { contractJobs } from '../db/schema/index.js';
 import { certificateFromPem } from '../pki/platform-pki.js';
 import { loadSigning, loadSigningDocument, type SigningViewer, throwIfOver } from './load-signing.js';
 import { loadSubject } from './signing-document.js';
@@ -40,6 +43,9 @@ export async function completeSigning(
   const ok = o.signature.length === 64 && verify('sha256', row.toBeSigned, { key: cert.publicKey, dsaEncoding: 'ieee-p1363' }, o.signature);
   if (!ok) throw new AppError('invalid_signature');
   const der = p1363ToDer(o.signature);
+  // A big attachment's contract job prepared this signature: the contract ends it, once.
+  const [job] = await ctx.db.select({ id: contractJobs.id, state: contractJobs.state }).from(contractJobs).where(sql`${contractJobs.signing}->>'id' = ${row.id}`);
+  if (job && job.state !== 'awaiting_signature') throw new AppError('invalid_state', 'The job preparing this signing has ended; start again');
   const meta = row.preparedMeta;
   const certificatePem = row.certificatePem;
   const finish = async () => {
@@ -79,7 +85,17 @@ export async function completeSigning(
         return insertFramework(ctx, tx, { ...common, terms: subject.terms, renews, expiresAt, partyA: subject.partyA });
       }
       // The number was held for this signing; it is the next one unless something bypassed the hold.
-      return insertAttachment(ctx, tx, { ...common, framework: subject.framework, selection: subject.selection, seq: row.attachmentSeq! });
+      const hooks = job && {
+        beforeCommit: async (t: Database, contract: { id: string }) => {
+          const done = await t
+            .update(contractJobs)
+            .set({ state: 'done', progress: 100, contractId: contract.id, finishedAt: sql`now()`, updatedAt: sql`now()` })
+            .where(and(eq(contractJobs.id, job.id), eq(contractJobs.state, 'awaiting_signature')))
+            .returning({ id: contractJobs.id });
+          if (!done.length) throw new AppError('invalid_state', 'The job preparing this signing has ended; start again');
+        },
+      };
+      return insertAttachment(ctx, tx, { ...common, framework: subject.framework, selection: subject.selection, seq: row.attachmentSeq! }, hooks || {});
     });
   } catch (error) {
     if (error instanceof NumberTaken) throw new AppError('invalid_state', 'The attachment number was taken; start again');

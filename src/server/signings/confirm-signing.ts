@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, type KeyObject, type X509Certificate } from 'node:crypto';
 import { and, eq, lt, sql } from 'drizzle-orm';
 import { AppError } from '../../shared/errors.js';
 import type { ConfirmSigningBody } from '../../shared/schemas/signing.js';
@@ -9,17 +9,18 @@ import { attachmentNumber, frameworkNumber } from '../contracts/contract-dates.j
 import { lastAttachmentSeq } from '../contracts/create-attachment.js';
 import { currentStatus, isReissue } from '../contracts/present-contract.js';
 import type { SignerIdentity } from '../contracts/sign-contract-document.js';
-import { queryRows } from '../db/client.js';
+import { type Database, queryRows } from '../db/client.js';
 import { contracts, signings } from '../db/schema/index.js';
 import { certificateFromPem, type EventSubject, issueEventCertificateFor } from '../pki/platform-pki.js';
 import { recordCertificate } from '../pki/registry.js';
-import { preparePartyARevision } from '../signing/sign-contract.js';
 import { isCodeRight, maxWrongTries, preparedLifetimeMs } from './code.js';
 import { issueFramework } from '../contracts/apply-framework.js';
 import { renewFramework } from '../contracts/renew-framework.js';
 import { requestAttachment } from '../contract-jobs/request-attachment.js';
+import { insertSigningJob, startContractJob } from '../contract-jobs/start-signing-job.js';
+import { preparedColumns } from './prepare-signing.js';
 import { loadSigning, loadSigningDocument, type SigningRow, type SigningViewer, signingFields, throwIfOver } from './load-signing.js';
-import { frameworkYear, loadSubject, periodOf, renderFinal } from './signing-document.js';
+import { frameworkYear, isBackgroundSubject, loadSubject, renderFinal } from './signing-document.js';
 
 export function eventSubjectOf(identity: SignerIdentity): EventSubject {
   return identity.subjectType === 'enterprise'
@@ -106,8 +107,9 @@ async function release(ctx: AppContext, row: SigningRow) {
  * Confirms the code (意愿认证) and prepares Party A's signature: the final document with its
  * number is rendered, the platform CA issues Party A's event certificate — for Party A's own
  * public key, or for a key the platform generates when Party A asks it to hold one — and the
- * revision with its signed attributes is kept until the signature arrives. With a platform-held
- * key the platform signs at once and the contract is returned.
+ * revision with its signed attributes is kept until the signature arrives. An attachment above
+ * 200 items is rendered and prepared by a contract job instead (the answer is the job). With a
+ * platform-held key the platform signs at once and the contract (or its job) is returned.
  */
 export async function confirmSigning(ctx: AppContext, o: { signingId: string; viewer: SigningViewer; body: ConfirmSigningBody; actor: Actor }) {
   const checked = await checkCode(ctx, { signingId: o.signingId, viewer: o.viewer, code: o.body.code, actor: o.actor });
@@ -124,49 +126,47 @@ export async function confirmSigning(ctx: AppContext, o: { signingId: string; vi
   const subject = await loadSubject(ctx, checked.accountId, checked.terms);
   const { number } = await holdNumber(ctx, checked, subject.kind === 'framework' || subject.kind === 'renewal' ? null : subject.framework.number, at);
   const layout = checked.draftLayout;
-  // The dates are those of the document Party A confirmed, when it is the one signed.
-  const period = periodOf(subject, layout ? new Date(layout.renderedAt) : at);
+  // A framework agreement's document to sign was rendered when the signing started.
   const documentToSign = async () => {
     if (!layout) return renderFinal(ctx, subject, number, at);
     const pdf = await loadSigningDocument(ctx.db, checked.id, o.viewer, 'draft');
     return { pdf: pdf!, signatureRects: layout.signatureRects };
   };
+  const confirmed = (tx: Database, cert: X509Certificate) =>
+    appendEvent(tx, {
+      accountId: checked.accountId,
+      actor: o.actor,
+      action: 'signing.confirmed',
+      subject: { type: 'signing', id: checked.id },
+      data: { ...confirmation, number, keyCustody: 'signer', certificateSerial: cert.serialNumber },
+    });
+  // The certificate is issued and recorded here while a render worker draws the document.
+  const issue = async () => {
+    const certificatePem = issueEventCertificateFor(ctx.pki, eventSubjectOf(subject.identity), publicKey, 'signer', at);
+    const cert = certificateFromPem(certificatePem);
+    await recordCertificate(ctx.db, cert, 'event', { accountId: checked.accountId });
+    return { certificatePem, cert };
+  };
   try {
-    // The certificate is issued and recorded here while a render worker draws the document.
-    const issue = async () => {
-      const certificatePem = issueEventCertificateFor(ctx.pki, eventSubjectOf(subject.identity), publicKey, 'signer', at);
-      const cert = certificateFromPem(certificatePem);
-      await recordCertificate(ctx.db, cert, 'event', { accountId: checked.accountId });
-      return { certificatePem, cert };
-    };
+    // Above 200 items a contract job renders and prepares (202); the number stays held meanwhile.
+    if (isBackgroundSubject(subject)) {
+      const { certificatePem, cert } = await issue();
+      const job = await ctx.db.transaction(async (tx) => {
+        await tx.update(signings).set({ keyCustody: 'signer', certificatePem }).where(eq(signings.id, checked.id));
+        await confirmed(tx, cert);
+        return insertSigningJob(tx, { signing: checked, number, actor: o.actor, at });
+      });
+      startContractJob(ctx, job.id);
+      return { job };
+    }
     const [rendered, { certificatePem, cert }] = await Promise.all([documentToSign(), issue()]);
-    const { prepared, attributes } = preparePartyARevision(rendered.pdf, { cert, widgets: rendered.signatureRects, claimedTime: at });
     const row = await ctx.db.transaction(async (tx) => {
       const [updated] = await tx
         .update(signings)
-        .set({
-          keyCustody: 'signer',
-          certificatePem,
-          prepared: prepared.bytes,
-          preparedMeta: {
-            contentsStart: prepared.contentsStart,
-            contentsEnd: prepared.contentsEnd,
-            effectiveAt: period.effectiveAt.toISOString(),
-            claimedTime: at.toISOString(),
-            expiresAt: period.expiresAt.toISOString(),
-            partyBWidget: rendered.signatureRects.partyB,
-          },
-          toBeSigned: attributes.toBeSigned,
-        })
+        .set({ keyCustody: 'signer', certificatePem, ...preparedColumns(subject, rendered, cert, at, layout ? new Date(layout.renderedAt) : at) })
         .where(eq(signings.id, checked.id))
         .returning(signingFields);
-      await appendEvent(tx, {
-        accountId: checked.accountId,
-        actor: o.actor,
-        action: 'signing.confirmed',
-        subject: { type: 'signing', id: checked.id },
-        data: { ...confirmation, number, keyCustody: 'signer', certificateSerial: cert.serialNumber },
-      });
+      await confirmed(tx, cert);
       return updated!;
     });
     return { signing: row };

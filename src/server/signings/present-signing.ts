@@ -4,10 +4,12 @@ import type { SigningRow } from './load-signing.js';
 export function presentSigning(row: SigningRow): Signing {
   const d = row.destinations;
   const prepared = row.status === 'awaiting_signature' && row.toBeSigned && row.keyCustody === 'signer';
+  // Confirmed, its number held, while a contract job renders the document to sign.
+  const preparing = row.status === 'awaiting_signature' && !row.toBeSigned;
   return {
     id: row.id,
     kind: row.kind,
-    status: row.status,
+    status: preparing ? 'preparing' : row.status,
     draftSha256: row.draftSha256,
     confirmation: {
       channel: d.sms ? 'email+sms' : 'email',

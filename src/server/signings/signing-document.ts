@@ -1,4 +1,5 @@
 import { AppError } from '../../shared/errors.js';
+import { backgroundAttachmentItems } from '../../shared/schemas/attachment.js';
 import type { AppContext } from '../context.js';
 import { checkFrameworkAllowed, readyPartyA, verifyUrlFor } from '../contracts/apply-framework.js';
 import { addYears, beijingDate, frameworkNumber } from '../contracts/contract-dates.js';
@@ -109,9 +110,12 @@ export async function renderDocumentToConfirm(
 }
 
 /** The document to sign: the same text, with its number and date, unwatermarked. */
-export async function renderFinal(ctx: AppContext, s: SigningSubject, number: string, at: Date): Promise<RenderedContract> {
+export async function renderFinal(ctx: AppContext, s: SigningSubject, number: string, at: Date, onProgress?: (fraction: number) => void): Promise<RenderedContract> {
   if (s.kind === 'framework' || s.kind === 'renewal') return ctx.renderer.framework(frameworkInput(ctx, s, number, at, false));
-  return ctx.renderer.attachment(renderInput(ctx, s.framework, s.selection, number, false, at));
+  return ctx.renderer.attachment(renderInput(ctx, s.framework, s.selection, number, false, at), onProgress ? { onProgress } : {});
 }
+
+/** Whether Party A's own key signs this subject through a contract job: an attachment above 200 items. */
+export const isBackgroundSubject = (s: SigningSubject) => (s.kind === 'icp_attachment' || s.kind === 'order_attachment') && s.selection.items.length > backgroundAttachmentItems;
 
 export const frameworkYear = (at: Date) => beijingDate(at).year;

@@ -43,7 +43,9 @@ export const completeSigningBody = z.strictObject({
 export const signing = z.object({
   id: z.string(),
   kind: signingKind,
-  status: z.enum(['awaiting_code', 'awaiting_signature', 'completed', 'ended']),
+  status: z
+    .enum(['awaiting_code', 'preparing', 'awaiting_signature', 'completed', 'ended'])
+    .describe("`preparing`: confirmed, its contract job (an attachment above 200 items) still rendering; `awaiting_signature` with `toBeSigned` once it is prepared."),
   draftSha256: z.string(),
   confirmation: z.object({
     channel: z.enum(['email', 'email+sms']),

@@ -3,7 +3,7 @@ import type { ContractJob } from '../api/contract-jobs';
 import { useT } from '../i18n';
 import { formatDateTime } from './format';
 
-const status = { queued: 'normal', running: 'active', done: 'success', failed: 'exception' } as const;
+const status = { queued: 'normal', running: 'active', awaiting_signature: 'active', done: 'success', failed: 'exception' } as const;
 
 /** A background job's state and progress bar, as the server last reported them. */
 export function ContractJobProgress({ job }: { job: ContractJob }) {

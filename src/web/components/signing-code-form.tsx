@@ -2,10 +2,12 @@ import { FilePdfOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import { Alert, Button, Form, Input, Space, Typography } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import type { Contract } from '../../shared/schemas/contract';
+import { useNavigate } from 'react-router-dom';
 import { ApiError } from '../api/client';
+import { type ContractJob, contractJobPath } from '../api/contract-jobs';
 import { completeSigning, confirmSigning, resendSigningCode, type Signing, signingDraftUrl } from '../api/signings';
 import { useT } from '../i18n';
-import { type BrowserKey, generateBrowserKey, hasWebCrypto } from '../signing/browser-key';
+import { type BrowserKey, generateBrowserKey, hasWebCrypto, keepBrowserKey } from '../signing/browser-key';
 import { useErrorText } from './use-error-text';
 
 /** The server sends a new code at most once a minute. */
@@ -32,6 +34,11 @@ type Props = {
   onBack: () => void;
   /** A refusal the page handles itself (items taken meanwhile); true when it did. */
   onRefused?: (error: ApiError) => boolean;
+  /**
+   * A big attachment: a contract job prepares the document, and its page finishes the signature
+   * with the key kept in IndexedDB. Without this the form opens the job's page itself.
+   */
+  onJob?: (job: ContractJob) => void;
 };
 
 type Phase = 'idle' | 'confirming' | 'signing';
@@ -41,10 +48,12 @@ type Phase = 'idle' | 'confirming' | 'signing';
  * code sent to Party A's contact; the browser makes Party A's key pair (non-extractable), the
  * server issues the certificate for its public key and answers what to sign; the browser signs
  * it and the server completes the contract. The key lives in this component only and is
- * dropped once the contract exists or the signing is abandoned.
+ * dropped once the contract exists or the signing is abandoned; for a big attachment, whose
+ * document a contract job prepares, it waits in IndexedDB for the job's page to sign with.
  */
-export function SigningCodeForm({ signing, onSigned, onRestart, onBack, onRefused }: Props) {
+export function SigningCodeForm({ signing, onSigned, onRestart, onBack, onRefused, onJob }: Props) {
   const t = useT();
+  const navigate = useNavigate();
   const errorText = useErrorText();
   const [form] = Form.useForm<{ code: string }>();
   const [phase, setPhase] = useState<Phase>('idle');
@@ -68,7 +77,17 @@ export function SigningCodeForm({ signing, onSigned, onRestart, onBack, onRefuse
     try {
       setPhase('confirming');
       key.current ??= await generateBrowserKey();
-      prepared.current ??= (await confirmSigning(signing.id, { code, publicKey: key.current.publicJwk }, `${signing.id}:confirm:${code}`)).signing;
+      if (!prepared.current) {
+        const answer = await confirmSigning(signing.id, { code, publicKey: key.current.publicJwk }, `${signing.id}:confirm:${code}`);
+        if ('job' in answer) {
+          await keepBrowserKey(signing.id, key.current);
+          key.current = null;
+          if (onJob) onJob(answer.job);
+          else navigate(contractJobPath(answer.job.id));
+          return;
+        }
+        prepared.current = answer.signing;
+      }
       setPhase('signing');
       const signature = await key.current.sign(prepared.current.toBeSigned!);
       const { contract } = await completeSigning(signing.id, signature, `${signing.id}:complete`);

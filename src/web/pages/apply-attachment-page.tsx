@@ -18,6 +18,7 @@ import {
   type UnselectableReason,
 } from '../api/attachments';
 import { ApiError } from '../api/client';
+import { type ContractJob, contractJobPath } from '../api/contract-jobs';
 import { contractPdfUrl, fetchContract } from '../api/contracts';
 import { type Signing, startSigning } from '../api/signings';
 import { SigningCodeForm } from '../components/signing-code-form';
@@ -124,12 +125,13 @@ type ConfirmProps = {
   selection: Selection;
   onBack: () => void;
   onGenerated: (contract: Contract) => void;
-  /** A big attachment is generated in the background: its job's page follows it. */
+  /** A big attachment is prepared in the background: its job's page follows it. */
+  onJob: (job: ContractJob) => void;
   /** Some items were taken or became unselectable meanwhile: back to 选择 with them named. */
   onItemsRefused: (error: ApiError) => void;
 };
 
-function ConfirmStep({ framework, kind, selection, onBack, onGenerated, onItemsRefused }: ConfirmProps) {
+function ConfirmStep({ framework, kind, selection, onBack, onGenerated, onJob, onItemsRefused }: ConfirmProps) {
   const t = useT();
   const errorText = useErrorText();
   const acceptance = useAcceptance();
@@ -251,6 +253,7 @@ function ConfirmStep({ framework, kind, selection, onBack, onGenerated, onItemsR
           key={signing.id}
           signing={signing}
           onSigned={onGenerated}
+          onJob={onJob}
           onRestart={restart}
           onBack={onBack}
           onRefused={(err) => {
@@ -316,6 +319,7 @@ function SuccessResult({ contract, framework }: { contract: Contract; framework:
 
 function AttachmentWizard({ framework, kind }: { framework: Contract; kind: AttachmentKind }) {
   const t = useT();
+  const navigate = useNavigate();
   const errorText = useErrorText();
   const reissue = isReissueTarget(framework);
   // Under a scheduled renewal the server says which items can be re-issued; otherwise the usual list.
@@ -331,8 +335,12 @@ function AttachmentWizard({ framework, kind }: { framework: Contract; kind: Atta
   const invalidate = useInvalidate();
   const isResolving = pendingIds.current.size > 0 && list.loading;
   const step = selection.size > 0 ? requestedStep : 0;
-  useLeaveGuard(selection.size > 0 && !generated);
+  const [jobId, setJobId] = useState<string | null>(null);
+  useLeaveGuard(selection.size > 0 && !generated && !jobId);
   // After the guard has heard that the choices are submitted (its effect runs first).
+  useEffect(() => {
+    if (jobId) navigate(contractJobPath(jobId));
+  }, [jobId, navigate]);
 
   // Step and chosen ids go to the URL in one navigation (two in one tick would race).
   const writeUrl = (nextStep: number, nextSelection: Selection, replace: boolean) => {
@@ -483,6 +491,7 @@ function AttachmentWizard({ framework, kind }: { framework: Contract; kind: Atta
             setGenerated(contract);
             invalidate(queryKeys.contracts);
           }}
+          onJob={(job) => setJobId(job.id)}
           onItemsRefused={onItemsRefused}
         />
       )}

@@ -2,19 +2,27 @@ import { Alert, Button, Card, Result, Space } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { type ReactNode, useEffect } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { fetchContractJob, isFinished } from '../api/contract-jobs';
+import { type ContractJob, fetchContractJob, isFinished } from '../api/contract-jobs';
 import { queryKeys, useInvalidate } from '../api/query';
 import { ContractJobProgress } from '../components/contract-job-progress';
 import { LoadError } from '../components/load-error';
 import { PageHeader } from '../components/page-header';
 import { useErrorText } from '../components/use-error-text';
+import { useFinishSigning } from '../components/use-finish-signing';
 import { useLocale, useT } from '../i18n';
 
 const pollMs = 1000;
 
+const hintOf = (job: ContractJob) => {
+  if (job.state === 'done') return 'job.done.opening';
+  if (job.state === 'awaiting_signature') return 'job.signing.hint';
+  return job.signingId ? 'job.preparing.hint' : 'job.running.hint';
+};
+
 /**
  * A contract generated in the background: its progress while it runs (the address can be left
- * and opened again), the contract once it is done, the reason when it failed.
+ * and opened again), the contract once it is done, the reason when it failed. A job preparing
+ * Party A's own-key signature is signed here, with the key this browser kept, when it asks.
  */
 export function ContractJobPage() {
   const t = useT();
@@ -31,6 +39,8 @@ export function ContractJobPage() {
   });
   const job = query.data?.job;
   const contractId = job?.state === 'done' ? job.contract?.id : undefined;
+  const { refetch } = query;
+  const finishing = useFinishSigning(job, () => void refetch());
 
   useEffect(() => {
     if (!contractId) return;
@@ -69,8 +79,25 @@ export function ContractJobPage() {
     body = (
       <Card>
         <Space vertical size={16} style={{ width: '100%' }}>
-          <Alert type="info" showIcon title={t(job.state === 'done' ? 'job.done.opening' : 'job.running.hint')} />
+          {finishing.hasNoKey ? (
+            <Alert type="warning" showIcon title={t('job.signing.noKey')} data-testid="signing-no-key" />
+          ) : (
+            <Alert type="info" showIcon title={t(hintOf(job))} data-testid="contract-job-hint" />
+          )}
           <ContractJobProgress job={job} />
+          {finishing.error ? (
+            <Alert
+              type="error"
+              showIcon
+              title={errorText(finishing.error)}
+              data-testid="signing-error"
+              action={
+                <Button size="small" onClick={finishing.retry}>
+                  {t('job.signing.retry')}
+                </Button>
+              }
+            />
+          ) : null}
           {query.error ? <Alert type="warning" showIcon title={errorText(query.error)} /> : null}
           <Space>
             <Link to="/contracts">

@@ -37,9 +37,12 @@ export const contractJobs = pgTable(
     itemIds: jsonb('item_ids').$type<string[]>().notNull(),
     /** Who asked: the audit event of the generated contract names them, as the direct path does. */
     actor: jsonb('actor').$type<Actor>().notNull(),
-    /** The willingness confirmation (a platform-held key's) the contract completes. */
+    /**
+     * The signing the contract completes: a platform-held key's confirmation, or a signing with
+     * Party A's own key, whose document the job prepares before it waits for the signature.
+     */
     signing: jsonb('signing').$type<SigningLink>(),
-    state: text('state', { enum: ['queued', 'running', 'done', 'failed'] })
+    state: text('state', { enum: ['queued', 'running', 'awaiting_signature', 'done', 'failed'] })
       .notNull()
       .default('queued'),
     progress: integer('progress').notNull().default(0),
