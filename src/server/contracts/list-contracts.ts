@@ -55,6 +55,19 @@ type Shape = {
   to: boolean;
 };
 
+/**
+ * A search by part of the number or of Party A's name. Across all accounts (an operator) the
+ * trigram indexes find the rows. Within one account they are the wrong way round: a common
+ * fragment such as `0000001` is in tens of thousands of numbers platform-wide, which the planner
+ * reads from the trigram index and intersects with the account's hundred rows (8 ms a query at a
+ * million contracts). The account's own rows, read by its index and filtered, take 0.1 ms: the
+ * `|| ''` makes the condition one no index can serve.
+ */
+function searchCondition(isOperator: boolean): SQL | undefined {
+  if (isOperator) return or(ilike(contracts.number, param('like')), ilike(contracts.partyAName, param('like')));
+  return sql`((${contracts.number} || '') ilike ${param('like')} or (${contracts.partyAName} || '') ilike ${param('like')})`;
+}
+
 /** What a list's filters select, without its page: shared by the page and its count. */
 function filters(shape: Shape): SQL | undefined {
   return and(
@@ -65,7 +78,7 @@ function filters(shape: Shape): SQL | undefined {
         shape.includeHidden ? undefined : sql`not ${contracts.hidden}`,
         shape.frameworkId ? eq(contracts.frameworkId, param('frameworkId')) : undefined,
         statusCondition(shape.status),
-        shape.q ? or(ilike(contracts.number, param('like')), ilike(contracts.partyAName, param('like'))) : undefined,
+        shape.q ? searchCondition(shape.isOperator) : undefined,
         // Days in China time, on the keyset index's own column: a range narrows the same index scan.
         shape.from ? sql`${contracts.createdAt} >= (${param('from')}::date::timestamp at time zone 'Asia/Shanghai')` : undefined,
         shape.to ? sql`${contracts.createdAt} < ((${param('to')}::date + 1)::timestamp at time zone 'Asia/Shanghai')` : undefined,
