@@ -69,15 +69,8 @@ export async function createSession(
   return { token, csrfToken: csrfTokens.create(csrfSecret), expiresAt };
 }
 
-/**
- * The session of a cookie token while it is within both its absolute lifetime and the idle
- * timeout, and, for a customer, while the user is still a member of the session's
- * organisation (a removed member's sessions end at once); its last use is moved forward at
- * most once a minute, so that reads stay reads.
- */
-export async function findSession(db: Database, token: string, options: { idleMinutes: number }): Promise<SessionUser | null> {
-  const idle = sql`now() - make_interval(mins => ${options.idleMinutes})`;
-  const [row] = await db
+function prepareSessionLookup(db: Database) {
+  return db
     .select({
       sessionId: sessions.id,
       userId: users.id,
@@ -96,8 +89,33 @@ export async function findSession(db: Database, token: string, options: { idleMi
     .innerJoin(users, eq(users.id, sessions.userId))
     .leftJoin(memberships, and(eq(memberships.userId, sessions.userId), eq(memberships.accountId, sessions.accountId)))
     .leftJoin(orgRoles, eq(orgRoles.id, memberships.customRoleId))
-    .where(and(eq(sessions.id, hashToken(token)), gt(sessions.expiresAt, sql`now()`), gt(sessions.lastSeenAt, idle)))
-    .limit(1);
+    .where(
+      and(
+        eq(sessions.id, sql.placeholder('id')),
+        gt(sessions.expiresAt, sql`now()`),
+        gt(sessions.lastSeenAt, sql`now() - make_interval(mins => ${sql.placeholder('idleMinutes')}::int)`),
+      ),
+    )
+    .limit(1)
+    .prepare('session_lookup');
+}
+
+// Every request looks its session up: its SQL is built once per database, not per request.
+const sessionLookups = new WeakMap<Database, ReturnType<typeof prepareSessionLookup>>();
+
+/**
+ * The session of a cookie token while it is within both its absolute lifetime and the idle
+ * timeout, and, for a customer, while the user is still a member of the session's
+ * organisation (a removed member's sessions end at once); its last use is moved forward at
+ * most once a minute, so that reads stay reads.
+ */
+export async function findSession(db: Database, token: string, options: { idleMinutes: number }): Promise<SessionUser | null> {
+  let lookup = sessionLookups.get(db);
+  if (!lookup) {
+    lookup = prepareSessionLookup(db);
+    sessionLookups.set(db, lookup);
+  }
+  const [row] = await lookup.execute({ id: hashToken(token), idleMinutes: options.idleMinutes });
   if (!row) return null;
   const isMember = row.memberRole !== null || row.customName !== null;
   if (row.role === 'customer' && !isMember) return null;

@@ -108,6 +108,19 @@ function prepareCount(db: Database, shape: Shape) {
   return db.select({ count: sql<number>`count(*)::int` }).from(matching).prepare('');
 }
 
+type PreparedCount = ReturnType<typeof prepareCount>;
+const preparedCounts = new WeakMap<Database, Map<string, PreparedCount>>();
+
+/** The count's SQL built once per shape, as the page's is; unnamed, so planned for its values. */
+function countStatement(db: Database, shape: Shape): PreparedCount {
+  const byShape = preparedCounts.get(db) ?? new Map<string, PreparedCount>();
+  preparedCounts.set(db, byShape);
+  const key = shapeKey({ ...shape, cursor: false });
+  const statement = byShape.get(key) ?? prepareCount(db, shape);
+  byShape.set(key, statement);
+  return statement;
+}
+
 const shapeKey = (shape: Shape) =>
   [
     shape.isOperator ? 'op' : 'cu',
@@ -169,7 +182,7 @@ export async function listContracts(
   // The first page also says how many there are; later pages leave the count to it.
   let total: ContractList['total'];
   if (!cursor) {
-    const count = page.length < query.limit ? page.length : ((await prepareCount(db, shape).execute(values))[0]?.count ?? 0);
+    const count = page.length < query.limit ? page.length : ((await countStatement(db, shape).execute(values))[0]?.count ?? 0);
     total = count > contractCountLimit ? { count: contractCountLimit, atLeast: true } : { count, atLeast: false };
   }
   return {
