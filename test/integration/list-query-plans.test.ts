@@ -12,7 +12,7 @@ const seed = { accounts: 1000, frameworks: 2, attachmentsPerFramework: 10, reque
 const largeTables = new Set(['contracts', 'stamping_requests', 'stamping_request_contracts', 'stamping_return_addresses', 'orders', 'verifications', 'users']);
 
 type Statement = { query: string; params: unknown[] };
-type PlanNode = { 'Node Type': string; 'Relation Name'?: string; Plans?: PlanNode[] };
+type PlanNode = { 'Node Type': string; 'Relation Name'?: string; 'Parent Relationship'?: string; Plans?: PlanNode[] };
 type RawClient = { query(text: string, params: unknown[]): Promise<{ rows: Record<string, unknown>[] }> };
 
 let t: TestApp;
@@ -31,14 +31,16 @@ async function statementsOf(run: () => Promise<unknown>): Promise<Statement[]> {
   }
 }
 
-function seqScans(node: PlanNode, found: string[] = []): string[] {
+/** `skipInitPlans`: leave out the first page's count, a subquery PostgreSQL runs once (an InitPlan). */
+function seqScans(node: PlanNode, o: { skipInitPlans?: boolean } = {}, found: string[] = []): string[] {
+  if (o.skipInitPlans && node['Parent Relationship'] === 'InitPlan') return found;
   if (node['Node Type'] === 'Seq Scan' && node['Relation Name'] && largeTables.has(node['Relation Name'])) found.push(node['Relation Name']);
-  for (const child of node.Plans ?? []) seqScans(child, found);
+  for (const child of node.Plans ?? []) seqScans(child, o, found);
   return found;
 }
 
 /** Every read or write of `statements` explained as the app sent it, with its parameters. */
-async function scansOf(statements: Statement[]) {
+async function scansOf(statements: Statement[], o: { skipInitPlans?: boolean } = {}) {
   const client = (t.app.ctx.db as unknown as { $client: RawClient }).$client;
   const explained: { query: string; seqScans: string[] }[] = [];
   for (const s of statements) {
@@ -46,14 +48,14 @@ async function scansOf(statements: Statement[]) {
     const { rows } = await client.query(`explain (format json) ${s.query}`, s.params);
     const plan = rows[0]!['QUERY PLAN'];
     const root = (typeof plan === 'string' ? JSON.parse(plan) : plan) as { Plan: PlanNode }[];
-    explained.push({ query: s.query, seqScans: seqScans(root[0]!.Plan) });
+    explained.push({ query: s.query, seqScans: seqScans(root[0]!.Plan, o) });
   }
   return explained;
 }
 
 /** `allowed`: statements that read a whole table by nature (an operator's tally of every request). */
-async function expectIndexedOnly(run: () => Promise<unknown>, options: { statements?: number; allowed?: RegExp } = {}) {
-  const explained = await scansOf(await statementsOf(run));
+async function expectIndexedOnly(run: () => Promise<unknown>, options: { statements?: number; allowed?: RegExp; countMayScan?: boolean } = {}) {
+  const explained = await scansOf(await statementsOf(run), { skipInitPlans: options.countMayScan });
   expect(explained.length).toBeGreaterThanOrEqual(options.statements ?? 1);
   expect(explained.filter((e) => e.seqScans.length > 0 && !options.allowed?.test(e.query))).toEqual([]);
 }
@@ -107,7 +109,8 @@ describe(`list, search and sweep queries at scale use indexes (${testDatabaseKin
   it("an operator's pages, rare filters and searches by part of a company name", async () => {
     const first = await getOk(operator, '/api/v1/contracts?limit=20');
     // The desk's unfiltered total may read the table in order: it stops at the 10,001st row.
-    await expectIndexedOnly(() => getOk(operator, '/api/v1/contracts?limit=20'), { allowed: /^select count\(\*\)::int from \(select 1 from "contracts" where not "contracts"."hidden" limit \$1\)/ });
+    // The page itself still comes from the index.
+    await expectIndexedOnly(() => getOk(operator, '/api/v1/contracts?limit=20'), { countMayScan: true });
     await expectIndexedOnly(() => getOk(operator, '/api/v1/contracts?limit=20&from=2026-11-01'));
     await expectIndexedOnly(() => getOk(operator, `/api/v1/contracts?limit=20&cursor=${first.nextCursor}`));
     await expectIndexedOnly(() => getOk(operator, '/api/v1/contracts?kind=framework&status=terminated'));
