@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { consent, uniqueCreditCode } from '../test/helpers/app.js';
-import { startChildServer } from '../test/helpers/child-server.js';
+import { productionEnv, productionNodeFlags, startChildServer } from '../test/helpers/child-server.js';
 import { codeFromOutboxView, fetchStep, signThrough, type Step } from '../test/helpers/signing.js';
 
 const items = Number(process.env.ITEMS ?? 5000);
@@ -35,10 +35,9 @@ const server = await startChildServer(
     QIYUE_RATE_LIMIT: '0',
     QIYUE_RENDER_THREADS: '1',
     QIYUE_DAILY_CONTRACT_LIMIT: '1000',
-    MALLOC_ARENA_MAX: '2',
-    MALLOC_MMAP_THRESHOLD_: '131072',
+    ...productionEnv,
   },
-  { nodeFlags: ['--no-liftoff'] },
+  { nodeFlags: productionNodeFlags },
 );
 const rssMb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.process.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 

@@ -31,6 +31,7 @@ import { expireContracts } from '../src/server/contracts/expire-contracts.js';
 import { openDatabase } from '../src/server/db/client.js';
 import { encodeCursor } from '../src/server/db/keyset.js';
 import { companyName, type ScaleSeed, scaleSeedStatements, seedEmail } from '../test/fixtures/scale-seed.js';
+import { productionEnv, productionNodeFlags } from '../test/helpers/child-server.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
@@ -103,10 +104,11 @@ async function ensureSeeded() {
   console.log(`Seeded in ${(elapsed(start) / 1000).toFixed(0)} s.`);
 }
 
+// Both servers as `npm start` runs the real one (see test/helpers/child-server.ts).
 function startProcess(name: string, script: string, extraEnv: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child = spawn(process.execPath, [...productionNodeFlags, '--import', 'tsx', script], {
     cwd: root,
-    env: { ...env, ...extraEnv },
+    env: { ...env, ...productionEnv, ...extraEnv },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(`[${name}] ${chunk}`));

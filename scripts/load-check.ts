@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { consent, uniqueCreditCode } from '../test/helpers/app.js';
-import { type ChildServer, startChildServer } from '../test/helpers/child-server.js';
+import { type ChildServer, productionEnv, productionNodeFlags, startChildServer } from '../test/helpers/child-server.js';
 import { codeFromOutboxView, fetchStep, signThrough } from '../test/helpers/signing.js';
 
 const mode = process.argv[2] ?? 'fairness';
@@ -36,9 +36,7 @@ const env = {
   QIYUE_RATE_LIMIT: '0',
   QIYUE_RENDER_THREADS: '1',
   LOG_LEVEL: 'warn',
-  // glibc as `npm start` sets it.
-  MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
-  MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '131072',
+  ...productionEnv,
 };
 
 type Session = { cookie: string; csrf: string; accountId: string };
@@ -94,9 +92,8 @@ function rssMb(pid: number) {
   return Number(line.replace(/\D+/g, '')) / 1024;
 }
 
-// As `npm start` runs it: PGlite's WebAssembly compiled once, by the optimising compiler
-// only (V8's baseline copy of its code was ~100 MB of RSS that never went away).
-const production = { nodeFlags: ['--no-liftoff'] };
+// As `npm start` runs it (see child-server.ts).
+const production = { nodeFlags: productionNodeFlags };
 let server = await startChildServer(env, production);
 try {
   await server.waitForHealth();
