@@ -69,6 +69,25 @@ const attach = (c: Caller, frameworkId: string, itemIds: string[], headers: Reco
   t.signAttachment(c, frameworkId, { kind: 'order_attachment', itemIds }, { custody: 'platform', ...(headers['idempotency-key'] ? { idempotencyKey: headers['idempotency-key'] } : {}) });
 
 describe('attachments in the background', () => {
+  it('lists the jobs to come back to: under way, then done with its contract; another account sees none', async () => {
+    const { c, framework } = await customerWithFramework();
+    const ids = await seedOrders(c, 201, 'LIST');
+    const accepted = await withJobsHeld(() => attach(c, framework.id, ids));
+    expect(accepted.statusCode).toBe(202);
+    const jobId = accepted.json().job.id as string;
+    const listed = await t.request(c, 'GET', '/api/v1/contract-jobs');
+    expect(listed.statusCode).toBe(200);
+    expect(listed.json().items).toEqual([expect.objectContaining({ id: jobId, state: 'queued', items: 201, frameworkId: framework.id })]);
+    const stranger = await t.verifiedCustomer();
+    expect((await t.request(stranger, 'GET', '/api/v1/contract-jobs')).json().items).toEqual([]);
+
+    await workContractJobs(t.app.ctx);
+    const { job } = await pollJob(c, jobId);
+    expect(job.state).toBe('done');
+    const after = (await t.request(c, 'GET', '/api/v1/contract-jobs')).json().items;
+    expect(after).toEqual([expect.objectContaining({ id: jobId, state: 'done', contract: expect.objectContaining({ number: `${framework.number}-A01` }) })]);
+  });
+
   it('answers 200 items at once and 201 items with a job that ends with the contract', async () => {
     const { c, framework } = await customerWithFramework();
     const ids = await seedOrders(c, 401);

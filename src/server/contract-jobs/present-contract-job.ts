@@ -4,14 +4,16 @@ import type { contractJobs } from '../db/schema/index.js';
 import { type ContractRow, presentContract } from '../contracts/present-contract.js';
 
 type JobRow = typeof contractJobs.$inferSelect;
+/** A job without its item ids (up to 5,000 of them), which a list counts in the database. */
+export type JobSummary = Omit<JobRow, 'itemIds'> & { items: number };
 
-export function presentContractJob(job: JobRow, contract?: ContractRow | null): ContractJob {
+export function presentContractJob(job: JobRow | JobSummary, contract?: ContractRow | null): ContractJob {
   return {
     id: job.id,
     state: job.state,
     kind: job.kind,
     frameworkId: job.frameworkId,
-    items: job.itemIds.length,
+    items: 'items' in job ? job.items : job.itemIds.length,
     progress: job.progress,
     ...(job.signing?.keyCustody === 'signer' ? { signingId: job.signing.id } : {}),
     createdAt: job.createdAt.toISOString(),

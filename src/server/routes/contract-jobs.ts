@@ -1,11 +1,28 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { contractJobEnvelope, contractJobParams } from '../../shared/schemas/contract-job.js';
+import { contractJobEnvelope, contractJobList, contractJobParams } from '../../shared/schemas/contract-job.js';
 import type { AppContext } from '../context.js';
 import { getContractJob } from '../contract-jobs/get-contract-job.js';
+import { listRecentContractJobs } from '../contract-jobs/list-contract-jobs.js';
 import { presentContractJob } from '../contract-jobs/present-contract-job.js';
 import { sessionOf } from '../http/request-context.js';
 
 export const contractJobRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.get(
+    '/contract-jobs',
+    {
+      config: { access: 'contracts.view' },
+      schema: {
+        tags: ['contracts'],
+        description:
+          'The background jobs to come back to: those under way (queued, running, awaiting_signature) and those that ended in the last day, newest first (at most 20). 后台生成中的附件及最近一天内结束的任务。',
+        response: { 200: contractJobList },
+      },
+    },
+    async (request) => ({
+      items: (await listRecentContractJobs(ctx.db, sessionOf(request))).map(({ job, contract }) => presentContractJob(job, contract)),
+    }),
+  );
+
   app.get(
     '/contract-jobs/:id',
     {

@@ -31,4 +31,5 @@ export const contractJob = z.object({
 export type ContractJob = z.infer<typeof contractJob>;
 
 export const contractJobEnvelope = z.object({ job: contractJob });
+export const contractJobList = z.object({ items: z.array(contractJob) });
 export const contractJobParams = z.object({ id: z.uuid() });

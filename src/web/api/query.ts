@@ -12,6 +12,7 @@ export const queryKeys = {
   contract: (id: string) => ['contracts', 'detail', id] as const,
   contractAudit: (id: string) => ['contracts', 'audit', id] as const,
   contractJob: (id: string) => ['contracts', 'job', id] as const,
+  contractJobs: ['contracts', 'jobs'] as const,
   contractList: (filter: object) => ['contracts', 'list', filter] as const,
   frameworkAttachments: (frameworkId: string) => ['contracts', 'attachments', frameworkId] as const,
   stamping: ['stamping'] as const,

@@ -7,6 +7,7 @@ import { useMe } from '../api/session';
 import { ContractList } from '../components/contract-list';
 import { useEligibility } from '../components/contract-lifecycle-actions';
 import { PageHeader } from '../components/page-header';
+import { PendingContractJobs } from '../components/pending-contract-jobs';
 import { useCan } from '../components/use-can';
 import { useLoad } from '../components/use-load';
 import { queryKeys } from '../api/query';
@@ -94,6 +95,7 @@ export function ContractsPage() {
               }
             />
           )}
+          <PendingContractJobs />
           <Card title={t('contracts.listTitle')}>
             <ContractList detailPath={(c) => `/contracts/${c.id}`} />
           </Card>
