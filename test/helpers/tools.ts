@@ -64,16 +64,9 @@ const pyhankoCandidates = [
 ].filter((p): p is string => Boolean(p));
 export const pyhankoPath = pyhankoCandidates.find((p) => existsSync(p)) ?? pyhankoCandidates[0]!;
 
-/**
- * Whether pyHanko runs here. Its folder missing is a checkout without the shared tools: the
- * tests skip, saying so. Present but not running (a Python module missing) is what `.ci/run`
- * must prevent, so in CI that fails instead of skipping.
- */
+/** Whether pyHanko runs here: its script found and Debian's Python holding every module it imports. */
 export function hasPyhanko(): boolean {
-  if (!existsSync(pyhankoPath)) {
-    console.warn(`skipping tests that need pyHanko: not found at ${pyhankoCandidates.join(' or ')}`);
-    return false;
-  }
+  if (!existsSync(pyhankoPath)) return missingTool(`pyHanko (not found at ${pyhankoCandidates.join(' or ')}; QIYUE_PYHANKO names it)`);
   if (spawnSync(pyhankoPath, ['--version']).status === 0) return true;
   return missingTool(`pyHanko (${pyhankoPath} on /usr/bin/python3 with its Debian modules)`);
 }
