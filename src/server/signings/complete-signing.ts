@@ -9,7 +9,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { contractJobs } from '../db/schema/index.js';
 import { certificateFromPem } from '../pki/platform-pki.js';
-import { loadSigning, loadSigningDocument, type SigningViewer, throwIfOver } from './load-signing.js';
+import { loadPreparedSigning, type SigningViewer, throwIfOver } from './load-signing.js';
 import { loadSubject } from './signing-document.js';
 
 /** IEEE P1363 r ‖ s (what WebCrypto returns) as the DER Ecdsa-Sig-Value CMS carries. */
@@ -36,7 +36,7 @@ export async function completeSigning(
   ctx: AppContext,
   o: { signingId: string; viewer: SigningViewer; actor: Actor; signature: Buffer },
 ) {
-  const row = await loadSigning(ctx.db, o.signingId, o.viewer);
+  const row = await loadPreparedSigning(ctx.db, o.signingId, o.viewer);
   throwIfOver(row);
   if (row.status !== 'awaiting_signature' || !row.toBeSigned || !row.certificatePem || !row.preparedMeta) throw new AppError('invalid_state', 'Confirm the code first');
   const cert = certificateFromPem(row.certificatePem);
@@ -49,7 +49,7 @@ export async function completeSigning(
   const meta = row.preparedMeta;
   const certificatePem = row.certificatePem;
   const finish = async () => {
-    const prepared = await loadSigningDocument(ctx.db, row.id, o.viewer, 'prepared');
+    const { prepared } = row;
     if (!prepared) throw new AppError('invalid_state', 'Confirm the code first');
     const tsa = ctx.trust.tsaChain.slice(0, 1);
     const [partyA, partyB] = await Promise.all([ctx.trust.validationMaterial([cert, ...tsa]), ctx.trust.validationMaterial([ctx.pki.partyB.cert, ...tsa])]);

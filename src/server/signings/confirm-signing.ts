@@ -123,7 +123,10 @@ export async function confirmSigning(ctx: AppContext, o: { signingId: string; vi
   };
   if (!('publicKey' in o.body)) return signWithPlatformKey(ctx, checked, { ...o, confirmation });
   const publicKey = publicKeyFrom(o.body.publicKey);
-  const subject = await loadSubject(ctx, checked.accountId, checked.terms);
+  // A framework agreement's document was made at the start and the rules are checked again
+  // where it is stored; an attachment's number is held here, so its rules hold first.
+  const documentReady = checked.draftLayout !== null;
+  const subject = await loadSubject(ctx, checked.accountId, checked.terms, documentReady ? { dailyLimit: false, frameworkRules: false } : {});
   const { number } = await holdNumber(ctx, checked, subject.kind === 'framework' || subject.kind === 'renewal' ? null : subject.framework.number, at);
   const layout = checked.draftLayout;
   // A framework agreement's document to sign was rendered when the signing started.

@@ -25,6 +25,16 @@ export async function loadSigning(db: Database, id: string, viewer: SigningViewe
   return row;
 }
 
+/** A signing with its prepared revision, in one read: what completing it needs. */
+export async function loadPreparedSigning(db: Database, id: string, viewer: SigningViewer): Promise<SigningRow & { prepared: Buffer | null }> {
+  const [row] = await db
+    .select({ ...signingFields, prepared: signings.prepared })
+    .from(signings)
+    .where(and(eq(signings.id, id), eq(signings.accountId, viewer.accountId), eq(signings.userId, viewer.userId)));
+  if (!row) throw new AppError('not_found', 'No such signing');
+  return row;
+}
+
 /** One of a signing's documents, for its own user. */
 export async function loadSigningDocument(db: Database, id: string, viewer: SigningViewer, which: 'draft' | 'prepared'): Promise<Buffer | null> {
   const [row] = await db

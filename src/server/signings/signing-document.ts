@@ -37,20 +37,26 @@ export type SigningSubject =
  * Checks what the direct routes checked (verification, Party A complete, the daily limit,
  * framework and renewal rules, items), at the start of a signing and again at each step. The
  * last step may leave the daily limit to the transaction that stores the contract, which
- * checks it anyway.
+ * checks it anyway; the confirmation of a framework agreement, whose document exists already,
+ * leaves the limit and the one-in-force rule to the last step.
  */
-export async function loadSubject(ctx: AppContext, accountId: string, terms: SigningTerms, o: { dailyLimit?: boolean } = {}): Promise<SigningSubject> {
+export async function loadSubject(
+  ctx: AppContext,
+  accountId: string,
+  terms: SigningTerms,
+  o: { dailyLimit?: boolean; frameworkRules?: boolean } = {},
+): Promise<SigningSubject> {
   const { identity, partyA } = await readyPartyA(ctx, accountId);
   if (o.dailyLimit !== false) await assertDailyLimit(ctx.db, accountId, ctx.config.dailyContractLimit);
   const contact = { identity, contactEmail: partyA.contactEmail!, contactPhone: smsNumberOf(partyA.contactPhone) };
   if (terms.kind === 'framework') {
-    await checkFrameworkAllowed(ctx, { accountId });
+    if (o.frameworkRules !== false) await checkFrameworkAllowed(ctx, { accountId });
     return { kind: 'framework', terms, partyA, ...contact };
   }
   if (terms.kind === 'renewal') {
     const current = await loadRenewable(ctx, accountId, terms.frameworkId);
     const renews = { id: current.id, expiresAt: current.expiresAt };
-    await checkFrameworkAllowed(ctx, { accountId, renews });
+    if (o.frameworkRules !== false) await checkFrameworkAllowed(ctx, { accountId, renews });
     return { kind: 'renewal', terms, partyA, renews, ...contact };
   }
   const framework = await loadAttachableFramework(ctx, terms.frameworkId, accountId);
