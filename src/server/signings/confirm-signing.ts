@@ -95,11 +95,9 @@ async function holdNumber(ctx: AppContext, row: SigningRow, frameworkNo: string 
 
 /** Gives the number back and lets the same code be tried again, when preparing failed. */
 async function release(ctx: AppContext, row: SigningRow) {
-  // A framework agreement's number is printed in the document the code confirms: it stays.
-  const keepsNumber = row.draftLayout !== null;
   await ctx.db
     .update(signings)
-    .set({ status: 'awaiting_code', number: keepsNumber ? row.number : null, attachmentSeq: null, expiresAt: row.expiresAt })
+    .set({ status: 'awaiting_code', number: null, attachmentSeq: null, expiresAt: row.expiresAt })
     .where(and(eq(signings.id, row.id), eq(signings.status, 'awaiting_signature')));
 }
 
@@ -127,8 +125,13 @@ export async function confirmSigning(ctx: AppContext, o: { signingId: string; vi
   // where it is stored; an attachment's number is held here, so its rules hold first.
   const documentReady = checked.draftLayout !== null;
   const subject = await loadSubject(ctx, checked.accountId, checked.terms, documentReady ? { dailyLimit: false, frameworkRules: false } : {});
-  const { number } = await holdNumber(ctx, checked, subject.kind === 'framework' || subject.kind === 'renewal' ? null : subject.framework.number, at);
   const layout = checked.draftLayout;
+  // An attachment takes its framework's next number now; a framework agreement's is in its
+  // document, and the signing moves on in the transaction that stores the prepared signature.
+  const heldHere = !(layout && checked.number);
+  const number = heldHere
+    ? (await holdNumber(ctx, checked, subject.kind === 'framework' || subject.kind === 'renewal' ? null : subject.framework.number, at)).number
+    : checked.number!;
   // A framework agreement's document to sign was rendered when the signing started.
   const documentToSign = async () => {
     if (!layout) return renderFinal(ctx, subject, number, at);
@@ -143,18 +146,19 @@ export async function confirmSigning(ctx: AppContext, o: { signingId: string; vi
       subject: { type: 'signing', id: checked.id },
       data: { ...confirmation, number, keyCustody: 'signer', certificateSerial: cert.serialNumber },
     });
-  // The certificate is issued and recorded here while a render worker draws the document.
+  // The certificate is issued here while a render worker draws the document, and recorded in
+  // the transaction that keeps it with the signing.
   const issue = async () => {
     const certificatePem = issueEventCertificateFor(ctx.pki, eventSubjectOf(subject.identity), publicKey, 'signer', at);
-    const cert = certificateFromPem(certificatePem);
-    await recordCertificate(ctx.db, cert, 'event', { accountId: checked.accountId });
-    return { certificatePem, cert };
+    return { certificatePem, cert: certificateFromPem(certificatePem) };
   };
+  const record = (tx: Database, cert: X509Certificate) => recordCertificate(tx, cert, 'event', { accountId: checked.accountId });
   try {
     // Above 200 items a contract job renders and prepares (202); the number stays held meanwhile.
     if (isBackgroundSubject(subject)) {
       const { certificatePem, cert } = await issue();
       const job = await ctx.db.transaction(async (tx) => {
+        await record(tx, cert);
         await tx.update(signings).set({ keyCustody: 'signer', certificatePem }).where(eq(signings.id, checked.id));
         await confirmed(tx, cert);
         return insertSigningJob(tx, { signing: checked, number, actor: o.actor, at });
@@ -164,17 +168,26 @@ export async function confirmSigning(ctx: AppContext, o: { signingId: string; vi
     }
     const [rendered, { certificatePem, cert }] = await Promise.all([documentToSign(), issue()]);
     const row = await ctx.db.transaction(async (tx) => {
+      await record(tx, cert);
       const [updated] = await tx
         .update(signings)
-        .set({ keyCustody: 'signer', certificatePem, ...preparedColumns(subject, rendered, cert, at, layout ? new Date(layout.renderedAt) : at) })
-        .where(eq(signings.id, checked.id))
+        .set({
+          keyCustody: 'signer',
+          certificatePem,
+          ...preparedColumns(subject, rendered, cert, at, layout ? new Date(layout.renderedAt) : at),
+          ...(heldHere ? {} : { status: 'awaiting_signature' as const, expiresAt: new Date(at.getTime() + preparedLifetimeMs) }),
+        })
+        // Of two confirmations with the right code at once, one prepares the signature.
+        .where(heldHere ? eq(signings.id, checked.id) : and(eq(signings.id, checked.id), eq(signings.status, 'awaiting_code')))
         .returning(signingFields);
+      if (!updated) throw new AppError('invalid_state', 'The code was confirmed already');
       await confirmed(tx, cert);
-      return updated!;
+      return updated;
     });
     return { signing: row };
   } catch (error) {
-    await release(ctx, checked);
+    // Only a number held by this request goes back; a framework agreement's stays with its document.
+    if (heldHere) await release(ctx, checked);
     throw error;
   }
 }
