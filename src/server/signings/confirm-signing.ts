@@ -167,6 +167,13 @@ export async function confirmSigning(ctx: AppContext, o: { signingId: string; vi
       return { job };
     }
     const [rendered, { certificatePem, cert }] = await Promise.all([documentToSign(), issue()]);
+    const columns = preparedColumns(subject, rendered, cert, at, layout ? new Date(layout.renderedAt) : at);
+    // Party A's revision appends to the document; when that document is the stored draft, only
+    // the appended part is written again (a few KB, not the whole PDF).
+    const appendsToDraft = layout !== null && columns.prepared.subarray(0, rendered.pdf.length).equals(rendered.pdf);
+    const stored = appendsToDraft
+      ? { ...columns, prepared: columns.prepared.subarray(rendered.pdf.length), preparedMeta: { ...columns.preparedMeta, base: 'draft' as const } }
+      : columns;
     const row = await ctx.db.transaction(async (tx) => {
       await record(tx, cert);
       const [updated] = await tx
@@ -174,7 +181,7 @@ export async function confirmSigning(ctx: AppContext, o: { signingId: string; vi
         .set({
           keyCustody: 'signer',
           certificatePem,
-          ...preparedColumns(subject, rendered, cert, at, layout ? new Date(layout.renderedAt) : at),
+          ...stored,
           ...(heldHere ? {} : { status: 'awaiting_signature' as const, expiresAt: new Date(at.getTime() + preparedLifetimeMs) }),
         })
         // Of two confirmations with the right code at once, one prepares the signature.

@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns } from 'drizzle-orm';
+import { and, eq, getTableColumns, sql } from 'drizzle-orm';
 import { AppError } from '../../shared/errors.js';
 import type { Database } from '../db/client.js';
 import { signings } from '../db/schema/index.js';
@@ -25,14 +25,22 @@ export async function loadSigning(db: Database, id: string, viewer: SigningViewe
   return row;
 }
 
-/** A signing with its prepared revision, in one read: what completing it needs. */
+/**
+ * A signing with its prepared revision, in one read: what completing it needs. A revision kept
+ * as what it appends to the draft (`preparedMeta.base`) is joined to the draft here.
+ */
 export async function loadPreparedSigning(db: Database, id: string, viewer: SigningViewer): Promise<SigningRow & { prepared: Buffer | null }> {
   const [row] = await db
-    .select({ ...signingFields, prepared: signings.prepared })
+    .select({
+      ...signingFields,
+      tail: signings.prepared,
+      base: sql<Buffer | null>`case when ${signings.preparedMeta} ->> 'base' = 'draft' then ${signings.draft} end`.mapWith(signings.draft),
+    })
     .from(signings)
     .where(and(eq(signings.id, id), eq(signings.accountId, viewer.accountId), eq(signings.userId, viewer.userId)));
   if (!row) throw new AppError('not_found', 'No such signing');
-  return row;
+  const { tail, base, ...signing } = row;
+  return { ...signing, prepared: tail && base ? Buffer.concat([base, tail]) : tail };
 }
 
 /** One of a signing's documents, for its own user. */

@@ -24,6 +24,8 @@ export type PreparedSigning = {
   /** The ETSI signature timestamp is taken at completion; this is the /M claimed at confirm. */
   claimedTime: string;
   partyBWidget?: [number, number, number, number];
+  /** `draft`: the revision is the draft's bytes followed by `prepared`, which holds the rest only. */
+  base?: 'draft';
 };
 
 /**
