@@ -205,12 +205,15 @@ describe.skipIf(!hasChromium)('console, manual verification by the contract desk
     await text(row).not.toContain(validIdNumber);
     await shot(operator, 'b02-operator-queue');
     await row.getByTestId('reject').click();
-    const dialog = operator.getByRole('dialog');
-    await button(operator, '驳回').last().click();
+    // The modal by its title, its button by the footer: while antd's opening motion runs the
+    // dialog is not yet in the accessibility tree, and a page-wide role query found the row's 驳回.
+    const dialog = operator.locator('.ant-modal').filter({ hasText: '驳回实名认证' });
+    const confirmReject = dialog.locator('.ant-modal-footer .ant-btn-primary');
+    await confirmReject.click();
     await dialog.getByText('此项为必填项').waitFor();
-    await dialog.getByLabel('驳回原因').fill('姓名与身份证不一致');
+    await dialog.locator('textarea').fill('姓名与身份证不一致');
     await shot(operator, 'b03-operator-reject');
-    await button(operator, '驳回').last().click();
+    await confirmReject.click();
     await operator.getByText('已驳回「王小明」的实名认证').waitFor();
     await count(operator.getByRole('row').filter({ hasText: email })).toBe(0);
 
@@ -225,7 +228,7 @@ describe.skipIf(!hasChromium)('console, manual verification by the contract desk
     await button(operator, '刷新').click();
     const again = operator.getByRole('row').filter({ hasText: email });
     await again.getByTestId('approve').click();
-    await button(operator, '通过').last().click();
+    await operator.locator('.ant-popconfirm-buttons .ant-btn-primary').click();
     await operator.getByText('已通过「王晓明」的实名认证').waitFor();
     await shot(operator, 'b04-operator-approved');
 
