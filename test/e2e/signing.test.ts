@@ -55,7 +55,8 @@ describe.skipIf(!hasChromium)('signing in the console', () => {
 
     await page.goto(`${server.url}/contracts/${framework.id}`);
     await page.getByTestId('renew-contract').click();
-    await page.getByRole('button', { name: /续\s*签/ }).last().click();
+    // The popconfirm's own button (a page-wide role query may find the page's 续签 while it opens).
+    await page.locator('.ant-popconfirm-buttons .ant-btn-primary').click();
     const dialog = page.getByRole('dialog');
     await dialog.getByTestId('signing-code').waitFor({ timeout: 30_000 });
     await text(dialog.getByTestId('code-destination')).toBe('验证码已发送至 f***@example.com，10 分钟内有效');
