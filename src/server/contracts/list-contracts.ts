@@ -129,10 +129,11 @@ function listStatement(db: Database, shape: Shape): PreparedList {
   const byShape = prepared.get(db) ?? new Map<string, PreparedList>();
   prepared.set(db, byShape);
   const key = shapeKey(shape);
-  // A search stays an unnamed statement, planned for each pattern: PostgreSQL's generic plan
-  // of a named one cannot tell a rare company name from a common one, and may walk the
-  // whole created_at index looking for 20 matches.
-  const statement = byShape.get(key) ?? prepareList(db, shape, shape.q ? '' : `contracts_list_${key}`);
+  // An operator's search stays an unnamed statement, planned for each pattern: PostgreSQL's
+  // generic plan of a named one cannot tell a rare company name from a common one, and may walk
+  // the whole created_at index looking for 20 matches. A customer's search reads the account's
+  // own rows whatever the pattern (searchCondition), so its plan is the same every time.
+  const statement = byShape.get(key) ?? prepareList(db, shape, shape.q && shape.isOperator ? '' : `contracts_list_${key}`);
   byShape.set(key, statement);
   return statement;
 }
