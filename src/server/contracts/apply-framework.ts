@@ -159,15 +159,19 @@ export function frameworkConflict(error: unknown, renews: unknown): AppError | n
  * The shared path of a first framework agreement and of a renewal (see renew-framework.ts),
  * after a confirmed signing with a platform-held key (see confirm-signing.ts).
  */
+/** The next number of the framework agreements' sequence, in the year (China time) of `at`; gaps are allowed. */
+export async function nextFrameworkNumber(db: Database, at: Date): Promise<string> {
+  const [next] = await queryRows<{ seq: number }>(db, sql`select nextval('framework_number_seq')::int as seq`);
+  return frameworkNumber(beijingDate(at).year, next!.seq);
+}
+
 export async function issueFramework(ctx: AppContext, options: FrameworkIssue) {
   const { accountId, terms, renews } = options;
   const { identity, partyA } = await readyPartyA(ctx, accountId);
   await assertDailyLimit(ctx.db, accountId, ctx.config.dailyContractLimit);
   const effectiveAt = renews ? renews.expiresAt : new Date();
   const expiresAt = addYears(effectiveAt, terms.termYears);
-  const number =
-    options.number ??
-    frameworkNumber(beijingDate(new Date()).year, (await queryRows<{ seq: number }>(ctx.db, sql`select nextval('framework_number_seq')::int as seq`))[0]!.seq);
+  const number = options.number ?? (await nextFrameworkNumber(ctx.db, new Date()));
   // Refused before Party A's certificate is issued; the worker renders meanwhile.
   const checked = checkFrameworkAllowed(ctx, { accountId, renews });
   const signed = await ctx.renderer.signedFramework(

@@ -1,26 +1,26 @@
 import { createHash, createPublicKey, type KeyObject, type X509Certificate } from 'node:crypto';
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, lt, } from 'drizzle-orm';
 import { AppError } from '../../shared/errors.js';
 import type { ConfirmSigningBody } from '../../shared/schemas/signing.js';
 import { appendEvent } from '../audit/append-event.js';
 import type { Actor } from '../audit/events.js';
 import type { AppContext } from '../context.js';
-import { attachmentNumber, frameworkNumber } from '../contracts/contract-dates.js';
+import { attachmentNumber, } from '../contracts/contract-dates.js';
 import { lastAttachmentSeq } from '../contracts/create-attachment.js';
 import { currentStatus, isReissue } from '../contracts/present-contract.js';
 import type { SignerIdentity } from '../contracts/sign-contract-document.js';
-import { type Database, queryRows } from '../db/client.js';
+import type { Database, } from '../db/client.js';
 import { contracts, signings } from '../db/schema/index.js';
 import { certificateFromPem, type EventSubject, issueEventCertificateFor } from '../pki/platform-pki.js';
 import { recordCertificate } from '../pki/registry.js';
 import { isCodeRight, maxWrongTries, preparedLifetimeMs } from './code.js';
-import { issueFramework } from '../contracts/apply-framework.js';
+import { issueFramework, nextFrameworkNumber } from '../contracts/apply-framework.js';
 import { renewFramework } from '../contracts/renew-framework.js';
 import { requestAttachment } from '../contract-jobs/request-attachment.js';
 import { insertSigningJob, startContractJob } from '../contract-jobs/start-signing-job.js';
 import { preparedColumns } from './prepare-signing.js';
 import { loadSigning, loadSigningDocument, type SigningRow, type SigningViewer, signingFields, throwIfOver } from './load-signing.js';
-import { frameworkYear, isBackgroundSubject, loadSubject, renderFinal } from './signing-document.js';
+import { isBackgroundSubject, loadSubject, renderFinal } from './signing-document.js';
 
 export function eventSubjectOf(identity: SignerIdentity): EventSubject {
   return identity.subjectType === 'enterprise'
@@ -67,7 +67,7 @@ async function holdNumber(ctx: AppContext, row: SigningRow, frameworkNo: string 
   return ctx.db.transaction(async (tx) => {
     if (row.kind === 'framework' || row.kind === 'renewal') {
       // Taken when the signing started, with the document to sign (signing-document.ts).
-      const number = row.number ?? frameworkNumber(frameworkYear(at), (await queryRows<{ seq: number }>(tx, sql`select nextval('framework_number_seq')::int as seq`))[0]!.seq);
+      const number = row.number ?? (await nextFrameworkNumber(tx, at));
       await tx.update(signings).set({ status: 'awaiting_signature', number, expiresAt: new Date(at.getTime() + preparedLifetimeMs) }).where(eq(signings.id, row.id));
       return { number, seq: null };
     }

@@ -1,8 +1,8 @@
 import { AppError } from '../../shared/errors.js';
 import { backgroundAttachmentItems } from '../../shared/schemas/attachment.js';
 import type { AppContext } from '../context.js';
-import { checkFrameworkAllowed, readyPartyA, verifyUrlFor } from '../contracts/apply-framework.js';
-import { addYears, beijingDate, frameworkNumber } from '../contracts/contract-dates.js';
+import { checkFrameworkAllowed, nextFrameworkNumber, readyPartyA, verifyUrlFor } from '../contracts/apply-framework.js';
+import { addYears, } from '../contracts/contract-dates.js';
 import { assertItemsFree, loadAttachableFramework, loadSelection, renderInput, type Selection } from '../contracts/create-attachment.js';
 import { assertDailyLimit } from '../contracts/daily-limit.js';
 import { smsNumberOf } from './code.js';
@@ -12,8 +12,6 @@ import { isReissue } from '../contracts/present-contract.js';
 import { loadRenewable } from '../contracts/renew-framework.js';
 import type { SignerIdentity } from '../contracts/sign-contract-document.js';
 import { frameworkTemplateVersion } from '../contracts/templates/framework-agreement-v2.js';
-import { sql } from 'drizzle-orm';
-import { queryRows } from '../db/client.js';
 import type { SigningLayout, SigningTerms } from '../db/schema/index.js';
 import type { RenderedContract } from '../pdf/render-framework-agreement.js';
 import { getVerifiedIdentity } from '../verification/get-verification.js';
@@ -107,8 +105,7 @@ export async function renderDocumentToConfirm(
   at: Date,
 ): Promise<{ pdf: Buffer; number?: string; layout?: SigningLayout }> {
   if (s.kind === 'framework' || s.kind === 'renewal') {
-    const [next] = await queryRows<{ seq: number }>(ctx.db, sql`select nextval('framework_number_seq')::int as seq`);
-    const number = frameworkNumber(frameworkYear(at), next!.seq);
+    const number = await nextFrameworkNumber(ctx.db, at);
     const { pdf, signatureRects } = await ctx.renderer.framework(frameworkInput(ctx, s, number, at, false));
     return { pdf, number, layout: { signatureRects, renderedAt: at.toISOString() } };
   }
@@ -123,5 +120,3 @@ export async function renderFinal(ctx: AppContext, s: SigningSubject, number: st
 
 /** Whether Party A's own key signs this subject through a contract job: an attachment above 200 items. */
 export const isBackgroundSubject = (s: SigningSubject) => (s.kind === 'icp_attachment' || s.kind === 'order_attachment') && s.selection.items.length > backgroundAttachmentItems;
-
-export const frameworkYear = (at: Date) => beijingDate(at).year;
