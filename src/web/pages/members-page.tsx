@@ -20,6 +20,7 @@ import { useMe } from '../api/session';
 import { LoadError } from '../components/load-error';
 import { PageHeader } from '../components/page-header';
 import { useCan } from '../components/use-can';
+import { formatDateTime } from '../components/format';
 import { useErrorText } from '../components/use-error-text';
 import { useLoad } from '../components/use-load';
 import { useT } from '../i18n';
@@ -125,7 +126,7 @@ function MembersTab({ roles }: { roles: RoleInfo[] }) {
                 roleName(m.role)
               ),
           },
-          { title: t('members.joinedAt'), dataIndex: 'joinedAt', render: (at: string) => new Date(at).toLocaleString() },
+          { title: t('members.joinedAt'), dataIndex: 'joinedAt', render: (at: string) => formatDateTime(at) },
           {
             title: t('common.actions'),
             render: (_, m) => (
@@ -150,7 +151,7 @@ function MembersTab({ roles }: { roles: RoleInfo[] }) {
             columns={[
               { title: t('members.email'), dataIndex: 'email' },
               { title: t('members.role'), render: (_, i) => roleName(i.role) },
-              { title: t('members.expiresAt'), dataIndex: 'expiresAt', render: (at: string) => new Date(at).toLocaleString() },
+              { title: t('members.expiresAt'), dataIndex: 'expiresAt', render: (at: string) => formatDateTime(at) },
               {
                 title: t('common.actions'),
                 render: (_, i) => (
@@ -250,7 +251,7 @@ function ApiKeysTab() {
           { title: t('apiKeys.name'), dataIndex: 'name' },
           { title: t('roles.permissions'), render: (_, k) => <PermissionTags permissions={k.permissions} /> },
           { title: t('apiKeys.createdBy'), dataIndex: 'createdBy' },
-          { title: t('apiKeys.lastUsedAt'), dataIndex: 'lastUsedAt', render: (at: string | null) => (at ? new Date(at).toLocaleString() : t('apiKeys.neverUsed')) },
+          { title: t('apiKeys.lastUsedAt'), dataIndex: 'lastUsedAt', render: (at: string | null) => (at ? formatDateTime(at) : t('apiKeys.neverUsed')) },
           {
             title: t('common.actions'),
             render: (_, k) => (
