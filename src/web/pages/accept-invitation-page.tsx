@@ -1,5 +1,5 @@
 import { LockOutlined } from '@ant-design/icons';
-import { Alert, Button, Checkbox, Form, Input, Typography } from 'antd';
+import { Alert, Button, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { setCsrfToken } from '../api/client';
@@ -9,7 +9,8 @@ import { AuthCard } from '../components/auth-card';
 import { FullPageSpin } from '../components/require-auth';
 import { requiredRule } from '../components/form-rules';
 import { useErrorText } from '../components/use-error-text';
-import { useLocale, useT } from '../i18n';
+import { useT } from '../i18n';
+import { TermsConsentItem } from '../components/terms-consent-item';
 
 /**
  * The link of an invitation e-mail: a new person chooses a password; a person with a login
@@ -21,7 +22,6 @@ export function AcceptInvitationPage() {
   const location = useLocation();
   const navigate = useNavigate();
   const errorText = useErrorText();
-  const { errorText: errorMessage } = useLocale();
   const { session, refresh } = useSession();
   const [error, setError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
@@ -67,28 +67,7 @@ export function AcceptInvitationPage() {
             <Input.Password prefix={<LockOutlined />} autoComplete="new-password" size="large" data-testid="invitation-password" />
           </Form.Item>
           {/* A new login, as at registration: the terms first. */}
-          <Form.Item
-            name="acceptTerms"
-            valuePropName="checked"
-            rules={[
-              {
-                validator: async (_rule, value: boolean | undefined) => {
-                  if (!value) throw new Error(errorMessage('terms_required'));
-                },
-              },
-            ]}
-          >
-            <Checkbox data-testid="invitation-accept-terms">
-              {t('auth.register.acceptTerms')}{' '}
-              <Link to="/terms" target="_blank">
-                《{t('legal.terms')}》
-              </Link>{' '}
-              {t('auth.register.and')}{' '}
-              <Link to="/privacy" target="_blank">
-                《{t('legal.privacy')}》
-              </Link>
-            </Checkbox>
-          </Form.Item>
+          <TermsConsentItem testId="invitation-accept-terms" />
           <Button type="primary" htmlType="submit" block size="large" loading={submitting} data-testid="accept-invitation">
             {t('invitation.accept')}
           </Button>

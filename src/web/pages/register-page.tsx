@@ -1,5 +1,5 @@
 import { LockOutlined, MailOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Checkbox, Form, theme } from 'antd';
+import { Alert, App, Button, Form, theme } from 'antd';
 // The two inputs alone: antd's Input namespace also carries TextArea, Search and OTP, which the
 // first page a visitor loads does not need.
 import Input from 'antd/es/input/Input';
@@ -10,7 +10,8 @@ import { useSession } from '../api/session';
 import { AuthCard } from '../components/auth-card';
 import { requiredRule, zodRule } from '../components/form-rules';
 import { useErrorText } from '../components/use-error-text';
-import { useLocale, useT } from '../i18n';
+import { useT } from '../i18n';
+import { TermsConsentItem } from '../components/terms-consent-item';
 
 // The shared schemas (and zod with them) load with the first check, not with the page.
 const authSchemas = () => import('../../shared/schemas/auth');
@@ -19,7 +20,6 @@ type RegisterValues = { email: string; password: string; passwordConfirm: string
 
 export function RegisterPage() {
   const t = useT();
-  const { errorText: errorMessage } = useLocale();
   const { token } = theme.useToken();
   const errorText = useErrorText();
   const { register } = useSession();
@@ -72,28 +72,7 @@ export function RegisterPage() {
         >
           <Password prefix={<LockOutlined />} placeholder={t('auth.passwordConfirm.placeholder')} autoComplete="new-password" size="large" />
         </Form.Item>
-        <Form.Item
-          name="acceptTerms"
-          valuePropName="checked"
-          rules={[
-            {
-              validator: async (_rule, value: boolean | undefined) => {
-                if (!value) throw new Error(errorMessage('terms_required'));
-              },
-            },
-          ]}
-        >
-          <Checkbox data-testid="accept-terms">
-            {t('auth.register.acceptTerms')}{' '}
-            <Link to="/terms" target="_blank">
-              《{t('legal.terms')}》
-            </Link>{' '}
-            {t('auth.register.and')}{' '}
-            <Link to="/privacy" target="_blank">
-              《{t('legal.privacy')}》
-            </Link>
-          </Checkbox>
-        </Form.Item>
+        <TermsConsentItem testId="accept-terms" />
         <Button type="primary" htmlType="submit" block size="large" loading={submitting}>
           {t('auth.register.submit')}
         </Button>
