@@ -123,6 +123,17 @@ describe(`list, search and sweep queries at scale use indexes (${testDatabaseKin
     expect(found.items.every((c: { partyAName: string }) => c.partyAName.includes(name))).toBe(true);
     await expectIndexedOnly(() => getOk(operator, `/api/v1/contracts?q=${encodeURIComponent(name)}`));
     await expectIndexedOnly(() => getOk(operator, '/api/v1/contracts?q=0000123'));
+    // A search that finds every contract (more than the count reads) still shows the newest
+    // first, exactly as the unfiltered list does, with the count capped.
+    const everything = await getOk(operator, '/api/v1/contracts?q=FA&limit=20');
+    expect(everything.total).toEqual({ count: 10_000, atLeast: true });
+    expect(everything.items.map((c: { id: string }) => c.id)).toEqual(first.items.map((c: { id: string }) => c.id));
+    const next = await getOk(operator, `/api/v1/contracts?q=FA&limit=20&cursor=${everything.nextCursor}`);
+    const unfilteredNext = await getOk(operator, `/api/v1/contracts?limit=20&cursor=${first.nextCursor}`);
+    expect(next.items.map((c: { id: string }) => c.id)).toEqual(unfilteredNext.items.map((c: { id: string }) => c.id));
+    // A rare match is counted exactly from the same single read.
+    const one = await getOk(operator, `/api/v1/contracts?q=${encodeURIComponent(companyName(123))}`);
+    expect(one.total).toEqual({ count: seed.frameworks * (1 + seed.attachmentsPerFramework), atLeast: false });
   });
 
   it("an operator's stamping and verification queues", async () => {

@@ -1,4 +1,4 @@
-import { and, desc, eq, ilike, or, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { type ContractList, type ContractListQuery, type ContractStatus, contractCountLimit } from '../../shared/schemas/contract.js';
 import type { StampingStatus } from '../../shared/schemas/stamping.js';
@@ -90,10 +90,10 @@ function filters(shape: Shape): SQL | undefined {
  * the limit (an index range, never the table), as a subquery of the same statement: one round
  * trip, not two, on the list's most frequent request.
  */
-function prepareList(db: Database, shape: Shape, name: string) {
+function prepareList(db: Database, shape: Shape, name: string, options: { count: boolean } = { count: !shape.cursor }) {
   const total = sql<number>`(select count(*)::int from (select 1 from ${contracts} where ${filters(shape)} limit ${contractCountLimit + 1}) as matching)`;
   return db
-    .select(shape.cursor ? listColumns : { ...listColumns, total })
+    .select(options.count ? { ...listColumns, total } : listColumns)
     .from(contracts)
     .where(
       and(
@@ -104,6 +104,28 @@ function prepareList(db: Database, shape: Shape, name: string) {
     .orderBy(desc(contracts.createdAt), desc(contracts.id))
     .limit(param('limit'))
     .prepare(name);
+}
+
+/**
+ * An operator's first page of a search, from one trigram scan instead of two: the matches (at
+ * most one more than the count shows) are read once, counted, and the page is the newest of
+ * them. Exact only while the matches fit under the cap; past it `listContracts` asks for the
+ * page again without a count. Unnamed, as every operator search (see `listStatement`).
+ */
+function prepareSearchFirstPage(db: Database, shape: Shape) {
+  const matching = db
+    .$with('matching')
+    .as(db.select({ matchId: contracts.id, matchAt: contracts.createdAt }).from(contracts).where(filters(shape)).limit(contractCountLimit + 1));
+  const newest = db
+    .$with('newest')
+    .as(db.select({ pageId: matching.matchId }).from(matching).orderBy(desc(matching.matchAt), desc(matching.matchId)).limit(param('limit')));
+  return db
+    .with(matching, newest)
+    .select({ ...listColumns, total: sql<number>`(select count(*)::int from ${matching})` })
+    .from(contracts)
+    .where(inArray(contracts.id, db.select({ id: newest.pageId }).from(newest)))
+    .orderBy(desc(contracts.createdAt), desc(contracts.id))
+    .prepare('');
 }
 
 type PreparedList = ReturnType<typeof prepareList>;
@@ -138,6 +160,21 @@ function listStatement(db: Database, shape: Shape): PreparedList {
   return statement;
 }
 
+const searchPrepared = new WeakMap<Database, Map<string, { firstPage: PreparedList; page: PreparedList }>>();
+
+function searchStatements(db: Database, shape: Shape) {
+  const byShape = searchPrepared.get(db) ?? new Map<string, { firstPage: PreparedList; page: PreparedList }>();
+  searchPrepared.set(db, byShape);
+  const key = shapeKey(shape);
+  const statements = byShape.get(key) ?? {
+    firstPage: prepareSearchFirstPage(db, shape) as unknown as PreparedList,
+    // The same filters as a later page's, without a cursor: no count, one scan.
+    page: prepareList(db, { ...shape, cursor: false }, '', { count: false }),
+  };
+  byShape.set(key, statements);
+  return statements;
+}
+
 /** Newest first, keyset-paginated; customers see their own account, operators every account. */
 export async function listContracts(
   db: Database,
@@ -165,7 +202,17 @@ export async function listContracts(
     from: query.from,
     to: query.to,
   };
-  const rows = await listStatement(db, shape).execute({ ...values, at: cursor?.at, id: cursor?.id, limit: query.limit + 1 });
+  const parameters = { ...values, at: cursor?.at, id: cursor?.id, limit: query.limit + 1 };
+  let rows: Awaited<ReturnType<PreparedList['execute']>>;
+  if (shape.isOperator && shape.q && !cursor) {
+    const statements = searchStatements(db, shape);
+    rows = await statements.firstPage.execute(parameters);
+    // More matches than the cap: the newest may lie outside those read; the plain page finds them.
+    const total = (rows[0] as { total?: number } | undefined)?.total ?? 0;
+    if (total > contractCountLimit) rows = (await statements.page.execute(parameters)).map((r) => ({ ...r, total }));
+  } else {
+    rows = await listStatement(db, shape).execute(parameters);
+  }
   const { page, nextCursor } = keysetPage(rows, query.limit);
   // The first page also says how many there are; later pages leave the count to it.
   let total: ContractList['total'];
