@@ -37,7 +37,7 @@ const server = await startChildServer(
     QIYUE_DAILY_CONTRACT_LIMIT: '1000',
     ...productionEnv,
   },
-  { nodeFlags: productionNodeFlags },
+  { nodeFlags: productionNodeFlags, compiled: true },
 );
 const rssMb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.process.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 

@@ -6,7 +6,7 @@
  *     10,000), each with four framework agreements and 96 attachments (1,000,000 contracts),
  *     five stamping requests of two contracts (100,000 links) and ten orders. A database that
  *     already holds the same seed is reused; BENCH_SCALE_RESEED=1 seeds it again.
- *  2. Starts the real server (src/server/main.ts) as a child process on that database, and a
+ *  2. Starts the real server as `npm start` does (compiled) as a child process on that database, and a
  *     bare Fastify + pg route (bench/scale-bare-server.ts) as another.
  *  3. Measures with autocannon (BENCH_SCALE_CONNECTIONS=50, a warm-up, then
  *     BENCH_SCALE_SECONDS=15 each): a customer's first page, their page 50 deep, a search by
@@ -31,7 +31,7 @@ import { expireContracts } from '../src/server/contracts/expire-contracts.js';
 import { openDatabase } from '../src/server/db/client.js';
 import { encodeCursor } from '../src/server/db/keyset.js';
 import { companyName, type ScaleSeed, scaleSeedStatements, seedEmail } from '../test/fixtures/scale-seed.js';
-import { productionEnv, productionNodeFlags } from '../test/helpers/child-server.js';
+import { productionEnv, productionNodeFlags, serverEntry } from '../test/helpers/child-server.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
@@ -105,8 +105,8 @@ async function ensureSeeded() {
 }
 
 // Both servers as `npm start` runs the real one (see test/helpers/child-server.ts).
-function startProcess(name: string, script: string, extraEnv: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [...productionNodeFlags, '--import', 'tsx', script], {
+function startProcess(name: string, entry: string[], extraEnv: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, [...productionNodeFlags, ...entry], {
     cwd: root,
     env: { ...env, ...productionEnv, ...extraEnv },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -229,8 +229,8 @@ async function main() {
     QIYUE_OPERATOR_TOTP: '0',
     LOG_LEVEL: 'warn',
   };
-  const app = startProcess('app', 'src/server/main.ts', serverEnv);
-  const bare = startProcess('bare', 'bench/scale-bare-server.ts', { BENCH_DATABASE_URL: databaseUrl, PORT: String(barePort) });
+  const app = startProcess('app', await serverEntry({ compiled: true }), serverEnv);
+  const bare = startProcess('bare', ['--import', 'tsx', 'bench/scale-bare-server.ts'], { BENCH_DATABASE_URL: databaseUrl, PORT: String(barePort) });
   let maxRss = 0;
   const sampler = setInterval(() => {
     maxRss = Math.max(maxRss, rssMb(app.pid));

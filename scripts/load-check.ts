@@ -93,7 +93,7 @@ function rssMb(pid: number) {
 }
 
 // As `npm start` runs it (see child-server.ts).
-const production = { nodeFlags: productionNodeFlags };
+const production = { nodeFlags: productionNodeFlags, compiled: true };
 let server = await startChildServer(env, production);
 try {
   await server.waitForHealth();

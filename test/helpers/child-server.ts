@@ -11,6 +11,17 @@ import { freePort } from './private-postgres.js';
 export const productionNodeFlags = ['--no-liftoff', '--max-semi-space-size=4'];
 export const productionEnv = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' };
 
+/**
+ * The node arguments that start the server: `npm start`'s compiled JavaScript (built first if
+ * the sources changed; see scripts/build-server.mjs), or the TypeScript sources through tsx.
+ */
+export async function serverEntry(o: { compiled?: boolean } = {}): Promise<string[]> {
+  if (!o.compiled) return ['--import', 'tsx', 'src/server/main.ts'];
+  const { buildServer } = (await import(new URL('../../scripts/build-server.mjs', import.meta.url).href)) as { buildServer(): Promise<void> };
+  await buildServer();
+  return ['dist/server/main.js'];
+}
+
 export type ChildServer = {
   url: string;
   process: ChildProcess;
@@ -22,13 +33,13 @@ export type ChildServer = {
 };
 
 /**
- * The production entry point (src/server/main.ts) in a child process on a free loopback port,
+ * The production entry point (src/server/main.ts; `compiled`: as `npm start` runs it) in a child process on a free loopback port,
  * for tests that stop its database or kill it. Cheap password hashing is not configurable
  * from the environment, so registrations cost what they cost in production.
  */
-export async function startChildServer(env: Record<string, string>, o: { nodeFlags?: string[] } = {}): Promise<ChildServer> {
+export async function startChildServer(env: Record<string, string>, o: { nodeFlags?: string[]; compiled?: boolean } = {}): Promise<ChildServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...(o.nodeFlags ?? []), '--import', 'tsx', 'src/server/main.ts'], {
+  const child = spawn(process.execPath, [...(o.nodeFlags ?? []), ...(await serverEntry(o))], {
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/tmp',

@@ -35,7 +35,8 @@ describe.runIf(testDatabaseKind === 'postgres')('a contract job survives the ins
       QIYUE_RENDER_THREADS: '1',
       QIYUE_CONTRACT_JOB_LEASE_SECONDS: '3',
       QIYUE_DAILY_CONTRACT_LIMIT: '1000',
-    });
+      // As `npm start` runs it: compiled, with the worker threads loading compiled modules too.
+    }, { compiled: true });
     servers.push(server);
     await server.waitForHealth();
     return server;

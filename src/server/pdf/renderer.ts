@@ -10,6 +10,7 @@ import type { SignedEvidenceReport } from '../evidence/sign-evidence-report.js';
 import type { ValidationMaterial } from '../signing/dss.js';
 import type { EvidenceReportInput } from './render-evidence-report.js';
 import type { CredentialMessage, EvidenceTask, FinishedContract, FinishTask, ProgressMessage, RenderTask, WorkerData } from './render-worker.js';
+import { workerModule } from '../worker-module.js';
 
 /**
  * Renders contract PDFs, and signs them, in worker threads so that the request thread (which
@@ -99,11 +100,9 @@ export function createRenderer(threads: number, signing: RendererSigning): Contr
   let pool: Pool | undefined;
   const started = (): Pool =>
     (pool ??= new Piscina({
-      filename: new URL('./render-worker.ts', import.meta.url).href,
+      ...workerModule('render-worker', import.meta.url),
       minThreads: threads,
       maxThreads: threads,
-      // Workers load the TypeScript sources as the main process does.
-      execArgv: ['--import', 'tsx'],
       idleTimeout: 60_000,
       // A contract's garbage is short-lived and small; V8's default young generation (up to
       // 48 MB per thread) stayed resident for nothing: 8 MB saved ~55 MB of RSS per thread.

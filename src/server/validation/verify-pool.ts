@@ -3,6 +3,7 @@ import { Piscina } from 'piscina';
 import { AppError } from '../../shared/errors.js';
 import type { VerificationResult } from './status.js';
 import { type VerifiedFile, type VerifyTask, type VerifyWorkerData, verifyFile } from './verify-worker.js';
+import { workerModule } from '../worker-module.js';
 
 /**
  * Verification off the request thread: a pool of its own (one thread by default on a small
@@ -45,12 +46,10 @@ export function createPdfVerifier(o: PdfVerifierOptions): PdfVerifier {
   let pool: Piscina<VerifyTask, VerifiedFile> | undefined;
   const started = () =>
     (pool ??= new Piscina({
-      filename: new URL('./verify-worker.ts', import.meta.url).href,
+      ...workerModule('verify-worker', import.meta.url),
       minThreads: o.threads,
       maxThreads: o.threads,
       maxQueue,
-      // Workers load the TypeScript sources as the main process does.
-      execArgv: ['--import', 'tsx'],
       idleTimeout: 60_000,
       // A small young generation: what a verification keeps is bounded by the old generation.
       resourceLimits: { maxOldGenerationSizeMb: o.maxMemoryMb ?? 256, maxYoungGenerationSizeMb: 8 },
