@@ -11,6 +11,9 @@
  * server in its own process, so that its memory is the server's.
  */
 import { webcrypto } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { and, eq, like } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/server/app.js';
@@ -143,10 +146,12 @@ async function signAsBrowser(send: Send, c: Customer, body: object) {
   return { contract: completed.body.contract as { id: string }, serverMs: started.ms + confirmed.ms + completed.ms };
 }
 
+const dataDir = mkdtempSync(path.join(tmpdir(), 'qiyue-bench-'));
 const app = await buildApp(
   testConfig({
     databaseUrl: process.env.BENCH_DATABASE_URL,
-    dataDir: 'memory://',
+    // A directory, as `npm start` keeps its data (./data), not the tests' in-memory file system.
+    dataDir,
     operator: undefined,
     // As in production: PDFs render and are signed in a pool of worker threads.
     renderThreads: Number(process.env.QIYUE_RENDER_THREADS ?? defaultRenderThreads),
@@ -229,3 +234,4 @@ for (let i = 0; i < 21; i++) {
 console.log(`500-item order attachment, start + confirm + complete: server ${fmt(attachmentTimes)}  [target median ≤ 400 ms]`);
 
 await app.close();
+rmSync(dataDir, { recursive: true, force: true });

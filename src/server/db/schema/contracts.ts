@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
   check,
-  customType,
   index,
   boolean,
   integer,
@@ -18,11 +17,7 @@ import {
 import type { PartySnapshot, SignatureRecord } from '../../contracts/types.js';
 import { accounts, users } from './accounts.js';
 import { verifications } from './verification.js';
-
-const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
-  dataType: () => 'bytea',
-  fromDriver: (v) => Buffer.from(v),
-});
+import { bytea } from './bytea.js';
 
 /** Framework agreement numbers FA{year}{seq}; gaps are allowed, duplicates never. */
 export const frameworkNumberSeq = pgSequence('framework_number_seq', { startWith: 1 });

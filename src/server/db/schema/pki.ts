@@ -1,11 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, customType, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { accounts } from './accounts.js';
-
-const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
-  dataType: () => 'bytea',
-  fromDriver: (v) => Buffer.from(v),
-});
+import { bytea } from './bytea.js';
 
 export const certificatePurposes = ['root', 'issuing', 'party_b', 'event', 'tsa', 'ocsp'] as const;
 export type CertificatePurpose = (typeof certificatePurposes)[number];

@@ -1,12 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, customType, index, integer, pgSequence, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, pgSequence, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { accounts, users } from './accounts.js';
 import { contracts } from './contracts.js';
-
-const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
-  dataType: () => 'bytea',
-  fromDriver: (v) => Buffer.from(v),
-});
+import { bytea } from './bytea.js';
 
 export const stampingNumberSeq = pgSequence('stamping_number_seq', { startWith: 1 });
 

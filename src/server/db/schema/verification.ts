@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { type AnyPgColumn, boolean, check, customType, index, integer, pgTable, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, boolean, check, index, integer, pgTable, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { accounts, users } from './accounts.js';
+import { bytea } from './bytea.js';
 
 export const verifications = pgTable(
   'verifications',
@@ -68,11 +69,6 @@ export const partyAProfiles = pgTable('party_a_profiles', {
   bankName: text('bank_name'),
   bankAccount: text('bank_account'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-});
-
-const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
-  dataType: () => 'bytea',
-  fromDriver: (v) => Buffer.from(v),
 });
 
 /** Evidence for a verification: the business licence, or the two sides of an ID card. */
