@@ -4,6 +4,7 @@ import { and, eq, gt, isNull, lt, ne, sql } from 'drizzle-orm';
 import { type Action, builtInRolePermissions, isAction, permissionsOfOperator } from '../../shared/permissions.js';
 import type { Database } from '../db/client.js';
 import { apiKeys, memberships, orgRoles, sessions, users } from '../db/schema/index.js';
+import { rowStatement } from '../db/row-statement.js';
 
 export const sessionCookieName = 'qiyue_session';
 export const sessionLifetimeMs = 12 * 60 * 60 * 1000;
@@ -70,7 +71,7 @@ export async function createSession(
 }
 
 function prepareSessionLookup(db: Database) {
-  return db
+  const query = db
     .select({
       sessionId: sessions.id,
       userId: users.id,
@@ -96,8 +97,8 @@ function prepareSessionLookup(db: Database) {
         gt(sessions.lastSeenAt, sql`now() - make_interval(mins => ${sql.placeholder('idleMinutes')}::int)`),
       ),
     )
-    .limit(1)
-    .prepare('session_lookup');
+    .limit(1);
+  return rowStatement(db, query, 'session_lookup');
 }
 
 // Every request looks its session up: its SQL is built once per database, not per request.

@@ -5,6 +5,7 @@ import type { StampingStatus } from '../../shared/schemas/stamping.js';
 import type { SessionUser } from '../auth/sessions.js';
 import type { Database } from '../db/client.js';
 import { containsPattern, decodeCursor, keysetPage, keysetTime } from '../db/keyset.js';
+import { rowStatement } from '../db/row-statement.js';
 import { contracts } from '../db/schema/index.js';
 
 const param = (name: string) => sql.placeholder(name);
@@ -92,7 +93,7 @@ function filters(shape: Shape): SQL | undefined {
  */
 function prepareList(db: Database, shape: Shape, name: string, options: { count: boolean } = { count: !shape.cursor }) {
   const total = sql<number>`(select count(*)::int from (select 1 from ${contracts} where ${filters(shape)} limit ${contractCountLimit + 1}) as matching)`;
-  return db
+  const query = db
     .select(options.count ? { ...listColumns, total } : listColumns)
     .from(contracts)
     .where(
@@ -102,8 +103,8 @@ function prepareList(db: Database, shape: Shape, name: string, options: { count:
       ),
     )
     .orderBy(desc(contracts.createdAt), desc(contracts.id))
-    .limit(param('limit'))
-    .prepare(name);
+    .limit(param('limit'));
+  return rowStatement(db, query, name);
 }
 
 /**
@@ -119,13 +120,13 @@ function prepareSearchFirstPage(db: Database, shape: Shape) {
   const newest = db
     .$with('newest')
     .as(db.select({ pageId: matching.matchId }).from(matching).orderBy(desc(matching.matchAt), desc(matching.matchId)).limit(param('limit')));
-  return db
+  const query = db
     .with(matching, newest)
     .select({ ...listColumns, total: sql<number>`(select count(*)::int from ${matching})` })
     .from(contracts)
     .where(inArray(contracts.id, db.select({ id: newest.pageId }).from(newest)))
-    .orderBy(desc(contracts.createdAt), desc(contracts.id))
-    .prepare('');
+    .orderBy(desc(contracts.createdAt), desc(contracts.id));
+  return rowStatement(db, query, '');
 }
 
 type PreparedList = ReturnType<typeof prepareList>;
@@ -167,7 +168,7 @@ function searchStatements(db: Database, shape: Shape) {
   searchPrepared.set(db, byShape);
   const key = shapeKey(shape);
   const statements = byShape.get(key) ?? {
-    firstPage: prepareSearchFirstPage(db, shape) as unknown as PreparedList,
+    firstPage: prepareSearchFirstPage(db, shape),
     // The same filters as a later page's, without a cursor: no count, one scan.
     page: prepareList(db, { ...shape, cursor: false }, '', { count: false }),
   };

@@ -11,6 +11,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { hookTransactions } from './commit-hook.js';
+import { logRowStatements } from './row-statement.js';
 import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
@@ -60,7 +61,9 @@ export async function openDatabase(options: {
       client.on('error', (error) => log(`PostgreSQL connection lost: ${error.message}`));
     });
     await migrateWhenReachable(pool, log);
-    return { db: hookTransactions(drizzlePg(pool, { schema, logger }) as unknown as Database), kind: 'postgres', close: () => pool.end() };
+    const db = hookTransactions(drizzlePg(pool, { schema, logger }) as unknown as Database);
+    logRowStatements(db, options.logQuery);
+    return { db, kind: 'postgres', close: () => pool.end() };
   }
   let dataDir = options.dataDir;
   if (!dataDir.startsWith('memory://')) {
@@ -90,7 +93,9 @@ export async function openDatabase(options: {
   const client = await PGlite.create(dataDir, pgliteOptions);
   const db = drizzlePglite(client, { schema, logger });
   await migratePglite(db, { migrationsFolder });
-  return { db: hookTransactions(db as unknown as Database), kind: 'pglite', close: () => client.close() };
+  const hooked = hookTransactions(db as unknown as Database);
+  logRowStatements(hooked, options.logQuery);
+  return { db: hooked, kind: 'pglite', close: () => client.close() };
 }
 
 /**
