@@ -39,6 +39,7 @@ import { signingRoutes } from './routes/signings.js';
 import { stampingRoutes } from './routes/stamping.js';
 import { verificationRoutes } from './routes/verification.js';
 import { verifyRoutes } from './routes/verify.js';
+import { createSigningDrafts } from './signings/draft-cache.js';
 import { createPdfVerifier } from './validation/verify-pool.js';
 import { verifierFor } from './verification/verifier.js';
 
@@ -66,6 +67,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
     trust,
     renderer: signingRenderer(),
     pdfVerifier: createPdfVerifier({ threads: config.verifyThreads, trustedRootsPem: trust.trustedRoots().map((c) => c.toString()) }),
+    signingDrafts: createSigningDrafts(),
   };
   function signingRenderer() {
     return createRenderer(config.renderThreads, {

@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import type { ContractRenderer } from './pdf/renderer.js';
 import type { PlatformPki } from './pki/platform-pki.js';
+import type { SigningDrafts } from './signings/draft-cache.js';
 import type { SmsSender } from './signings/sms-sender.js';
 import type { TrustServices } from './pki/trust-services.js';
 import type { PdfVerifier } from './validation/verify-pool.js';
@@ -20,6 +21,8 @@ export type AppContext = {
   renderer: ContractRenderer;
   /** Checks uploaded PDFs off the request thread (POST /verify). */
   pdfVerifier: PdfVerifier;
+  /** Drafts of the signings this instance started, so that confirming and completing need not read them back. */
+  signingDrafts: SigningDrafts;
   /** Sends the signing codes to Party A's mobile; the embedded default writes to the outbox. */
   sms?: SmsSender;
 };

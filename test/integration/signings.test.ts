@@ -127,6 +127,28 @@ describe('signings: the API path with a key made by the caller', () => {
   });
 });
 
+describe('signings: the draft held by the instance that started them', () => {
+  it('completes from the database on an instance that does not hold the draft, and never signs a draft the row does not name', async () => {
+    const customer = await t.verifiedCustomer();
+    const key = p256Key();
+    const s = (await start(customer)).json().signing;
+    // Another instance (or a restart) confirms: it reads the draft from the database.
+    t.app.ctx.signingDrafts.delete(s.id);
+    const code = await latestCode(t.app, customer.accountId!);
+    const prepared = (await confirm(customer, s.id, { code, publicKey: key.publicJwk })).json().signing;
+    // And a third completes, holding a stale draft under the signing's id: only the draft whose
+    // hash the row records is used.
+    t.app.ctx.signingDrafts.set(s.id, 'f'.repeat(64), Buffer.from('%PDF-1.7 not this one'));
+    const signature = sign('sha256', Buffer.from(prepared.toBeSigned, 'base64'), { key: key.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64');
+    const done = await complete(customer, s.id, signature);
+    expect(done.statusCode, done.body).toBe(201);
+    const pdf = (await t.request(customer, 'GET', `/api/v1/contracts/${done.json().contract.id}/pdf`)).rawPayload;
+    const draft = (await t.request(customer, 'GET', `/api/v1/signings/${s.id}/draft.pdf`)).rawPayload;
+    expect(pdf.subarray(0, draft.length).equals(draft)).toBe(true);
+    expect((await verify(pdf)).json()).toMatchObject({ authentic: true, level: 'PAdES-B-LTA', problems: [] });
+  });
+});
+
 describe('signings: the platform-held key', () => {
   it('signs at confirmation, and says so in the certificate, the contract and /verify', async () => {
     const c = await t.verifiedCustomer();

@@ -36,7 +36,7 @@ export async function completeSigning(
   ctx: AppContext,
   o: { signingId: string; viewer: SigningViewer; actor: Actor; signature: Buffer },
 ) {
-  const row = await loadPreparedSigning(ctx.db, o.signingId, o.viewer);
+  const row = await loadPreparedSigning(ctx.db, o.signingId, o.viewer, (sha256) => ctx.signingDrafts.get(o.signingId, sha256));
   throwIfOver(row);
   if (row.status !== 'awaiting_signature' || !row.toBeSigned || !row.certificatePem || !row.preparedMeta) throw new AppError('invalid_state', 'Confirm the code first');
   const cert = certificateFromPem(row.certificatePem);
@@ -79,7 +79,7 @@ export async function completeSigning(
   const signing = { id: row.id, keyCustody: 'signer' as const, number: row.number! };
   const common = { accountId: row.accountId, actor: o.actor, signing, signed: contract, number: row.number!, effectiveAt };
   try {
-    return await ctx.db.transaction(async (tx) => {
+    const completed = await ctx.db.transaction(async (tx) => {
       if (subject.kind === 'framework' || subject.kind === 'renewal') {
         const renews = subject.kind === 'renewal' ? subject.renews : undefined;
         return insertFramework(ctx, tx, { ...common, terms: subject.terms, renews, expiresAt, partyA: subject.partyA });
@@ -97,6 +97,8 @@ export async function completeSigning(
       };
       return insertAttachment(ctx, tx, { ...common, framework: subject.framework, selection: subject.selection, seq: row.attachmentSeq! }, hooks || {});
     });
+    ctx.signingDrafts.delete(row.id);
+    return completed;
   } catch (error) {
     if (error instanceof NumberTaken) throw new AppError('invalid_state', 'The attachment number was taken; start again');
     if (isCoverageViolation(error)) throw new AppError('item_already_covered');

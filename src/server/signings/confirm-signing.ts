@@ -135,7 +135,7 @@ export async function confirmSigning(ctx: AppContext, o: { signingId: string; vi
   // A framework agreement's document to sign was rendered when the signing started.
   const documentToSign = async () => {
     if (!layout) return renderFinal(ctx, subject, number, at);
-    const pdf = await loadSigningDocument(ctx.db, checked.id, o.viewer, 'draft');
+    const pdf = ctx.signingDrafts.get(checked.id, checked.draftSha256) ?? (await loadSigningDocument(ctx.db, checked.id, o.viewer, 'draft'));
     return { pdf: pdf!, signatureRects: layout.signatureRects };
   };
   const confirmed = (tx: Database, cert: X509Certificate) =>

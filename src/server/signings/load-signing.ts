@@ -26,18 +26,33 @@ export async function loadSigning(db: Database, id: string, viewer: SigningViewe
 }
 
 /**
- * A signing with its prepared revision, in one read: what completing it needs. A revision kept
- * as what it appends to the draft (`preparedMeta.base`) is joined to the draft here.
+ * A signing with its prepared revision: what completing it needs. A revision kept as what it
+ * appends to the draft (`preparedMeta.base`) is joined to the draft: `cachedDraft` when this
+ * instance still holds it, else read with the row.
  */
-export async function loadPreparedSigning(db: Database, id: string, viewer: SigningViewer): Promise<SigningRow & { prepared: Buffer | null }> {
+export async function loadPreparedSigning(
+  db: Database,
+  id: string,
+  viewer: SigningViewer,
+  cachedDraft?: (draftSha256: string) => Buffer | undefined,
+): Promise<SigningRow & { prepared: Buffer | null }> {
+  const where = and(eq(signings.id, id), eq(signings.accountId, viewer.accountId), eq(signings.userId, viewer.userId));
+  const onDraft = sql<boolean>`coalesce(${signings.preparedMeta} ->> 'base' = 'draft', false)`;
+  if (cachedDraft) {
+    const [row] = await db.select({ ...signingFields, tail: signings.prepared, onDraft }).from(signings).where(where);
+    if (!row) throw new AppError('not_found', 'No such signing');
+    const { tail, onDraft: appends, ...signing } = row;
+    const base = appends && tail ? (cachedDraft(signing.draftSha256) ?? (await loadSigningDocument(db, id, viewer, 'draft'))) : null;
+    return { ...signing, prepared: tail && base ? Buffer.concat([base, tail]) : tail };
+  }
   const [row] = await db
     .select({
       ...signingFields,
       tail: signings.prepared,
-      base: sql<Buffer | null>`case when ${signings.preparedMeta} ->> 'base' = 'draft' then ${signings.draft} end`.mapWith(signings.draft),
+      base: sql<Buffer | null>`case when ${onDraft} then ${signings.draft} end`.mapWith(signings.draft),
     })
     .from(signings)
-    .where(and(eq(signings.id, id), eq(signings.accountId, viewer.accountId), eq(signings.userId, viewer.userId)));
+    .where(where);
   if (!row) throw new AppError('not_found', 'No such signing');
   const { tail, base, ...signing } = row;
   return { ...signing, prepared: tail && base ? Buffer.concat([base, tail]) : tail };

@@ -40,7 +40,7 @@ export async function startSigning(ctx: AppContext, o: { accountId: string; user
   const id = randomUUID();
   const code = newCode();
   const destinations = destinationsOf({ email: subject.contactEmail, phone: subject.contactPhone });
-  return ctx.db.transaction(async (tx) => {
+  const started = await ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(signings)
       .values({
@@ -72,4 +72,6 @@ export async function startSigning(ctx: AppContext, o: { accountId: string; user
     });
     return row!;
   });
+  ctx.signingDrafts.set(id, draftSha256, draft);
+  return started;
 }
