@@ -1,4 +1,5 @@
 import { and, desc, eq, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
+import { LRUCache } from 'lru-cache';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { type ContractList, type ContractListQuery, type ContractStatus, contractCountLimit } from '../../shared/schemas/contract.js';
 import type { StampingStatus } from '../../shared/schemas/stamping.js';
@@ -148,32 +149,37 @@ const shapeKey = (shape: Shape) =>
 // the SQL is built once, and PostgreSQL plans it once per connection.
 const prepared = new WeakMap<Database, Map<string, PreparedList>>();
 
-function listStatement(db: Database, shape: Shape): PreparedList {
+type Statement = 'page' | 'uncounted' | 'searchFirstPage';
+
+/**
+ * `page`: the page, with the first page's count; `uncounted`: the first page without it;
+ * `searchFirstPage`: an operator's search (prepareSearchFirstPage).
+ */
+function listStatement(db: Database, shape: Shape, which: Statement = 'page'): PreparedList {
   const byShape = prepared.get(db) ?? new Map<string, PreparedList>();
   prepared.set(db, byShape);
-  const key = shapeKey(shape);
+  const key = `${shapeKey(shape)}:${which}`;
   // An operator's search stays an unnamed statement, planned for each pattern: PostgreSQL's
   // generic plan of a named one cannot tell a rare company name from a common one, and may walk
   // the whole created_at index looking for 20 matches. A customer's search reads the account's
   // own rows whatever the pattern (searchCondition), so its plan is the same every time.
-  const statement = byShape.get(key) ?? prepareList(db, shape, shape.q && shape.isOperator ? '' : `contracts_list_${key}`);
+  const name = shape.q && shape.isOperator ? '' : `contracts_list_${shapeKey(shape)}${which === 'uncounted' ? '_u' : ''}`;
+  const statement =
+    byShape.get(key) ??
+    (which === 'searchFirstPage' ? prepareSearchFirstPage(db, shape) : prepareList(db, shape, name, which === 'uncounted' ? { count: false } : undefined));
   byShape.set(key, statement);
   return statement;
 }
 
-const searchPrepared = new WeakMap<Database, Map<string, { firstPage: PreparedList; page: PreparedList }>>();
+// A list whose count reached the cap (the desk's unfiltered list of a million contracts) is
+// not counted again for a minute: its count reads 10,001 rows each time, and it is most
+// unlikely to fall under the cap in that time. Keyed by the filters and their values.
+const cappedCounts = new WeakMap<Database, LRUCache<string, true>>();
 
-function searchStatements(db: Database, shape: Shape) {
-  const byShape = searchPrepared.get(db) ?? new Map<string, { firstPage: PreparedList; page: PreparedList }>();
-  searchPrepared.set(db, byShape);
-  const key = shapeKey(shape);
-  const statements = byShape.get(key) ?? {
-    firstPage: prepareSearchFirstPage(db, shape),
-    // The same filters as a later page's, without a cursor: no count, one scan.
-    page: prepareList(db, { ...shape, cursor: false }, '', { count: false }),
-  };
-  byShape.set(key, statements);
-  return statements;
+function cappedCountsOf(db: Database) {
+  const capped = cappedCounts.get(db) ?? new LRUCache<string, true>({ max: 1000, ttl: 60_000 });
+  cappedCounts.set(db, capped);
+  return capped;
 }
 
 /** Newest first, keyset-paginated; customers see their own account, operators every account. */
@@ -205,12 +211,16 @@ export async function listContracts(
   };
   const parameters = { ...values, at: cursor?.at, id: cursor?.id, limit: query.limit + 1 };
   let rows: Awaited<ReturnType<PreparedList['execute']>>;
-  if (shape.isOperator && shape.q && !cursor) {
-    const statements = searchStatements(db, shape);
-    rows = await statements.firstPage.execute(parameters);
+  const capped = cappedCountsOf(db);
+  const cappedKey = cursor ? undefined : `${shapeKey(shape)}:${JSON.stringify(values)}`;
+  const countedBefore = cappedKey !== undefined && capped.has(cappedKey);
+  if (countedBefore) {
+    rows = (await listStatement(db, shape, 'uncounted').execute(parameters)).map((r) => ({ ...r, total: contractCountLimit + 1 }));
+  } else if (shape.isOperator && shape.q && !cursor) {
+    rows = await listStatement(db, shape, 'searchFirstPage').execute(parameters);
     // More matches than the cap: the newest may lie outside those read; the plain page finds them.
     const total = (rows[0] as { total?: number } | undefined)?.total ?? 0;
-    if (total > contractCountLimit) rows = (await statements.page.execute(parameters)).map((r) => ({ ...r, total }));
+    if (total > contractCountLimit) rows = (await listStatement(db, shape, 'uncounted').execute(parameters)).map((r) => ({ ...r, total }));
   } else {
     rows = await listStatement(db, shape).execute(parameters);
   }
@@ -220,6 +230,7 @@ export async function listContracts(
   if (!cursor) {
     const count = page.length < query.limit ? page.length : ((rows[0] as { total?: number } | undefined)?.total ?? 0);
     total = count > contractCountLimit ? { count: contractCountLimit, atLeast: true } : { count, atLeast: false };
+    if (total.atLeast && cappedKey && !countedBefore) capped.set(cappedKey, true);
   }
   return {
     ...(total ? { total } : {}),
