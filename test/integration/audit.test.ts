@@ -43,9 +43,11 @@ describe('audit trail', () => {
   it('appends a batch to several chains at once, each chain in order and valid (the expiry sweep)', async () => {
     const a = await t.register();
     const b = await t.register();
+    // Every column travels through the batch insert: one event with an address, agent and e-mail.
+    const person = { ...systemActor, email: 'desk@example.com', ip: '203.0.113.9', userAgent: 'Mozilla/5.0 批量' };
     const event = (accountId: string, n: number) => ({
       accountId,
-      actor: systemActor,
+      actor: n === 2 ? person : systemActor,
       action: 'contract.expired' as const,
       subject: { type: 'contract' as const, id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}` },
       data: { n },
@@ -63,5 +65,7 @@ describe('audit trail', () => {
       // Consecutive sequence numbers after the registration event.
       expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     }
+    const second = (await readChain(t.app.ctx.db, b.accountId!)).events.find((e) => (e.data as { n?: number }).n === 2);
+    expect(second).toMatchObject({ ip: '203.0.113.9', userAgent: 'Mozilla/5.0 批量', actorEmail: 'desk@example.com' });
   });
 });
