@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderFrameworkAgreementDocument } from '../../src/server/pdf/render-framework-agreement.js';
 import { createRenderer } from '../../src/server/pdf/renderer.js';
+import { maxAttachmentItems } from '../../src/server/pdf/render-attachment.js';
 import { verifyPdf } from '../../src/server/validation/verify-pdf.js';
-import { frameworkInput } from '../fixtures/contract-fixtures.js';
+import { frameworkInput, partyBFixture } from '../fixtures/contract-fixtures.js';
 import { makeSigningSetup, type SigningSetup } from '../fixtures/signed-contract.js';
 import { preparePartyASigning, transferableSigningKeys } from '../../src/server/contracts/sign-contract-document.js';
 
@@ -82,4 +83,33 @@ describe('contract renderer in worker threads', () => {
     const signed = await renderer.signedFramework(input, { identity, partyBName: input.partyB.name });
     expect(verifyPdf(signed.bytes, { trustedRoots: [pki.root.certPem] }).authentic).toBe(true);
   });
+  // The threads' old generation is limited (renderOldGenerationMb): the largest attachment,
+  // ICP filings with several domains each, must still render and sign within it.
+  it('signs the largest attachment within the render thread’s heap limit', async () => {
+    const framework = frameworkInput();
+    const icpFilings = Array.from({ length: maxAttachmentItems }, (_, i) => ({
+      filingNumber: `浙ICP备${String(20_260_000 + i)}号-${(i % 9) + 1}`,
+      siteName: `星河数据第${i + 1}站`,
+      domains: [`site${i}.xinghe-data.example.cn`, `www.site${i}.xinghe-data.example.cn`, `api-${i}.xinghe.example.com`],
+      entityName: framework.partyA.name,
+      approvedAt: new Date(Date.UTC(2026, 3, 1 + (i % 28))),
+    }));
+    const input = {
+      number: 'FA2026000123-A01',
+      kind: 'icp_attachment' as const,
+      templateVersion: 'attachment-v2',
+      framework: { number: 'FA2026000123', effectiveAt: framework.effectiveAt, expiresAt: framework.expiresAt },
+      partyA: framework.partyA,
+      partyB: partyBFixture,
+      copies: 2 as const,
+      icpFilings,
+      verifyUrl: 'https://qiyue.example.com/verify?c=FA2026000123-A01',
+      draft: false,
+    };
+    const identity = { subjectType: 'enterprise' as const, name: framework.partyA.name, creditCode: framework.partyA.idCode, idNumber: null };
+    const signed = await renderer.signedAttachment(input, { identity, partyBName: partyBFixture.name });
+    const report = verifyPdf(signed.bytes, { trustedRoots: [pki.root.certPem] });
+    expect(report.problems).toEqual([]);
+    expect(report.level).toBe('B-LTA');
+  }, 120_000);
 });

@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
 import { type ContractFonts, loadContractFonts } from './font.js';
-import { deflateStreamsFast, shareLayoutCache, splitTemplateFont } from './pdfkit-tuning.js';
+import { coalesceStreamWrites, deflateStreamsFast, shareLayoutCache, splitTemplateFont } from './pdfkit-tuning.js';
 import { placeQrCode, qrCodeForm, qrRuns } from './qr.js';
 import { drawPartySeal } from './seal.js';
 
@@ -89,6 +89,7 @@ export function createContractDocument(o: ContractDocumentOptions): ContractDocu
   doc.registerFont('regular', fonts.cjk.regular as unknown as Buffer);
   doc.registerFont('bold', fonts.cjk.bold as unknown as Buffer);
   deflateStreamsFast(doc);
+  coalesceStreamWrites(doc);
   shareLayoutCache(doc, 'bold', fonts.cjk.bold);
   shareLayoutCache(doc, 'regular', fonts.cjk.regular);
   if (o.templateText) {

@@ -72,6 +72,64 @@ export function deflateStreamsFast(doc: PDFKit.PDFDocument): void {
   prototype[tuned] = true;
 }
 
+type WrittenStream = {
+  compress: boolean;
+  buffer: Uint8Array[];
+  uncompressedLength: number;
+  data: { Length?: number; Filter?: string };
+  finalize(): void;
+  write(chunk: string | Uint8Array): void;
+  [pendingText]?: string[];
+};
+const pendingText = Symbol('qiyue.pendingText');
+const coalesced = Symbol('qiyue.coalescedWrites');
+/** Operators written as text are kept as one chunk per this many (a few KB). */
+const operatorsPerChunk = 256;
+
+function flushText(stream: WrittenStream): void {
+  const pending = stream[pendingText];
+  if (!pending?.length) return;
+  stream.buffer.push(Buffer.from(pending.join(''), 'latin1'));
+  pending.length = 0;
+}
+
+/**
+ * pdfkit turns every operator it writes to a stream into a Uint8Array of its own: a 5,000-item
+ * attachment's pages held ~350,000 of them (~60 MB of heap) until the document ended, as its
+ * pages stay open for the header and footer. Text is joined into one chunk per few hundred
+ * operators instead; the bytes are the same ('latin1' keeps the low byte, as pdfkit does).
+ */
+export function coalesceStreamWrites(doc: PDFKit.PDFDocument): void {
+  const root = (doc as unknown as { _root?: object })._root;
+  if (!root) return;
+  const prototype = Object.getPrototypeOf(root) as WrittenStream & { [coalesced]?: true };
+  if (prototype[coalesced] || typeof prototype.write !== 'function' || typeof prototype.finalize !== 'function') return;
+  const finalize = prototype.finalize;
+  prototype.write = function writeCoalesced(this: WrittenStream, chunk: string | Uint8Array) {
+    let length: number;
+    if (chunk instanceof Uint8Array) {
+      flushText(this);
+      this.buffer.push(chunk);
+      length = chunk.length;
+    } else {
+      const text = `${chunk}\n`;
+      this[pendingText] ??= [];
+      const pending = this[pendingText];
+      pending.push(text);
+      if (pending.length >= operatorsPerChunk) flushText(this);
+      length = text.length;
+    }
+    this.uncompressedLength += length;
+    this.data.Length = (this.data.Length ?? 0) + length;
+    if (this.compress) this.data.Filter = 'FlateDecode';
+  };
+  prototype.finalize = function finalizeCoalesced(this: WrittenStream) {
+    flushText(this);
+    finalize.call(this);
+  };
+  prototype[coalesced] = true;
+}
+
 type Glyph = { id: number; advanceWidth: number; codePoints: number[] };
 type ShapingFont = { layout(text: string): { glyphs: Glyph[] } };
 type EmbeddedFont = {

@@ -93,6 +93,15 @@ type Evidence = { bytes: Uint8Array; sha256: string };
 
 const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
+/**
+ * The old generation of a render thread. Its live heap peaks at ~100 MB (a 5,000-item
+ * attachment: fonts, the open pages, signing); under V8's default limit (a quarter of the RAM)
+ * the heap may grow to four times the live size before a full collection, and a big attachment
+ * left ~150 MB of the thread's heap resident. Below 2 GB V8 lets it grow by 1.3-2 times only
+ * (1.35 here): ~100 MB.
+ */
+export const renderOldGenerationMb = 384;
+
 export function createRenderer(threads: number, signing: RendererSigning): ContractRenderer {
   if (threads <= 0) return createInProcessRenderer(signing);
   type Pool = Piscina<RenderTask | EvidenceTask | FinishTask, Unsigned | Signed | Evidence | FinishedContract>;
@@ -106,7 +115,7 @@ export function createRenderer(threads: number, signing: RendererSigning): Contr
       idleTimeout: 60_000,
       // A contract's garbage is short-lived and small; V8's default young generation (up to
       // 48 MB per thread) stayed resident for nothing: 8 MB saved ~55 MB of RSS per thread.
-      resourceLimits: { maxYoungGenerationSizeMb: 8 },
+      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: renderOldGenerationMb },
       workerData: { signingKeys: signing.keys } satisfies WorkerData,
     }));
   const unsigned = async (task: RenderTask, onProgress?: (fraction: number) => void): Promise<RenderedContract> => {
