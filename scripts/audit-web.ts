@@ -4,7 +4,7 @@
 // belong to a quiet machine, so nothing here asserts them.
 import { consent } from '../test/helpers/app.js';
 import { execSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
@@ -17,6 +17,8 @@ import { createTestDatabase } from '../test/helpers/database.js';
 const port = Number(process.env.AUDIT_PORT ?? 3510);
 const chromePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const categories = ['performance', 'accessibility', 'best-practices'] as const;
+// AUDIT_JSON_DIR=dir keeps each full report, for the diagnostics behind a score (LCP element, long tasks).
+const jsonDir = process.env.AUDIT_JSON_DIR;
 
 if (!existsSync('dist/web/index.html') || process.env.AUDIT_BUILD !== '0') execSync('npx vite build --logLevel warn', { stdio: 'inherit' });
 
@@ -79,6 +81,10 @@ try {
       );
       const lhr = result?.lhr;
       if (!lhr) throw new Error(`no Lighthouse result for ${page.url}`);
+      if (jsonDir) {
+        mkdirSync(jsonDir, { recursive: true });
+        writeFileSync(path.join(jsonDir, `${profile}-${page.name.replaceAll(' ', '-')}.json`), JSON.stringify(lhr));
+      }
       const scores = categories.map((c) => Math.round((lhr.categories[c]?.score ?? 0) * 100));
       const fcp = lhr.audits['first-contentful-paint']?.displayValue ?? '';
       rows.push(`${profile.padEnd(8)} ${page.name.padEnd(14)} ${scores.map((s) => String(s).padStart(5)).join(' ')}   ${fcp}`);
