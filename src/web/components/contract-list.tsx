@@ -1,6 +1,6 @@
 import { DownloadOutlined, FileExcelOutlined, PrinterOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { App, Button, Card, Checkbox, DatePicker, Empty, Flex, Grid, Input, Select, Space, Spin, type TableColumnsType, Tooltip, Typography } from 'antd';
+import { App, Button, Card, Checkbox, DatePicker, Empty, Flex, Input, Select, Space, Spin, type TableColumnsType, Tooltip, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
@@ -18,6 +18,7 @@ import { isOpenStampingStatus, isStampingStatus, StampingStatusTag } from './sta
 import { ContractStatusTag } from './status-tag';
 import { useCan } from './use-can';
 import { useErrorText } from './use-error-text';
+import { useScreens } from './use-screens';
 
 type ContractRow = Contract & { children?: ContractRow[] };
 
@@ -87,7 +88,7 @@ export function ContractList({ detailPath, isOperator = false }: Props) {
   const t = useT();
   const errorText = useErrorText();
   const { message } = App.useApp();
-  const screens = Grid.useBreakpoint();
+  const screens = useScreens();
   const isPhone = screens.md === false;
   const { filter, range, set } = useListFilters();
   const [searchText, setSearchText] = useState(filter.q ?? '');
