@@ -22,9 +22,21 @@ const SessionContext = createContext<SessionContextValue | null>(null);
  * 401 in the browser's console. Read at start only; later
  * the answers of the API decide.
  */
-function hasNoSessionCookie(): boolean {
+export function hasNoSessionCookie(): boolean {
   const meta = document.querySelector<HTMLMetaElement>('meta[name="qiyue-session"]');
   return meta?.content === 'absent';
+}
+
+/**
+ * `GET /me` sent as the script starts rather than after the first render, beside the page's
+ * chunks: every console page waits on it. Taken by the first refresh only; later ones ask anew.
+ */
+let startupMe: Promise<MeResponse> | null = hasNoSessionCookie() ? null : auth.fetchMe();
+startupMe?.catch(() => {});
+function takeStartupMe(): Promise<MeResponse> | null {
+  const me = startupMe;
+  startupMe = null;
+  return me;
 }
 
 export function SessionProvider({ children }: { children: ReactNode }) {
@@ -32,7 +44,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const refresh = useCallback(async () => {
     try {
-      const me = await auth.fetchMe();
+      const me = await (takeStartupMe() ?? auth.fetchMe());
       setCsrfToken(me.csrfToken);
       setSession({ state: 'signed-in', me });
       return me;
