@@ -1,4 +1,4 @@
-import { StrictMode } from 'react';
+import { StrictMode, startTransition } from 'react';
 import { config } from 'zod/v4/core';
 import { createRoot } from 'react-dom/client';
 import { QiyueApp } from './app';
@@ -11,10 +11,14 @@ config({ jitless: true });
 const root = document.getElementById('root');
 if (!root) throw new Error('#root is missing from index.html');
 
-createRoot(root).render(
-  <StrictMode>
-    <LocaleProvider>
-      <QiyueApp />
-    </LocaleProvider>
-  </StrictMode>,
-);
+// A transition renders in slices that yield to the browser every few milliseconds: on a slow
+// phone the console's first render of antd is long, and the static header stays on screen meanwhile.
+startTransition(() => {
+  createRoot(root).render(
+    <StrictMode>
+      <LocaleProvider>
+        <QiyueApp />
+      </LocaleProvider>
+    </StrictMode>,
+  );
+});

@@ -1,4 +1,4 @@
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { createContext, type ReactNode, startTransition, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { MeResponse } from '../../shared/schemas/auth';
 import * as auth from './auth';
 import { ApiError, setCsrfToken, setUnauthenticatedHandler } from './client';
@@ -44,9 +44,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const refresh = useCallback(async () => {
     try {
-      const me = await (takeStartupMe() ?? auth.fetchMe());
+      const startup = takeStartupMe();
+      const me = await (startup ?? auth.fetchMe());
       setCsrfToken(me.csrfToken);
-      setSession({ state: 'signed-in', me });
+      const signedIn = () => setSession({ state: 'signed-in', me });
+      // At start the whole console renders for the session: in slices, so the phone stays
+      // responsive. Later callers (sign-in, an accepted invitation) navigate on it at once.
+      if (startup) startTransition(signedIn);
+      else signedIn();
       return me;
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) {

@@ -2,7 +2,7 @@ import { DownloadOutlined, FileExcelOutlined, PrinterOutlined, ReloadOutlined } 
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { App, Button, Card, Checkbox, DatePicker, Empty, Flex, Input, Select, Space, Spin, type TableColumnsType, Tooltip, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { useEffect, useMemo, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { type ContractListItem as Contract, type ContractKind, type ContractStatus, contractCountLimit, contractKind, contractStatus } from '../../shared/schemas/contract';
 import { fetchFrameworkAttachments } from '../api/attachments';
@@ -109,10 +109,13 @@ export function ContractList({ detailPath, isOperator = false }: Props) {
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (page) => page.nextCursor ?? undefined,
   });
+  // The rows render from a deferred copy of the answer: in slices, not in React Query's own
+  // synchronous update, so that a page of cards leaves the phone responsive.
+  const pages = useDeferredValue(list.data?.pages);
   const listed = useMemo(() => {
     const seen = new Set<string>();
-    return (list.data?.pages ?? []).flatMap((page) => page.items).filter((c) => !seen.has(c.id) && seen.add(c.id));
-  }, [list.data]);
+    return (pages ?? []).flatMap((page) => page.items).filter((c) => !seen.has(c.id) && seen.add(c.id));
+  }, [pages]);
 
   // An attachment hangs under its framework agreement even when the page holding it is not
   // loaded yet: the attachments of each framework shown are fetched (one cached query) and merged in.
@@ -129,7 +132,7 @@ export function ContractList({ detailPath, isOperator = false }: Props) {
     const extra = (attachments.data ?? []).flat().filter((c) => !listed.some((l) => l.id === c.id) && inRange(c));
     return extra.length ? [...listed, ...extra] : listed;
   }, [listed, attachments.data, range.from, range.to]);
-  const total = list.data?.pages[0]?.total;
+  const total = pages?.[0]?.total;
 
   const rows = useMemo(() => nestAttachments(items), [items]);
   const expandedRowKeys = rows.filter((r) => r.children && !collapsed.has(r.id)).map((r) => r.id);
