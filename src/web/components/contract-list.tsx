@@ -2,13 +2,13 @@ import { DownloadOutlined, FileExcelOutlined, PrinterOutlined, ReloadOutlined } 
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { App, Button, Card, Checkbox, DatePicker, Empty, Flex, Input, Select, Space, Spin, type TableColumnsType, Tooltip, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { useDeferredValue, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { type ContractListItem as Contract, type ContractKind, type ContractStatus, contractCountLimit, contractKind, contractStatus } from '../../shared/schemas/contract';
 import { fetchFrameworkAttachments } from '../api/attachments';
 import { type ContractListFilter, contractPdfUrl, fetchAllContracts, fetchContracts } from '../api/contracts';
 import { queryKeys } from '../api/query';
-import { ScrollTable } from './scroll-table';
+import type { ScrollTable as ScrollTableComponent } from './scroll-table';
 import { useT } from '../i18n';
 import { ApplyAttachmentButton } from './apply-attachment-button';
 import { exportContracts, partyANameOf } from './contract-export';
@@ -21,6 +21,12 @@ import { useErrorText } from './use-error-text';
 import { useScreens } from './use-screens';
 
 type ContractRow = Contract & { children?: ContractRow[] };
+
+// The table (antd's largest part, some 45 KB) is for wider screens: a phone lists cards and
+// never downloads it; a wider screen asks for it as soon as this list is loaded.
+const loadScrollTable = () => import('./scroll-table');
+const ScrollTable = lazy(() => loadScrollTable().then((m) => ({ default: m.ScrollTable }))) as unknown as typeof ScrollTableComponent;
+if (typeof window !== 'undefined' && window.matchMedia?.('(min-width: 768px)').matches) loadScrollTable().catch(() => {});
 
 const pageSize = 20;
 
@@ -404,38 +410,46 @@ export function ContractList({ detailPath, isOperator = false }: Props) {
           )}
         </Spin>
       ) : (
-        <ScrollTable<ContractRow>
-          rowKey="id"
-          columns={columns}
-          dataSource={rows}
-          tableLayout="auto"
-          rowSelection={
-            isOperator
-              ? undefined
-              : {
-                  selectedRowKeys: selectedStampingIds,
-                  onChange: (keys) => setStampingIds(keys.map(String)),
-                  getCheckboxProps: (c) => ({ disabled: !canStamp(c), 'aria-label': t('contracts.selectRow', { number: c.number }) }),
-                  renderCell: (_checked, c, _index, node) => (canStamp(c) ? node : <Tooltip title={t('contracts.cannotStamp')}>{node}</Tooltip>),
-                }
+        <Suspense
+          fallback={
+            <Spin spinning>
+              <div style={{ minHeight: 200 }} />
+            </Spin>
           }
-          loading={loading}
-          pagination={false}
-          // Never wider than its card: a column too wide for a laptop scrolls inside the table.
-          scroll={{ x: 'max-content' }}
-          expandable={{
-            expandedRowKeys,
-            onExpand: (isExpanded, row) =>
-              setCollapsed((previous) => {
-                const next = new Set(previous);
-                if (isExpanded) next.delete(row.id);
-                else next.add(row.id);
-                return next;
-              }),
-          }}
-          locale={{ emptyText }}
-          data-testid="contract-table"
-        />
+        >
+          <ScrollTable<ContractRow>
+            rowKey="id"
+            columns={columns}
+            dataSource={rows}
+            tableLayout="auto"
+            rowSelection={
+              isOperator
+                ? undefined
+                : {
+                    selectedRowKeys: selectedStampingIds,
+                    onChange: (keys) => setStampingIds(keys.map(String)),
+                    getCheckboxProps: (c) => ({ disabled: !canStamp(c), 'aria-label': t('contracts.selectRow', { number: c.number }) }),
+                    renderCell: (_checked, c, _index, node) => (canStamp(c) ? node : <Tooltip title={t('contracts.cannotStamp')}>{node}</Tooltip>),
+                  }
+            }
+            loading={loading}
+            pagination={false}
+            // Never wider than its card: a column too wide for a laptop scrolls inside the table.
+            scroll={{ x: 'max-content' }}
+            expandable={{
+              expandedRowKeys,
+              onExpand: (isExpanded, row) =>
+                setCollapsed((previous) => {
+                  const next = new Set(previous);
+                  if (isExpanded) next.delete(row.id);
+                  else next.add(row.id);
+                  return next;
+                }),
+            }}
+            locale={{ emptyText }}
+            data-testid="contract-table"
+          />
+        </Suspense>
       )}
       {footer}
     </>
