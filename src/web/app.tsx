@@ -1,4 +1,4 @@
-import { App as AntApp, ConfigProvider, theme } from 'antd';
+import { App as AntApp, ConfigProvider } from 'antd';
 import { Children, type ComponentType, isValidElement, lazy, type ReactNode, Suspense } from 'react';
 import { createBrowserRouter, matchRoutes, Navigate, type RouteObject, RouterProvider, useLocation } from 'react-router-dom';
 import { QueryClientProvider } from '@tanstack/react-query';
@@ -6,6 +6,7 @@ import { queryClient } from './api/query';
 import { hasNoSessionCookie, SessionProvider, useSession } from './api/session';
 import { FullPageSpin, homePath, RequireAuth, RequireOperator } from './components/require-auth';
 import { useLocale } from './i18n';
+import { consoleTheme } from './theme';
 
 /** A page loaded on demand, whose chunk can also be asked for before the page renders. */
 function lazyRoute<M, P extends object>(load: () => Promise<M>, pick: (module: M) => ComponentType<P>) {
@@ -145,46 +146,7 @@ const router = createBrowserRouter(routes);
 export function QiyueApp() {
   const { antdLocale } = useLocale();
   return (
-    <ConfigProvider
-      locale={antdLocale}
-      theme={{
-        algorithm: theme.defaultAlgorithm,
-        token: {
-          colorPrimary: '#1668dc',
-          borderRadius: 4,
-          // antd's secondary greys (45 % black) reach 3.3:1 on white; WCAG AA asks 4.5:1.
-          colorTextSecondary: 'rgba(0, 0, 0, 0.65)',
-          colorTextTertiary: 'rgba(0, 0, 0, 0.62)',
-          colorTextDescription: 'rgba(0, 0, 0, 0.62)',
-          colorTextPlaceholder: 'rgba(0, 0, 0, 0.56)',
-          // Links in antd's default blue reach 4.1:1; this shade of the primary reaches 5.9:1.
-          colorLink: '#0958d9',
-          // Danger buttons and error texts: antd's red reaches 3.3:1 on white.
-          colorError: '#cf1322',
-          fontFamily:
-            "-apple-system, BlinkMacSystemFont, 'Segoe UI', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Helvetica Neue', Arial, sans-serif",
-        },
-        components: {
-          Layout: { headerBg: '#1f2329', siderBg: '#fff' },
-          Menu: { itemHeight: 38, subMenuItemBg: '#fff', groupTitleColor: 'rgba(0, 0, 0, 0.62)' },
-          // Status tags print their text in the status colour on its lightest tint: the darker
-          // shades of each palette keep that text at 4.5:1 or more.
-          Tag: {
-            colorSuccess: '#237804',
-            colorInfo: '#0958d9',
-            colorWarning: '#ad4e00',
-            colorError: '#a8071a',
-            green7: '#237804',
-            cyan7: '#006d75',
-            gold7: '#874d00',
-            orange7: '#ad4e00',
-            blue7: '#0958d9',
-            purple7: '#531dab',
-            red7: '#a8071a',
-          },
-        },
-      }}
-    >
+    <ConfigProvider locale={antdLocale} theme={consoleTheme}>
       <AntApp>
         <QueryClientProvider client={queryClient}>
           <SessionProvider>
