@@ -1,9 +1,11 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { consoleTheme } from './src/web/theme.js';
 
 const outDir = fileURLToPath(new URL('./dist/web', import.meta.url));
 
@@ -33,11 +35,62 @@ function precompress(): Plugin {
   };
 }
 
+/**
+ * antd's CSS for the parts of it the console's usual pages show, rendered once at build time
+ * with the console's theme, for `import 'virtual:antd-static.css'`. antd writes its CSS at run
+ * time otherwise, part by part on first use, which on a phone is a good share of the first
+ * render; the rule antd's cssinjs reads (`.data-ant-cssinjs-cache-path`, as for server
+ * rendering) tells it which parts are in this file, and it writes only the others. In `vite`'s
+ * development server the module is empty: development class names differ anyway.
+ */
+function antdStaticStyle(): Plugin {
+  const id = 'virtual:antd-static.css';
+  // Parts seldom on the page a session opens (uploads, tabs, images…) stay at run time: this
+  // stylesheet holds up the first paint and should not grow by what most visits never show.
+  const components = [
+    'Alert', 'Breadcrumb', 'Button', 'Card', 'Checkbox', 'Col', 'DatePicker', 'Descriptions', 'Drawer', 'Dropdown', 'Empty',
+    'Flex', 'Form', 'Input', 'Layout', 'List', 'Menu', 'Modal', 'Popconfirm', 'Result', 'Row', 'Select', 'Skeleton', 'Space',
+    'Spin', 'Steps', 'Table', 'Tag', 'Timeline', 'Tooltip', 'Typography',
+  ];
+  let isBuild = false;
+  return {
+    name: 'qiyue-antd-static-style',
+    configResolved(config) {
+      isBuild = config.command === 'build';
+    },
+    resolveId: (source) => (source === id ? `/${id}` : undefined),
+    load(loaded) {
+      if (loaded !== `/${id}`) return;
+      if (!isBuild) return '';
+      // antd's CommonJS build and the React it requires: one instance of each, as in the browser.
+      const require = createRequire(import.meta.url);
+      const React = require('react') as typeof import('react');
+      const { renderToString } = require('react-dom/server') as typeof import('react-dom/server');
+      const antd = require('antd') as Record<string, import('react').ComponentType> & typeof import('antd');
+      const { createCache, extractStyle, StyleProvider } = require('@ant-design/cssinjs') as typeof import('@ant-design/cssinjs');
+      const cache = createCache();
+      const h = React.createElement;
+      const parts = [
+        ...components.map((name) => h(antd[name] as import('react').ComponentType, { key: name })),
+        // Parts with styles of their own: a search box, buttons side by side, the status and colour tags, the side menu's frame.
+        h(antd.Input.Search, { key: 'search' }),
+        h(antd.Space.Compact, { key: 'compact' }, h(antd.Button)),
+        h(antd.Tag, { key: 'status', color: 'success' }),
+        h(antd.Tag, { key: 'preset', color: 'blue' }),
+        h(antd.Layout.Sider, { key: 'sider' }),
+      ];
+      renderToString(h(StyleProvider, { cache }, h(antd.ConfigProvider, { theme: consoleTheme }, h(antd.App, null, ...parts))));
+      // Component styles only: the theme's CSS variables are written at run time either way.
+      return extractStyle(cache, { plain: true, types: ['style'] });
+    },
+  };
+}
+
 // The console: sources in src/web, built into dist/web, which the Fastify server serves.
 // In development, `npx vite` proxies /api to the server on port 3000.
 export default defineConfig({
   root: fileURLToPath(new URL('./src/web', import.meta.url)),
-  plugins: [react(), precompress()],
+  plugins: [react(), antdStaticStyle(), precompress()],
   build: {
     outDir,
     emptyOutDir: true,

@@ -1,3 +1,4 @@
+import 'virtual:antd-static.css';
 import { StrictMode, startTransition } from 'react';
 import { config } from 'zod/v4/core';
 import { createRoot } from 'react-dom/client';
