@@ -37,51 +37,58 @@ function precompress(): Plugin {
 
 /**
  * antd's CSS for the parts of it the console's usual pages show, rendered once at build time
- * with the console's theme, for `import 'virtual:antd-static.css'`. antd writes its CSS at run
- * time otherwise, part by part on first use, which on a phone is a good share of the first
- * render; the rule antd's cssinjs reads (`.data-ant-cssinjs-cache-path`, as for server
- * rendering) tells it which parts are in this file, and it writes only the others. In `vite`'s
- * development server the module is empty: development class names differ anyway.
+ * with the console's theme, as `assets/antd-[hash].css`. antd writes its CSS at run time
+ * otherwise, part by part on first use, which on a phone is a good share of the first render;
+ * the rule antd's cssinjs reads (`.data-ant-cssinjs-cache-path`, as after server rendering)
+ * tells it which parts are in the file, and it writes only the others. index.html preloads the
+ * file, so that it arrives beside the scripts without holding up the static header; main.tsx
+ * applies it before the first render. The development server has none: its class names differ.
  */
 function antdStaticStyle(): Plugin {
-  const id = 'virtual:antd-static.css';
-  // Parts seldom on the page a session opens (uploads, tabs, images…) stay at run time: this
-  // stylesheet holds up the first paint and should not grow by what most visits never show.
+  // Parts seldom on the page a session opens (uploads, tabs, images…) stay at run time: the
+  // first render waits for this file and should not wait for what most visits never show.
   const components = [
     'Alert', 'Breadcrumb', 'Button', 'Card', 'Checkbox', 'Col', 'DatePicker', 'Descriptions', 'Drawer', 'Dropdown', 'Empty',
     'Flex', 'Form', 'Input', 'Layout', 'List', 'Menu', 'Modal', 'Popconfirm', 'Result', 'Row', 'Select', 'Skeleton', 'Space',
     'Spin', 'Steps', 'Table', 'Tag', 'Timeline', 'Tooltip', 'Typography',
   ];
-  let isBuild = false;
+  let reference: string | undefined;
+  const render = () => {
+    // antd's CommonJS build and the React it requires: one instance of each, as in the browser.
+    const require = createRequire(import.meta.url);
+    const React = require('react') as typeof import('react');
+    const { renderToString } = require('react-dom/server') as typeof import('react-dom/server');
+    const antd = require('antd') as Record<string, import('react').ComponentType> & typeof import('antd');
+    const { createCache, extractStyle, StyleProvider } = require('@ant-design/cssinjs') as typeof import('@ant-design/cssinjs');
+    const cache = createCache();
+    const h = React.createElement;
+    const parts = [
+      ...components.map((name) => h(antd[name] as import('react').ComponentType, { key: name })),
+      // Parts with styles of their own: a search box, buttons side by side, the status and colour tags, the side menu's frame.
+      h(antd.Input.Search, { key: 'search' }),
+      h(antd.Space.Compact, { key: 'compact' }, h(antd.Button)),
+      h(antd.Tag, { key: 'status', color: 'success' }),
+      h(antd.Tag, { key: 'preset', color: 'blue' }),
+      h(antd.Layout.Sider, { key: 'sider' }),
+    ];
+    renderToString(h(StyleProvider, { cache }, h(antd.ConfigProvider, { theme: consoleTheme }, h(antd.App, null, ...parts))));
+    // Component styles only: the theme's CSS variables are written at run time either way.
+    return extractStyle(cache, { plain: true, types: ['style'] });
+  };
   return {
     name: 'qiyue-antd-static-style',
-    configResolved(config) {
-      isBuild = config.command === 'build';
+    apply: 'build',
+    buildStart() {
+      reference = this.emitFile({ type: 'asset', name: 'antd.css', source: render() });
     },
-    resolveId: (source) => (source === id ? `/${id}` : undefined),
-    load(loaded) {
-      if (loaded !== `/${id}`) return;
-      if (!isBuild) return '';
-      // antd's CommonJS build and the React it requires: one instance of each, as in the browser.
-      const require = createRequire(import.meta.url);
-      const React = require('react') as typeof import('react');
-      const { renderToString } = require('react-dom/server') as typeof import('react-dom/server');
-      const antd = require('antd') as Record<string, import('react').ComponentType> & typeof import('antd');
-      const { createCache, extractStyle, StyleProvider } = require('@ant-design/cssinjs') as typeof import('@ant-design/cssinjs');
-      const cache = createCache();
-      const h = React.createElement;
-      const parts = [
-        ...components.map((name) => h(antd[name] as import('react').ComponentType, { key: name })),
-        // Parts with styles of their own: a search box, buttons side by side, the status and colour tags, the side menu's frame.
-        h(antd.Input.Search, { key: 'search' }),
-        h(antd.Space.Compact, { key: 'compact' }, h(antd.Button)),
-        h(antd.Tag, { key: 'status', color: 'success' }),
-        h(antd.Tag, { key: 'preset', color: 'blue' }),
-        h(antd.Layout.Sider, { key: 'sider' }),
-      ];
-      renderToString(h(StyleProvider, { cache }, h(antd.ConfigProvider, { theme: consoleTheme }, h(antd.App, null, ...parts))));
-      // Component styles only: the theme's CSS variables are written at run time either way.
-      return extractStyle(cache, { plain: true, types: ['style'] });
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, context) {
+        const asset = Object.values(context.bundle ?? {}).find((output) => output.type === 'asset' && /(^|\/)antd-[\w-]+\.css$/.test(output.fileName));
+        if (!reference || !asset) throw new Error('antd.css was not emitted');
+        // First among the page's requests, beside the title.
+        return html.replace('</title>', `</title>\n    <link rel="preload" as="style" href="/${asset.fileName}" data-antd-style />`);
+      },
     },
   };
 }
