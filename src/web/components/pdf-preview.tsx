@@ -129,7 +129,8 @@ export function PdfPreview({ url, title }: { url: string; title: string }) {
       {error ? (
         <Alert type="warning" showIcon title={t('contract.preview.failed')} />
       ) : (
-        <Spin spinning={!doc || isRendering}>
+        // Not spinning before it is wanted: nothing is loading then.
+        <Spin spinning={isWanted && (!doc || isRendering)}>
           <div
             ref={frame}
             style={{ width: '100%', maxWidth: 900, margin: '0 auto', aspectRatio: pageRatio, background: '#fff', boxShadow: '0 1px 4px rgba(0,0,0,0.12)' }}
