@@ -1,7 +1,6 @@
 import { DownloadOutlined, FileExcelOutlined, PrinterOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { App, Button, Card, Checkbox, DatePicker, Empty, Flex, Input, Select, Space, Spin, type TableColumnsType, Tooltip, Typography } from 'antd';
-import dayjs from 'dayjs';
+import { App, Button, Card, Checkbox, Empty, Flex, Input, Select, Space, Spin, type TableColumnsType, Tooltip, Typography } from 'antd';
 import { lazy, Suspense, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { type ContractListItem as Contract, type ContractKind, type ContractStatus, contractCountLimit, contractKind, contractStatus } from '../../shared/schemas/contract';
@@ -21,6 +20,9 @@ import { useErrorText } from './use-error-text';
 import { useScreens } from './use-screens';
 
 type ContractRow = Contract & { children?: ContractRow[] };
+
+// The date range filter's picker and dayjs come after the list, which does not wait for them.
+const DateRangeFilter = lazy(() => import('./date-range-filter').then((m) => ({ default: m.DateRangeFilter })));
 
 // The table (antd's largest part, some 45 KB) is for wider screens: a phone lists cards and
 // never downloads it; a wider screen asks for it as soon as this list is loaded.
@@ -287,16 +289,27 @@ export function ContractList({ detailPath, isOperator = false }: Props) {
           style={{ width: isPhone ? '100%' : isOperator ? 300 : 260 }}
           data-testid="contract-search"
         />
-        <DatePicker.RangePicker
-            allowEmpty={[true, true]}
-            value={[range.from ? dayjs(range.from) : null, range.to ? dayjs(range.to) : null]}
-            onChange={(dates) => set({ from: dates?.[0]?.format('YYYY-MM-DD'), to: dates?.[1]?.format('YYYY-MM-DD') })}
+        <Suspense
+          fallback={
+            // The picker's own box (height, border, the two placeholders) until it has loaded.
+            <Input
+              readOnly
+              tabIndex={-1}
+              aria-hidden
+              placeholder={`${t('contracts.filter.dateRangeStart')} → ${t('contracts.filter.dateRangeEnd')}`}
+              style={{ width: isPhone ? '100%' : 260 }}
+            />
+          }
+        >
+          <DateRangeFilter
+            from={range.from}
+            to={range.to}
+            onChange={(from, to) => set({ from, to })}
             placeholder={[t('contracts.filter.dateRangeStart'), t('contracts.filter.dateRangeEnd')]}
-            id={{ start: 'contract-filter-from', end: 'contract-filter-to' }}
-            aria-label={t('contracts.filter.dateRange')}
+            ariaLabel={t('contracts.filter.dateRange')}
             style={{ width: isPhone ? '100%' : 260 }}
-            data-testid="filter-date-range"
           />
+        </Suspense>
         <Checkbox checked={filter.hidden === 'include'} onChange={(event) => set({ hidden: event.target.checked ? 'include' : undefined })} data-testid="filter-hidden">
           {t('contracts.showHidden')}
         </Checkbox>
