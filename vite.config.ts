@@ -45,10 +45,11 @@ function precompress(): Plugin {
  * applies it before the first render. The development server has none: its class names differ.
  */
 function antdStaticStyle(): Plugin {
-  // Parts seldom on the page a session opens (uploads, tabs, images…) stay at run time: the
-  // first render waits for this file and should not wait for what most visits never show.
+  // Parts seldom on the page a session opens (uploads, tabs, images…) or loaded after it (the
+  // date picker) stay at run time: the first render waits for this file, and parsing it is one
+  // task of its own, which should not grow by what most visits never show.
   const components = [
-    'Alert', 'Breadcrumb', 'Button', 'Card', 'Checkbox', 'Col', 'DatePicker', 'Descriptions', 'Drawer', 'Dropdown', 'Empty',
+    'Alert', 'Breadcrumb', 'Button', 'Card', 'Checkbox', 'Col', 'Descriptions', 'Drawer', 'Dropdown', 'Empty',
     'Flex', 'Form', 'Input', 'Layout', 'List', 'Menu', 'Modal', 'Popconfirm', 'Result', 'Row', 'Select', 'Skeleton', 'Space',
     'Spin', 'Steps', 'Table', 'Tag', 'Timeline', 'Tooltip', 'Typography',
   ];
