@@ -1,42 +1,51 @@
-import { App as AntApp, ConfigProvider, theme } from 'antd';
-import { lazy, type ReactNode, Suspense } from 'react';
-import { createBrowserRouter, Navigate, RouterProvider, useLocation } from 'react-router-dom';
+import { App as AntApp, ConfigProvider } from 'antd';
+import { Children, type ComponentType, isValidElement, lazy, type ReactNode, Suspense } from 'react';
+import { createBrowserRouter, matchRoutes, Navigate, type RouteObject, RouterProvider, useLocation } from 'react-router-dom';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { queryClient } from './api/query';
-import { SessionProvider, useSession } from './api/session';
+import { hasNoSessionCookie, SessionProvider, useSession } from './api/session';
 import { FullPageSpin, homePath, RequireAuth, RequireOperator } from './components/require-auth';
 import { useLocale } from './i18n';
+import { consoleTheme } from './theme';
+
+/** A page loaded on demand, whose chunk can also be asked for before the page renders. */
+function lazyRoute<M, P extends object>(load: () => Promise<M>, pick: (module: M) => ComponentType<P>) {
+  return Object.assign(
+    lazy(() => load().then((module) => ({ default: pick(module) }))),
+    { preload: load },
+  );
+}
 
 // Each page is its own chunk, and so are the two frames around them: the login page downloads
 // neither the console's menus nor the wizards nor PDF.js.
-const ConsoleLayout = lazy(() => import('./components/console-layout').then((m) => ({ default: m.ConsoleLayout })));
-const PublicLayout = lazy(() => import('./components/public-layout').then((m) => ({ default: m.PublicLayout })));
-const AdminContractsPage = lazy(() => import('./pages/admin-contracts-page').then((m) => ({ default: m.AdminContractsPage })));
-const AdminVerificationsPage = lazy(() => import('./pages/admin-verifications-page').then((m) => ({ default: m.AdminVerificationsPage })));
-const ApplyAttachmentPage = lazy(() => import('./pages/apply-attachment-page').then((m) => ({ default: m.ApplyAttachmentPage })));
-const AdminOutboxPage = lazy(() => import('./pages/admin-outbox-page').then((m) => ({ default: m.AdminOutboxPage })));
-const AdminStampingDetailPage = lazy(() => import('./pages/admin-stamping-detail-page').then((m) => ({ default: m.AdminStampingDetailPage })));
-const AdminStampingPage = lazy(() => import('./pages/admin-stamping-page').then((m) => ({ default: m.AdminStampingPage })));
-const ApplyContractPage = lazy(() => import('./pages/apply-contract-page').then((m) => ({ default: m.ApplyContractPage })));
-const ContractJobPage = lazy(() => import('./pages/contract-job-page').then((m) => ({ default: m.ContractJobPage })));
-const ContractDetailPage = lazy(() => import('./pages/contract-detail-page').then((m) => ({ default: m.ContractDetailPage })));
-const ContractsPage = lazy(() => import('./pages/contracts-page').then((m) => ({ default: m.ContractsPage })));
-const FaqPage = lazy(() => import('./pages/faq-page').then((m) => ({ default: m.FaqPage })));
-const LoginPage = lazy(() => import('./pages/login-page').then((m) => ({ default: m.LoginPage })));
-const MembersPage = lazy(() => import('./pages/members-page').then((m) => ({ default: m.MembersPage })));
-const AcceptInvitationPage = lazy(() => import('./pages/accept-invitation-page').then((m) => ({ default: m.AcceptInvitationPage })));
-const NotFoundPage = lazy(() => import('./pages/not-found-page').then((m) => ({ default: m.NotFoundPage })));
-const PartyAPage = lazy(() => import('./pages/party-a-page').then((m) => ({ default: m.PartyAPage })));
-const RegisterPage = lazy(() => import('./pages/register-page').then((m) => ({ default: m.RegisterPage })));
-const StampingDetailPage = lazy(() => import('./pages/stamping-detail-page').then((m) => ({ default: m.StampingDetailPage })));
-const StampingListPage = lazy(() => import('./pages/stamping-list-page').then((m) => ({ default: m.StampingListPage })));
-const StampingNewPage = lazy(() => import('./pages/stamping-new-page').then((m) => ({ default: m.StampingNewPage })));
-const VerificationPage = lazy(() => import('./pages/verification-page').then((m) => ({ default: m.VerificationPage })));
-const ForgotPasswordPage = lazy(() => import('./pages/forgot-password-page').then((m) => ({ default: m.ForgotPasswordPage })));
-const LegalPage = lazy(() => import('./pages/legal-page').then((m) => ({ default: m.LegalPage })));
-const ResetPasswordPage = lazy(() => import('./pages/reset-password-page').then((m) => ({ default: m.ResetPasswordPage })));
-const SecurityPage = lazy(() => import('./pages/security-page').then((m) => ({ default: m.SecurityPage })));
-const VerifyPage = lazy(() => import('./pages/verify-page').then((m) => ({ default: m.VerifyPage })));
+const ConsoleLayout = lazyRoute(() => import('./components/console-layout'), (m) => m.ConsoleLayout);
+const PublicLayout = lazyRoute(() => import('./components/public-layout'), (m) => m.PublicLayout);
+const AdminContractsPage = lazyRoute(() => import('./pages/admin-contracts-page'), (m) => m.AdminContractsPage);
+const AdminVerificationsPage = lazyRoute(() => import('./pages/admin-verifications-page'), (m) => m.AdminVerificationsPage);
+const ApplyAttachmentPage = lazyRoute(() => import('./pages/apply-attachment-page'), (m) => m.ApplyAttachmentPage);
+const AdminOutboxPage = lazyRoute(() => import('./pages/admin-outbox-page'), (m) => m.AdminOutboxPage);
+const AdminStampingDetailPage = lazyRoute(() => import('./pages/admin-stamping-detail-page'), (m) => m.AdminStampingDetailPage);
+const AdminStampingPage = lazyRoute(() => import('./pages/admin-stamping-page'), (m) => m.AdminStampingPage);
+const ApplyContractPage = lazyRoute(() => import('./pages/apply-contract-page'), (m) => m.ApplyContractPage);
+const ContractJobPage = lazyRoute(() => import('./pages/contract-job-page'), (m) => m.ContractJobPage);
+const ContractDetailPage = lazyRoute(() => import('./pages/contract-detail-page'), (m) => m.ContractDetailPage);
+const ContractsPage = lazyRoute(() => import('./pages/contracts-page'), (m) => m.ContractsPage);
+const FaqPage = lazyRoute(() => import('./pages/faq-page'), (m) => m.FaqPage);
+const LoginPage = lazyRoute(() => import('./pages/login-page'), (m) => m.LoginPage);
+const MembersPage = lazyRoute(() => import('./pages/members-page'), (m) => m.MembersPage);
+const AcceptInvitationPage = lazyRoute(() => import('./pages/accept-invitation-page'), (m) => m.AcceptInvitationPage);
+const NotFoundPage = lazyRoute(() => import('./pages/not-found-page'), (m) => m.NotFoundPage);
+const PartyAPage = lazyRoute(() => import('./pages/party-a-page'), (m) => m.PartyAPage);
+const RegisterPage = lazyRoute(() => import('./pages/register-page'), (m) => m.RegisterPage);
+const StampingDetailPage = lazyRoute(() => import('./pages/stamping-detail-page'), (m) => m.StampingDetailPage);
+const StampingListPage = lazyRoute(() => import('./pages/stamping-list-page'), (m) => m.StampingListPage);
+const StampingNewPage = lazyRoute(() => import('./pages/stamping-new-page'), (m) => m.StampingNewPage);
+const VerificationPage = lazyRoute(() => import('./pages/verification-page'), (m) => m.VerificationPage);
+const ForgotPasswordPage = lazyRoute(() => import('./pages/forgot-password-page'), (m) => m.ForgotPasswordPage);
+const LegalPage = lazyRoute(() => import('./pages/legal-page'), (m) => m.LegalPage);
+const ResetPasswordPage = lazyRoute(() => import('./pages/reset-password-page'), (m) => m.ResetPasswordPage);
+const SecurityPage = lazyRoute(() => import('./pages/security-page'), (m) => m.SecurityPage);
+const VerifyPage = lazyRoute(() => import('./pages/verify-page'), (m) => m.VerifyPage);
 
 /**
  * Login and registration are for visitors: once signed in (also by the form on the page itself)
@@ -73,7 +82,7 @@ function Home() {
   return <Navigate to={homePath(session.me)} replace />;
 }
 
-const router = createBrowserRouter([
+const routes: RouteObject[] = [
   { path: '/login', element: <GuestOnly><LoginPage /></GuestOnly> },
   { path: '/register', element: <GuestOnly><RegisterPage /></GuestOnly> },
   { path: '/verify', element: <AnyoneLayout />, children: [{ index: true, element: <VerifyPage /> }] },
@@ -110,51 +119,34 @@ const router = createBrowserRouter([
       { path: '*', element: <NotFoundPage /> },
     ],
   },
-]);
+];
+
+/** The on-demand pages and frames an element tree names (`<RequireAuth><ConsoleLayout />…`). */
+function preloadElement(node: ReactNode) {
+  if (!isValidElement(node)) return;
+  // A chunk that fails here fails again when its page renders, and that one says so.
+  (node.type as { preload?: () => Promise<unknown> }).preload?.().catch(() => {});
+  Children.forEach((node.props as { children?: ReactNode }).children, preloadElement);
+}
+
+/**
+ * The chunks of the page being opened, asked for at once, beside `GET /me`: left to Suspense,
+ * the frame waits for the session and the page for the frame, a round trip each on a phone.
+ * A visitor without a session goes from the console to the login page: that one, then.
+ */
+function preloadLandingRoute() {
+  const matches = matchRoutes(routes, window.location) ?? [];
+  if (hasNoSessionCookie() && matches[0]?.route.path === '/') preloadElement(<LoginPage />);
+  else for (const match of matches) preloadElement(match.route.element);
+}
+
+preloadLandingRoute();
+const router = createBrowserRouter(routes);
 
 export function QiyueApp() {
   const { antdLocale } = useLocale();
   return (
-    <ConfigProvider
-      locale={antdLocale}
-      theme={{
-        algorithm: theme.defaultAlgorithm,
-        token: {
-          colorPrimary: '#1668dc',
-          borderRadius: 4,
-          // antd's secondary greys (45 % black) reach 3.3:1 on white; WCAG AA asks 4.5:1.
-          colorTextSecondary: 'rgba(0, 0, 0, 0.65)',
-          colorTextTertiary: 'rgba(0, 0, 0, 0.62)',
-          colorTextDescription: 'rgba(0, 0, 0, 0.62)',
-          colorTextPlaceholder: 'rgba(0, 0, 0, 0.56)',
-          // Links in antd's default blue reach 4.1:1; this shade of the primary reaches 5.9:1.
-          colorLink: '#0958d9',
-          // Danger buttons and error texts: antd's red reaches 3.3:1 on white.
-          colorError: '#cf1322',
-          fontFamily:
-            "-apple-system, BlinkMacSystemFont, 'Segoe UI', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Helvetica Neue', Arial, sans-serif",
-        },
-        components: {
-          Layout: { headerBg: '#1f2329', siderBg: '#fff' },
-          Menu: { itemHeight: 38, subMenuItemBg: '#fff', groupTitleColor: 'rgba(0, 0, 0, 0.62)' },
-          // Status tags print their text in the status colour on its lightest tint: the darker
-          // shades of each palette keep that text at 4.5:1 or more.
-          Tag: {
-            colorSuccess: '#237804',
-            colorInfo: '#0958d9',
-            colorWarning: '#ad4e00',
-            colorError: '#a8071a',
-            green7: '#237804',
-            cyan7: '#006d75',
-            gold7: '#874d00',
-            orange7: '#ad4e00',
-            blue7: '#0958d9',
-            purple7: '#531dab',
-            red7: '#a8071a',
-          },
-        },
-      }}
-    >
+    <ConfigProvider locale={antdLocale} theme={consoleTheme}>
       <AntApp>
         <QueryClientProvider client={queryClient}>
           <SessionProvider>

@@ -1,4 +1,4 @@
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { createContext, type ReactNode, startTransition, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { MeResponse } from '../../shared/schemas/auth';
 import * as auth from './auth';
 import { ApiError, setCsrfToken, setUnauthenticatedHandler } from './client';
@@ -22,9 +22,21 @@ const SessionContext = createContext<SessionContextValue | null>(null);
  * 401 in the browser's console. Read at start only; later
  * the answers of the API decide.
  */
-function hasNoSessionCookie(): boolean {
+export function hasNoSessionCookie(): boolean {
   const meta = document.querySelector<HTMLMetaElement>('meta[name="qiyue-session"]');
   return meta?.content === 'absent';
+}
+
+/**
+ * `GET /me` sent as the script starts rather than after the first render, beside the page's
+ * chunks: every console page waits on it. Taken by the first refresh only; later ones ask anew.
+ */
+let startupMe: Promise<MeResponse> | null = hasNoSessionCookie() ? null : auth.fetchMe();
+startupMe?.catch(() => {});
+function takeStartupMe(): Promise<MeResponse> | null {
+  const me = startupMe;
+  startupMe = null;
+  return me;
 }
 
 export function SessionProvider({ children }: { children: ReactNode }) {
@@ -32,9 +44,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const refresh = useCallback(async () => {
     try {
-      const me = await auth.fetchMe();
+      const startup = takeStartupMe();
+      const me = await (startup ?? auth.fetchMe());
       setCsrfToken(me.csrfToken);
-      setSession({ state: 'signed-in', me });
+      const signedIn = () => setSession({ state: 'signed-in', me });
+      // At start the whole console renders for the session: in slices, so the phone stays
+      // responsive. Later callers (sign-in, an accepted invitation) navigate on it at once.
+      if (startup) startTransition(signedIn);
+      else signedIn();
       return me;
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) {

@@ -13,7 +13,7 @@ import {
   TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
-import { Alert, App, Button, Drawer, Dropdown, Flex, Grid, Layout, Menu, type MenuProps, Typography } from 'antd';
+import { Alert, App, Button, Drawer, Dropdown, Flex, Layout, Menu, type MenuProps, Typography } from 'antd';
 import { Suspense, useEffect, useState } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useMe, useSession } from '../api/session';
@@ -24,6 +24,7 @@ import { ProductMark } from './product-mark';
 import { FullPageSpin } from './require-auth';
 import { VerificationStatusTag } from './status-tag';
 import { useErrorText } from './use-error-text';
+import { useScreens } from './use-screens';
 
 const headerHeight = 50;
 
@@ -164,8 +165,7 @@ function SideMenu({ onNavigate }: { onNavigate?: () => void }) {
 export function ConsoleLayout() {
   const me = useMe();
   const t = useT();
-  const screens = Grid.useBreakpoint();
-  // Before the first measurement every breakpoint is unknown: lay out for a laptop.
+  const screens = useScreens();
   const hasSider = screens.lg ?? true;
   const isCompact = screens.md === false;
   const [isMenuOpen, setMenuOpen] = useState(false);

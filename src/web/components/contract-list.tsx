@@ -1,14 +1,13 @@
 import { DownloadOutlined, FileExcelOutlined, PrinterOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { App, Button, Card, Checkbox, DatePicker, Empty, Flex, Grid, Input, Select, Space, Spin, type TableColumnsType, Tooltip, Typography } from 'antd';
-import dayjs from 'dayjs';
-import { useEffect, useMemo, useState } from 'react';
+import { App, Button, Card, Checkbox, Empty, Flex, Input, Select, Space, Spin, type TableColumnsType, Tooltip, Typography } from 'antd';
+import { lazy, Suspense, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { type ContractListItem as Contract, type ContractKind, type ContractStatus, contractCountLimit, contractKind, contractStatus } from '../../shared/schemas/contract';
 import { fetchFrameworkAttachments } from '../api/attachments';
 import { type ContractListFilter, contractPdfUrl, fetchAllContracts, fetchContracts } from '../api/contracts';
 import { queryKeys } from '../api/query';
-import { ScrollTable } from './scroll-table';
+import type { ScrollTable as ScrollTableComponent } from './scroll-table';
 import { useT } from '../i18n';
 import { ApplyAttachmentButton } from './apply-attachment-button';
 import { exportContracts, partyANameOf } from './contract-export';
@@ -18,8 +17,18 @@ import { isOpenStampingStatus, isStampingStatus, StampingStatusTag } from './sta
 import { ContractStatusTag } from './status-tag';
 import { useCan } from './use-can';
 import { useErrorText } from './use-error-text';
+import { useScreens } from './use-screens';
 
 type ContractRow = Contract & { children?: ContractRow[] };
+
+// The date range filter's picker and dayjs come after the list, which does not wait for them.
+const DateRangeFilter = lazy(() => import('./date-range-filter').then((m) => ({ default: m.DateRangeFilter })));
+
+// The table (antd's largest part, some 45 KB) is for wider screens: a phone lists cards and
+// never downloads it; a wider screen asks for it as soon as this list is loaded.
+const loadScrollTable = () => import('./scroll-table');
+const ScrollTable = lazy(() => loadScrollTable().then((m) => ({ default: m.ScrollTable }))) as unknown as typeof ScrollTableComponent;
+if (typeof window !== 'undefined' && window.matchMedia?.('(min-width: 768px)').matches) loadScrollTable().catch(() => {});
 
 const pageSize = 20;
 
@@ -87,7 +96,7 @@ export function ContractList({ detailPath, isOperator = false }: Props) {
   const t = useT();
   const errorText = useErrorText();
   const { message } = App.useApp();
-  const screens = Grid.useBreakpoint();
+  const screens = useScreens();
   const isPhone = screens.md === false;
   const { filter, range, set } = useListFilters();
   const [searchText, setSearchText] = useState(filter.q ?? '');
@@ -108,10 +117,13 @@ export function ContractList({ detailPath, isOperator = false }: Props) {
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (page) => page.nextCursor ?? undefined,
   });
+  // The rows render from a deferred copy of the answer: in slices, not in React Query's own
+  // synchronous update, so that a page of cards leaves the phone responsive.
+  const pages = useDeferredValue(list.data?.pages);
   const listed = useMemo(() => {
     const seen = new Set<string>();
-    return (list.data?.pages ?? []).flatMap((page) => page.items).filter((c) => !seen.has(c.id) && seen.add(c.id));
-  }, [list.data]);
+    return (pages ?? []).flatMap((page) => page.items).filter((c) => !seen.has(c.id) && seen.add(c.id));
+  }, [pages]);
 
   // An attachment hangs under its framework agreement even when the page holding it is not
   // loaded yet: the attachments of each framework shown are fetched (one cached query) and merged in.
@@ -128,7 +140,7 @@ export function ContractList({ detailPath, isOperator = false }: Props) {
     const extra = (attachments.data ?? []).flat().filter((c) => !listed.some((l) => l.id === c.id) && inRange(c));
     return extra.length ? [...listed, ...extra] : listed;
   }, [listed, attachments.data, range.from, range.to]);
-  const total = list.data?.pages[0]?.total;
+  const total = pages?.[0]?.total;
 
   const rows = useMemo(() => nestAttachments(items), [items]);
   const expandedRowKeys = rows.filter((r) => r.children && !collapsed.has(r.id)).map((r) => r.id);
@@ -277,16 +289,27 @@ export function ContractList({ detailPath, isOperator = false }: Props) {
           style={{ width: isPhone ? '100%' : isOperator ? 300 : 260 }}
           data-testid="contract-search"
         />
-        <DatePicker.RangePicker
-            allowEmpty={[true, true]}
-            value={[range.from ? dayjs(range.from) : null, range.to ? dayjs(range.to) : null]}
-            onChange={(dates) => set({ from: dates?.[0]?.format('YYYY-MM-DD'), to: dates?.[1]?.format('YYYY-MM-DD') })}
+        <Suspense
+          fallback={
+            // The picker's own box (height, border, the two placeholders) until it has loaded.
+            <Input
+              readOnly
+              tabIndex={-1}
+              aria-hidden
+              placeholder={`${t('contracts.filter.dateRangeStart')} → ${t('contracts.filter.dateRangeEnd')}`}
+              style={{ width: isPhone ? '100%' : 260 }}
+            />
+          }
+        >
+          <DateRangeFilter
+            from={range.from}
+            to={range.to}
+            onChange={(from, to) => set({ from, to })}
             placeholder={[t('contracts.filter.dateRangeStart'), t('contracts.filter.dateRangeEnd')]}
-            id={{ start: 'contract-filter-from', end: 'contract-filter-to' }}
-            aria-label={t('contracts.filter.dateRange')}
+            ariaLabel={t('contracts.filter.dateRange')}
             style={{ width: isPhone ? '100%' : 260 }}
-            data-testid="filter-date-range"
           />
+        </Suspense>
         <Checkbox checked={filter.hidden === 'include'} onChange={(event) => set({ hidden: event.target.checked ? 'include' : undefined })} data-testid="filter-hidden">
           {t('contracts.showHidden')}
         </Checkbox>
@@ -400,38 +423,46 @@ export function ContractList({ detailPath, isOperator = false }: Props) {
           )}
         </Spin>
       ) : (
-        <ScrollTable<ContractRow>
-          rowKey="id"
-          columns={columns}
-          dataSource={rows}
-          tableLayout="auto"
-          rowSelection={
-            isOperator
-              ? undefined
-              : {
-                  selectedRowKeys: selectedStampingIds,
-                  onChange: (keys) => setStampingIds(keys.map(String)),
-                  getCheckboxProps: (c) => ({ disabled: !canStamp(c), 'aria-label': t('contracts.selectRow', { number: c.number }) }),
-                  renderCell: (_checked, c, _index, node) => (canStamp(c) ? node : <Tooltip title={t('contracts.cannotStamp')}>{node}</Tooltip>),
-                }
+        <Suspense
+          fallback={
+            <Spin spinning>
+              <div style={{ minHeight: 200 }} />
+            </Spin>
           }
-          loading={loading}
-          pagination={false}
-          // Never wider than its card: a column too wide for a laptop scrolls inside the table.
-          scroll={{ x: 'max-content' }}
-          expandable={{
-            expandedRowKeys,
-            onExpand: (isExpanded, row) =>
-              setCollapsed((previous) => {
-                const next = new Set(previous);
-                if (isExpanded) next.delete(row.id);
-                else next.add(row.id);
-                return next;
-              }),
-          }}
-          locale={{ emptyText }}
-          data-testid="contract-table"
-        />
+        >
+          <ScrollTable<ContractRow>
+            rowKey="id"
+            columns={columns}
+            dataSource={rows}
+            tableLayout="auto"
+            rowSelection={
+              isOperator
+                ? undefined
+                : {
+                    selectedRowKeys: selectedStampingIds,
+                    onChange: (keys) => setStampingIds(keys.map(String)),
+                    getCheckboxProps: (c) => ({ disabled: !canStamp(c), 'aria-label': t('contracts.selectRow', { number: c.number }) }),
+                    renderCell: (_checked, c, _index, node) => (canStamp(c) ? node : <Tooltip title={t('contracts.cannotStamp')}>{node}</Tooltip>),
+                  }
+            }
+            loading={loading}
+            pagination={false}
+            // Never wider than its card: a column too wide for a laptop scrolls inside the table.
+            scroll={{ x: 'max-content' }}
+            expandable={{
+              expandedRowKeys,
+              onExpand: (isExpanded, row) =>
+                setCollapsed((previous) => {
+                  const next = new Set(previous);
+                  if (isExpanded) next.delete(row.id);
+                  else next.add(row.id);
+                  return next;
+                }),
+            }}
+            locale={{ emptyText }}
+            data-testid="contract-table"
+          />
+        </Suspense>
       )}
       {footer}
     </>

@@ -1,16 +1,17 @@
-import { Button, Flex, Grid, Layout, Typography } from 'antd';
+import { Button, Flex, Layout, Typography } from 'antd';
 import { Suspense } from 'react';
 import { Link, Outlet, useLocation } from 'react-router-dom';
 import { useT } from '../i18n';
 import { LanguageSwitch } from './language-switch';
 import { ProductMark } from './product-mark';
 import { FullPageSpin } from './require-auth';
+import { useScreens } from './use-screens';
 
 /** The frame of the pages anyone may open without signing in (验真, 合同常见问题). */
 export function PublicLayout() {
   const t = useT();
   const isFaq = useLocation().pathname.startsWith('/faq');
-  const isCompact = Grid.useBreakpoint().md === false;
+  const isCompact = useScreens().md === false;
   return (
     <Layout style={{ minHeight: '100vh', background: 'linear-gradient(180deg, #eef3fb 0%, #f5f6f7 40%)' }}>
       <Flex justify="space-between" align="center" gap={8} style={{ padding: isCompact ? '8px 12px' : '12px 24px', borderBottom: '1px solid #e8e8e8', background: '#fff' }}>

@@ -1,5 +1,5 @@
 import { ReloadOutlined } from '@ant-design/icons';
-import { Badge, Button, Empty, Flex, Grid, Input, Select, Space, type TableColumnsType, Tabs, Typography } from 'antd';
+import { Badge, Button, Empty, Flex, Input, Select, Space, type TableColumnsType, Tabs, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { stampingStatus } from '../../shared/schemas/stamping';
@@ -11,6 +11,7 @@ import { LoadError } from './load-error';
 import { StampingStatusTag, carrierName } from './stamping-status-tag';
 import { useLoad } from './use-load';
 import { queryKeys } from '../api/query';
+import { useScreens } from './use-screens';
 
 type Tab = StampingStatus | 'all';
 
@@ -40,7 +41,7 @@ export function StampingRequestList({ isOperator = false, initialTab = 'all', in
     });
   const setTab = (next: Tab) => setParam('tab', next);
   const setQ = (next: string) => setParam('q', next.trim());
-  const isPhone = Grid.useBreakpoint().md === false;
+  const isPhone = useScreens().md === false;
   const filter = { status: tab === 'all' ? undefined : tab, q: q.trim() || undefined };
   const { data, error, loading, reload } = useLoad([...queryKeys.stamping, 'list', isOperator, tab, q], (signal) =>
     isOperator ? fetchAdminStampingRequests(filter, signal) : fetchStampingRequests(filter, signal),

@@ -1,6 +1,6 @@
 import { CheckCircleFilled, CloseCircleFilled, DownloadOutlined, PrinterOutlined, SafetyCertificateOutlined, StopOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Col, Descriptions, type DescriptionsProps, Empty, Flex, Result, Row, Space, type TableColumnsType, Tag, Timeline, Tooltip, Typography } from 'antd';
-import { type ReactNode, useState } from 'react';
+import { type ReactNode, useDeferredValue, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import type { Contract } from '../../shared/schemas/contract';
 import { frameworkNumberOf, isReissueTarget } from '../api/attachments';
@@ -223,7 +223,11 @@ export function ContractDetailPage() {
   const terminatePermission = useCan('contracts.admin');
   // The remark is for whoever works on contracts: either of the route's actions.
   const canRemark = voidPermission.allowed || attachmentPermission.allowed;
-  const contract = data?.contract;
+  // React Query's answer re-renders at once and in one piece; the page itself (dozens of antd
+  // parts) then renders from the deferred copy, in slices that leave the phone responsive.
+  // (Another contract's, for a moment after a link between two: that one is not shown.)
+  const deferred = useDeferredValue(data)?.contract;
+  const contract = deferred?.id.toLowerCase() === id.toLowerCase() ? deferred : undefined;
 
   const breadcrumb: Crumb[] = isOperator
     ? [t('nav.operations'), { title: t('nav.adminContracts'), to: '/admin/contracts' }, contract?.number ?? t('contract.detail')]
