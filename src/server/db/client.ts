@@ -81,7 +81,7 @@ export async function openDatabase(options: {
     // for a signed contract). A Uint8Array parameter that reaches the wire protocol as is
     // travels in binary; results still arrive as hex text, which Buffer decodes natively.
     serializers: { [types.BYTEA]: (bytes: Uint8Array) => bytes as unknown as string },
-    parsers: { [types.BYTEA]: (hex: string) => Buffer.from(hex.slice(2), 'hex') },
+    parsers: { ...drizzleTextParsers, [types.BYTEA]: (hex: string) => Buffer.from(hex.slice(2), 'hex') },
   };
   if (!dataDir.startsWith('memory://') && !fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
     // Creating the cluster (initdb) grows the WebAssembly memory to several hundred MB for
@@ -90,7 +90,7 @@ export async function openDatabase(options: {
     await migratePglite(drizzlePglite(creating, { schema }), { migrationsFolder });
     await creating.close();
   }
-  const client = await PGlite.create(dataDir, pgliteOptions);
+  const client = withoutPerQueryParsers(await PGlite.create(dataDir, pgliteOptions));
   const db = drizzlePglite(client, { schema, logger });
   await migratePglite(db, { migrationsFolder });
   const hooked = hookTransactions(db as unknown as Database);
@@ -168,6 +168,44 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     e = candidate.cause;
   }
   return false;
+}
+
+/**
+ * The types drizzle reads as PostgreSQL's text and maps itself (dates, times, intervals and
+ * their arrays): what it asks PGlite for with every query. As the instance's own parsers they
+ * need not travel with each one (see withoutPerQueryParsers).
+ */
+const textAsIs = (value: string) => value;
+const drizzleTextParsers = Object.fromEntries(
+  [types.TIMESTAMP, types.TIMESTAMPTZ, types.INTERVAL, types.DATE, 1231, 1115, 1185, 1187, 1182].map((oid) => [oid, textAsIs]),
+);
+
+type QueryOptions = { parsers?: Record<number, unknown> } & Record<string, unknown>;
+
+/**
+ * PGlite merges a query's own parsers into a copy of all of its parsers (some hundred types)
+ * for every query: drizzle passes the same few with each, and the copies were nearly half of
+ * what the request thread allocated while signing contracts. The instance holds them already
+ * (drizzleTextParsers), so a query's options go without them; any other parsers still pass.
+ */
+function withoutPerQueryParsers(client: PGlite): PGlite {
+  const strip = (options?: QueryOptions) => {
+    if (!options?.parsers) return options;
+    const keys = Object.keys(options.parsers);
+    if (!keys.every((k) => k in drizzleTextParsers)) return options;
+    const { parsers: _same, ...rest } = options;
+    return rest;
+  };
+  type Query = (query: string, params?: unknown[], options?: QueryOptions) => Promise<unknown>;
+  const wrap = <T extends { query: Query }>(target: T): T => {
+    const query = target.query.bind(target);
+    target.query = ((q: string, params?: unknown[], options?: QueryOptions) => query(q, params, strip(options))) as T['query'];
+    return target;
+  };
+  wrap(client as unknown as { query: Query });
+  const transaction = client.transaction.bind(client);
+  client.transaction = ((fn: (tx: { query: Query }) => Promise<unknown>) => transaction((tx) => fn(wrap(tx as unknown as { query: Query })))) as PGlite['transaction'];
+  return client;
 }
 
 /** Rows of a raw query; node-postgres and PGlite both answer `{ rows }`. */
