@@ -174,6 +174,9 @@ function listStatement(db: Database, shape: Shape, which: Statement = 'page'): P
 // A list whose count reached the cap (the desk's unfiltered list of a million contracts) is
 // not counted again for a minute: its count reads 10,001 rows each time, and it is most
 // unlikely to fall under the cap in that time. Keyed by the filters and their values.
+/** The count a first page's statement answered with its rows (0 when there are none). */
+const totalOf = (rows: object[]) => (rows[0] as { total?: number } | undefined)?.total ?? 0;
+
 const cappedCounts = new WeakMap<Database, LRUCache<string, true>>();
 
 function cappedCountsOf(db: Database) {
@@ -211,24 +214,29 @@ export async function listContracts(
   };
   const parameters = { ...values, at: cursor?.at, id: cursor?.id, limit: query.limit + 1 };
   let rows: Awaited<ReturnType<PreparedList['execute']>>;
+  // How many match, as far as the count reads (at most one past the cap); first pages only.
+  let counted: number | undefined;
   const capped = cappedCountsOf(db);
   const cappedKey = cursor ? undefined : `${shapeKey(shape)}:${JSON.stringify(values)}`;
   const countedBefore = cappedKey !== undefined && capped.has(cappedKey);
   if (countedBefore) {
-    rows = (await listStatement(db, shape, 'uncounted').execute(parameters)).map((r) => ({ ...r, total: contractCountLimit + 1 }));
+    rows = await listStatement(db, shape, 'uncounted').execute(parameters);
+    counted = contractCountLimit + 1;
   } else if (shape.isOperator && shape.q && !cursor) {
     rows = await listStatement(db, shape, 'searchFirstPage').execute(parameters);
+    const matches = totalOf(rows);
+    counted = matches;
     // More matches than the cap: the newest may lie outside those read; the plain page finds them.
-    const total = (rows[0] as { total?: number } | undefined)?.total ?? 0;
-    if (total > contractCountLimit) rows = (await listStatement(db, shape, 'uncounted').execute(parameters)).map((r) => ({ ...r, total }));
+    if (matches > contractCountLimit) rows = await listStatement(db, shape, 'uncounted').execute(parameters);
   } else {
     rows = await listStatement(db, shape).execute(parameters);
+    counted = totalOf(rows);
   }
   const { page, nextCursor } = keysetPage(rows, query.limit);
   // The first page also says how many there are; later pages leave the count to it.
   let total: ContractList['total'];
   if (!cursor) {
-    const count = page.length < query.limit ? page.length : ((rows[0] as { total?: number } | undefined)?.total ?? 0);
+    const count = page.length < query.limit ? page.length : (counted ?? 0);
     total = count > contractCountLimit ? { count: contractCountLimit, atLeast: true } : { count, atLeast: false };
     if (total.atLeast && cappedKey && !countedBefore) capped.set(cappedKey, true);
   }
