@@ -11,8 +11,9 @@
  *  3. Measures with autocannon (BENCH_SCALE_CONNECTIONS=50, a warm-up, then
  *     BENCH_SCALE_SECONDS=15 each): a customer's first page, their page 50 deep, a search by
  *     number; an operator's first page, a page 100,000 rows deep, a search by part of a
- *     company name; the bare route's first page. Prints req/s, p99, the ratio app ÷ bare, and
- *     the server's largest RSS, sampled throughout.
+ *     company name; the bare route's first page. Prints req/s, p99, the CPU a request cost the
+ *     Node server and PostgreSQL, the ratio app ÷ bare, and the server's largest RSS, sampled
+ *     throughout. BENCH_SCALE_ONLY=text measures only the routes whose name contains it.
  *  4. Times the expiry sweep with nothing due (its usual run) and with four accounts' contracts
  *     due (100; a million contracts of one to three years see about ten expire in ten minutes).
  *
@@ -185,8 +186,22 @@ async function settle(child: ChildProcess) {
   }
 }
 
+/** CPU seconds of every PostgreSQL process on this machine (the server is local to the bench). */
+function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const pid of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') total += cpuSeconds(Number(pid));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
 type Figure = { name: string; reqPerSec: number; p99: number; failed: number };
-type Target = { name: string; url: string; cookie?: string };
+type Target = { name: string; url: string; cookie?: string; server?: ChildProcess };
 
 const load = (target: Target, duration: number) =>
   autocannon({ url: target.url, connections, duration, headers: target.cookie ? { cookie: target.cookie } : undefined });
@@ -194,9 +209,15 @@ const load = (target: Target, duration: number) =>
 async function measure(target: Target): Promise<Figure> {
   const { name } = target;
   await load(target, warmupSeconds);
+  const [serverBefore, postgresBefore] = [cpuSeconds(target.server?.pid), postgresCpuSeconds()];
   const result = await load(target, seconds);
+  // Where a request's time goes: the Node server's CPU and PostgreSQL's, per request.
+  const perRequest = (cpu: number) => ((cpu * 1000) / Math.max(1, result.requests.total)).toFixed(2).padStart(5);
+  const split = `node ${perRequest(cpuSeconds(target.server?.pid) - serverBefore)}  postgres ${perRequest(postgresCpuSeconds() - postgresBefore)} ms CPU/req`;
   const figure = { name, reqPerSec: result.requests.average, p99: result.latency.p99, failed: result.non2xx + result.errors + result.timeouts };
-  console.log(`  ${name.padEnd(46)} ${figure.reqPerSec.toFixed(0).padStart(7)} req/s   p99 ${String(figure.p99).padStart(5)} ms${figure.failed ? `   ${figure.failed} FAILED` : ''}`);
+  console.log(
+    `  ${name.padEnd(46)} ${figure.reqPerSec.toFixed(0).padStart(7)} req/s   p99 ${String(figure.p99).padStart(5)} ms   ${split}${figure.failed ? `   ${figure.failed} FAILED` : ''}`,
+  );
   return figure;
 }
 
@@ -250,7 +271,7 @@ async function main() {
       cursor = answer.nextCursor;
     }
     const operatorSearch = companyName(123).slice(0, 6);
-    const targets: Target[] = [
+    const allTargets: Target[] = [
       { name: "customer's first page (limit 20)", url: `${base}/api/v1/contracts?limit=20`, cookie: customer },
       { name: "customer's page 50 deep (limit 2)", url: `${base}/api/v1/contracts?limit=2&cursor=${cursor}`, cookie: customer },
       { name: "customer's first page (limit 2)", url: `${base}/api/v1/contracts?limit=2`, cookie: customer },
@@ -258,16 +279,21 @@ async function main() {
       { name: "operator's first page (limit 20)", url: `${base}/api/v1/contracts?limit=20`, cookie: desk },
       { name: "operator's page 100,000 rows deep", url: `${base}/api/v1/contracts?limit=20&cursor=${encodeCursor(deepKey)}`, cookie: desk },
       { name: `operator search "${operatorSearch}"`, url: `${base}/api/v1/contracts?q=${encodeURIComponent(operatorSearch)}`, cookie: desk },
-      { name: 'bare Fastify + pg, first page (limit 20)', url: `http://127.0.0.1:${barePort}/contracts?accountId=${customerAccountId}` },
-    ];
+      { name: 'bare Fastify + pg, first page (limit 20)', url: `http://127.0.0.1:${barePort}/contracts?accountId=${customerAccountId}`, server: bare },
+    ].map((target) => ({ server: app, ...target }));
+    // BENCH_SCALE_ONLY=text measures only the routes whose name contains it (no ratio then).
+    const only = env.BENCH_SCALE_ONLY;
+    const targets = only ? allTargets.filter((target) => target.name.includes(only)) : allTargets;
     await Promise.all([settle(app), settle(bare)]);
     // Every route compiled and every statement prepared before the first figure.
     for (const target of targets) await load(target, warmupSeconds);
     console.log(`\n${connections} connections, ${warmupSeconds} s warm-up, ${seconds} s each:`);
     for (const target of targets) figures.push(await measure(target));
-    const first = figures[0]!;
-    const bareFigure = figures[figures.length - 1]!;
-    console.log(`\n  ratio app ÷ bare (first page): ${(first.reqPerSec / bareFigure.reqPerSec).toFixed(2)}   (target ≥ 0.5)`);
+    if (!only) {
+      const first = figures[0]!;
+      const bareFigure = figures[figures.length - 1]!;
+      console.log(`\n  ratio app ÷ bare (first page): ${(first.reqPerSec / bareFigure.reqPerSec).toFixed(2)}   (target ≥ 0.5)`);
+    }
     console.log(`  server RSS, largest sample:    ${maxRss.toFixed(0)} MB   (target ≤ 300 MB)`);
   } finally {
     clearInterval(sampler);

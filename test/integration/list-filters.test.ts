@@ -70,6 +70,17 @@ describe(`contract lists by signing day, with their total (${testDatabaseKind})`
     expect((await list(customer, 'from=2027-01-01')).total).toEqual({ count: 0, atLeast: false });
   });
 
+  it('a search ignores case where the text has any, and finds Chinese and digits as typed', async () => {
+    const numbers = async (caller: Caller, q: string) => (await list(caller, `q=${encodeURIComponent(q)}`)).items.map((i) => i.number);
+    for (const caller of [customer, operator]) {
+      expect(await numbers(caller, 'range4')).toEqual(['FA2026RANGE4']);
+      expect(await numbers(caller, 'fa2026Range')).toHaveLength(5);
+      expect(await numbers(caller, '示例云')).toHaveLength(5);
+      expect(await numbers(caller, '2026')).toHaveLength(5);
+      expect(await numbers(caller, '示例云x')).toEqual([]);
+    }
+  });
+
   it('refuses days that are not days, and a range that ends before it starts', async () => {
     for (const query of ['from=2026-02-30', 'to=2026-13-01', 'from=20261101', 'from=2026-11-02&to=2026-11-01', 'from=0000-01-01']) {
       const res = await t.request(customer, 'GET', `/api/v1/contracts?${query}`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/shared/errors.js';
-import { decodeCursor, encodeCursor } from '../../src/server/db/keyset.js';
+import { decodeCursor, encodeCursor, foldsCase } from '../../src/server/db/keyset.js';
 
 const id = '0f8fad5b-d9cb-469f-a165-70867728950e';
 const crafted = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -41,5 +41,12 @@ describe('keyset cursors', () => {
     ['too long', 'A'.repeat(400)],
   ])('refuses %s with invalid_cursor', (_, cursor) => {
     expect(codeOf(cursor)).toBe('invalid_cursor');
+  });
+});
+
+describe('text search', () => {
+  it('folds case only for a text with letters that have case', () => {
+    expect(['FA2026', 'fa', 'Ärger', 'ß', 'Σ'].map(foldsCase)).toEqual([true, true, true, true, true]);
+    expect(['0000001', '漳州云帆信息', '（有限）-_%', ''].map(foldsCase)).toEqual([false, false, false, false]);
   });
 });

@@ -1,4 +1,4 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { AppError } from '../../shared/errors.js';
 
@@ -82,5 +82,17 @@ export function keysetPage<T extends { keysetAt: string; id: string }>(rows: T[]
   return { page, nextCursor: rows.length > limit && last ? encodeCursor({ at: last.keysetAt, id: last.id }) : null };
 }
 
-/** `%text%` for ILIKE, with the user's own % and _ taken literally. */
+/** `%text%` for LIKE and ILIKE, with the user's own % and _ taken literally. */
 export const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+
+/**
+ * Whether a search text needs ILIKE. A text without letters that have case (digits, Chinese:
+ * most numbers and company names searched) matches the same rows under LIKE, which does not
+ * lowercase every row it checks: two fifths of an operator's search by a company name at a
+ * million contracts. Both are served by the same trigram indexes.
+ */
+export const foldsCase = (text: string) => text.toLowerCase() !== text.toUpperCase();
+
+/** `value` contains the text of `pattern` (containsPattern), ignoring case only where it has any. */
+export const contains = (value: SQLWrapper, pattern: string | SQLWrapper, ignoreCase: boolean): SQL =>
+  ignoreCase ? sql`${value} ilike ${pattern}` : sql`${value} like ${pattern}`;

@@ -1,29 +1,32 @@
-import { and, count, desc, eq, ilike, inArray, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, type SQLWrapper, sql } from 'drizzle-orm';
 import { union } from 'drizzle-orm/pg-core';
 import type { StampingStatus } from '../../shared/schemas/stamping.js';
 import type { Database } from '../db/client.js';
-import { afterKeyset, containsPattern, decodeCursor, keysetPage, keysetTime } from '../db/keyset.js';
+import { afterKeyset, contains, containsPattern, decodeCursor, foldsCase, keysetPage, keysetTime } from '../db/keyset.js';
 import { contracts, stampingRequestContracts, stampingRequests } from '../db/schema/index.js';
 
 /**
  * The requests matching a search, as one list of ids: each arm runs on its own trigram index,
  * where an OR across the tables would read every request.
  */
-function matchingRequestIds(db: Database, like: string) {
+function matchingRequestIds(db: Database, text: string) {
+  const like = containsPattern(text);
+  const ignoreCase = foldsCase(text);
+  const matches = (value: SQLWrapper) => contains(value, like, ignoreCase);
   return union(
-    db.select({ id: stampingRequests.id }).from(stampingRequests).where(ilike(stampingRequests.number, like)),
-    db.select({ id: stampingRequests.id }).from(stampingRequests).where(ilike(stampingRequests.trackingNumber, like)),
-    db.select({ id: stampingRequests.id }).from(stampingRequests).where(ilike(stampingRequests.returnTrackingNumber, like)),
+    db.select({ id: stampingRequests.id }).from(stampingRequests).where(matches(stampingRequests.number)),
+    db.select({ id: stampingRequests.id }).from(stampingRequests).where(matches(stampingRequests.trackingNumber)),
+    db.select({ id: stampingRequests.id }).from(stampingRequests).where(matches(stampingRequests.returnTrackingNumber)),
     db
       .select({ id: stampingRequestContracts.requestId })
       .from(stampingRequestContracts)
       .innerJoin(contracts, eq(contracts.id, stampingRequestContracts.contractId))
-      .where(ilike(contracts.number, like)),
+      .where(matches(contracts.number)),
     db
       .select({ id: stampingRequestContracts.requestId })
       .from(stampingRequestContracts)
       .innerJoin(contracts, eq(contracts.id, stampingRequestContracts.contractId))
-      .where(ilike(contracts.partyAName, like)),
+      .where(matches(contracts.partyAName)),
   );
 }
 
@@ -38,7 +41,7 @@ export async function listStampingRequests(
   const limit = options.limit ?? 200;
   const cursor = options.cursor ? decodeCursor(options.cursor) : undefined;
   const scope = options.viewer.role === 'operator' ? undefined : eq(stampingRequests.accountId, options.viewer.accountId ?? '00000000-0000-0000-0000-000000000000');
-  const search = options.q ? inArray(stampingRequests.id, matchingRequestIds(db, containsPattern(options.q))) : undefined;
+  const search = options.q ? inArray(stampingRequests.id, matchingRequestIds(db, options.q)) : undefined;
   const [rows, counts] = await Promise.all([
     db
       .select({ request: stampingRequests, id: stampingRequests.id, keysetAt: keysetTime(stampingRequests.createdAt) })

@@ -1,9 +1,9 @@
-import { and, asc, desc, eq, gt, ilike, or } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, or } from 'drizzle-orm';
 import { AppError } from '../../shared/errors.js';
 import type { IcpFiling, Order, UnselectableReason } from '../../shared/schemas/attachment.js';
 import type { Database } from '../db/client.js';
 import { icpFilingNumberPattern } from '../../shared/ids.js';
-import { afterKeyset, containsPattern, decodeCursor, decodeTextCursor, encodeTextCursor, keysetPage, keysetTime } from '../db/keyset.js';
+import { afterKeyset, contains, containsPattern, decodeCursor, decodeTextCursor, encodeTextCursor, foldsCase, keysetPage, keysetTime } from '../db/keyset.js';
 import { attachmentItems, contracts, icpFilings, orders } from '../db/schema/index.js';
 import { getVerifiedIdentity } from '../verification/get-verification.js';
 import { isReissue } from '../contracts/present-contract.js';
@@ -76,6 +76,7 @@ export async function listOrders(db: Database, options: { accountId: string; q?:
   const rule = await reissueRule(db, options.accountId, options.frameworkId);
   const cursor = options.cursor ? decodeCursor(options.cursor) : undefined;
   const like = options.q ? containsPattern(options.q) : undefined;
+  const ignoreCase = options.q ? foldsCase(options.q) : false;
   const rows = await db
     .select({ order: orders, id: orders.id, keysetAt: keysetTime(orders.paidAt), contractId: contracts.id, number: contracts.number })
     .from(orders)
@@ -84,7 +85,7 @@ export async function listOrders(db: Database, options: { accountId: string; q?:
     .where(
       and(
         eq(orders.accountId, options.accountId),
-        like ? or(ilike(orders.orderNo, like), ilike(orders.product, like), ilike(orders.spec, like)) : undefined,
+        like ? or(contains(orders.orderNo, like, ignoreCase), contains(orders.product, like, ignoreCase), contains(orders.spec, like, ignoreCase)) : undefined,
         cursor ? afterKeyset(orders.paidAt, orders.id, cursor) : undefined,
       ),
     )
