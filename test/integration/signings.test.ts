@@ -158,6 +158,11 @@ describe('signings: the platform-held key', () => {
     const contract = res.json().contract;
     expect(contract.signatures[0]).toMatchObject({ role: 'party_a', keyCustody: 'platform' });
     const pdf = (await t.request(c, 'GET', `/api/v1/contracts/${contract.id}/pdf`)).rawPayload;
+    // What Party A confirmed is what was signed, as with a key of its own: the draft's very
+    // bytes, its number and its dates, not a second rendering.
+    const draft = (await t.request(c, 'GET', `/api/v1/signings/${s.id}/draft.pdf`)).rawPayload;
+    expect(pdf.subarray(0, draft.length).equals(draft)).toBe(true);
+    expect(contract.number).toBe(s.number);
     const report = (await verify(pdf)).json();
     expect(report).toMatchObject({ authentic: true, level: 'PAdES-B-LTA' });
     expect(report.signatures.find((x: { role: string }) => x.role === 'party_a')).toMatchObject({ keyCustody: 'platform', valid: true });

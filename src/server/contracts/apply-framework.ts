@@ -15,6 +15,7 @@ import { storeDocument } from './contract-document.js';
 import { notifyContract } from '../notifications/notify-contract.js';
 import { assertDailyLimit } from './daily-limit.js';
 import type { SignedContract } from './sign-contract-document.js';
+import type { RenderedContract } from '../pdf/render-framework-agreement.js';
 import { completeLinkedSigning, linkData, type SigningLink } from '../signings/link-signing.js';
 
 export const verifyUrlFor = (publicUrl: string, number: string) => `${publicUrl}/verify?number=${encodeURIComponent(number)}`;
@@ -66,6 +67,11 @@ export type FrameworkIssue = {
   signing?: SigningLink;
   /** The number the signing took with the document Party A confirmed. */
   number?: string;
+  /**
+   * That document itself, rendered when the signing started: signed as it is, never drawn
+   * again, and its period is the one it states.
+   */
+  document?: RenderedContract & { renderedAt: Date };
 };
 
 /** What the direct path and a signing both refuse: a framework in force, or a renewal no longer open. */
@@ -166,30 +172,30 @@ export async function nextFrameworkNumber(db: Database, at: Date): Promise<strin
 }
 
 export async function issueFramework(ctx: AppContext, options: FrameworkIssue) {
-  const { accountId, terms, renews } = options;
+  const { accountId, terms, renews, document } = options;
   const { identity, partyA } = await readyPartyA(ctx, accountId);
   await assertDailyLimit(ctx.db, accountId, ctx.config.dailyContractLimit);
-  const effectiveAt = renews ? renews.expiresAt : new Date();
+  const effectiveAt = renews ? renews.expiresAt : (document?.renderedAt ?? new Date());
   const expiresAt = addYears(effectiveAt, terms.termYears);
   const number = options.number ?? (await nextFrameworkNumber(ctx.db, new Date()));
   // Refused before Party A's certificate is issued; the worker renders meanwhile.
   const checked = checkFrameworkAllowed(ctx, { accountId, renews });
-  const signed = await ctx.renderer.signedFramework(
-    {
-      number,
-      templateVersion: frameworkTemplateVersion,
-      partyA: printablePartyA(partyA),
-      partyB: ctx.config.partyB,
-      copies: terms.copies,
-      termYears: terms.termYears,
-      effectiveAt,
-      expiresAt,
-      verifyUrl: verifyUrlFor(ctx.config.publicUrl, number),
-      draft: false,
-    },
-    { identity, partyBName: ctx.config.partyB.name },
-    { checked },
-  );
+  const signatories = { identity, partyBName: ctx.config.partyB.name };
+  const input = {
+    number,
+    templateVersion: frameworkTemplateVersion,
+    partyA: printablePartyA(partyA),
+    partyB: ctx.config.partyB,
+    copies: terms.copies,
+    termYears: terms.termYears,
+    effectiveAt,
+    expiresAt,
+    verifyUrl: verifyUrlFor(ctx.config.publicUrl, number),
+    draft: false,
+  };
+  const signed = document
+    ? await ctx.renderer.signedDocument(document, signatories, { checked })
+    : await ctx.renderer.signedFramework(input, signatories, { checked });
   try {
     return await ctx.db.transaction((tx) =>
       insertFramework(ctx, tx, { accountId, number, terms, renews, effectiveAt, expiresAt, partyA, signed, actor: options.actor, signing: options.signing }),

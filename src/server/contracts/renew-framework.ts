@@ -5,7 +5,7 @@ import type { Actor } from '../audit/events.js';
 import type { AppContext } from '../context.js';
 import type { Database } from '../db/client.js';
 import { contracts } from '../db/schema/index.js';
-import { issueFramework } from './apply-framework.js';
+import { type FrameworkIssue, issueFramework } from './apply-framework.js';
 import type { SigningLink } from '../signings/link-signing.js';
 import { loadContract } from './load-contract.js';
 import { currentStatus } from './present-contract.js';
@@ -24,7 +24,7 @@ export function renewalOpensAt(expiresAt: Date): Date {
  */
 export async function renewFramework(
   ctx: AppContext,
-  options: { accountId: string; frameworkId: string; terms: RenewBody; actor: Actor; signing?: SigningLink; number?: string },
+  options: Pick<FrameworkIssue, 'actor' | 'signing' | 'number' | 'document'> & { accountId: string; frameworkId: string; terms: RenewBody },
 ) {
   const current = await loadRenewable(ctx, options.accountId, options.frameworkId);
   return issueFramework(ctx, {
@@ -34,6 +34,7 @@ export async function renewFramework(
     renews: { id: current.id, expiresAt: current.expiresAt },
     signing: options.signing,
     number: options.number,
+    document: options.document,
   });
 }
 

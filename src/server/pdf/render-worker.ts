@@ -14,7 +14,7 @@ import { signEvidenceReport } from '../evidence/sign-evidence-report.js';
 import type { ValidationMaterial } from '../signing/dss.js';
 import type { EvidenceReportInput } from './render-evidence-report.js';
 import { type AttachmentInput, renderAttachmentDocument } from './render-attachment.js';
-import { type FrameworkAgreementInput, renderFrameworkAgreementDocument } from './render-framework-agreement.js';
+import { type FrameworkAgreementInput, type RenderedContract, renderFrameworkAgreementDocument } from './render-framework-agreement.js';
 
 /** An evidence report, rendered and signed by Party B (validation data from the request thread). */
 export type EvidenceTask = { kind: 'evidence'; input: EvidenceReportInput; material: ValidationMaterial };
@@ -53,7 +53,12 @@ export async function finishInProcess(task: FinishTask, signingKeys: SigningKeys
   return { bytes: new Uint8Array(signed.bytes.buffer, signed.bytes.byteOffset, signed.bytes.byteLength), provenTimes: signed.provenTimes };
 }
 
-export type RenderTask = ({ kind: 'framework'; input: FrameworkAgreementInput } | { kind: 'attachment'; input: AttachmentInput }) & {
+export type RenderTask = (
+  | { kind: 'framework'; input: FrameworkAgreementInput }
+  | { kind: 'attachment'; input: AttachmentInput }
+  /** A document rendered before (the one a signing's Party A confirmed), signed as it is. */
+  | { kind: 'rendered'; input: RenderedContract }
+) & {
   /**
    * Sign the rendered PDF. Party A's credential and the validation data arrive on
    * `credentials` while the worker renders: the request thread issues the certificate
@@ -71,7 +76,12 @@ export type ProgressMessage = { progress: number };
 
 export type WorkerData = { signingKeys: TransferableSigningKeys };
 
-export function renderInProcess(task: RenderTask, onProgress?: (fraction: number) => void) {
+export async function renderInProcess(task: RenderTask, onProgress?: (fraction: number) => void): Promise<RenderedContract> {
+  if (task.kind === 'rendered') {
+    // Structured clone turns the Buffer into a Uint8Array.
+    const { pdf, signatureRects } = task.input;
+    return { pdf: Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength), signatureRects };
+  }
   return task.kind === 'framework' ? renderFrameworkAgreementDocument(task.input) : renderAttachmentDocument(task.input, { onProgress });
 }
 

@@ -24,6 +24,8 @@ export type ContractRenderer = {
   /** The PDF signed by Party A (an event certificate issued now), then Party B, as PAdES B-LTA. */
   signedFramework(input: FrameworkAgreementInput, signatories: Signatories, options?: SignedOptions): Promise<SignedContract>;
   signedAttachment(input: AttachmentInput, signatories: Signatories, options?: SignedOptions): Promise<SignedContract>;
+  /** A document rendered before (a signing's, as Party A confirmed it), signed as signedFramework signs. */
+  signedDocument(document: RenderedContract, signatories: Signatories, options?: SignedOptions): Promise<SignedContract>;
   /** Party A's signature from its own key embedded and timestamped, then Party B's, the DSS and a document timestamp. */
   finishSigned(task: Omit<FinishTask, 'kind'>): Promise<{ bytes: Buffer; provenTimes: { partyA: Date; partyB: Date } }>;
   /** An evidence report signed by Party B; `material`: Party B's and the TSA's validation data. */
@@ -73,6 +75,7 @@ export function createInProcessRenderer(signing: RendererSigning): ContractRende
     attachment: async (input, options) => (await renderers()).renderInProcess({ kind: 'attachment', input }, options?.onProgress),
     signedFramework: (input, signatories, options) => signed({ kind: 'framework', input }, signatories, options),
     signedAttachment: (input, signatories, options) => signed({ kind: 'attachment', input }, signatories, options),
+    signedDocument: (input, signatories, options) => signed({ kind: 'rendered', input }, signatories, options),
     finishSigned: async (task) => {
       keys ??= signingKeysFrom(signing.keys);
       const done = await signingErrors((await renderers()).finishInProcess({ kind: 'finish', ...task }, keys));
@@ -165,6 +168,7 @@ export function createRenderer(threads: number, signing: RendererSigning): Contr
     attachment: (input, options) => unsigned({ kind: 'attachment', input }, options?.onProgress),
     signedFramework: (input, signatories, options) => signed({ kind: 'framework', input }, signatories, options),
     signedAttachment: (input, signatories, options) => signed({ kind: 'attachment', input }, signatories, options),
+    signedDocument: (input, signatories, options) => signed({ kind: 'rendered', input }, signatories, options),
     finishSigned: async (task) => {
       const done = (await signingErrors(started().run({ kind: 'finish', ...task } satisfies FinishTask))) as FinishedContract;
       return { bytes: asBuffer(done.bytes), provenTimes: done.provenTimes };
