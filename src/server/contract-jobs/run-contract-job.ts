@@ -156,7 +156,7 @@ async function fail(db: Database, which: ReturnType<typeof and> & {}, error: App
  * fail as the signature would have been refused. All of them, or the one job `jobId`.
  */
 export function failUnsigned(db: Database, jobId?: string) {
-  const over = sql`exists (select 1 from ${signings} where ${signings.id}::text = ${contractJobs.signing}->>'id'
+  const over = sql`exists (select 1 from ${signings} where ${signings.id} = (${contractJobs.signing}->>'id')::uuid
     and (${signings.status} <> 'awaiting_signature' or ${signings.expiresAt} <= now()))`;
   return fail(db, and(eq(contractJobs.state, 'awaiting_signature'), jobId ? eq(contractJobs.id, jobId) : undefined, over)!, new AppError('signing_expired'));
 }

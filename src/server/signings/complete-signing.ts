@@ -44,7 +44,7 @@ export async function completeSigning(
   if (!ok) throw new AppError('invalid_signature');
   const der = p1363ToDer(o.signature);
   // A big attachment's contract job prepared this signature: the contract ends it, once.
-  const [job] = await ctx.db.select({ id: contractJobs.id, state: contractJobs.state }).from(contractJobs).where(sql`${contractJobs.signing}->>'id' = ${row.id}`);
+  const [job] = await ctx.db.select({ id: contractJobs.id, state: contractJobs.state }).from(contractJobs).where(sql`(${contractJobs.signing} ->> 'id') = ${row.id}`);
   if (job && job.state !== 'awaiting_signature') throw new AppError('invalid_state', 'The job preparing this signing has ended; start again');
   const meta = row.preparedMeta;
   const certificatePem = row.certificatePem;

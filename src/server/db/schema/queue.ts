@@ -60,6 +60,8 @@ export const contractJobs = pgTable(
     uniqueIndex('contract_jobs_contract_unique').on(t.contractId),
     index('contract_jobs_pending_idx').on(t.createdAt).where(sql`${t.state} in ('queued', 'running')`),
     index('contract_jobs_account_idx').on(t.accountId, t.createdAt),
+    // Completing a signing looks up the job that prepared it.
+    index('contract_jobs_signing_idx').on(sql`(${t.signing} ->> 'id')`),
     check('contract_jobs_progress', sql`${t.progress} between 0 and 100`),
     check(
       'contract_jobs_outcome',

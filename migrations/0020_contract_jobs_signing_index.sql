@@ -1,0 +1,1 @@
+CREATE INDEX "contract_jobs_signing_idx" ON "contract_jobs" USING btree (("signing" ->> 'id'));
