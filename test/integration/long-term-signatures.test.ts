@@ -32,6 +32,19 @@ async function freePort(): Promise<number> {
 
 type Server = { url: string; process: ChildProcess; stop(): Promise<void> };
 
+/** Whether a process of the group `pgid` still runs (zombies left to their parent aside), from /proc. */
+function groupRuns(pgid: number): boolean {
+  return fs.readdirSync('/proc').some((pid) => {
+    if (!/^\d+$/.test(pid)) return false;
+    try {
+      const [state, , group] = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return Number(group) === pgid && state !== 'Z';
+    } catch {
+      return false;
+    }
+  });
+}
+
 async function startServer(o: { dataDir: string; port: number; faketime?: string }): Promise<Server> {
   const url = `http://127.0.0.1:${o.port}`;
   const env = {
@@ -49,7 +62,10 @@ async function startServer(o: { dataDir: string; port: number; faketime?: string
   };
   delete (env as Record<string, string | undefined>).DATABASE_URL;
   const node = [process.execPath, '--import', 'tsx', 'src/server/main.ts'];
-  const child = o.faketime ? spawn('faketime', ['-f', o.faketime, ...node], { env, stdio: 'pipe' }) : spawn(node[0]!, node.slice(1), { env, stdio: 'pipe' });
+  // In a process group of its own: faketime runs the server as its child, which outlived a
+  // stop that signalled faketime alone.
+  const options = { env, stdio: 'pipe' as const, detached: true };
+  const child = o.faketime ? spawn('faketime', ['-f', o.faketime, ...node], options) : spawn(node[0]!, node.slice(1), options);
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
@@ -63,12 +79,17 @@ async function startServer(o: { dataDir: string; port: number; faketime?: string
   return {
     url,
     process: child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    // Until nothing of the group runs: the next server takes the same port and data.
+    stop: async () => {
+      const signal = (s: NodeJS.Signals) => {
+        try {
+          process.kill(-child.pid!, s);
+        } catch {}
+      };
+      signal('SIGTERM');
+      for (let i = 0; i < 150 && groupRuns(child.pid!); i++) await new Promise((r) => setTimeout(r, 100));
+      signal('SIGKILL');
+    },
   };
 }
 
