@@ -1,5 +1,7 @@
 import type { ApplyFrameworkBody, Contract, ContractKind, ContractList, ContractListItem, ContractStatus, EligibilityResponse, PatchContractBody, VerifyResponse } from '../../shared/schemas/contract';
+import { infiniteQueryOptions } from '@tanstack/react-query';
 import { api, apiUrl } from './client';
+import { queryKeys } from './query';
 
 export type ContractListFilter = {
   kind?: ContractKind;
@@ -32,6 +34,9 @@ export type FrameworkTerms = Omit<ApplyFrameworkBody, 'accept'>;
 
 const contractPath = (id: string) => `/contracts/${encodeURIComponent(id)}`;
 
+/** Contracts a page of the list holds (加载更多 asks for the next). */
+const contractPageSize = 20;
+
 export function fetchContracts(filter: ContractListFilter, signal?: AbortSignal) {
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(filter)) {
@@ -40,6 +45,15 @@ export function fetchContracts(filter: ContractListFilter, signal?: AbortSignal)
   const search = query.toString();
   return api.get<ContractListPage>(`/contracts${search ? `?${search}` : ''}`, signal);
 }
+
+/** The contract list's pages: one query for the list and for the landing page's prefetch (app.tsx). */
+export const contractListQuery = (filter: ContractListFilter, isOperator: boolean) =>
+  infiniteQueryOptions({
+    queryKey: queryKeys.contractList({ ...filter, isOperator }),
+    queryFn: ({ pageParam, signal }) => fetchContracts({ ...filter, limit: contractPageSize, cursor: pageParam }, signal),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page: ContractListPage) => page.nextCursor ?? undefined,
+  });
 
 /** Every contract the filter matches, page by page, up to `max` (an export of the filtered list). */
 export async function fetchAllContracts(filter: Omit<ContractListFilter, 'cursor' | 'limit'>, max: number): Promise<ContractListItem[]> {

@@ -5,7 +5,7 @@ import { lazy, Suspense, useDeferredValue, useEffect, useMemo, useState } from '
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { type ContractListItem as Contract, type ContractKind, type ContractStatus, contractCountLimit, contractKind, contractStatus } from '../../shared/schemas/contract';
 import { fetchFrameworkAttachments } from '../api/attachments';
-import { type ContractListFilter, contractPdfUrl, fetchAllContracts, fetchContracts } from '../api/contracts';
+import { type ContractListFilter, contractListQuery, contractPdfUrl, fetchAllContracts } from '../api/contracts';
 import { queryKeys } from '../api/query';
 import type { ScrollTable as ScrollTableComponent } from './scroll-table';
 import { useT } from '../i18n';
@@ -30,7 +30,6 @@ const loadScrollTable = () => import('./scroll-table');
 const ScrollTable = lazy(() => loadScrollTable().then((m) => ({ default: m.ScrollTable }))) as unknown as typeof ScrollTableComponent;
 if (typeof window !== 'undefined' && window.matchMedia?.('(min-width: 768px)').matches) loadScrollTable().catch(() => {});
 
-const pageSize = 20;
 
 /**
  * Attachments hang under their framework agreement when it is among the rows loaded; the
@@ -111,12 +110,7 @@ export function ContractList({ detailPath, isOperator = false }: Props) {
   const stampingPermission = useCan('stamping.request');
   const canStamp = (c: Contract) => !isOperator && c.status === 'effective' && !isOpenStampingStatus(c.stampingStatus);
 
-  const list = useInfiniteQuery({
-    queryKey: queryKeys.contractList({ ...filter, isOperator }),
-    queryFn: ({ pageParam, signal }) => fetchContracts({ ...filter, limit: pageSize, cursor: pageParam }, signal),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => page.nextCursor ?? undefined,
-  });
+  const list = useInfiniteQuery(contractListQuery(filter, isOperator));
   // The rows render from a deferred copy of the answer: in slices, not in React Query's own
   // synchronous update, so that a page of cards leaves the phone responsive.
   const pages = useDeferredValue(list.data?.pages);
