@@ -17,7 +17,7 @@ import { preparePartyASigning, transferableSigningKeys } from './contracts/sign-
 import { pkiRoutes, trustRoutes } from './routes/pki.js';
 import { seedDemo } from './demo/seed-demo.js';
 import { apiDescription, registerApiReference } from './http/api-reference.js';
-import { errorHandler, sendProblem } from './http/problem.js';
+import { answerClientError, errorHandler, sendProblem } from './http/problem.js';
 import { registerInputGuard } from './http/input-guard.js';
 import { registerRateLimits } from './http/rate-limits.js';
 import { openApiTransform } from './http/openapi-security.js';
@@ -97,6 +97,7 @@ export async function buildApp(config: Config, options: { database?: DatabaseHan
     onConstructorPoisoning: 'error',
     // Answered by the hook below instead, as problem+json like every other refusal.
     return503OnClosing: false,
+    clientErrorHandler: answerClientError,
   });
   // While the server drains, requests still arriving on open connections are sent elsewhere.
   let isClosing = false;

@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/server/app.js';
 import { createTestApp, type Caller, type TestApp, testConfig } from '../helpers/app.js';
+import { startTestServer } from '../helpers/server.js';
 
 let t: TestApp;
 let c: Caller;
@@ -127,5 +129,33 @@ describe('errors the code did not expect', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('requests the HTTP parser refuses', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server?.close());
+
+  /** What the server answers to `request` written to its socket as it is, until it closes. */
+  const exchange = (request: Buffer) =>
+    new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(new URL(server.url).port), '127.0.0.1', () => socket.write(request));
+      let answer = '';
+      socket.on('data', (d) => (answer += d));
+      socket.on('close', () => resolve(answer));
+      socket.on('error', reject);
+    });
+
+  it.each([
+    ['raw UTF-8 in the URL', Buffer.from('GET /api/v1/contracts?q=İ HTTP/1.1\r\nHost: qiyue\r\n\r\n'), 400, 'validation_failed'],
+    ['headers over 16 KB', Buffer.from(`GET /api/v1/health HTTP/1.1\r\nHost: qiyue\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`), 431, 'headers_too_large'],
+  ])('%s: problem+json with its code, then the connection closes', async (_name, request, status, code) => {
+    const [head, body] = (await exchange(request)).split('\r\n\r\n');
+    expect(head).toMatch(new RegExp(`^HTTP/1.1 ${status} `));
+    expect(head).toMatch(/\r\ncontent-type: application\/problem\+json\r\n/i);
+    expect(JSON.parse(body!)).toMatchObject({ type: `urn:qiyue:problem:${code}`, status, code });
   });
 });

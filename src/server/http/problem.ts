@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError, type ErrorCode, errorStatus, errorTitle, type Problem } from '../../shared/errors.js';
@@ -72,4 +74,25 @@ export function errorHandler(this: unknown, error: FastifyError, request: Fastif
   else if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
   else if (!(error instanceof AppError) && findPgError(error)) request.log.warn({ err: error }, 'database refused the input');
   return sendProblem(reply, appError);
+}
+
+/**
+ * A request the HTTP parser refuses before any route sees it (raw bytes in the URL, headers
+ * too large, a request not complete within `requestTimeout`) is answered as problem+json with
+ * its code, like every other refusal, instead of Fastify's own body; then the connection closes.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex) {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const refusal =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? new AppError('request_timeout')
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? new AppError('headers_too_large')
+        : new AppError('validation_failed', 'The request is not well-formed HTTP (a URL must be percent-encoded)');
+  const body = JSON.stringify(problemBody(refusal));
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  socket.destroy(error);
 }

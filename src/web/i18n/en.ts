@@ -1076,6 +1076,8 @@ export const errors: Record<ErrorCode, string> = {
   invalid_document: 'The file is not a readable document of the expected type (a PDF scan, or a PNG, JPEG or PDF licence)',
   invalid_state: 'Not possible in the current state',
   payload_too_large: 'The upload is too large',
+  request_timeout: 'The request did not arrive in time; check the connection and try again',
+  headers_too_large: 'The request headers are too large; clear this site\'s cookies and try again',
   unsupported_media_type: 'Unsupported file type',
   invalid_id_number: 'The resident ID number is not valid. Please check it',
   invalid_credit_code: 'The unified social credit code is not valid. Please check it',

@@ -1071,6 +1071,8 @@ export const errors: Record<ErrorCode, string> = {
   invalid_document: '文件无法识别为所需类型（PDF 扫描件，或 PNG、JPEG、PDF 格式的证照）',
   invalid_state: '当前状态下无法执行此操作',
   payload_too_large: '上传的内容过大',
+  request_timeout: '请求未能及时送达，请检查网络后重试',
+  headers_too_large: '请求头过大，请清除本站 Cookie 后重试',
   unsupported_media_type: '不支持的文件类型',
   invalid_id_number: '身份证号码无效，请核对后重新输入',
   invalid_credit_code: '统一社会信用代码无效，请核对后重新输入',
