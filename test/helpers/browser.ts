@@ -168,7 +168,11 @@ export async function logout(page: Page, shot: Shot) {
   const item = page.getByRole('menuitem', { name: /退出登录/ });
   await item.waitFor({ state: 'visible' });
   await item.click();
-  await page.getByRole('heading', { name: '登录' }).waitFor().catch(async (error: unknown) => {
+  const loginPage = page.getByRole('heading', { name: '登录' });
+  // On a loaded machine a click could land while the menu was still opening and be lost (the
+  // menu stayed open, nothing was sent); a person clicks again, and so does this.
+  if (!(await loginPage.waitFor({ timeout: 10_000 }).then(() => true, () => false)) && (await item.isVisible())) await item.click();
+  await loginPage.waitFor().catch(async (error: unknown) => {
     await shot(page, 'zz-logout-failed');
     throw error;
   });
