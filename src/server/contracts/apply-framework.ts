@@ -181,7 +181,7 @@ export async function issueFramework(ctx: AppContext, options: FrameworkIssue) {
   // Refused before Party A's certificate is issued; the worker renders meanwhile.
   const checked = checkFrameworkAllowed(ctx, { accountId, renews });
   const signatories = { identity, partyBName: ctx.config.partyB.name };
-  const input = {
+  const render = () => ({
     number,
     templateVersion: frameworkTemplateVersion,
     partyA: printablePartyA(partyA),
@@ -192,10 +192,10 @@ export async function issueFramework(ctx: AppContext, options: FrameworkIssue) {
     expiresAt,
     verifyUrl: verifyUrlFor(ctx.config.publicUrl, number),
     draft: false,
-  };
+  });
   const signed = document
     ? await ctx.renderer.signedDocument(document, signatories, { checked })
-    : await ctx.renderer.signedFramework(input, signatories, { checked });
+    : await ctx.renderer.signedFramework(render(), signatories, { checked });
   try {
     return await ctx.db.transaction((tx) =>
       insertFramework(ctx, tx, { accountId, number, terms, renews, effectiveAt, expiresAt, partyA, signed, actor: options.actor, signing: options.signing }),

@@ -36,6 +36,11 @@ function publicKeyFrom(jwk: Extract<ConfirmSigningBody, { publicKey: unknown }>[
   }
 }
 
+/** The draft whose hash the code was bound to: from this instance's memory, else the database. */
+async function confirmedDraft(ctx: AppContext, row: SigningRow, viewer: SigningViewer) {
+  return ctx.signingDrafts.get(row.id, row.draftSha256) ?? (await loadSigningDocument(ctx.db, row.id, viewer, 'draft'));
+}
+
 /** Checks the code; a wrong one counts, and the fifth ends the signing. Committed on its own. */
 async function checkCode(ctx: AppContext, o: { signingId: string; viewer: SigningViewer; code: string; actor: Actor }): Promise<SigningRow> {
   const outcome = await ctx.db.transaction(async (tx) => {
@@ -135,8 +140,7 @@ export async function confirmSigning(ctx: AppContext, o: { signingId: string; vi
   // A framework agreement's document to sign was rendered when the signing started.
   const documentToSign = async () => {
     if (!layout) return renderFinal(ctx, subject, number, at);
-    const pdf = ctx.signingDrafts.get(checked.id, checked.draftSha256) ?? (await loadSigningDocument(ctx.db, checked.id, o.viewer, 'draft'));
-    return { pdf: pdf!, signatureRects: layout.signatureRects };
+    return { pdf: (await confirmedDraft(ctx, checked, o.viewer))!, signatureRects: layout.signatureRects };
   };
   const confirmed = (tx: Database, cert: X509Certificate) =>
     appendEvent(tx, {
@@ -211,7 +215,7 @@ async function signWithPlatformKey(ctx: AppContext, row: SigningRow, o: { actor:
     // The very document Party A confirmed, with its number and dates, as the signer-held path
     // signs it: the hash the code was bound to is the hash of what gets signed.
     const { number, draftLayout: layout } = row;
-    const pdf = layout && (ctx.signingDrafts.get(row.id, row.draftSha256) ?? (await loadSigningDocument(ctx.db, row.id, o.viewer, 'draft')));
+    const pdf = layout && (await confirmedDraft(ctx, row, o.viewer));
     const document = layout && pdf ? { pdf, signatureRects: layout.signatureRects, renderedAt: new Date(layout.renderedAt) } : undefined;
     const issue = { accountId, terms: { termYears: terms.termYears, copies: terms.copies }, actor: o.actor, signing, number: number ?? undefined, document };
     const contract = terms.kind === 'framework' ? await issueFramework(ctx, issue) : await renewFramework(ctx, { ...issue, frameworkId: terms.frameworkId });
