@@ -174,12 +174,12 @@ function listStatement(db: Database, shape: Shape, which: Statement = 'page'): P
   return statement;
 }
 
-// A list whose count reached the cap (the desk's unfiltered list of a million contracts) is
-// not counted again for a minute: its count reads 10,001 rows each time, and it is most
-// unlikely to fall under the cap in that time. Keyed by the filters and their values.
 /** The count a first page's statement answered with its rows (0 when there are none). */
 const totalOf = (rows: object[]) => (rows[0] as { total?: number } | undefined)?.total ?? 0;
 
+// A list whose count reached the cap (the desk's unfiltered list of a million contracts) is
+// not counted again for a minute: its count reads 10,001 rows each time, and it is most
+// unlikely to fall under the cap in that time. Keyed by the filters and their values.
 const cappedCounts = new WeakMap<Database, LRUCache<string, true>>();
 
 function cappedCountsOf(db: Database) {
@@ -228,10 +228,9 @@ export async function listContracts(
     counted = contractCountLimit + 1;
   } else if (shape.isOperator && shape.q && !cursor) {
     rows = await listStatement(db, shape, 'searchFirstPage').execute(parameters);
-    const matches = totalOf(rows);
-    counted = matches;
+    counted = totalOf(rows);
     // More matches than the cap: the newest may lie outside those read; the plain page finds them.
-    if (matches > contractCountLimit) rows = await listStatement(db, shape, 'uncounted').execute(parameters);
+    if (counted > contractCountLimit) rows = await listStatement(db, shape, 'uncounted').execute(parameters);
   } else {
     rows = await listStatement(db, shape).execute(parameters);
     counted = totalOf(rows);
