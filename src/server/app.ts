@@ -54,7 +54,7 @@ export const apiPrefix = '/api/v1';
 
 /** Opens the database, applies migrations, creates the operator and demo data, and wires the routes. */
 export async function buildApp(config: Config, options: { database?: DatabaseHandle } = {}): Promise<FastifyInstance> {
-  const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, template: config.pgliteTemplate }));
   const pki = await ensurePlatformPki(database.db, { key: config.key, partyB: config.partyB, publicUrl: config.publicUrl, partyBP12: config.partyBP12 });
   const trust = createTrustServices({ db: database.db, pki, config });
   const ctx: AppContext = {

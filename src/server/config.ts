@@ -58,6 +58,8 @@ export type Config = {
   dataDir: string;
   /** postgres://… to run on a PostgreSQL server; otherwise embedded PGlite in dataDir. */
   databaseUrl?: string;
+  /** An in-memory PGlite (dataDir 'memory://') starts from this dump of a migrated database (the test suite's). */
+  pgliteTemplate?: Blob;
   /** Base URL printed on QR codes and in e-mails. */
   publicUrl: string;
   verifierMode: 'auto' | 'manual';

@@ -5,7 +5,7 @@ import { type Config, loadConfig } from '../../src/server/config.js';
 import { openDatabase } from '../../src/server/db/client.js';
 import { creditCodeCheckChar, residentIdCheckChar } from '../../src/shared/ids.js';
 import { consentVersion } from '../../src/shared/schemas/verification.js';
-import { createTestDatabase } from './database.js';
+import { createTestDatabase, pgliteTemplate } from './database.js';
 import { driveSigning, type SigningOptions } from './signing.js';
 
 /** The consent a verification body carries. */
@@ -43,6 +43,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     rateLimit: false,
     // Suites sign the operator in with a password only; the second factor has its own test.
     requireOperatorTotp: false,
+    pgliteTemplate,
     ...overrides,
   };
 }
@@ -86,7 +87,7 @@ export async function createTestApp(
   const config = testConfig({ databaseUrl: database.databaseUrl, dataDir: database.dataDir, ...overrides });
   const app = await buildApp(config, {
     ...(options.logQuery
-      ? { database: await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logQuery: options.logQuery }) }
+      ? { database: await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, template: config.pgliteTemplate, logQuery: options.logQuery }) }
       : {}),
   });
 

@@ -40,6 +40,11 @@ export async function openDatabase(options: {
   log?: (message: string) => void;
   /** Sees every statement the app sends (the query-plan test explains them). */
   logQuery?: (query: string, params: unknown[]) => void;
+  /**
+   * For an in-memory PGlite: a dump (`dumpDataDir`) of a migrated database to start from. Most
+   * of opening an empty one is initdb; the test suite opens one per test app.
+   */
+  template?: Blob;
 }): Promise<DatabaseHandle> {
   const logger = options.logQuery ? { logQuery: options.logQuery } : undefined;
   if (options.databaseUrl) {
@@ -70,19 +75,6 @@ export async function openDatabase(options: {
     dataDir = path.join(options.dataDir, 'pgdata');
     fs.mkdirSync(dataDir, { recursive: true });
   }
-  const pgliteOptions = {
-    // The embedded server's memory is WebAssembly memory, which never shrinks: PostgreSQL's
-    // default 128 MB of shared buffers is a fixed cost of every instance, and more than the
-    // embedded database's working set needs.
-    // The trigram indexes of substring search (migration 0007) need the extension loaded.
-    extensions: { pg_trgm },
-    startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB', '-c', 'work_mem=2MB', '-c', 'temp_buffers=2MB'],
-    // PGlite's own bytea conversions go through a hex string one byte at a time (tens of ms
-    // for a signed contract). A Uint8Array parameter that reaches the wire protocol as is
-    // travels in binary; results still arrive as hex text, which Buffer decodes natively.
-    serializers: { [types.BYTEA]: (bytes: Uint8Array) => bytes as unknown as string },
-    parsers: { ...drizzleTextParsers, [types.BYTEA]: (hex: string) => Buffer.from(hex.slice(2), 'hex') },
-  };
   if (!dataDir.startsWith('memory://') && !fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
     // Creating the cluster (initdb) grows the WebAssembly memory to several hundred MB for
     // good; an instance of its own, closed again, leaves the server the memory of a restart.
@@ -90,7 +82,8 @@ export async function openDatabase(options: {
     await migratePglite(drizzlePglite(creating, { schema }), { migrationsFolder });
     await creating.close();
   }
-  const client = withoutPerQueryParsers(await PGlite.create(dataDir, pgliteOptions));
+  const fromTemplate = options.template && dataDir.startsWith('memory://') ? { loadDataDir: options.template } : {};
+  const client = withoutPerQueryParsers(await PGlite.create(dataDir, { ...pgliteOptions, ...fromTemplate }));
   const db = drizzlePglite(client, { schema, logger });
   await migratePglite(db, { migrationsFolder });
   const hooked = hookTransactions(db as unknown as Database);
@@ -179,6 +172,34 @@ const textAsIs = (value: string) => value;
 const drizzleTextParsers = Object.fromEntries(
   [types.TIMESTAMP, types.TIMESTAMPTZ, types.INTERVAL, types.DATE, 1231, 1115, 1185, 1187, 1182].map((oid) => [oid, textAsIs]),
 );
+
+const pgliteOptions = {
+  // The embedded server's memory is WebAssembly memory, which never shrinks: PostgreSQL's
+  // default 128 MB of shared buffers is a fixed cost of every instance, and more than the
+  // embedded database's working set needs.
+  // The trigram indexes of substring search (migration 0007) need the extension loaded.
+  extensions: { pg_trgm },
+  startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB', '-c', 'work_mem=2MB', '-c', 'temp_buffers=2MB'],
+  // PGlite's own bytea conversions go through a hex string one byte at a time (tens of ms
+  // for a signed contract). A Uint8Array parameter that reaches the wire protocol as is
+  // travels in binary; results still arrive as hex text, which Buffer decodes natively.
+  serializers: { [types.BYTEA]: (bytes: Uint8Array) => bytes as unknown as string },
+  parsers: { ...drizzleTextParsers, [types.BYTEA]: (hex: string) => Buffer.from(hex.slice(2), 'hex') },
+};
+
+/**
+ * A dump of a new in-memory PGlite with every migration applied: what `openDatabase`'s
+ * `template` takes.
+ */
+export async function dumpMigratedDatabase(): Promise<Blob> {
+  const client = await PGlite.create('memory://', pgliteOptions);
+  try {
+    await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder });
+    return await client.dumpDataDir('none');
+  } finally {
+    await client.close();
+  }
+}
 
 type QueryOptions = { parsers?: Record<number, unknown> } & Record<string, unknown>;
 
