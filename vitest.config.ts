@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import SuiteSequencer from './test/helpers/sequencer.js';
 
 const integration = (name: string, db: 'pglite' | 'postgres') => ({
   test: {
@@ -15,6 +16,8 @@ export default defineConfig({
     // Vitest's default on two cores is one file at a time; most integration and e2e files spend
     // their time waiting on child servers, PostgreSQL, Chromium and timers, so two overlap well.
     maxWorkers: 2,
+    // The browser files spread through the run, one at a time (see the e2e project).
+    sequence: { sequencer: SuiteSequencer },
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000 } },
       integration('integration-pglite', 'pglite'),
@@ -26,7 +29,8 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 300_000,
-          fileParallelism: false,
+          // One browser file at a time, beside the other projects' files rather than after them.
+          setupFiles: ['test/helpers/one-browser-file-at-a-time.ts'],
         },
       },
     ],
