@@ -191,6 +191,8 @@ describe.skipIf(!hasChromium)('console, manual verification by the contract desk
     await customer.getByLabel('身份证号码').fill('110105209912310023');
     await customer.getByText('身份证号码中的出生日期无效').waitFor();
     await customer.getByLabel('身份证号码').fill(validIdNumber.toLowerCase());
+    // The message folds away, and the controls below it move up while it does.
+    await count(customer.locator('.ant-form-item-explain-error')).toBe(0);
     await customer.getByTestId('verification-consent').check();
     await button(customer, '提交认证').click();
     await customer.getByText('认证资料已提交，正在等待平台审核').waitFor();
