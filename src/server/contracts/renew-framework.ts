@@ -1,12 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { AppError } from '../../shared/errors.js';
 import type { RenewBody } from '../../shared/schemas/contract.js';
-import type { Actor } from '../audit/events.js';
 import type { AppContext } from '../context.js';
 import type { Database } from '../db/client.js';
 import { contracts } from '../db/schema/index.js';
 import { type FrameworkIssue, issueFramework } from './apply-framework.js';
-import type { SigningLink } from '../signings/link-signing.js';
 import { loadContract } from './load-contract.js';
 import { currentStatus } from './present-contract.js';
 
