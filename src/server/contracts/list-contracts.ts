@@ -97,8 +97,9 @@ function filters(shape: Shape): SQL | undefined {
  */
 function prepareList(db: Database, shape: Shape, name: string, options: { count: boolean } = { count: !shape.cursor }) {
   const total = sql<number>`(select count(*)::int from (select 1 from ${contracts} where ${filters(shape)} limit ${contractCountLimit + 1}) as matching)`;
-  // A named statement's later pages (see unseen); an unnamed one is planned for its values each time.
-  const planned = shape.cursor && name !== '' ? unseen : (value: SQL) => value;
+  // A customer's later pages (see unseen). An operator's page is a range of the whole table,
+  // whose best plan does depend on the limit; an unnamed statement is planned for its values anyway.
+  const planned = shape.cursor && !shape.isOperator && name !== '' ? unseen : (value: SQL) => value;
   const query = db
     .select(options.count ? { ...listColumns, total } : listColumns)
     .from(contracts)
@@ -115,13 +116,15 @@ function prepareList(db: Database, shape: Shape, name: string, options: { count:
 }
 
 /**
- * A later page's cursor and limit, read through sub-selects, which the planner cannot look
- * into. PostgreSQL keeps a named statement's generic plan only while it costs no more than the
- * plans it makes for the values it is given. It guesses a LIMIT $n at a tenth of the rows, and
- * sees from a cursor near a list's end that few rows remain; so every plan for the values
- * looked cheaper, and each later page was planned anew: some 0.4 ms of PostgreSQL's CPU a
- * request, more than a whole first page costs. Unseen, the values cost every plan the same, and
- * the generic one (the same backward range scan of the keyset index) is kept.
+ * A customer's later page's cursor and limit, read through sub-selects, which the planner
+ * cannot look into. PostgreSQL keeps a named statement's generic plan only while it costs no
+ * more than the plans it makes for the values it is given. It guesses a LIMIT $n at a tenth of
+ * the rows, and sees from a cursor near a list's end that few rows remain; so every plan for
+ * the values looked cheaper, and each later page was planned anew: some 0.4 ms of PostgreSQL's
+ * CPU a request, more than a whole first page costs. Unseen, the values cost every plan the
+ * same, and the generic one is kept: within one account, whatever the guess, the backward range
+ * scan of the account's keyset index. Across every account (an operator) the guess of a tenth
+ * of a million rows makes the generic plan read and sort them, so there the values stay seen.
  */
 const unseen = (value: SQL) => sql`(select ${value})`;
 
