@@ -56,10 +56,21 @@ async function submitViaApi(page: Page, contractId: string, trackingNumber: stri
   );
 }
 
-/** An antd Select: open it, pick the option by its label. */
+/**
+ * An antd Select: open it, pick the option by its label, and look that it took. In a CI run
+ * on a loaded machine the pick inside a dialog that had just opened was lost (the form then
+ * said 请选择快递公司); a person who sees the field still empty picks again.
+ */
 async function choose(page: Page, select: Locator, label: string) {
-  await select.click();
-  await page.locator('.ant-select-item-option').filter({ hasText: label }).click();
+  for (let attempt = 1; ; attempt++) {
+    await select.click();
+    await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: label }).click();
+    const took = await select.getByText(label).waitFor({ timeout: 5_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (took || attempt === 2) return;
+  }
 }
 
 /** Confirms the open Popconfirm with its OK button. */
