@@ -86,11 +86,25 @@ export class CertPool {
   }
 }
 
-export function extension(cert: Cert, oid: string): { critical: boolean; value: asn1js.AsnType } | null {
+type Extension = { critical: boolean; value: asn1js.AsnType };
+
+// A certificate's decoded extensions, as long as the certificate is cached: every chain and
+// revocation check asks for the same few (key usage, basic constraints, EKU, policies) again.
+const extensionCache = new WeakMap<Cert, Map<string, Extension | null>>();
+
+export function extension(cert: Cert, oid: string): Extension | null {
+  let decoded = extensionCache.get(cert);
+  if (!decoded) {
+    decoded = new Map();
+    extensionCache.set(cert, decoded);
+  }
+  const known = decoded.get(oid);
+  if (known !== undefined) return known;
   const ext = cert.parsed.extensions?.find((e) => e.extnID === oid);
-  if (!ext) return null;
-  const parsed = asn1js.fromBER(ext.extnValue.valueBlock.valueHexView);
-  return parsed.offset === -1 ? null : { critical: ext.critical, value: parsed.result };
+  const parsed = ext ? asn1js.fromBER(ext.extnValue.valueBlock.valueHexView) : undefined;
+  const value = ext && parsed && parsed.offset !== -1 ? { critical: ext.critical, value: parsed.result } : null;
+  decoded.set(oid, value);
+  return value;
 }
 
 /** Key usage bits (bit 0 = digitalSignature), or null when the extension is absent. */
