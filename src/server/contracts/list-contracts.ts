@@ -98,8 +98,8 @@ function filters(shape: Shape): SQL | undefined {
 function prepareList(db: Database, shape: Shape, name: string, options: { count: boolean } = { count: !shape.cursor }) {
   const total = sql<number>`(select count(*)::int from (select 1 from ${contracts} where ${filters(shape)} limit ${contractCountLimit + 1}) as matching)`;
   // A customer's later pages (see unseen). An operator's page is a range of the whole table,
-  // whose best plan does depend on the limit; an unnamed statement is planned for its values anyway.
-  const planned = shape.cursor && !shape.isOperator && name !== '' ? unseen : (value: SQL) => value;
+  // whose best plan does depend on the limit.
+  const planned = shape.cursor && !shape.isOperator ? unseen : (value: SQL) => value;
   const query = db
     .select(options.count ? { ...listColumns, total } : listColumns)
     .from(contracts)
